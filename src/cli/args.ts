@@ -1,0 +1,119 @@
+// Command-line parsing on node:util parseArgs, with the errors people need:
+// unknown options with a suggestion, values outside a fixed set, missing values.
+
+import { parseArgs } from 'node:util';
+import { suggest } from '../diagnostics/suggest.js';
+
+/** OptionSpec describes one --option of a command. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** choices restricts a string option to these values. */
+  choices?: readonly string[];
+  /** integer requires a string option to be a whole number in [min, max]. */
+  integer?: { min: number; max: number };
+  default?: string | boolean;
+  value?: string;
+  description: string;
+}
+
+/** CommandSpec is what a command accepts, for parsing and for --help. */
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  options: Readonly<Record<string, OptionSpec>>;
+  /** minPositionals is how many positional arguments the command needs. */
+  minPositionals?: number;
+  maxPositionals?: number;
+}
+
+/** UsageError is a mistake in the command line; the CLI prints it with a pointer to --help. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'RESCIND_USAGE';
+}
+
+/** Parsed is the result of parsing: option values by name, and positionals. */
+export interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  help: boolean;
+}
+
+/** parseCommand parses argv against spec, or throws UsageError. */
+export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, o] of Object.entries(spec.options)) {
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(explain(e, Object.keys(options)));
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help === true) return { values, positionals: parsed.positionals, help: true };
+  for (const [name, o] of Object.entries(spec.options)) {
+    const v = values[name];
+    if (v === undefined && o.default !== undefined) values[name] = o.default;
+    if (typeof v !== 'string') continue;
+    if (o.choices && !o.choices.includes(v)) {
+      const near = suggest(v, o.choices);
+      const hint = near ? `; did you mean ${near}?` : '';
+      throw new UsageError(
+        `--${name} must be one of ${o.choices.join(', ')}, not ${JSON.stringify(v)}${hint}`,
+      );
+    }
+    if (o.integer) {
+      const n = Number(v);
+      if (!/^-?\d+$/.test(v) || n < o.integer.min || n > o.integer.max) {
+        throw new UsageError(
+          `--${name} must be a whole number from ${o.integer.min} to ${o.integer.max}, not ${JSON.stringify(v)}`,
+        );
+      }
+    }
+  }
+  const count = parsed.positionals.length;
+  if (spec.minPositionals !== undefined && count < spec.minPositionals) {
+    throw new UsageError(`missing arguments; usage: ${spec.usage}`);
+  }
+  if (spec.maxPositionals !== undefined && count > spec.maxPositionals) {
+    throw new UsageError(`too many arguments; usage: ${spec.usage}`);
+  }
+  return { values, positionals: parsed.positionals, help: false };
+}
+
+function explain(e: unknown, names: string[]): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'([^']+)'/.exec(message)?.[1] ?? '';
+    const near = suggest(option.replace(/^-+/, ''), names);
+    return `unknown option ${option}${near ? `; did you mean --${near}?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const option = /--([a-z-]+)/.exec(message)?.[1];
+    return option ? `--${option} needs a value` : message;
+  }
+  return message.split('\n')[0] ?? message;
+}
+
+/** renderHelp is the --help text of a command. */
+export function renderHelp(spec: CommandSpec): string {
+  const rows = Object.entries(spec.options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    return [
+      flag,
+      o.description +
+        (o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : ''),
+    ];
+  });
+  rows.push(['-h, --help', 'show this help']);
+  const width = Math.max(...rows.map(([f]) => (f ?? '').length));
+  const lines = rows.map(([f, d]) => `  ${(f ?? '').padEnd(width)}  ${d}`);
+  return `Usage: ${spec.usage}\n\n${spec.summary}\n\nOptions:\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,49 @@
+// rescind validate PATH...: parse and schema-check plans, configs and policies.
+
+import { renderValidateJson } from '../../render/diagnostics/json.js';
+import { renderValidateSarif } from '../../render/diagnostics/sarif.js';
+import { renderValidateText } from '../../render/diagnostics/text.js';
+import { validatePaths } from '../../validate/validate.js';
+import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
+import { type Io, styleFor } from '../io.js';
+
+/** spec is the command line of validate. */
+export const spec: CommandSpec = {
+  name: 'validate',
+  usage: 'rescind validate [--format text|json|sarif] [--config FILE] PATH...',
+  summary:
+    'Check plans, configs and policies (files, or directories walked for *.yaml and *.yml) against\n' +
+    'their schemas and rules. Prints every problem as FILE:LINE:COL: error CODE: message.\n' +
+    'Exit status: 0 when every file is valid, 1 otherwise.',
+  options: {
+    format: {
+      type: 'string',
+      choices: ['text', 'json', 'sarif'],
+      default: 'text',
+      value: 'FORMAT',
+      description: 'output format',
+    },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      description: 'config whose accounts plans must name (default: rescind.config.yaml, if present)',
+    },
+  },
+  minPositionals: 1,
+};
+
+/** run validates the paths of argv and prints the result. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseCommand(spec, argv);
+  if (args.help) {
+    io.stdout.write(renderHelp(spec));
+    return 0;
+  }
+  const config = typeof args.values.config === 'string' ? args.values.config : undefined;
+  const result = await validatePaths(args.positionals, { cwd: io.cwd, config });
+  const format = args.values.format;
+  if (format === 'json') io.stdout.write(renderValidateJson(result));
+  else if (format === 'sarif') io.stdout.write(renderValidateSarif(result));
+  else io.stdout.write(renderValidateText(result, styleFor(io.stdout, io.env)));
+  return result.valid ? 0 : 1;
+}

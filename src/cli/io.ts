@@ -1,0 +1,43 @@
+// The CLI's connection to the world, passed in so that commands run in-process
+// in tests: output streams, the working directory, the environment, the terminal.
+
+import { ansi, plain, type Style } from '../render/style.js';
+
+/** Output is a text stream. */
+export interface Output {
+  write(text: string): void;
+  /** isTTY is true when the stream is a terminal. */
+  readonly isTTY?: boolean;
+}
+
+/** Io is everything a command may touch besides the filesystem and network. */
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** wantsColor follows FORCE_COLOR and NO_COLOR, then whether the stream is a terminal. */
+export function wantsColor(out: Output, env: Io['env']): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (force === '0' || force === 'false') return false;
+  return out.isTTY === true && env.TERM !== 'dumb';
+}
+
+/** styleFor is the style for text written to out. */
+export function styleFor(out: Output, env: Io['env']): Style {
+  return wantsColor(out, env) ? ansi : plain;
+}
+
+/** processIo is the Io of the running process. */
+export function processIo(): Io {
+  return {
+    stdout: { write: (t) => void process.stdout.write(t), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

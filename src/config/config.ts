@@ -1,0 +1,53 @@
+// The config file (kind Config, rescind.config.yaml), typed after
+// schemas/config.schema.json, and the checks beyond that schema.
+
+import { error, type Finding } from '../diagnostics/finding.js';
+import type { Cloud } from '../plan/revocation-plan.js';
+
+/** CONFIG_FILE is the name of the config found in the current directory. */
+export const CONFIG_FILE = 'rescind.config.yaml';
+
+/** ServiceName is a cloud service rescind calls. */
+export type ServiceName = 'cce' | 'ccm' | 'kms' | 'esa' | 'ack';
+
+/** CredentialEnv names the environment variables holding an account's credentials. */
+export interface CredentialEnv {
+  accessKeyEnv?: string;
+  secretKeyEnv?: string;
+  securityTokenEnv?: string;
+  authTokenEnv?: string;
+}
+
+/** Account is one named cloud account. */
+export interface Account {
+  cloud: Cloud;
+  region: string;
+  projectId?: string;
+  domainId?: string;
+  endpoint?: string;
+  endpoints?: Partial<Record<ServiceName, string>>;
+  emulator?: 'builtin';
+  credentials?: CredentialEnv;
+  rateLimits?: Partial<Record<ServiceName | 'default', number>>;
+}
+
+/** RescindConfig is a whole config file. */
+export interface RescindConfig {
+  apiVersion: 'rescind/v1';
+  kind: 'Config';
+  accounts: Record<string, Account>;
+  policies?: string[];
+}
+
+/** checkConfig returns the findings beyond the schema: policy files that do not exist. */
+export function checkConfig(config: RescindConfig, policyExists: (relative: string) => boolean): Finding[] {
+  const findings: Finding[] = [];
+  (config.policies ?? []).forEach((p, i) => {
+    if (!policyExists(p)) {
+      findings.push(
+        error('config.policy-not-found', ['policies', i], `policy file ${JSON.stringify(p)} does not exist`),
+      );
+    }
+  });
+  return findings;
+}

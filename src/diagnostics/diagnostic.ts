@@ -1,0 +1,75 @@
+// Diagnostics are values: every expected problem with an input is a Diagnostic,
+// located at the edge (src/document) and rendered by one formatter per format.
+
+import type { DiagnosticCode } from './codes.js';
+
+/** SourcePos is a position in a text: line and column 1-based, offset 0-based, all in UTF-16 code units. */
+export interface SourcePos {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** SourceRange is a span of one file; end is exclusive. */
+export interface SourceRange {
+  file: string;
+  start: SourcePos;
+  end: SourcePos;
+}
+
+/** JsonPath is a path into a document's data: keys and list indices. */
+export type JsonPath = readonly (string | number)[];
+
+/** Severity: an error makes a file invalid, a warning does not. */
+export type Severity = 'error' | 'warning';
+
+/** Diagnostic is one problem. message is one line, starts lower-case and has no final period. */
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  detail?: string;
+  path?: JsonPath;
+  /** range is absent for a problem with no place in a file (a file that cannot be read is named by file). */
+  range?: SourceRange;
+  /** file names the file of a sourceless diagnostic; with a range it equals range.file. */
+  file?: string;
+  address?: string;
+}
+
+/** diagnosticFile is the file a diagnostic is about, if any. */
+export function diagnosticFile(d: Diagnostic): string | undefined {
+  return d.range?.file ?? d.file;
+}
+
+/** hasErrors tells whether any diagnostic is an error. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+function compare(a: Diagnostic, b: Diagnostic): number {
+  const fa = diagnosticFile(a) ?? '';
+  const fb = diagnosticFile(b) ?? '';
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  const oa = a.range?.start.offset ?? -1;
+  const ob = b.range?.start.offset ?? -1;
+  if (oa !== ob) return oa - ob;
+  if (a.severity !== b.severity) return a.severity === 'error' ? -1 : 1;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/**
+ * sortDiagnostics orders diagnostics by file, then position, and drops repeats:
+ * the same code and message at the same place is reported once.
+ */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const sorted = [...diagnostics].sort(compare);
+  const seen = new Set<string>();
+  return sorted.filter((d) => {
+    const key = `${diagnosticFile(d) ?? ''}\0${d.range?.start.offset ?? ''}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

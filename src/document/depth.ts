@@ -1,0 +1,129 @@
+// A cheap scan for absurd nesting, run before the YAML parser: the parser of
+// record runs out of memory on tens of thousands of nested "[" long before it
+// reports anything, so such files are refused here with a location instead.
+
+/** MAX_DEPTH is the deepest nesting of collections rescind reads; real plans nest about six deep. */
+export const MAX_DEPTH = 256;
+
+/**
+ * findExcessiveNesting returns the offset at which the nesting of `text` exceeds
+ * `limit`, or undefined. It over-estimates rather than under-estimates: flow
+ * brackets inside plain scalars count, quoted scalars end at the line end.
+ */
+export function findExcessiveNesting(text: string, limit = MAX_DEPTH): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // At a line start: measure the indentation.
+    let indent = 0;
+    while (i < n && text.charCodeAt(i) === 32) {
+      indent++;
+      i++;
+    }
+    const c = text.charCodeAt(i);
+    const blank = i >= n || c === 10 || c === 13 || c === 35; /* # */
+    if (!blank && flow === 0) {
+      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
+      indents.push(indent);
+    }
+    // Within the line: compact block indicators ("- - x"), flow brackets, quotes, comments.
+    let atNodeStart = true;
+    let blockScalar = false;
+    let compact = 0;
+    while (i < n) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10 || ch === 13) break;
+      if (ch === 35 /* # */ && (i === 0 || isSpace(text.charCodeAt(i - 1)))) {
+        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+        break;
+      }
+      if (ch === 34 /* " */ || ch === 39 /* ' */) {
+        if (atNodeStart || flow > 0) {
+          i = skipQuoted(text, i, ch);
+          atNodeStart = false;
+          continue;
+        }
+      } else if (ch === 91 /* [ */ || ch === 123 /* { */) {
+        if (atNodeStart || flow > 0) {
+          flow++;
+          if (indents.length + compact + flow > limit) return i;
+          atNodeStart = true;
+          i++;
+          continue;
+        }
+      } else if (ch === 93 /* ] */ || ch === 125 /* } */) {
+        if (flow > 0) flow--;
+      } else if ((ch === 45 /* - */ || ch === 63 /* ? */ || ch === 58) /* : */ && isSpaceOrEnd(text, i + 1)) {
+        if (flow === 0 && ch !== 58) {
+          compact++;
+          if (indents.length + compact > limit) return i;
+        }
+        atNodeStart = true;
+        i++;
+        continue;
+      } else if ((ch === 124 /* | */ || ch === 62) /* > */ && atNodeStart && flow === 0) {
+        blockScalar = true;
+      } else if (ch === 44 /* , */ && flow > 0) {
+        atNodeStart = true;
+        i++;
+        continue;
+      }
+      if (!isSpace(ch)) atNodeStart = false;
+      i++;
+    }
+    // Skip the line break.
+    if (i < n && text.charCodeAt(i) === 13) i++;
+    if (i < n && text.charCodeAt(i) === 10) i++;
+    if (blockScalar) i = skipMoreIndented(text, i, indent);
+  }
+  return undefined;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isSpaceOrEnd(text: string, i: number): boolean {
+  if (i >= text.length) return true;
+  const c = text.charCodeAt(i);
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+// Skips a quoted scalar; stops at the closing quote or, conservatively, the line end.
+function skipQuoted(text: string, start: number, quote: number): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+    if (quote === 34 && c === 92 /* \ */) {
+      i += 2;
+      continue;
+    }
+    if (c === quote) {
+      if (quote === 39 && text.charCodeAt(i + 1) === 39) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    i++;
+  }
+  return i;
+}
+
+// Skips the lines of a block scalar: blank lines and lines indented more than its parent.
+function skipMoreIndented(text: string, start: number, parentIndent: number): number {
+  let i = start;
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && text.charCodeAt(j) === 32) j++;
+    const c = text.charCodeAt(j);
+    const blank = j >= text.length || c === 10 || c === 13;
+    if (!blank && j - i <= parentIndent) return i;
+    while (j < text.length && text.charCodeAt(j) !== 10) j++;
+    i = j + 1;
+  }
+  return text.length;
+}

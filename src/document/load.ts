@@ -1,0 +1,292 @@
+// Text -> data with source positions. A file is parsed by the `yaml` library,
+// the parser of record, whose nodes locate every diagnostic. Because `yaml`
+// takes about 1.2 s for a 10,000-revocation plan, a file that has no anchors,
+// aliases or directives is first read by js-yaml (ten times faster) on the same
+// YAML 1.2 core schema; the `yaml` parse then happens only if a diagnostic needs
+// a position. test/document/load.test.ts holds both parsers to the same data.
+
+import jsyaml from 'js-yaml';
+import type { Document, YAMLError } from 'yaml';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { Diagnostic, JsonPath, SourceRange } from '../diagnostics/diagnostic.js';
+import { findExcessiveNesting, MAX_DEPTH } from './depth.js';
+import { LineIndex } from './line-index.js';
+import { findNode, nodeSpan } from './locate.js';
+import { yamlLib } from './yaml-lib.js';
+
+/** MAX_EXPANDED_NODES bounds the data that aliases may expand to (billion-laughs defence). */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+/** Where a located diagnostic points: at a mapping key, or at the value. */
+export type LocateTarget = 'key' | 'value';
+
+/** YamlSource is a parsed file: its data, and a way back from a data path to the file. */
+export interface YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly data: unknown;
+  /** locate is the range of the node at path (or its closest ancestor). */
+  locate(path: JsonPath, target?: LocateTarget): SourceRange;
+  /** scalarText is a scalar's text as written in the file, e.g. an unquoted number. */
+  scalarText(path: JsonPath): string | undefined;
+}
+
+/** LoadResult is a source, when the text is YAML that rescind reads, and the problems found. */
+export interface LoadResult {
+  source?: YamlSource;
+  diagnostics: Diagnostic[];
+}
+
+// An anchor or alias can only start a node: after a line start, white space or [ { ,
+const ANCHOR_OR_ALIAS = /(^|[\s[{,])[&*][^\s[\]{},]/m;
+const DIRECTIVE = /^%/m;
+const EMPTY = /^(\s*(#[^\n]*)?\n?)*$/;
+
+/** loadYaml parses one YAML document from text; file names it in diagnostics. */
+export function loadYaml(file: string, text: string): LoadResult {
+  if (EMPTY.test(text)) {
+    return { diagnostics: [sourceless(file, 'file.empty', 'file is empty; expected a rescind document')] };
+  }
+  if (!ANCHOR_OR_ALIAS.test(text) && !DIRECTIVE.test(text)) {
+    const fast = tryFast(text);
+    if (fast.ok) return { source: new Source(file, text, fast.data), diagnostics: [] };
+  }
+  return parseSlow(file, text);
+}
+
+function tryFast(text: string): { ok: true; data: unknown } | { ok: false } {
+  try {
+    return { ok: true, data: jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false }) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** parseWithYaml parses with the parser of record; exported for the differential tests. */
+export function parseWithYaml(text: string): { doc?: Document; data?: unknown; errors: Diagnostic[] } & {
+  docs: number;
+} {
+  const result = parseSlow('<text>', text);
+  return {
+    ...(result.source instanceof Source ? { doc: result.source.document(), data: result.source.data } : {}),
+    errors: result.diagnostics.filter((d) => d.severity === 'error'),
+    docs: result.source instanceof Source ? result.source.documents : 0,
+  };
+}
+
+function parseSlow(file: string, text: string): LoadResult {
+  const index = new LineIndex(text);
+  const deep = findExcessiveNesting(text);
+  if (deep !== undefined) {
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'yaml.too-deep',
+          message: `collections are nested more than ${MAX_DEPTH} deep here; rescind does not read such files`,
+          range: index.range(file, deep, deep + 1),
+        },
+      ],
+    };
+  }
+  const docs = yamlLib().parseAllDocuments(text, {
+    merge: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+  });
+  if (!Array.isArray(docs) || docs.length === 0) {
+    return { diagnostics: [sourceless(file, 'file.empty', 'file is empty; expected a rescind document')] };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const doc = docs[0] as Document;
+  const second = docs[1];
+  if (second !== undefined) {
+    const at = second.range[0];
+    diagnostics.push({
+      severity: 'error',
+      code: 'document.multiple',
+      message: `file holds ${docs.length} YAML documents; put one plan, config or policy in each file`,
+      range: index.range(file, at, at + 1),
+    });
+  }
+  for (const e of doc.errors) diagnostics.push(yamlDiagnostic(file, text, index, e, 'error'));
+  for (const w of doc.warnings) {
+    diagnostics.push(
+      yamlDiagnostic(file, text, index, w, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning'),
+    );
+  }
+  if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'document.multiple'))
+    return { diagnostics };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (e) {
+    if (!(e instanceof ReferenceError || e instanceof RangeError)) throw e;
+    diagnostics.push(aliasLimit(file, index, doc));
+    return { diagnostics };
+  }
+  if (hasAliases(doc) && exceedsNodes(data, MAX_EXPANDED_NODES)) {
+    diagnostics.push(aliasLimit(file, index, doc));
+    return { diagnostics };
+  }
+  return { source: new Source(file, text, data, { doc, documents: docs.length, index }), diagnostics };
+}
+
+function sourceless(file: string, code: DiagnosticCode, message: string): Diagnostic {
+  return { severity: 'error', code, message, file };
+}
+
+function yamlDiagnostic(
+  file: string,
+  text: string,
+  index: LineIndex,
+  e: YAMLError,
+  severity: 'error' | 'warning',
+): Diagnostic {
+  const [start, end] = e.pos;
+  let code: DiagnosticCode = 'yaml.syntax';
+  let message = plainMessage(e.message);
+  switch (e.code) {
+    case 'DUPLICATE_KEY': {
+      code = 'yaml.duplicate-key';
+      const key = text.slice(start, end).trim();
+      message = key ? `duplicate key ${JSON.stringify(key)}; each key appears once in a mapping` : message;
+      break;
+    }
+    case 'TAB_AS_INDENT':
+      code = 'yaml.tab-indent';
+      message = 'tabs are not allowed for indentation in YAML; indent with spaces';
+      break;
+    case 'TAG_RESOLVE_FAILED':
+      code = 'yaml.unknown-tag';
+      message = `${message}; rescind files use plain YAML without custom tags`;
+      break;
+    case 'BAD_ALIAS':
+      code = 'yaml.unknown-anchor';
+      break;
+    case 'RESOURCE_EXHAUSTION':
+      code = 'yaml.too-deep';
+      message = 'collections are nested too deep here';
+      break;
+  }
+  return { severity, code, message, range: index.range(file, start, end) };
+}
+
+// yaml's messages start upper-case and may end with a period and a code excerpt.
+function plainMessage(message: string): string {
+  const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
+  const lowered = first.charAt(0).toLowerCase() + first.slice(1);
+  return lowered.replace(/\.$/, '');
+}
+
+function hasAliases(doc: Document): boolean {
+  const { visit } = yamlLib();
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function aliasLimit(file: string, index: LineIndex, doc: Document): Diagnostic {
+  const { visit } = yamlLib();
+  let at = 0;
+  visit(doc, {
+    Alias(_, node) {
+      at = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return {
+    severity: 'error',
+    code: 'yaml.alias-limit',
+    message: 'aliases here expand to too much data (an alias bomb?); rescind refuses to expand them',
+    range: index.range(file, at, at + 1),
+  };
+}
+
+// Counts the nodes of data as a tree (shared objects count each time they are reached), up to limit.
+function exceedsNodes(data: unknown, limit: number): boolean {
+  const stack: unknown[] = [data];
+  let count = 0;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (++count > limit) return true;
+    if (Array.isArray(value)) for (const v of value) stack.push(v);
+    else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) stack.push(v);
+  }
+  return false;
+}
+
+interface Parsed {
+  doc: Document;
+  documents: number;
+  index: LineIndex;
+}
+
+class Source implements YamlSource {
+  readonly file: string;
+  readonly text: string;
+  readonly data: unknown;
+  #parsed: Parsed | undefined;
+
+  constructor(file: string, text: string, data: unknown, parsed?: Parsed) {
+    this.file = file;
+    this.text = text;
+    this.data = data;
+    this.#parsed = parsed;
+  }
+
+  get documents(): number {
+    return this.#parsed?.documents ?? 1;
+  }
+
+  // The fast path has no nodes: the first locate parses with `yaml`.
+  #get(): Parsed {
+    if (this.#parsed === undefined) {
+      const docs = yamlLib().parseAllDocuments(this.text, {
+        merge: true,
+        uniqueKeys: true,
+        prettyErrors: false,
+      });
+      const doc = (Array.isArray(docs) ? docs[0] : undefined) ?? (docs as unknown as Document);
+      this.#parsed = {
+        doc,
+        documents: Array.isArray(docs) ? docs.length : 0,
+        index: new LineIndex(this.text),
+      };
+    }
+    return this.#parsed;
+  }
+
+  document(): Document {
+    return this.#get().doc;
+  }
+
+  locate(path: JsonPath, target: LocateTarget = 'value'): SourceRange {
+    const { doc, index } = this.#get();
+    const found = findNode(doc, path);
+    const node = target === 'key' && found.complete && found.key !== undefined ? found.key : found.node;
+    let span = nodeSpan(node);
+    if (span === undefined && found.key !== undefined) span = nodeSpan(found.key);
+    if (span === undefined) span = [0, 0];
+    // A mapping or list value spans many lines: point at where it starts.
+    if (node !== undefined && yamlLib().isCollection(node)) span = [span[0], span[0] + 1];
+    return index.range(this.file, span[0], span[1]);
+  }
+
+  scalarText(path: JsonPath): string | undefined {
+    const { doc } = this.#get();
+    const found = findNode(doc, path);
+    const node = found.complete ? found.node : undefined;
+    const { isAlias, isScalar } = yamlLib();
+    if (node === undefined || !isScalar(node) || isAlias(node)) return undefined;
+    const span = nodeSpan(node);
+    return span ? this.text.slice(span[0], span[1]) : undefined;
+  }
+}

@@ -1,0 +1,53 @@
+// `rescind validate --format json`: a stable, versioned document (docs/json-output.md).
+
+import type { Diagnostic, JsonPath, SourcePos } from '../../diagnostics/diagnostic.js';
+import type { ValidateResult } from '../../validate/validate.js';
+
+/** VALIDATE_FORMAT_VERSION is bumped on any incompatible change of the JSON below. */
+export const VALIDATE_FORMAT_VERSION = '1';
+
+/** ValidateJson is the JSON output of validate. */
+export interface ValidateJson {
+  formatVersion: string;
+  valid: boolean;
+  errorCount: number;
+  warningCount: number;
+  files: { file: string; kind: string | null; valid: boolean }[];
+  diagnostics: DiagnosticJson[];
+}
+
+/** DiagnosticJson is one diagnostic; file, range and path are null when unknown. */
+export interface DiagnosticJson {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  file: string | null;
+  range: { start: SourcePos; end: SourcePos } | null;
+  path: JsonPath | null;
+}
+
+/** toDiagnosticJson is the JSON form of a diagnostic. */
+export function toDiagnosticJson(d: Diagnostic): DiagnosticJson {
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    file: d.range?.file ?? d.file ?? null,
+    range: d.range ? { start: d.range.start, end: d.range.end } : null,
+    path: d.path ?? null,
+  };
+}
+
+/** renderValidateJson is the whole JSON output of `rescind validate`. */
+export function renderValidateJson(result: ValidateResult): string {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const doc: ValidateJson = {
+    formatVersion: VALIDATE_FORMAT_VERSION,
+    valid: result.valid,
+    errorCount: errors,
+    warningCount: result.diagnostics.length - errors,
+    files: result.files.map((f) => ({ file: f.file, kind: f.kind ?? null, valid: f.valid })),
+    diagnostics: result.diagnostics.map(toDiagnosticJson),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,93 @@
+// The JSON Schemas of schemas/, read once and compiled by one ajv on first use
+// per document kind. The files are the source of truth for editors and for us.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Ajv2020, CodeOptions, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+
+/** SCHEMA_BASE is the $id prefix of every rescind schema. */
+export const SCHEMA_BASE = 'https://rescind.dev/schemas/v1/';
+
+/** schemasDir is the schemas/ folder of the installed package. */
+export const schemasDir = new URL('../../schemas/', import.meta.url);
+
+/** DocumentKind is a kind of rescind file with a schema. */
+export type DocumentKind = 'RevocationPlan' | 'Config' | 'Policy';
+
+/** documentKinds lists every kind and its schema file. */
+export const documentKinds: Readonly<Record<DocumentKind, string>> = {
+  RevocationPlan: 'plan.schema.json',
+  Config: 'config.schema.json',
+  Policy: 'policy.schema.json',
+};
+
+// Keywords that VS Code and yaml-language-server read; ajv must know them to stay strict.
+const EDITOR_KEYWORDS = ['patternErrorMessage', 'errorMessage', 'enumDescriptions', 'markdownDescription'];
+
+/** JsonSchema is a schema object as read from a file. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** Validators maps each kind to its validator, as the build's standalone module exports them. */
+type Validators = Readonly<Record<DocumentKind, ValidateFunction>>;
+
+// dist/schema/validators.js, written by scripts/compile-schemas.js at build time; absent under src/.
+const PRECOMPILED = './validators.js';
+const precompiled: Partial<Validators> = await import(PRECOMPILED).then(
+  (m: Partial<Validators>) => m,
+  () => ({}),
+);
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<DocumentKind, ValidateFunction>();
+
+/** readSchemaFiles reads every schema file under schemas/, keyed by path relative to it. */
+export function readSchemaFiles(): Map<string, JsonSchema> {
+  const files = new Map<string, JsonSchema>();
+  const walk = (dir: URL, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`);
+      else if (entry.name.endsWith('.schema.json')) {
+        files.set(`${prefix}${entry.name}`, JSON.parse(readFileSync(new URL(entry.name, dir), 'utf8')));
+      }
+    }
+  };
+  walk(schemasDir, '');
+  return files;
+}
+
+/** createAjv is the one ajv configuration of rescind, with every schema of schemas/ added. */
+export function createAjv(code?: CodeOptions): Ajv2020 {
+  // Loaded here, not at the top: the precompiled validators need no compiler (~60 ms saved per start).
+  const { Ajv2020: Ajv } = createRequire(import.meta.url)(
+    'ajv/dist/2020.js',
+  ) as typeof import('ajv/dist/2020.js');
+  const instance = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+    ...(code ? { code } : {}),
+  });
+  instance.addVocabulary(EDITOR_KEYWORDS);
+  for (const schema of readSchemaFiles().values()) instance.addSchema(schema);
+  return instance;
+}
+
+/** validatorFor is the compiled validator of a kind; compiled once per process. */
+export function validatorFor(kind: DocumentKind): ValidateFunction {
+  let fn = compiled.get(kind) ?? precompiled[kind];
+  if (fn === undefined) {
+    ajv ??= createAjv();
+    fn = ajv.getSchema(SCHEMA_BASE + documentKinds[kind]);
+    if (fn === undefined) throw new Error(`schema ${documentKinds[kind]} is missing from ${schemasDir.href}`);
+    compiled.set(kind, fn);
+  }
+  return fn;
+}
+
+/** validateData runs the schema of kind over data and returns ajv's errors (empty when valid). */
+export function validateData(kind: DocumentKind, data: unknown): ErrorObject[] {
+  const fn = validatorFor(kind);
+  return fn(data) ? [] : [...(fn.errors ?? [])];
+}
