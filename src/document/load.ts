@@ -47,14 +47,18 @@ export function loadYaml(file: string, text: string): LoadResult {
   if (EMPTY.test(text)) {
     return { diagnostics: [sourceless(file, 'file.empty', 'file is empty; expected a rescind document')] };
   }
-  if (!ANCHOR_OR_ALIAS.test(text) && !DIRECTIVE.test(text)) {
-    const fast = tryFast(text);
-    if (fast.ok) return { source: new Source(file, text, fast.data), diagnostics: [] };
-  }
+  const fast = readFast(text);
+  if (fast.ok) return { source: new Source(file, text, fast.data), diagnostics: [] };
   return parseSlow(file, text);
 }
 
-function tryFast(text: string): { ok: true; data: unknown } | { ok: false } {
+/**
+ * readFast reads text with js-yaml when that is known to give what `yaml` gives:
+ * no anchors or aliases (js-yaml shares aliased objects instead of bounding them),
+ * no directives (%YAML 1.1 changes the schema), and no error of any kind.
+ */
+export function readFast(text: string): { ok: true; data: unknown } | { ok: false } {
+  if (ANCHOR_OR_ALIAS.test(text) || DIRECTIVE.test(text)) return { ok: false };
   try {
     return { ok: true, data: jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false }) };
   } catch {
@@ -62,16 +66,11 @@ function tryFast(text: string): { ok: true; data: unknown } | { ok: false } {
   }
 }
 
-/** parseWithYaml parses with the parser of record; exported for the differential tests. */
-export function parseWithYaml(text: string): { doc?: Document; data?: unknown; errors: Diagnostic[] } & {
-  docs: number;
-} {
+/** readWithYaml is what the parser of record makes of text: the data, or the errors. For tests. */
+export function readWithYaml(text: string): { data?: unknown; errors: Diagnostic[] } {
   const result = parseSlow('<text>', text);
-  return {
-    ...(result.source instanceof Source ? { doc: result.source.document(), data: result.source.data } : {}),
-    errors: result.diagnostics.filter((d) => d.severity === 'error'),
-    docs: result.source instanceof Source ? result.source.documents : 0,
-  };
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  return result.source && errors.length === 0 ? { data: result.source.data, errors } : { errors };
 }
 
 function parseSlow(file: string, text: string): LoadResult {
@@ -110,11 +109,18 @@ function parseSlow(file: string, text: string): LoadResult {
       range: index.range(file, at, at + 1),
     });
   }
-  for (const e of doc.errors) diagnostics.push(yamlDiagnostic(file, text, index, e, 'error'));
+  for (const e of doc.errors) diagnostics.push(yamlDiagnostic(file, index, e, 'error'));
+  for (const [start, end] of duplicateKeys(doc)) {
+    const key = text.slice(start, end).trim();
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.duplicate-key',
+      message: `duplicate key ${JSON.stringify(key)}; each key appears once in a mapping`,
+      range: index.range(file, start, end),
+    });
+  }
   for (const w of doc.warnings) {
-    diagnostics.push(
-      yamlDiagnostic(file, text, index, w, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning'),
-    );
+    diagnostics.push(yamlDiagnostic(file, index, w, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning'));
   }
   if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'document.multiple'))
     return { diagnostics };
@@ -131,7 +137,7 @@ function parseSlow(file: string, text: string): LoadResult {
     diagnostics.push(aliasLimit(file, index, doc));
     return { diagnostics };
   }
-  return { source: new Source(file, text, data, { doc, documents: docs.length, index }), diagnostics };
+  return { source: new Source(file, text, data, { doc, index }), diagnostics };
 }
 
 function sourceless(file: string, code: DiagnosticCode, message: string): Diagnostic {
@@ -140,7 +146,6 @@ function sourceless(file: string, code: DiagnosticCode, message: string): Diagno
 
 function yamlDiagnostic(
   file: string,
-  text: string,
   index: LineIndex,
   e: YAMLError,
   severity: 'error' | 'warning',
@@ -149,12 +154,6 @@ function yamlDiagnostic(
   let code: DiagnosticCode = 'yaml.syntax';
   let message = plainMessage(e.message);
   switch (e.code) {
-    case 'DUPLICATE_KEY': {
-      code = 'yaml.duplicate-key';
-      const key = text.slice(start, end).trim();
-      message = key ? `duplicate key ${JSON.stringify(key)}; each key appears once in a mapping` : message;
-      break;
-    }
     case 'TAB_AS_INDENT':
       code = 'yaml.tab-indent';
       message = 'tabs are not allowed for indentation in YAML; indent with spaces';
@@ -179,6 +178,26 @@ function plainMessage(message: string): string {
   const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
   const lowered = first.charAt(0).toLowerCase() + first.slice(1);
   return lowered.replace(/\.$/, '');
+}
+
+// The spans of keys that repeat an earlier key of the same mapping (merge keys << may repeat).
+function duplicateKeys(doc: Document): [number, number][] {
+  const { visit, isScalar } = yamlLib();
+  const found: [number, number][] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key)) continue;
+        const name = String(key.value);
+        if (name === '<<') continue;
+        if (seen.has(name) && key.range) found.push([key.range[0], key.range[1]]);
+        seen.add(name);
+      }
+    },
+  });
+  return found;
 }
 
 function hasAliases(doc: Document): boolean {
@@ -225,7 +244,6 @@ function exceedsNodes(data: unknown, limit: number): boolean {
 
 interface Parsed {
   doc: Document;
-  documents: number;
   index: LineIndex;
 }
 
@@ -242,30 +260,14 @@ class Source implements YamlSource {
     this.#parsed = parsed;
   }
 
-  get documents(): number {
-    return this.#parsed?.documents ?? 1;
-  }
-
   // The fast path has no nodes: the first locate parses with `yaml`.
   #get(): Parsed {
     if (this.#parsed === undefined) {
-      const docs = yamlLib().parseAllDocuments(this.text, {
-        merge: true,
-        uniqueKeys: true,
-        prettyErrors: false,
-      });
-      const doc = (Array.isArray(docs) ? docs[0] : undefined) ?? (docs as unknown as Document);
-      this.#parsed = {
-        doc,
-        documents: Array.isArray(docs) ? docs.length : 0,
-        index: new LineIndex(this.text),
-      };
+      // The fast path read this text without error, so it is one document with unique keys.
+      const doc = yamlLib().parseDocument(this.text, { merge: true, uniqueKeys: false, prettyErrors: false });
+      this.#parsed = { doc, index: new LineIndex(this.text) };
     }
     return this.#parsed;
-  }
-
-  document(): Document {
-    return this.#get().doc;
   }
 
   locate(path: JsonPath, target: LocateTarget = 'value'): SourceRange {

@@ -132,7 +132,9 @@ function loadFile(cwd: string, file: string, ctx: CheckContext, expected?: Docum
   if (decoded.text === undefined) return { file, valid: false, diagnostics: decoded.diagnostics };
   const loaded = loadYaml(file, decoded.text);
   if (loaded.source === undefined) return { file, valid: false, diagnostics: loaded.diagnostics };
-  const checked = checkDocument(loaded.source, ctx, expected);
+  // A config's policy paths are relative to the config file.
+  const policyExists = (p: string) => existsSync(resolve(dirname(abs), p));
+  const checked = checkDocument(loaded.source, { ...ctx, policyExists }, expected);
   const all = [...loaded.diagnostics, ...checked.diagnostics];
   return {
     file,

@@ -1,0 +1,39 @@
+// The corpus of bad plans: every file of test/fixtures/validate/invalid gets
+// located diagnostics and exit status 1, compared with test/golden/validate/.
+// Every file of valid/ (BOM, CRLF, anchors, flow style, ...) is valid.
+
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diagnosticFile } from '../../src/diagnostics/diagnostic.js';
+import { renderValidateText } from '../../src/render/diagnostics/text.js';
+import { validatePaths } from '../../src/validate/validate.js';
+import { fixture } from '../helpers/paths.js';
+
+const cwd = fixture('validate');
+const invalid = readdirSync(fixture('validate/invalid')).sort();
+const valid = readdirSync(fixture('validate/valid')).sort();
+
+describe('invalid inputs get located diagnostics', () => {
+  it.each(invalid)('%s', async (name) => {
+    const file = `invalid/${name}`;
+    const result = await validatePaths([file], { cwd });
+    expect(result.valid).toBe(false);
+    const own = result.diagnostics.filter((d) => diagnosticFile(d) === file);
+    expect(own.some((d) => d.severity === 'error')).toBe(true);
+    for (const d of own) {
+      expect(d.message).toMatch(/^[^A-Z].*[^.]$/); // one line, lower-case start, no final period
+      expect(d.message).not.toContain('\n');
+    }
+    await expect(renderValidateText(result)).toMatchFileSnapshot(
+      `../golden/validate/${name.replace(/\.yaml$/, '.txt')}`,
+    );
+  });
+});
+
+describe('valid inputs', () => {
+  it.each(valid)('%s', async (name) => {
+    const result = await validatePaths([`valid/${name}`], { cwd });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+});
