@@ -90,7 +90,8 @@ function parseSlow(file: string, text: string): LoadResult {
   }
   const docs = yamlLib().parseAllDocuments(text, {
     merge: true,
-    uniqueKeys: true,
+    // yaml's own check is quadratic in the keys of a mapping; duplicateKeys below is linear.
+    uniqueKeys: false,
     prettyErrors: false,
     strict: true,
   });
@@ -109,7 +110,31 @@ function parseSlow(file: string, text: string): LoadResult {
       range: index.range(file, at, at + 1),
     });
   }
-  for (const e of doc.errors) diagnostics.push(yamlDiagnostic(file, index, e, 'error'));
+  // A syntax error derails the parser for the rest of its line: keep the first of each line.
+  const errorLines = new Set<number>();
+  for (const e of doc.errors) {
+    const d = yamlDiagnostic(file, index, e, 'error');
+    const line = d.range?.start.line ?? 0;
+    if (d.code === 'yaml.syntax' && errorLines.has(line)) continue;
+    errorLines.add(line);
+    diagnostics.push(d);
+  }
+  for (const [start, end, tag] of foreignTags(doc, text)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.unknown-tag',
+      message: `the tag ${tag} is not allowed; rescind files use plain YAML without tags`,
+      range: index.range(file, start, end),
+    });
+  }
+  for (const [start, end] of unknownAliases(doc)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.unknown-anchor',
+      message: `alias ${text.slice(start, end)} refers to no anchor defined before it`,
+      range: index.range(file, start, end),
+    });
+  }
   for (const [start, end] of duplicateKeys(doc)) {
     const key = text.slice(start, end).trim();
     diagnostics.push({
@@ -120,7 +145,8 @@ function parseSlow(file: string, text: string): LoadResult {
     });
   }
   for (const w of doc.warnings) {
-    diagnostics.push(yamlDiagnostic(file, index, w, w.code === 'TAG_RESOLVE_FAILED' ? 'error' : 'warning'));
+    // An unresolved tag is already reported by foreignTags.
+    if (w.code !== 'TAG_RESOLVE_FAILED') diagnostics.push(yamlDiagnostic(file, index, w, 'warning'));
   }
   if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'document.multiple'))
     return { diagnostics };
@@ -180,6 +206,41 @@ function plainMessage(message: string): string {
   return lowered.replace(/\.$/, '');
 }
 
+// The tags that resolve to data of the core schema, and `!` ("plain string").
+const CORE_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`).concat('!'),
+);
+
+// Explicit tags outside the core schema (!!binary, !!timestamp, !!set, !custom...), with their spans.
+function foreignTags(doc: Document, text: string): [number, number, string][] {
+  const { visit } = yamlLib();
+  const found: [number, number, string][] = [];
+  visit(doc, {
+    Node(_, node) {
+      if (node.tag !== undefined && !CORE_TAGS.has(node.tag) && node.range) {
+        const tag = node.tag.replace(/^tag:yaml\.org,2002:/, '!!');
+        // The node's range starts after its tag: point at the tag as written when it is near.
+        const at = text.lastIndexOf(tag, node.range[0]);
+        const near = at >= 0 && node.range[0] - at <= tag.length + 256;
+        found.push(near ? [at, at + tag.length, tag] : [node.range[0], node.range[1], tag]);
+      }
+    },
+  });
+  return found;
+}
+
+// The spans of aliases whose anchor is not defined before them.
+function unknownAliases(doc: Document): [number, number][] {
+  const { visit } = yamlLib();
+  const found: [number, number][] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.range && alias.resolve(doc) === undefined) found.push([alias.range[0], alias.range[1]]);
+    },
+  });
+  return found;
+}
+
 // The spans of keys that repeat an earlier key of the same mapping (merge keys << may repeat).
 function duplicateKeys(doc: Document): [number, number][] {
   const { visit, isScalar } = yamlLib();
@@ -189,7 +250,7 @@ function duplicateKeys(doc: Document): [number, number][] {
       const seen = new Set<string>();
       for (const pair of map.items) {
         const key = pair.key;
-        if (!isScalar(key)) continue;
+        if (!isScalar(key) || typeof key.value === 'symbol') continue;
         const name = String(key.value);
         if (name === '<<') continue;
         if (seen.has(name) && key.range) found.push([key.range[0], key.range[1]]);

@@ -57,11 +57,13 @@ function child(doc: Document, node: Node, segment: string | number, depth: numbe
     if (!isPair(pair)) continue;
     const k = pair.key;
     const keyValue = isScalar(k) ? k.value : k;
-    if (keyValue === '<<' && isScalar(k) && isNode(pair.value)) {
+    // yaml gives a merge key a symbol for a value (older versions: the string '<<').
+    const isMerge = typeof keyValue === 'symbol' || (keyValue === '<<' && isScalar(k) && k.type === 'PLAIN');
+    if (isMerge && isNode(pair.value)) {
       merges.push(pair.value);
       continue;
     }
-    if (keyValue !== null && keyValue !== undefined && String(keyValue) === String(segment)) {
+    if (keyValue !== null && keyValue !== undefined && !isMerge && String(keyValue) === String(segment)) {
       return { key: isNode(k) ? k : undefined, value: isNode(pair.value) ? pair.value : undefined };
     }
   }

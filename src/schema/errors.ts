@@ -83,12 +83,19 @@ export function translateErrors(errors: readonly ErrorObject[], ctx: TranslateCo
   const combinators = errors
     .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
     .map((e) => ({ schema: `${e.schemaPath}/`, instance: e.instancePath }));
-  const kept = errors.filter(
+  let kept = errors.filter(
     (e) =>
       e.keyword !== 'if' &&
       e.keyword !== 'propertyNames' &&
       !combinators.some((c) => e.schemaPath.startsWith(c.schema) && isWithin(e.instancePath, c.instance)),
   );
+
+  // A value of the wrong type gets one error: what else its schema says is noise (a string
+  // list item "has target and select" because `not: {required}` holds trivially on a string).
+  const mistyped = kept.filter((e) => e.keyword === 'type').map((e) => e.instancePath);
+  if (mistyped.length > 0) {
+    kept = kept.filter((e) => e.keyword === 'type' || !mistyped.some((p) => isWithin(e.instancePath, p)));
+  }
 
   const findings: Finding[] = [];
   const required = new Map<string, { path: JsonPath; missing: string[] }>();
