@@ -14,6 +14,7 @@ export const diagnosticCodes = {
   'yaml.duplicate-key': 'a mapping has the same key twice',
   'yaml.unknown-tag': 'a YAML tag (!something) that rescind does not understand',
   'yaml.unknown-anchor': 'an alias (*name) refers to an anchor (&name) that is not defined before it',
+  'yaml.bad-merge': 'a merge key (<<) whose value is not a mapping or a list of mappings',
   'yaml.alias-limit': 'aliases expand to more nodes than rescind accepts (an alias bomb)',
   'yaml.too-deep': 'collections are nested deeper than rescind accepts',
   'document.multiple': 'a file holds more than one YAML document',

@@ -27,6 +27,7 @@ export function findExcessiveNesting(text: string, limit = MAX_DEPTH): number | 
     if (!blank && flow === 0) {
       while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
       indents.push(indent);
+      if (indents.length > limit) return i;
     }
     // Within the line: compact block indicators ("- - x"), flow brackets, quotes, comments.
     let atNodeStart = true;

@@ -9,6 +9,7 @@ import jsyaml from 'js-yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic, JsonPath, SourceRange } from '../diagnostics/diagnostic.js';
+import { YAML12_CORE } from './core-schema.js';
 import { findExcessiveNesting, MAX_DEPTH } from './depth.js';
 import { LineIndex } from './line-index.js';
 import { findNode, nodeSpan } from './locate.js';
@@ -37,9 +38,13 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-// An anchor or alias can only start a node: after a line start, white space or [ { ,
-const ANCHOR_OR_ALIAS = /(^|[\s[{,])[&*][^\s[\]{},]/m;
+// An anchor, alias or tag can only start a node: after a line start, white space or [ { ,
+const ANCHOR_ALIAS_OR_TAG = /(^|[\s[{,])(?:[&*][^\s[\]{},]|!)/m;
 const DIRECTIVE = /^%/m;
+// A merge key: `yaml` merges (YAML 1.1 style, as editors expect), js-yaml's core schema does not.
+const MERGE_KEY = /<<["']?\s*:/;
+// js-yaml ends a line at a lone carriage return, as YAML 1.2 says; `yaml` does not.
+const LONE_CR = /\r(?!\n)/;
 const EMPTY = /^(\s*(#[^\n]*)?\n?)*$/;
 
 /** loadYaml parses one YAML document from text; file names it in diagnostics. */
@@ -55,12 +60,14 @@ export function loadYaml(file: string, text: string): LoadResult {
 /**
  * readFast reads text with js-yaml when that is known to give what `yaml` gives:
  * no anchors or aliases (js-yaml shares aliased objects instead of bounding them),
- * no directives (%YAML 1.1 changes the schema), and no error of any kind.
+ * no tags (rescind refuses most), no directives (%YAML 1.1 changes the schema), no lone \r, no merge keys,
+ * and no error of any kind. Scalars resolve as in `yaml` (see core-schema.ts).
  */
 export function readFast(text: string): { ok: true; data: unknown } | { ok: false } {
-  if (ANCHOR_OR_ALIAS.test(text) || DIRECTIVE.test(text)) return { ok: false };
+  if (ANCHOR_ALIAS_OR_TAG.test(text) || DIRECTIVE.test(text) || LONE_CR.test(text) || MERGE_KEY.test(text))
+    return { ok: false };
   try {
-    return { ok: true, data: jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false }) };
+    return { ok: true, data: jsyaml.load(text, { schema: YAML12_CORE, json: false }) };
   } catch {
     return { ok: false };
   }
@@ -135,6 +142,14 @@ function parseSlow(file: string, text: string): LoadResult {
       range: index.range(file, start, end),
     });
   }
+  for (const [start, end] of badMerges(doc)) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'yaml.bad-merge',
+      message: 'a merge key (<<) takes a mapping, an alias of one, or a list of them',
+      range: index.range(file, start, end),
+    });
+  }
   for (const [start, end] of duplicateKeys(doc)) {
     const key = text.slice(start, end).trim();
     diagnostics.push({
@@ -155,8 +170,17 @@ function parseSlow(file: string, text: string): LoadResult {
   try {
     data = doc.toJS({ maxAliasCount: 10_000 });
   } catch (e) {
-    if (!(e instanceof ReferenceError || e instanceof RangeError)) throw e;
-    diagnostics.push(aliasLimit(file, index, doc));
+    // yaml throws a ReferenceError or RangeError at its alias limits; anything else it throws
+    // is about a construct checked above, so it still gets a diagnostic, never a stack trace.
+    if (e instanceof ReferenceError || e instanceof RangeError)
+      diagnostics.push(aliasLimit(file, index, doc));
+    else
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml.syntax',
+        message: `the YAML cannot be read: ${plainMessage(e instanceof Error ? e.message : String(e))}`,
+        range: index.range(file, 0, 1),
+      });
     return { diagnostics };
   }
   if (hasAliases(doc) && exceedsNodes(data, MAX_EXPANDED_NODES)) {
@@ -236,6 +260,26 @@ function unknownAliases(doc: Document): [number, number][] {
   visit(doc, {
     Alias(_, alias) {
       if (alias.range && alias.resolve(doc) === undefined) found.push([alias.range[0], alias.range[1]]);
+    },
+  });
+  return found;
+}
+
+// The spans of merge keys (<<) whose value is not a mapping, an alias of one, or a list of them.
+function badMerges(doc: Document): [number, number][] {
+  const { visit, isAlias, isMap, isScalar, isSeq } = yamlLib();
+  const isMapping = (node: unknown): boolean => {
+    const target = isAlias(node) ? node.resolve(doc) : node;
+    return isMap(target) || target === undefined; // An unknown anchor is reported on its own.
+  };
+  const found: [number, number][] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (!isScalar(key) || typeof key.value !== 'symbol') return;
+      const value = pair.value;
+      const ok = isSeq(value) ? value.items.every(isMapping) : isMapping(value);
+      if (!ok && key.range) found.push([key.range[0], key.range[1]]);
     },
   });
   return found;
