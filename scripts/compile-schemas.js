@@ -5,6 +5,8 @@
 // at run time when this file is absent (tests run from src/).
 
 import { writeFileSync } from 'node:fs';
+// Also writes the self-contained bundles of dist/schemas/ for editors.
+import './bundle-schemas.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { createAjv, documentKinds, SCHEMA_BASE } from '../dist/schema/schemas.js';
 

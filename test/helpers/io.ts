@@ -1,0 +1,29 @@
+// An in-memory Io for running the CLI in-process: captured stdout and stderr.
+
+import type { Io } from '../../src/cli/io.js';
+import { run } from '../../src/cli/main.js';
+
+/** Captured is the outcome of one CLI run. */
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** runCli runs `rescind ...argv` in-process in cwd, without colours unless env asks. */
+export async function runCli(
+  argv: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: { write: (t) => void (stdout += t), isTTY: false },
+    stderr: { write: (t) => void (stderr += t), isTTY: false },
+    cwd,
+    env,
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
