@@ -1,0 +1,61 @@
+// What a received request looks like to a verifier, what a verifier answers, and the small
+// helpers both clouds' verifiers read a request with.
+
+import { timingSafeEqual } from 'node:crypto';
+
+/**
+ * SignedRequest is a request as the emulator received it, before any parsing. path is the raw request
+ * path without query, query the raw query string without `?` ('' when none), headers have lower-case
+ * names, body is the exact bytes received.
+ */
+export interface SignedRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Readonly<Record<string, string>>;
+  body: Uint8Array;
+}
+
+/**
+ * AuthOutcome is a verifier's answer. ok carries the authenticated identity: the Huawei AK, the Alibaba
+ * AccessKeyId, or the token itself for Huawei X-Auth-Token. A refusal carries the cloud's own HTTP
+ * status, error code and message; a message never contains a secret (it may contain the access key id).
+ */
+export type AuthOutcome =
+  | { ok: true; accessKey: string }
+  | { ok: false; status: number; code: string; message: string };
+
+/** header is a request header by lower-case name; own properties only, so `constructor` is no header. */
+export function header(req: SignedRequest, name: string): string | undefined {
+  return Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
+}
+
+/** parseQuery decodes a raw query into name -> values, keeping repeated names. `+` stays a plus sign
+// (RFC 3986, as the SDK's canonical form reads it); a malformed %-sequence is kept as it is. */
+export function parseQuery(raw: string): Record<string, string[]> {
+  const query: Record<string, string[]> = Object.create(null);
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    const values = query[name];
+    if (values === undefined) query[name] = [value];
+    else values.push(value);
+  }
+  return query;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export function equalConstantTime(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

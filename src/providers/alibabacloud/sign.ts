@@ -1,0 +1,288 @@
+// Alibaba Cloud request signing V3 (ACS3-HMAC-SHA256), the same for RPC and ROA APIs, computed the way
+// @alicloud/openapi-util getAuthorization does. Pure: clock, nonce and keys are arguments.
+// The emulator's verifier (src/emulator/auth/alibabacloud.ts) reuses every canonicalisation step here.
+
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+
+/** ALIBABA_SIGNING_ALGORITHM is the first word of the Authorization header and line 1 of the string to sign. */
+export const ALIBABA_SIGNING_ALGORITHM = 'ACS3-HMAC-SHA256';
+
+/** EMPTY_BODY_SHA256 is the lower-hex SHA-256 of zero bytes: x-acs-content-sha256 of a request without body. */
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** AlibabaQueryValue is one query value; null and undefined are signed as `name=` (the SDK's reading). */
+export type AlibabaQueryValue = string | number | boolean | null | undefined;
+
+/**
+ * AlibabaQuery maps a flat parameter name (`Tag.1.Key`, already flattened as OpenApiUtil.query does) to a
+ * value. An array, which the SDK never produces, is signed as one `name=value` pair per value, sorted.
+ */
+export type AlibabaQuery = Readonly<Record<string, AlibabaQueryValue | readonly AlibabaQueryValue[]>>;
+
+/** AlibabaCredentials are an AccessKey pair, or an STS AccessKeyId/secret with its security token. */
+export interface AlibabaCredentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+/**
+ * AlibabaSignableRequest is a request about to be sent. pathname is `/` for RPC APIs and, for ROA, the
+ * API path with each path parameter fully encoded by percentEncode, exactly as sent. headers are extra
+ * headers to send (content-type when there is a body; any `x-acs-*` one is signed too); body is the
+ * exact bytes sent (a string is sent as UTF-8).
+ */
+export interface AlibabaSignableRequest {
+  readonly method: string;
+  /** host is the endpoint host, with `:port` when the URL has one, e.g. `esa.cn-hangzhou.aliyuncs.com`. */
+  readonly host: string;
+  readonly pathname: string;
+  /** action is the API name, e.g. `RevokeClientCertificate`, sent as x-acs-action. */
+  readonly action: string;
+  /** version is the API version, e.g. `2024-09-10`, sent as x-acs-version. */
+  readonly version: string;
+  readonly query?: AlibabaQuery;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string;
+}
+
+/** AlibabaAuthorization is the content of an `ACS3-HMAC-SHA256` Authorization header. */
+export interface AlibabaAuthorization {
+  readonly accessKeyId: string;
+  /** signedHeaders is the SignedHeaders field as sent, e.g. `host;x-acs-action;...`. */
+  readonly signedHeaders: string;
+  readonly signature: string;
+}
+
+/** CanonicalHeaders is the header block of a canonical request and the matching SignedHeaders value. */
+export interface CanonicalHeaders {
+  /** block has one `name:value\n` line per signed header, so it ends with a newline. */
+  readonly block: string;
+  readonly signedHeaders: string;
+}
+
+/** CanonicalRequestParts are the six lines of a canonical request, each already canonical. */
+export interface CanonicalRequestParts {
+  readonly method: string;
+  readonly canonicalUri: string;
+  readonly canonicalQuery: string;
+  readonly headers: CanonicalHeaders;
+  readonly payloadHash: string;
+}
+
+/**
+ * percentEncode is OpenApiUtil's encode: RFC 3986, only `A-Z a-z 0-9 - _ . ~` kept, every other UTF-8
+ * byte as `%XX` with upper-case hex (space is `%20`). Use it for query values and ROA path parameters.
+ */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** sha256Hex is the lower-hex SHA-256 of a string's UTF-8 bytes or of raw bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** formatAcsDate is the x-acs-date value of an instant: UTC `YYYY-MM-DDTHH:mm:ssZ`, milliseconds dropped. */
+export function formatAcsDate(now: Date): string {
+  return `${now.toISOString().slice(0, 19)}Z`;
+}
+
+/** parseAcsDate reads an x-acs-date value; undefined unless it is exactly `YYYY-MM-DDTHH:mm:ssZ` and a real date. */
+export function parseAcsDate(value: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) return undefined;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && formatAcsDate(date) === value ? date : undefined;
+}
+
+/** newSignatureNonce is a fresh x-acs-signature-nonce: 32 random lower-hex digits, as openapi-client sends. */
+export function newSignatureNonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * buildCanonicalUri is the pathname as sent, with every `+` as `%20`, `*` as `%2A` and `%7E` as `~`
+ * (openapi-core; openapi-util replaces only the first of each, signing.md §2.2). RPC APIs use `/`.
+ */
+export function buildCanonicalUri(pathname: string): string {
+  if (pathname === '') return '/';
+  return pathname.replaceAll('+', '%20').replaceAll('*', '%2A').replaceAll('%7E', '~');
+}
+
+/**
+ * buildCanonicalQuery sorts names by code unit and joins `name=enc(value)` with `&`. Like the SDK the
+ * name is not encoded (Alibaba parameter names are `[A-Za-z0-9.]`); an empty query gives ''.
+ */
+export function buildCanonicalQuery(query: AlibabaQuery): string {
+  const pairs: string[] = [];
+  for (const name of Object.keys(query).sort()) {
+    const value = query[name];
+    const values = (Array.isArray(value) ? value : [value]).map((v) => String(v ?? '')).sort();
+    for (const v of values) pairs.push(`${name}=${percentEncode(v)}`);
+  }
+  return pairs.join('&');
+}
+
+/** isSignedHeaderName says whether the SDK signs a header: `host`, `content-type` and every `x-acs-*`. */
+export function isSignedHeaderName(lowerCaseName: string): boolean {
+  return lowerCaseName === 'host' || lowerCaseName === 'content-type' || lowerCaseName.startsWith('x-acs-');
+}
+
+/**
+ * buildCanonicalHeaders keeps the headers whose lower-case name passes include (default: the SDK's set),
+ * trims each value, merges names equal but for case (values sorted, joined with `,`), sorts by name and
+ * emits `name:value\n` per header.
+ */
+export function buildCanonicalHeaders(
+  headers: Readonly<Record<string, string>>,
+  include: (lowerCaseName: string) => boolean = isSignedHeaderName,
+): CanonicalHeaders {
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!include(lower)) continue;
+    const values = byName.get(lower) ?? [];
+    values.push(value.trim());
+    byName.set(lower, values);
+  }
+  const names = [...byName.keys()].sort();
+  return {
+    block: names.map((n) => `${n}:${(byName.get(n) ?? []).sort().join(',')}\n`).join(''),
+    signedHeaders: names.join(';'),
+  };
+}
+
+/** buildCanonicalRequest joins method (upper-cased), URI, query, header block, SignedHeaders and payload hash. */
+export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
+  return [
+    parts.method.toUpperCase(),
+    parts.canonicalUri,
+    parts.canonicalQuery,
+    parts.headers.block,
+    parts.headers.signedHeaders,
+    parts.payloadHash,
+  ].join('\n');
+}
+
+/** buildStringToSign is `ACS3-HMAC-SHA256` and the hex SHA-256 of the canonical request, on two lines. */
+export function buildStringToSign(canonicalRequest: string): string {
+  return `${ALIBABA_SIGNING_ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
+}
+
+/** computeSignature is the lower-hex HMAC-SHA256 of the string to sign, keyed by the secret itself. */
+export function computeSignature(accessKeySecret: string, stringToSign: string): string {
+  return createHmac('sha256', accessKeySecret).update(stringToSign).digest('hex');
+}
+
+/** formatAuthorization is `ACS3-HMAC-SHA256 Credential=id,SignedHeaders=a;b,Signature=hex` (no spaces after commas). */
+export function formatAuthorization(auth: AlibabaAuthorization): string {
+  return `${ALIBABA_SIGNING_ALGORITHM} Credential=${auth.accessKeyId},SignedHeaders=${auth.signedHeaders},Signature=${auth.signature}`;
+}
+
+/**
+ * parseAuthorization reads an Authorization header written by formatAuthorization, tolerating spaces
+ * around the commas and any field order; undefined when the algorithm is not ACS3-HMAC-SHA256 or a field
+ * is missing, empty or repeated.
+ */
+export function parseAuthorization(value: string): AlibabaAuthorization | undefined {
+  const prefix = `${ALIBABA_SIGNING_ALGORITHM} `;
+  if (!value.startsWith(prefix)) return undefined;
+  const fields = new Map<string, string>();
+  for (const part of value.slice(prefix.length).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return undefined;
+    const key = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    if (v === '' || fields.has(key)) return undefined;
+    fields.set(key, v);
+  }
+  const accessKeyId = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (
+    fields.size !== 3 ||
+    accessKeyId === undefined ||
+    signedHeaders === undefined ||
+    signature === undefined
+  ) {
+    return undefined;
+  }
+  return { accessKeyId, signedHeaders, signature };
+}
+
+/** AlibabaSigningTrace is everything signAlibabaRequest computed, for tests and for debugging a rejection. */
+export interface AlibabaSigningTrace {
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+  readonly signature: string;
+  /** headers are the headers to add to the request, names lower-case. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * traceAlibabaSigning signs like signAlibabaRequest and also returns the intermediate strings. Throws (a
+ * caller bug) when req.headers already holds a header the signer sets.
+ */
+export function traceAlibabaSigning(
+  req: AlibabaSignableRequest,
+  credentials: AlibabaCredentials,
+  now: Date,
+  nonce: string,
+): AlibabaSigningTrace {
+  const payloadHash = sha256Hex(req.body ?? '');
+  const added: Record<string, string> = {
+    host: req.host,
+    'x-acs-action': req.action,
+    'x-acs-version': req.version,
+    'x-acs-date': formatAcsDate(now),
+    'x-acs-signature-nonce': nonce,
+    'x-acs-content-sha256': payloadHash,
+  };
+  if (credentials.securityToken !== undefined) {
+    // A2: with STS the SDK also sends the AccessKeyId as a header; both are signed like any x-acs-*.
+    added['x-acs-accesskey-id'] = credentials.accessKeyId;
+    added['x-acs-security-token'] = credentials.securityToken;
+  }
+  const given = req.headers ?? {};
+  for (const name of Object.keys(given)) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || Object.hasOwn(added, lower)) {
+      throw new TypeError(`header "${name}" is set by the signer`);
+    }
+  }
+
+  const headers = buildCanonicalHeaders({ ...given, ...added });
+  const canonicalRequest = buildCanonicalRequest({
+    method: req.method,
+    canonicalUri: buildCanonicalUri(req.pathname),
+    canonicalQuery: buildCanonicalQuery(req.query ?? {}),
+    headers,
+    payloadHash,
+  });
+  const stringToSign = buildStringToSign(canonicalRequest);
+  const signature = computeSignature(credentials.accessKeySecret, stringToSign);
+  added.authorization = formatAuthorization({
+    accessKeyId: credentials.accessKeyId,
+    signedHeaders: headers.signedHeaders,
+    signature,
+  });
+  return { canonicalRequest, stringToSign, signature, headers: added };
+}
+
+/**
+ * signAlibabaRequest returns the headers to add to req (lower-case names): host, x-acs-action,
+ * x-acs-version, x-acs-date, x-acs-signature-nonce, x-acs-content-sha256, authorization, and with STS
+ * x-acs-accesskey-id and x-acs-security-token. now and nonce are injectable; every retry needs a fresh
+ * nonce and date. Send req.pathname, buildCanonicalQuery(req.query) as the query, and the body unchanged.
+ */
+export function signAlibabaRequest(
+  req: AlibabaSignableRequest,
+  credentials: AlibabaCredentials,
+  now: Date,
+  nonce: string = newSignatureNonce(),
+): Record<string, string> {
+  return { ...traceAlibabaSigning(req, credentials, now, nonce).headers };
+}

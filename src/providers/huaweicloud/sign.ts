@@ -1,0 +1,272 @@
+// Huawei Cloud AK/SK request signing (SDK-HMAC-SHA256, the API Gateway scheme), computed the way
+// @huaweicloud/huaweicloud-sdk-core 3.1.211 AKSKSigner.sign does. Pure: clock and keys are arguments.
+// The emulator's verifier (src/emulator/auth/huaweicloud.ts) reuses every canonicalisation step here.
+
+import { createHash, createHmac } from 'node:crypto';
+
+/** HUAWEI_SIGNING_ALGORITHM is the first word of the Authorization header and line 1 of the string to sign. */
+export const HUAWEI_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
+
+/** UNSIGNED_PAYLOAD is the X-Sdk-Content-Sha256 value that replaces the body hash (signing.md Q3). */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+
+/** EMPTY_BODY_SHA256 is the lower-hex SHA-256 of zero bytes: the payload hash of a request without body. */
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** HuaweiQueryValue is one query value; numbers and booleans are signed as their String() form. */
+export type HuaweiQueryValue = string | number | boolean;
+
+/** HuaweiQuery maps a query name to a value, or to several values sent as repeated `name=value` pairs. */
+export type HuaweiQuery = Readonly<Record<string, HuaweiQueryValue | readonly HuaweiQueryValue[]>>;
+
+/** HuaweiCredentials are a permanent AK/SK, or a temporary one with its security token. */
+export interface HuaweiCredentials {
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly securityToken?: string;
+}
+
+/**
+ * HuaweiSignableRequest is a request about to be sent. url is the origin plus the path exactly as sent
+ * (a query in url is ignored: pass query, and send buildCanonicalQuery(query) as the query string).
+ * headers are signed as given (names lower-cased, values not trimmed, as the SDK does); body is the
+ * exact bytes sent (a string is sent as UTF-8).
+ */
+export interface HuaweiSignableRequest {
+  readonly method: string;
+  readonly url: string | URL;
+  readonly query?: HuaweiQuery;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string;
+}
+
+/** HuaweiAuthorization is the content of an `SDK-HMAC-SHA256` Authorization header. */
+export interface HuaweiAuthorization {
+  readonly accessKey: string;
+  /** signedHeaders is the SignedHeaders field as sent, e.g. `content-type;host;x-sdk-date`. */
+  readonly signedHeaders: string;
+  readonly signature: string;
+}
+
+/** CanonicalHeaders is the header block of a canonical request and the matching SignedHeaders value. */
+export interface CanonicalHeaders {
+  /** block has one `name:value\n` line per signed header, so it ends with a newline. */
+  readonly block: string;
+  readonly signedHeaders: string;
+}
+
+/** CanonicalRequestParts are the six lines of a canonical request, each already canonical. */
+export interface CanonicalRequestParts {
+  readonly method: string;
+  readonly canonicalUri: string;
+  readonly canonicalQuery: string;
+  readonly headers: CanonicalHeaders;
+  readonly payloadHash: string;
+}
+
+/**
+ * percentEncode is AKSKSigner.urlEncode: RFC 3986, only `A-Z a-z 0-9 - . _ ~` kept, every other UTF-8
+ * byte as `%XX` with upper-case hex (space is `%20`, never `+`).
+ */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** sha256Hex is the lower-hex SHA-256 of a string's UTF-8 bytes or of raw bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** formatSdkDate is the X-Sdk-Date value of an instant: UTC `YYYYMMDDTHHMMSSZ`, milliseconds dropped. */
+export function formatSdkDate(now: Date): string {
+  return `${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
+}
+
+/** parseSdkDate reads an X-Sdk-Date value; undefined unless it is exactly `YYYYMMDDTHHMMSSZ` and a real date. */
+export function parseSdkDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (m === null) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return formatSdkDate(date) === value ? date : undefined;
+}
+
+/**
+ * buildCanonicalUri encodes every `/`-separated segment of the path as sent and appends `/` unless the
+ * result already ends with one. Like the SDK, an already percent-encoded segment is encoded again
+ * (`%20` becomes `%2520`, signing.md Q4), so keep path segments to `[A-Za-z0-9._~-]`.
+ */
+export function buildCanonicalUri(path: string): string {
+  const uri = path.split('/').map(percentEncode).join('/');
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}
+
+/**
+ * buildCanonicalQuery sorts names by code unit, expands an array into one pair per value (values sorted),
+ * and joins `enc(name)=enc(value)` with `&`; an empty query gives ''. The result is also a valid wire query.
+ */
+export function buildCanonicalQuery(query: HuaweiQuery): string {
+  const pairs: string[] = [];
+  for (const name of Object.keys(query).sort()) {
+    const value = query[name];
+    const values = (Array.isArray(value) ? value : [value]).map(String).sort();
+    for (const v of values) pairs.push(`${percentEncode(name)}=${percentEncode(v)}`);
+  }
+  return pairs.join('&');
+}
+
+/**
+ * buildCanonicalHeaders lower-cases names, sorts them by code unit and emits `name:value\n` per header,
+ * values as given (the SDK does not trim, Q7). Throws when two names differ only in case: a caller bug.
+ */
+export function buildCanonicalHeaders(headers: Readonly<Record<string, string>>): CanonicalHeaders {
+  const byName = new Map<string, string>();
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (byName.has(lower)) throw new TypeError(`header "${lower}" is given twice`);
+    byName.set(lower, value);
+  }
+  const names = [...byName.keys()].sort();
+  return {
+    block: names.map((n) => `${n}:${byName.get(n) ?? ''}\n`).join(''),
+    signedHeaders: names.join(';'),
+  };
+}
+
+/**
+ * buildPayloadHash is the last line of the canonical request: the X-Sdk-Content-Sha256 header's value
+ * used literally when present (e.g. UNSIGNED-PAYLOAD), else the SHA-256 of the body bytes.
+ */
+export function buildPayloadHash(
+  body: Uint8Array | string,
+  headers: Readonly<Record<string, string>>,
+): string {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'x-sdk-content-sha256') return value;
+  }
+  return sha256Hex(body);
+}
+
+/** buildCanonicalRequest joins method (upper-cased), URI, query, header block, SignedHeaders and payload hash. */
+export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
+  return [
+    parts.method.toUpperCase(),
+    parts.canonicalUri,
+    parts.canonicalQuery,
+    parts.headers.block,
+    parts.headers.signedHeaders,
+    parts.payloadHash,
+  ].join('\n');
+}
+
+/** buildStringToSign is `SDK-HMAC-SHA256`, the X-Sdk-Date value and the hex SHA-256 of the canonical request. */
+export function buildStringToSign(sdkDate: string, canonicalRequest: string): string {
+  return [HUAWEI_SIGNING_ALGORITHM, sdkDate, sha256Hex(canonicalRequest)].join('\n');
+}
+
+/** computeSignature is the lower-hex HMAC-SHA256 of the string to sign, keyed by the SK itself (no derivation). */
+export function computeSignature(secretKey: string, stringToSign: string): string {
+  return createHmac('sha256', secretKey).update(stringToSign).digest('hex');
+}
+
+/** formatAuthorization is `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (", " between fields). */
+export function formatAuthorization(auth: HuaweiAuthorization): string {
+  return `${HUAWEI_SIGNING_ALGORITHM} Access=${auth.accessKey}, SignedHeaders=${auth.signedHeaders}, Signature=${auth.signature}`;
+}
+
+/**
+ * parseAuthorization reads an Authorization header written by formatAuthorization. It accepts `,` with or
+ * without following spaces, in any field order; undefined when the algorithm is not SDK-HMAC-SHA256 or
+ * a field is missing, empty or repeated.
+ */
+export function parseAuthorization(value: string): HuaweiAuthorization | undefined {
+  const prefix = `${HUAWEI_SIGNING_ALGORITHM} `;
+  if (!value.startsWith(prefix)) return undefined;
+  const fields = new Map<string, string>();
+  for (const part of value.slice(prefix.length).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return undefined;
+    const key = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    if (v === '' || fields.has(key)) return undefined;
+    fields.set(key, v);
+  }
+  const accessKey = fields.get('Access');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (
+    fields.size !== 3 ||
+    accessKey === undefined ||
+    signedHeaders === undefined ||
+    signature === undefined
+  ) {
+    return undefined;
+  }
+  return { accessKey, signedHeaders, signature };
+}
+
+/** HuaweiSigningTrace is everything signHuaweiRequest computed, for tests and for debugging a 401. */
+export interface HuaweiSigningTrace {
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+  readonly signature: string;
+  /** headers are the headers to add to the request, names lower-case. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * traceHuaweiSigning signs like signHuaweiRequest and also returns the intermediate strings.
+ * Signed: every header of req.headers, `host` (from the URL unless req.headers has one, whose value then
+ * wins), `x-sdk-date` from now, and `x-security-token` when the credentials carry one. Throws (a caller
+ * bug) when req.headers already holds x-sdk-date, authorization, or x-security-token next to a token.
+ */
+export function traceHuaweiSigning(
+  req: HuaweiSignableRequest,
+  credentials: HuaweiCredentials,
+  now: Date,
+): HuaweiSigningTrace {
+  const given = req.headers ?? {};
+  const owned = ['x-sdk-date', 'authorization'];
+  if (credentials.securityToken !== undefined) owned.push('x-security-token');
+  for (const name of Object.keys(given)) {
+    if (owned.includes(name.toLowerCase())) throw new TypeError(`header "${name}" is set by the signer`);
+  }
+  const url = typeof req.url === 'string' ? new URL(req.url) : req.url;
+  const sdkDate = formatSdkDate(now);
+  const added: Record<string, string> = { 'x-sdk-date': sdkDate };
+  if (!Object.keys(given).some((n) => n.toLowerCase() === 'host')) added.host = url.host;
+  if (credentials.securityToken !== undefined) added['x-security-token'] = credentials.securityToken;
+
+  const headers = buildCanonicalHeaders({ ...given, ...added });
+  const canonicalRequest = buildCanonicalRequest({
+    method: req.method,
+    canonicalUri: buildCanonicalUri(url.pathname),
+    canonicalQuery: buildCanonicalQuery(req.query ?? {}),
+    headers,
+    payloadHash: buildPayloadHash(req.body ?? '', given),
+  });
+  const stringToSign = buildStringToSign(sdkDate, canonicalRequest);
+  const signature = computeSignature(credentials.secretKey, stringToSign);
+  added.authorization = formatAuthorization({
+    accessKey: credentials.accessKey,
+    signedHeaders: headers.signedHeaders,
+    signature,
+  });
+  return { canonicalRequest, stringToSign, signature, headers: added };
+}
+
+/**
+ * signHuaweiRequest returns the headers to add to req (lower-case names): `x-sdk-date`, `authorization`,
+ * `host` unless req.headers has one, and `x-security-token` for temporary credentials. Send the host,
+ * every header of req.headers and the body exactly as signed, and buildCanonicalQuery(req.query) as query.
+ */
+export function signHuaweiRequest(
+  req: HuaweiSignableRequest,
+  credentials: HuaweiCredentials,
+  now: Date,
+): Record<string, string> {
+  return { ...traceHuaweiSigning(req, credentials, now).headers };
+}
