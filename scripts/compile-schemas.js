@@ -22,7 +22,12 @@ code = code.replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_, spec) =
   if (!imports.has(spec)) imports.set(spec, `__runtime${imports.size}`);
   return imports.get(spec);
 });
-const header = [...imports].map(([spec, name]) => `import ${name} from "${spec}.js";`).join('');
+// A CommonJS module's default import is module.exports under Node but may be its `default` export under
+// other loaders (vitest): __cjs gives the `.default` that the generated code reads either way.
+const header =
+  [...imports].map(([spec, name]) => `import ${name}Module from "${spec}.js";`).join('') +
+  'const __cjs = (m) => (m !== null && typeof m === "object" && "default" in m ? m : { default: m });' +
+  [...imports.values()].map((name) => `const ${name} = __cjs(${name}Module);`).join('');
 code = code.replace('"use strict";', `"use strict";${header}`);
 if (/\brequire\(/.test(code)) throw new Error('compile-schemas: generated code still calls require()');
 

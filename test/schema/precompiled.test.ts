@@ -15,7 +15,14 @@ const precompiled = (await import(`${repoRoot}dist/schema/validators.js`)) as Re
 const ajv = createAjv();
 
 function documents(): [string, unknown][] {
-  const dirs = [fixture('validate/valid'), fixture('validate/invalid'), `${repoRoot}plans/examples`];
+  const dirs = [
+    fixture('validate'),
+    fixture('validate/valid'),
+    fixture('validate/invalid'),
+    `${repoRoot}plans/examples`,
+    `${repoRoot}plans/policies`,
+    repoRoot,
+  ];
   const out: [string, unknown][] = [];
   for (const dir of dirs) {
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {

@@ -30,8 +30,10 @@ export function header(req: SignedRequest, name: string): string | undefined {
   return Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
 }
 
-/** parseQuery decodes a raw query into name -> values, keeping repeated names. `+` stays a plus sign
-// (RFC 3986, as the SDK's canonical form reads it); a malformed %-sequence is kept as it is. */
+/**
+ * parseQuery decodes a raw query into name -> values, keeping repeated names. `+` stays a plus sign
+ * (RFC 3986, as the SDK's canonical form reads it); a malformed %-sequence is kept as it is.
+ */
 export function parseQuery(raw: string): Record<string, string[]> {
   const query: Record<string, string[]> = Object.create(null);
   for (const pair of raw.split('&')) {
@@ -54,6 +56,7 @@ function decode(text: string): string {
   }
 }
 
+/** equalConstantTime compares two strings without leaking where they differ. */
 export function equalConstantTime(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(given);

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Whole-process `rescind validate` on generated plans of 100 and 10,000
+// revocations (quality bars: under 0.35 s and under 1 s), next to a bare
+// `node -e 0` measured in the same run, so that the figures can be compared
+// on a noisy machine. Run after `npm run build` (npm run bench does both).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin/rescind.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+// Every type, targets and selectors, as a real offboarding plan would mix them.
+function revocation(i) {
+  const hex = (n, width) => n.toString(16).padStart(width, '0');
+  switch (i % 5) {
+    case 0:
+      return `  - id: kms-${i}\n    type: huaweicloud.kms.grant\n    account: hw-prod\n    target:\n      keyId: 0d0466b0-e727-4d9c-b35d-${hex(i, 12)}\n      grantId: "${hex(i, 64)}"\n`;
+    case 1:
+      return `  - id: cce-${i}\n    type: huaweicloud.cce.cluster-certificate\n    account: hw-prod\n    target:\n      clusterId: 4c1f6a2e-8b3d-11ef-9a1b-${hex(i, 12)}\n      userId: "${hex(i, 32)}"\n`;
+    case 2:
+      return `  - id: ccm-${i}\n    type: huaweicloud.ccm.subordinate-ca\n    account: hw-prod\n    target:\n      caId: 6434f74f-2d13-4e6a-89eb-${hex(i, 12)}\n    with:\n      reason: KEY_COMPROMISE\n`;
+    case 3:
+      return `  - id: esa-${i}\n    type: alibabacloud.esa.client-certificate\n    account: ali-prod\n    select:\n      siteId: ${1234567890000 + i}\n      commonName: "user-${i}-*"\n`;
+    default:
+      return `  - id: ack-${i}\n    type: alibabacloud.ack.user-permissions\n    account: ali-prod\n    target:\n      clusterId: c5b5e80b0b64a4bf6939d2d8f${hex(i, 8)}\n      uid: "${276543210987654321n + BigInt(i)}"\n`;
+  }
+}
+
+function plan(count) {
+  let text = `apiVersion: rescind/v1\nkind: RevocationPlan\nmetadata:\n  name: bench-${count}\n  reason: benchmark\n  ticket: SEC-1\nspec:\n  revocations:\n`;
+  for (let i = 0; i < count; i++) text += revocation(i).replace(/^(?=.)/gm, '  ');
+  return text;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(args, cwd) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    execFileSync(process.execPath, args, { cwd, stdio: 'pipe' });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(samples);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rescind-bench-'));
+try {
+  writeFileSync(join(dir, 'rescind.config.yaml'), 'apiVersion: rescind/v1\nkind: Config\naccounts:\n  hw-prod: {cloud: huaweicloud, region: ap-southeast-1, emulator: builtin}\n  ali-prod: {cloud: alibabacloud, region: cn-hangzhou, emulator: builtin}\n');
+  const rows = [['node -e 0 (start-up floor)', time(['-e', '0'], dir), undefined]];
+  for (const [count, bar] of [[100, 350], [10_000, 1000]]) {
+    const file = join(dir, `plan-${count}.yaml`);
+    writeFileSync(file, plan(count));
+    execFileSync(process.execPath, [bin, 'validate', file], { cwd: dir, stdio: 'pipe' }); // must be valid
+    rows.push([`validate ${count.toLocaleString('en')} revocations`, time([bin, 'validate', file], dir), bar]);
+  }
+  const floor = rows[0][1];
+  console.log(`validate: median of ${RUNS} whole-process runs`);
+  for (const [name, ms, bar] of rows) {
+    const verdict = bar === undefined ? '' : ms < bar ? `  under the ${bar} ms bar` : `  OVER the ${bar} ms bar`;
+    console.log(`  ${name.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / floor).toFixed(2)}x node start-up${verdict}`);
+  }
+} finally {
+  if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,22 @@
+// rescind as a library: everything the CLI does is reachable from here, typed,
+// without spawning a process. The CLI (src/cli/) is a thin layer over these.
+
+export { type DiagnosticCode, diagnosticCodes } from './diagnostics/codes.js';
+export type { Diagnostic, JsonPath, Severity, SourcePos, SourceRange } from './diagnostics/diagnostic.js';
+export { hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
+export { type LoadResult, loadYaml, type YamlSource } from './document/load.js';
+export { decodeText } from './document/text.js';
+export type { RevocationPlan, RevocationType } from './plan/revocation-plan.js';
+export { revocationTypes } from './plan/revocation-plan.js';
+export { renderValidateJson, VALIDATE_FORMAT_VERSION, type ValidateJson } from './render/diagnostics/json.js';
+export { renderValidateSarif } from './render/diagnostics/sarif.js';
+export { formatDiagnostic, renderValidateText } from './render/diagnostics/text.js';
+export { type DocumentKind, documentKinds, SCHEMA_BASE } from './schema/schemas.js';
+export { type CheckContext, type CheckedDocument, checkDocument } from './validate/check-document.js';
+export {
+  type ValidatedFile,
+  type ValidateOptions,
+  type ValidateResult,
+  validatePaths,
+} from './validate/validate.js';
+export { VERSION } from './version.js';
