@@ -54,19 +54,32 @@ function time(args, cwd) {
 
 const dir = mkdtempSync(join(tmpdir(), 'rescind-bench-'));
 try {
-  writeFileSync(join(dir, 'rescind.config.yaml'), 'apiVersion: rescind/v1\nkind: Config\naccounts:\n  hw-prod: {cloud: huaweicloud, region: ap-southeast-1, emulator: builtin}\n  ali-prod: {cloud: alibabacloud, region: cn-hangzhou, emulator: builtin}\n');
+  writeFileSync(
+    join(dir, 'rescind.config.yaml'),
+    'apiVersion: rescind/v1\nkind: Config\naccounts:\n  hw-prod: {cloud: huaweicloud, region: ap-southeast-1, emulator: builtin}\n  ali-prod: {cloud: alibabacloud, region: cn-hangzhou, emulator: builtin}\n',
+  );
   const rows = [['node -e 0 (start-up floor)', time(['-e', '0'], dir), undefined]];
-  for (const [count, bar] of [[100, 350], [10_000, 1000]]) {
+  for (const [count, bar] of [
+    [100, 350],
+    [10_000, 1000],
+  ]) {
     const file = join(dir, `plan-${count}.yaml`);
     writeFileSync(file, plan(count));
     execFileSync(process.execPath, [bin, 'validate', file], { cwd: dir, stdio: 'pipe' }); // must be valid
-    rows.push([`validate ${count.toLocaleString('en')} revocations`, time([bin, 'validate', file], dir), bar]);
+    rows.push([
+      `validate ${count.toLocaleString('en')} revocations`,
+      time([bin, 'validate', file], dir),
+      bar,
+    ]);
   }
   const floor = rows[0][1];
   console.log(`validate: median of ${RUNS} whole-process runs`);
   for (const [name, ms, bar] of rows) {
-    const verdict = bar === undefined ? '' : ms < bar ? `  under the ${bar} ms bar` : `  OVER the ${bar} ms bar`;
-    console.log(`  ${name.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / floor).toFixed(2)}x node start-up${verdict}`);
+    const verdict =
+      bar === undefined ? '' : ms < bar ? `  under the ${bar} ms bar` : `  OVER the ${bar} ms bar`;
+    console.log(
+      `  ${name.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / floor).toFixed(2)}x node start-up${verdict}`,
+    );
   }
 } finally {
   if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });

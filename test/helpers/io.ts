@@ -16,14 +16,14 @@ export async function runCli(
   cwd: string,
   env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
+  const out: string[] = [];
+  const err: string[] = [];
   const io: Io = {
-    stdout: { write: (t) => void (stdout += t), isTTY: false },
-    stderr: { write: (t) => void (stderr += t), isTTY: false },
+    stdout: { write: (t) => out.push(t), isTTY: false },
+    stderr: { write: (t) => err.push(t), isTTY: false },
     cwd,
     env,
   };
   const code = await run(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout: out.join(''), stderr: err.join('') };
 }
