@@ -2,7 +2,9 @@
 // located diagnostics and exit status 1, compared with test/golden/validate/.
 // Every file of valid/ (BOM, CRLF, anchors, flow style, ...) is valid.
 
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnosticFile } from '../../src/diagnostics/diagnostic.js';
 import { renderValidateText } from '../../src/render/diagnostics/text.js';
@@ -35,5 +37,31 @@ describe('valid inputs', () => {
     const result = await validatePaths([`valid/${name}`], { cwd });
     expect(result.diagnostics).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+});
+
+// Inputs too big to keep as fixtures are generated, then compared with goldens like the others.
+const generated: Record<string, () => string | Uint8Array> = {
+  'generated-30-mib': () => {
+    const line = '# padding to make a file of tens of megabytes\n';
+    return `apiVersion: rescind/v1\nkind: RevocationPlan\n${line.repeat(Math.ceil((30 * 1024 * 1024) / line.length))}`;
+  },
+  'generated-100k-nested-lists': () =>
+    `apiVersion: rescind/v1\nkind: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+  'generated-100k-nested-maps': () =>
+    `apiVersion: rescind/v1\nkind: ${'{a: '.repeat(100_000)}${'}'.repeat(100_000)}\n`,
+};
+
+describe('generated hostile inputs get a diagnostic naming the file', () => {
+  it.each(Object.keys(generated))('%s', async (name) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rescind-corpus-'));
+    try {
+      writeFileSync(join(dir, `${name}.yaml`), generated[name]?.() ?? '');
+      const result = await validatePaths([`${name}.yaml`], { cwd: dir });
+      expect(result.valid).toBe(false);
+      await expect(renderValidateText(result)).toMatchFileSnapshot(`../golden/validate/${name}.txt`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
