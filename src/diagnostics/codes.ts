@@ -15,6 +15,7 @@ export const diagnosticCodes = {
   'yaml.unknown-tag': 'a YAML tag (!something) that rescind does not understand',
   'yaml.unknown-anchor': 'an alias (*name) refers to an anchor (&name) that is not defined before it',
   'yaml.bad-merge': 'a merge key (<<) whose value is not a mapping or a list of mappings',
+  'yaml.version': 'a %YAML directive asks for another YAML version than 1.2, which rescind reads',
   'yaml.alias-limit': 'aliases expand to more nodes than rescind accepts (an alias bomb)',
   'yaml.too-deep': 'collections are nested deeper than rescind accepts',
   'document.multiple': 'a file holds more than one YAML document',

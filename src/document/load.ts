@@ -97,6 +97,8 @@ function parseSlow(file: string, text: string): LoadResult {
   }
   const docs = yamlLib().parseAllDocuments(text, {
     merge: true,
+    // YAML 1.2 core whatever a %YAML directive says: `yes` stays text, as in every other file.
+    schema: 'core',
     // yaml's own check is quadratic in the keys of a mapping; duplicateKeys below is linear.
     uniqueKeys: false,
     prettyErrors: false,
@@ -160,8 +162,20 @@ function parseSlow(file: string, text: string): LoadResult {
     });
   }
   for (const w of doc.warnings) {
-    // An unresolved tag is already reported by foreignTags.
-    if (w.code !== 'TAG_RESOLVE_FAILED') diagnostics.push(yamlDiagnostic(file, index, w, 'warning'));
+    // A tag outside the core schema is reported by foreignTags; a core tag that does not fit its
+    // value (!!float 1, !!int x) is an error here, since yaml would quietly read the value as text.
+    if (w.code === 'TAG_RESOLVE_FAILED') {
+      if (CORE_TAG_IN_MESSAGE.test(w.message)) diagnostics.push(yamlDiagnostic(file, index, w, 'error'));
+    } else diagnostics.push(yamlDiagnostic(file, index, w, 'warning'));
+  }
+  const version = /^%YAML[ \t]+(\S+)/m.exec(text);
+  if (version !== null && version[1] !== '1.2') {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'yaml.version',
+      message: `rescind reads YAML 1.2 whatever the %YAML directive says: ${version[1]} rules (yes as true, 0777 as octal) do not apply`,
+      range: index.range(file, version.index, version.index + version[0].length),
+    });
   }
   if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'document.multiple'))
     return { diagnostics };
@@ -210,7 +224,7 @@ function yamlDiagnostic(
       break;
     case 'TAG_RESOLVE_FAILED':
       code = 'yaml.unknown-tag';
-      message = `${message}; rescind files use plain YAML without custom tags`;
+      message = `the value does not fit its tag ${message.replace(/^.*tag:yaml\.org,2002:(\w+).*$/, '!!$1')}; remove the tag`;
       break;
     case 'BAD_ALIAS':
       code = 'yaml.unknown-anchor';
@@ -234,6 +248,8 @@ function plainMessage(message: string): string {
 const CORE_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`).concat('!'),
 );
+
+const CORE_TAG_IN_MESSAGE = /tag:yaml\.org,2002:(?:str|int|float|bool|null|map|seq)\b/;
 
 // Explicit tags outside the core schema (!!binary, !!timestamp, !!set, !custom...), with their spans.
 function foreignTags(doc: Document, text: string): [number, number, string][] {

@@ -163,13 +163,12 @@ function translate(e: ErrorObject, ctx: TranslateContext): Finding {
   if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'not') {
     const last = base[base.length - 1];
     // A field that is not allowed at all ({not: {}}) is pointed at by its key.
-    const target =
-      e.keyword === 'not' && typeof last === 'string' && isEmptySchema(e.schema) ? 'key' : 'value';
+    const notAllowed = e.keyword === 'not' && typeof last === 'string' && isEmptySchema(e.schema);
     return {
       severity: 'error',
-      code,
+      code: notAllowed ? 'schema.unknown-field' : code,
       path: base,
-      target,
+      target: notAllowed ? 'key' : 'value',
       message: custom ?? `${containerName(base, ctx.kind)} does not match any allowed form`,
     };
   }

@@ -1,4 +1,4 @@
-// `rescind validate --format json`: a stable, versioned document (docs/json-output.md).
+// `rescind validate --format json`: a stable, versioned document (docs/cli.md#json).
 
 import type { Diagnostic, JsonPath, SourcePos } from '../../diagnostics/diagnostic.js';
 import type { ValidateResult } from '../../validate/validate.js';

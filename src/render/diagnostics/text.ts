@@ -26,14 +26,17 @@ export function renderValidateText(result: ValidateResult, style: Style = plain)
 function summary(result: ValidateResult): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = result.diagnostics.length - errors;
-  const files = result.files.length;
+  // A path that does not exist is not among the files read, but it counts as a bad file.
+  const read = new Set(result.files.map((f) => f.file));
+  const badFiles = new Set(result.diagnostics.filter((d) => d.severity === 'error').map((d) => diagnosticFile(d)));
+  const unread = [...badFiles].filter((f) => f === undefined || !read.has(f)).length;
+  const files = read.size + unread;
   const fileWord = files === 1 ? 'file' : 'files';
   if (errors === 0) {
     const w = warnings > 0 ? `, ${count(warnings, 'warning')}` : '';
     return `${files} ${fileWord} valid${w}.`;
   }
-  const bad = new Set(result.diagnostics.filter((d) => d.severity === 'error').map((d) => diagnosticFile(d)))
-    .size;
+  const bad = badFiles.size;
   const w = warnings > 0 ? ` and ${count(warnings, 'warning')}` : '';
   return `Found ${count(errors, 'error')}${w} in ${bad} of ${files} ${fileWord}.`;
 }
