@@ -28,7 +28,9 @@ function summary(result: ValidateResult): string {
   const warnings = result.diagnostics.length - errors;
   // A path that does not exist is not among the files read, but it counts as a bad file.
   const read = new Set(result.files.map((f) => f.file));
-  const badFiles = new Set(result.diagnostics.filter((d) => d.severity === 'error').map((d) => diagnosticFile(d)));
+  const badFiles = new Set(
+    result.diagnostics.filter((d) => d.severity === 'error').map((d) => diagnosticFile(d)),
+  );
   const unread = [...badFiles].filter((f) => f === undefined || !read.has(f)).length;
   const files = read.size + unread;
   const fileWord = files === 1 ? 'file' : 'files';
