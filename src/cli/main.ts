@@ -21,6 +21,7 @@ const commands: Readonly<Record<string, CommandEntry>> = {
     summary: 'check plans, configs and policies against their schemas',
     load: () => import('./commands/validate.js'),
   },
+  emulator: { summary: 'run the local cloud emulator', load: () => import('./commands/emulator.js') },
 };
 
 /** EXIT holds the exit codes of every command (docs/cli.md). */

@@ -19,7 +19,7 @@ export const diagnosticCodes = {
   'yaml.alias-limit': 'aliases expand to more nodes than rescind accepts (an alias bomb)',
   'yaml.too-deep': 'collections are nested deeper than rescind accepts',
   'document.multiple': 'a file holds more than one YAML document',
-  'document.kind': 'the document is not a rescind file kind (RevocationPlan, Config, Policy)',
+  'document.kind': 'the document is not a rescind file kind (RevocationPlan, Config, Policy, EmulatorState)',
   'schema.required': 'a required field is missing',
   'schema.unknown-field': 'a field that this place does not have',
   'schema.type': 'a value of the wrong type',
@@ -37,6 +37,9 @@ export const diagnosticCodes = {
   'config.not-found': 'the config file named by --config does not exist',
   'config.policy-not-found': 'a policy file listed by the config does not exist',
   'policy.invalid-pattern': 'a policy holds a regular expression that does not compile',
+  'emulator.duplicate-id': 'an emulator state lists the same identity, resource or credential twice',
+  'emulator.mismatch':
+    'a resource of an emulator state contradicts the resource that holds it (a grant of another key)',
 } as const satisfies Record<string, string>;
 
 /** DiagnosticCode is the closed union of every code rescind reports. */

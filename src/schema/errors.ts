@@ -23,6 +23,7 @@ const KIND_NOUN: Record<DocumentKind, string> = {
   RevocationPlan: 'the plan',
   Config: 'the config',
   Policy: 'the policy',
+  EmulatorState: 'the emulator state',
 };
 
 const CODE: Record<string, DiagnosticCode> = {

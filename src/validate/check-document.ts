@@ -6,6 +6,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error, type Finding, locateFindings } from '../diagnostics/finding.js';
 import { suggest } from '../diagnostics/suggest.js';
 import type { YamlSource } from '../document/load.js';
+import { checkEmulatorState } from '../emulator/seed-rules.js';
+import type { EmulatorState } from '../emulator/state.js';
 import { checkPlan, type PlanCheckContext } from '../plan/check.js';
 import { checkPolicy, type Policy } from '../policy/policy.js';
 import { translateErrors } from '../schema/errors.js';
@@ -47,6 +49,8 @@ export function checkDocument(
     // Nothing more to check on data of the wrong shape.
   } else if (kind === 'Config') {
     findings.push(...checkConfig(data as RescindConfig, ctx.policyExists ?? (() => true)));
+  } else if (kind === 'EmulatorState') {
+    findings.push(...checkEmulatorState(data as EmulatorState));
   } else {
     findings.push(...checkPolicy(data as Policy));
   }

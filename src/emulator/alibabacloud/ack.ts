@@ -1,0 +1,207 @@
+// Alibaba Cloud ACK (ROA, 2015-12-15) in the emulator: CleanClusterUserPermissions
+// (refuses the caller and the root account always, and without Force a user with access
+// in the last 7 days), DescribeUserPermission and the two kubeconfig state lists.
+
+import {
+  type AlibabaRequest,
+  type CloudResponse,
+  parseWhole,
+  repeatedParam,
+  type Store,
+  unknownParam,
+} from '../cloud.js';
+import type { AckCluster, AckUser } from '../state.js';
+import { type ErrorFor, errorFor } from './errors.js';
+
+/** ACK_VERSION is the API version of ACK's ROA operations. */
+export const ACK_VERSION = '2015-12-15';
+/** RECENT_ACCESS_MS is the window in which access makes CleanClusterUserPermissions refuse without Force. */
+export const RECENT_ACCESS_MS = 7 * 24 * 60 * 60 * 1000;
+
+const CLUSTER_STATE_FIELDS = [
+  'account_name',
+  'account_display_name',
+  'account_type',
+  'account_state',
+  'cert_state',
+  'cert_expire_time',
+  'revokable',
+  'cloud_service_name',
+  'cloud_service_roles',
+];
+
+/** handleAck answers the ACK operations. */
+export function handleAck(req: AlibabaRequest, store: Store): CloudResponse {
+  const fail = errorFor(req);
+  if (req.body.length > 0) return fail(400, 'InvalidParameter', 'This operation takes no request body.');
+  const repeated = repeatedParam(req.query);
+  if (repeated !== undefined)
+    return fail(400, 'InvalidParameter', `The parameter ${repeated} is given twice.`);
+  const clusters = store.state.alibabacloud?.ack?.clusters ?? [];
+  switch (req.op) {
+    case 'CleanClusterUserPermissions':
+      return clean(req, store, clusters, fail);
+    case 'DescribeUserPermission':
+      return describePermissions(req, clusters, fail);
+    case 'ListUserKubeConfigStates':
+      return userStates(req, clusters, fail);
+    default:
+      return clusterStates(req, clusters, fail);
+  }
+}
+
+function clean(req: AlibabaRequest, store: Store, clusters: AckCluster[], fail: ErrorFor): CloudResponse {
+  const extra = unknownParam(req.query, ['Force']);
+  if (extra !== undefined) return fail(400, 'InvalidParameter', `The parameter ${extra} is not recognized.`);
+  const forceText = req.query.get('Force');
+  if (forceText !== null && forceText !== 'true' && forceText !== 'false') {
+    return fail(400, 'InvalidParameter', 'The parameter Force must be true or false.');
+  }
+  const force = forceText === 'true';
+  const cluster = clusters.find((c) => c.cluster_id === req.params.ClusterId);
+  if (cluster === undefined) return clusterNotFound(fail);
+  const uid = req.params.Uid ?? '';
+  if (uid === req.caller.uid) {
+    return fail(
+      403,
+      'Forbidden.CleanCaller',
+      'You cannot revoke the permissions of the account that you use to call this operation.',
+    );
+  }
+  const user = (cluster.users ?? []).find((u) => u.uid === uid);
+  if (uid === req.caller.accountId || user?.account_type === 'RootAccount') {
+    return fail(
+      403,
+      'Forbidden.CleanRootAccount',
+      'You cannot revoke the permissions of an Alibaba Cloud account.',
+    );
+  }
+  if (user === undefined) {
+    return fail(
+      404,
+      'ErrorUserNotFound',
+      `The user ${uid} has no permissions or kubeconfig on this cluster.`,
+    );
+  }
+  if (!force && user.last_access !== undefined) {
+    const last = Date.parse(user.last_access);
+    if (req.referenceTime.getTime() - last < RECENT_ACCESS_MS) {
+      return fail(
+        400,
+        'ErrorUserRecentlyActive',
+        'The user accessed the cluster in the last 7 days; set Force to true to clean the permissions anyway.',
+      );
+    }
+  }
+  if (user.cert_state !== 'Removed' || (user.permissions ?? []).length > 0) {
+    user.permissions = [];
+    user.cert_state = 'Removed';
+    store.changed();
+  }
+  return { status: 200, body: {} };
+}
+
+function describePermissions(req: AlibabaRequest, clusters: AckCluster[], fail: ErrorFor): CloudResponse {
+  const extra = unknownParam(req.query, []);
+  if (extra !== undefined) return fail(400, 'InvalidParameter', `The parameter ${extra} is not recognized.`);
+  const uid = req.params.uid ?? '';
+  const items = clusters.flatMap((c) =>
+    (c.users ?? [])
+      .filter((u) => u.uid === uid)
+      .flatMap((u) =>
+        (u.permissions ?? []).map((p) => ({
+          resource_id: c.cluster_id,
+          is_owner: 0,
+          is_ram_role: u.account_type === 'RamRole' ? 1 : 0,
+          ...p,
+        })),
+      ),
+  );
+  return { status: 200, body: items };
+}
+
+function userStates(req: AlibabaRequest, clusters: AckCluster[], fail: ErrorFor): CloudResponse {
+  const extra = unknownParam(req.query, ['page_number', 'page_size']);
+  if (extra !== undefined) return fail(400, 'InvalidParameter', `The parameter ${extra} is not recognized.`);
+  const paging = readPage(req.query, 'page_number', 'page_size', 100, 50, fail);
+  if ('status' in paging) return paging;
+  const uid = req.params.Uid ?? '';
+  const states = clusters.flatMap((c) =>
+    (c.users ?? [])
+      .filter((u) => u.uid === uid)
+      .map((u) => ({
+        cluster_id: c.cluster_id,
+        cluster_name: c.name,
+        cluster_state: c.cluster_state ?? 'running',
+        cert_state: u.cert_state ?? 'Unexpired',
+        ...(u.cert_expire_time !== undefined ? { cert_expire_time: u.cert_expire_time } : {}),
+      })),
+  );
+  return pageOf(states, paging);
+}
+
+function clusterStates(req: AlibabaRequest, clusters: AckCluster[], fail: ErrorFor): CloudResponse {
+  const extra = unknownParam(req.query, ['pageNumber', 'pageSize', 'cloudServiceKubeConfig']);
+  if (extra !== undefined) return fail(400, 'InvalidParameter', `The parameter ${extra} is not recognized.`);
+  const cloudService = req.query.get('cloudServiceKubeConfig');
+  if (cloudService !== null && cloudService !== 'true' && cloudService !== 'false') {
+    return fail(400, 'InvalidParameter', 'The parameter cloudServiceKubeConfig must be true or false.');
+  }
+  const paging = readPage(req.query, 'pageNumber', 'pageSize', 50, 10, fail);
+  if ('status' in paging) return paging;
+  const cluster = clusters.find((c) => c.cluster_id === req.params.ClusterId);
+  if (cluster === undefined) return clusterNotFound(fail);
+  const states = (cluster.users ?? []).map((u) => clusterState(req, u));
+  return pageOf(states, paging);
+}
+
+function clusterState(req: AlibabaRequest, u: AckUser): Record<string, unknown> {
+  const root = u.account_type === 'RootAccount' || u.uid === req.caller.accountId;
+  const given = Object.fromEntries(Object.entries(u).filter(([k]) => CLUSTER_STATE_FIELDS.includes(k)));
+  return {
+    account_id: u.uid,
+    account_name: u.uid,
+    account_type: root ? 'RootAccount' : 'RamUser',
+    account_state: 'Active',
+    cert_state: 'Unexpired',
+    revokable: !root && u.uid !== req.caller.uid,
+    ...given,
+  };
+}
+
+interface Paging {
+  number: number;
+  size: number;
+}
+
+function readPage(
+  query: URLSearchParams,
+  numberName: string,
+  sizeName: string,
+  maxSize: number,
+  defaultSize: number,
+  fail: ErrorFor,
+): Paging | CloudResponse {
+  const number = query.has(numberName) ? parseWhole(query.get(numberName) ?? '', 1, 1_000_000) : 1;
+  if (number === undefined) return fail(400, 'InvalidParameter', `The parameter ${numberName} is not valid.`);
+  const size = query.has(sizeName) ? parseWhole(query.get(sizeName) ?? '', 1, maxSize) : defaultSize;
+  if (size === undefined) {
+    return fail(400, 'InvalidParameter', `The parameter ${sizeName} must be from 1 to ${maxSize}.`);
+  }
+  return { number, size };
+}
+
+function pageOf(states: unknown[], paging: Paging): CloudResponse {
+  const start = (paging.number - 1) * paging.size;
+  return {
+    status: 200,
+    body: {
+      states: states.slice(start, start + paging.size),
+      page: { page_number: paging.number, page_size: paging.size, total_count: states.length },
+    },
+  };
+}
+
+function clusterNotFound(fail: ErrorFor): CloudResponse {
+  return fail(404, 'ErrorClusterNotFound', 'The specified cluster does not exist.');
+}

@@ -1,0 +1,23 @@
+// The error body of Alibaba Cloud, the same for RPC (ESA) and ROA (ACK):
+// {RequestId, HostId, Code, Message}, with the request id also in x-acs-request-id.
+
+import type { CloudResponse } from '../cloud.js';
+
+/** alibabaError is an Alibaba Cloud error answer. */
+export function alibabaError(
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  hostId: string,
+): CloudResponse {
+  return { status, body: { RequestId: requestId, HostId: hostId, Code: code, Message: message } };
+}
+
+/** ErrorFor builds an error of one request: its request id and host are already known. */
+export type ErrorFor = (status: number, code: string, message: string) => CloudResponse;
+
+/** errorFor binds alibabaError to one request. */
+export function errorFor(req: { requestId: string; host: string }): ErrorFor {
+  return (status, code, message) => alibabaError(status, code, message, req.requestId, req.host);
+}

@@ -1,0 +1,95 @@
+// Huawei Cloud CCE in the emulator: RevokeKubernetesClusterCert (marks the holder's
+// certificate revoked; 200, no body) and ShowCluster. CCE's own error shape.
+// Error codes other than CCE.01400001 are the emulator's choice (docs/emulator.md).
+
+import {
+  type CloudResponse,
+  type HuaweiRequest,
+  parseJsonObject,
+  type Store,
+  unknownKey,
+  unknownParam,
+} from '../cloud.js';
+import type { CceCluster } from '../state.js';
+import { cceError } from './errors.js';
+
+const INVALID = 'CCE.01400001';
+const NOT_FOUND = 'CCE.01404001';
+
+/** handleCce answers the CCE operations. */
+export function handleCce(req: HuaweiRequest, store: Store): CloudResponse {
+  const projectId = req.params.project_id ?? '';
+  const scope = req.headers['x-project-id'];
+  if (scope !== undefined && scope !== projectId) {
+    return cceError(400, INVALID, `Invalid request: X-Project-Id ${scope} is not the project of the URL.`);
+  }
+  const cluster = (store.state.huaweicloud?.cce?.clusters ?? []).find(
+    (c) => c.project_id === projectId && c.cluster_id === req.params.cluster_id,
+  );
+  if (req.op === 'ShowCluster') return showCluster(req, cluster);
+  return revoke(req, store, cluster);
+}
+
+function showCluster(req: HuaweiRequest, cluster: CceCluster | undefined): CloudResponse {
+  const extra = unknownParam(req.query, ['detail']);
+  if (extra !== undefined)
+    return cceError(400, INVALID, `Invalid request: unknown query parameter ${extra}.`);
+  if (cluster === undefined) return notFound(req);
+  const { project_id: _p, cluster_id, name, metadata, spec, status, certificates: _c, ...rest } = cluster;
+  return {
+    status: 200,
+    body: {
+      kind: 'Cluster',
+      apiVersion: 'v3',
+      ...rest,
+      metadata: { uid: cluster_id, name, ...metadata },
+      spec: { ...spec },
+      status: { phase: 'Available', ...status },
+    },
+  };
+}
+
+function revoke(req: HuaweiRequest, store: Store, cluster: CceCluster | undefined): CloudResponse {
+  const parsed = parseJsonObject(req.body);
+  if ('error' in parsed) return cceError(400, INVALID, `Invalid request: ${parsed.error}.`);
+  const body = parsed.value;
+  if (body === undefined) return cceError(400, INVALID, 'Invalid request: the request body is missing.');
+  const extra = unknownKey(body, ['userId', 'agencyId']);
+  if (extra !== undefined) return cceError(400, INVALID, `Invalid request: unknown field ${extra}.`);
+  for (const field of ['userId', 'agencyId'] as const) {
+    const v = body[field];
+    if (v !== undefined && (typeof v !== 'string' || v.length === 0 || v.length > 64)) {
+      return cceError(400, INVALID, `Invalid request: ${field} must be a string of 1 to 64 characters.`);
+    }
+  }
+  const userId = body.userId as string | undefined;
+  const agencyId = body.agencyId as string | undefined;
+  if ((userId === undefined) === (agencyId === undefined)) {
+    return cceError(400, INVALID, 'Invalid request: set exactly one of userId and agencyId.');
+  }
+  if (cluster === undefined) return notFound(req);
+  cluster.certificates ??= [];
+  const certificates = cluster.certificates;
+  const holder = certificates.find((c) =>
+    userId !== undefined ? c.userId === userId : c.agencyId === agencyId,
+  );
+  // A holder the seed does not list is recorded as revoked: CCE revokes by ID, known or not.
+  if (holder === undefined) {
+    certificates.push(
+      userId !== undefined ? { userId, revoked: true } : { agencyId: agencyId ?? '', revoked: true },
+    );
+    store.changed();
+  } else if (holder.revoked !== true) {
+    holder.revoked = true;
+    store.changed();
+  }
+  return { status: 200 };
+}
+
+function notFound(req: HuaweiRequest): CloudResponse {
+  return cceError(
+    404,
+    NOT_FOUND,
+    `Resource not found: cluster ${req.params.cluster_id ?? ''} does not exist.`,
+  );
+}

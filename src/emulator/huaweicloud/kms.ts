@@ -1,0 +1,146 @@
+// Huawei Cloud KMS in the emulator: CancelGrant (revoke-grant; only the key's creator,
+// with a grant of that key), ListGrants and ListRetirableGrants (paged by limit and
+// marker; next_marker and truncated are strings). KMS's nested error shape.
+
+import {
+  type CloudResponse,
+  type HuaweiRequest,
+  type JsonObject,
+  parseJsonObject,
+  type Store,
+  unknownKey,
+} from '../cloud.js';
+import type { KmsGrant, KmsKey } from '../state.js';
+import { kmsError } from './errors.js';
+
+const KEY_ID = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
+const GRANT_ID = /^[A-Fa-f0-9]{64}$/;
+/** MAX_LIMIT is the largest page of list-grants: the most grants a key can have. */
+const MAX_LIMIT = 100;
+
+/** handleKms answers the KMS operations. */
+export function handleKms(req: HuaweiRequest, store: Store): CloudResponse {
+  const projectId = req.params.project_id ?? '';
+  const scope = req.headers['x-project-id'];
+  if (scope !== undefined && scope !== projectId) {
+    return kmsError(400, 'KMS.0201', 'Invalid request URL: X-Project-Id is not the project of the URL.');
+  }
+  const parsed = parseJsonObject(req.body);
+  if ('error' in parsed) return badJson(parsed.error);
+  const body = parsed.value;
+  const keys = (store.state.huaweicloud?.kms?.keys ?? []).filter((k) => k.project_id === projectId);
+  if (req.op === 'ListRetirableGrants') return listRetirable(req, body ?? {}, keys);
+  if (body === undefined) return missing('the request body');
+  const sequence = checkSequence(body);
+  if (sequence !== undefined) return sequence;
+  if (req.op === 'ListGrants') return listGrants(body, keys);
+  return cancelGrant(req, store, body, keys);
+}
+
+function cancelGrant(req: HuaweiRequest, store: Store, body: JsonObject, keys: KmsKey[]): CloudResponse {
+  const extra = unknownKey(body, ['key_id', 'grant_id', 'sequence']);
+  if (extra !== undefined) return badJson(`unknown field ${extra}`);
+  if (body.key_id === undefined) return missing('key_id');
+  if (body.grant_id === undefined) return missing('grant_id');
+  if (typeof body.key_id !== 'string' || !KEY_ID.test(body.key_id)) return invalidKey();
+  if (typeof body.grant_id !== 'string' || !GRANT_ID.test(body.grant_id)) return invalidGrant();
+  const key = keys.find((k) => k.key_id === body.key_id);
+  if (key === undefined) return keyNotFound(body.key_id);
+  if (key.creator !== req.caller.userId) {
+    return kmsError(403, 'KMS.0303', 'Forbidden: only the creator of the key can revoke its grants.');
+  }
+  const grantId = body.grant_id.toLowerCase();
+  const grants = key.grants ?? [];
+  const index = grants.findIndex((g) => g.grant_id.toLowerCase() === grantId);
+  if (index < 0) {
+    const elsewhere = keys.some((k) => (k.grants ?? []).some((g) => g.grant_id.toLowerCase() === grantId));
+    return elsewhere ? kmsError(400, 'KMS.0311', 'grant_id and key_id do not match.') : invalidGrant();
+  }
+  grants.splice(index, 1);
+  store.changed();
+  return { status: 200, body: {} };
+}
+
+function listGrants(body: JsonObject, keys: KmsKey[]): CloudResponse {
+  const extra = unknownKey(body, ['key_id', 'limit', 'marker', 'sequence']);
+  if (extra !== undefined) return badJson(`unknown field ${extra}`);
+  if (body.key_id === undefined) return missing('key_id');
+  if (typeof body.key_id !== 'string' || !KEY_ID.test(body.key_id)) return invalidKey();
+  const key = keys.find((k) => k.key_id === body.key_id);
+  if (key === undefined) return keyNotFound(body.key_id);
+  return page(
+    body,
+    (key.grants ?? []).map((g) => withKey(g, key)),
+  );
+}
+
+function listRetirable(req: HuaweiRequest, body: JsonObject, keys: KmsKey[]): CloudResponse {
+  const extra = unknownKey(body, ['limit', 'marker', 'sequence']);
+  if (extra !== undefined) return badJson(`unknown field ${extra}`);
+  const sequence = checkSequence(body);
+  if (sequence !== undefined) return sequence;
+  const grants = keys.flatMap((k) =>
+    (k.grants ?? []).filter((g) => g.retiring_principal === req.caller.userId).map((g) => withKey(g, k)),
+  );
+  return page(body, grants);
+}
+
+// A ListGrants item: the seed's fields verbatim, with the key_id of the key that holds it.
+function withKey(grant: KmsGrant, key: KmsKey): KmsGrant {
+  return grant.key_id === undefined ? { key_id: key.key_id, ...grant } : grant;
+}
+
+// One page of grants: limit (a string, or a number as Terraform sends it) and marker (a previous next_marker).
+function page(body: JsonObject, grants: KmsGrant[]): CloudResponse {
+  let limit = MAX_LIMIT;
+  if (body.limit !== undefined) {
+    const text = typeof body.limit === 'number' ? String(body.limit) : body.limit;
+    const n = typeof text === 'string' && /^[0-9]{1,4}$/.test(text) ? Number(text) : Number.NaN;
+    if (!(n >= 1 && n <= MAX_LIMIT)) return badJson(`limit must be a whole number from 1 to ${MAX_LIMIT}`);
+    limit = n;
+  }
+  let start = 0;
+  if (body.marker !== undefined && body.marker !== '') {
+    const m = body.marker;
+    const n = typeof m === 'string' && /^[0-9]{1,9}$/.test(m) ? Number(m) : Number.NaN;
+    if (!(n >= 0 && n <= grants.length)) return badJson('marker is not a next_marker of this list');
+    start = n;
+  }
+  const end = Math.min(grants.length, start + limit);
+  const truncated = end < grants.length;
+  return {
+    status: 200,
+    body: {
+      grants: grants.slice(start, end),
+      next_marker: truncated ? String(end) : '',
+      truncated: truncated ? 'true' : 'false',
+      total: grants.length,
+    },
+  };
+}
+
+function checkSequence(body: JsonObject): CloudResponse | undefined {
+  const s = body.sequence;
+  if (s === undefined || (typeof s === 'string' && s.length === 36)) return undefined;
+  return kmsError(400, 'KMS.0206', 'Invalid sequence number.');
+}
+
+function badJson(detail: string): CloudResponse {
+  return kmsError(400, 'KMS.0202', `Invalid JSON format of the request message: ${detail}.`);
+}
+
+function missing(what: string): CloudResponse {
+  return kmsError(400, 'KMS.0204', `Parameters missing in the request message: ${what}.`);
+}
+
+function invalidKey(): CloudResponse {
+  return kmsError(400, 'KMS.0205', 'Invalid key ID.');
+}
+
+function invalidGrant(): CloudResponse {
+  return kmsError(400, 'KMS.0310', 'Invalid grant ID.');
+}
+
+function keyNotFound(keyId: string): CloudResponse {
+  return kmsError(404, 'KMS.0404', `The key ${keyId} does not exist.`);
+}

@@ -1,0 +1,481 @@
+// The local cloud emulator: one node:http server on 127.0.0.1 that routes each request
+// to its cloud and operation, authenticates it for real, injects the configured faults,
+// answers from the live state, and serves the admin endpoints under /_emulator/.
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleAck } from './alibabacloud/ack.js';
+import { alibabaError } from './alibabacloud/errors.js';
+import { handleEsa } from './alibabacloud/esa.js';
+import { NonceCache, type SignedRequest, verifyAlibabaRequest, verifyHuaweiRequest } from './auth/index.js';
+import type { AlibabaRequest, Cloud, CloudResponse, HuaweiRequest, Operation, Store } from './cloud.js';
+import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate } from './faults.js';
+import { handleCce } from './huaweicloud/cce.js';
+import { handleCcm } from './huaweicloud/ccm.js';
+import { apigwError, huaweiServerError } from './huaweicloud/errors.js';
+import { handleKms } from './huaweicloud/kms.js';
+import { cloudOf, matchRoute, missResponse, type Route } from './routes.js';
+import {
+  type AlibabaIdentity,
+  type EmulatorState,
+  type HuaweiIdentity,
+  loadPersisted,
+  loadSeed,
+  saveState,
+} from './state.js';
+
+/** MAX_BODY_BYTES is the largest request body the emulator reads (1 MiB); a larger one gets the cloud's 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+// Past this many bytes an oversized body is no longer drained: the connection is closed.
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** EmulatorOptions configure startEmulator; every fault is off by default. */
+export interface EmulatorOptions extends Partial<FaultSettings> {
+  /** port to listen on, on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** state is a seed file (YAML or JSON) or a parsed seed; default: the demo seed. */
+  state?: string | EmulatorState;
+  /** persist is a file that keeps the state across runs: loaded when present, rewritten on every change. */
+  persist?: string;
+  /** now is the clock of signatures and rules; default: the system clock. */
+  now?: () => Date;
+  /** maxBodyBytes overrides MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+}
+
+/** EmulatorStats are the counters of GET /_emulator/stats, keyed by operation name. */
+export interface EmulatorStats {
+  requests: Partial<Record<Operation, number>>;
+  maxInFlight: Partial<Record<Operation, number>>;
+  /** throttled counts throttling answers. */
+  throttled: number;
+  /** faults counts injected 5xx answers and dropped connections. */
+  faults: number;
+}
+
+/** RunningEmulator is a started emulator: its base URL and port, and close(). */
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  /** close stops listening, ends every open connection and resolves when the server is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * startEmulator starts the emulator on 127.0.0.1. It throws EmulatorStateError (with located
+ * diagnostics) when the seed or the persisted state is not valid, and a RangeError for a fault
+ * setting out of range.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = new Emulator(options);
+  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    emulator.handle(req, res).catch((e: unknown) => {
+      // A bug: answer 500 rather than leave the client hanging.
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `emulator bug: ${e instanceof Error ? e.message : String(e)}` }));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+interface Identities {
+  huaweiByKey: Map<string, HuaweiIdentity>;
+  huaweiByToken: Map<string, HuaweiIdentity>;
+  alibabaByKey: Map<string, AlibabaIdentity>;
+}
+
+function indexIdentities(state: EmulatorState): Identities {
+  const ids: Identities = { huaweiByKey: new Map(), huaweiByToken: new Map(), alibabaByKey: new Map() };
+  for (const identity of state.identities) {
+    if (identity.cloud === 'alibabacloud') ids.alibabaByKey.set(identity.accessKeyId, identity);
+    else {
+      if (identity.accessKey !== undefined) ids.huaweiByKey.set(identity.accessKey, identity);
+      if (identity.token !== undefined) ids.huaweiByToken.set(identity.token, identity);
+    }
+  }
+  return ids;
+}
+
+class Emulator implements Store {
+  state: EmulatorState;
+  readonly #seed: EmulatorState;
+  readonly #persist: string | undefined;
+  readonly #now: () => Date;
+  readonly #maxBody: number;
+  readonly #faults: FaultInjector;
+  readonly #nonces = new NonceCache(30 * 60 * 1000);
+  #ids: Identities;
+  #stats: EmulatorStats = emptyStats();
+  readonly #inFlight = new Map<Operation, number>();
+
+  constructor(options: EmulatorOptions) {
+    this.#seed = loadSeed(options.state);
+    this.#persist = options.persist;
+    const persisted = this.#persist === undefined ? undefined : loadPersisted(this.#persist);
+    this.state = persisted ?? structuredClone(this.#seed);
+    this.#now = options.now ?? (() => new Date());
+    this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    const settings: Record<string, unknown> = {};
+    for (const name of ['latencyMs', 'jitterMs', 'errorRate', 'throttleRps', 'dropRate', 'seed'] as const) {
+      if (options[name] !== undefined) settings[name] = options[name];
+    }
+    const parsed = parseFaultUpdate(settings);
+    if ('error' in parsed) throw new RangeError(parsed.error);
+    this.#faults = new FaultInjector(parsed.update);
+    this.#ids = indexIdentities(this.state);
+    if (persisted === undefined) this.changed();
+  }
+
+  /** changed saves the state when it is persisted. */
+  changed(): void {
+    if (this.#persist !== undefined) saveState(this.#persist, this.state);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const method = req.method ?? 'GET';
+    if (rawPath.startsWith('/_emulator/') || rawPath === '/_emulator') {
+      return this.#admin(req, res, method, rawPath);
+    }
+    const headers = flattenHeaders(req.headers);
+    const cloud = cloudOf(headers);
+    const requestId = cloud === 'huaweicloud' ? randomUUID().replaceAll('-', '') : randomUUID().toUpperCase();
+    const host = headers.host ?? '';
+    // A request without a body (most GETs) needs no wait for one.
+    const hasBody = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
+    const body = hasBody ? await readBody(req, this.#maxBody) : EMPTY;
+    if (body === 'destroyed') return;
+    const match = matchRoute(cloud, method, rawPath, headers);
+    if ('miss' in match) return send(res, cloud, requestId, missResponse(match.miss, requestId, host));
+    if (body === 'too-large')
+      return send(res, cloud, requestId, tooLarge(cloud, requestId, host, this.#maxBody));
+
+    const { route } = match;
+    const op = route.op;
+    this.#stats.requests[op] = (this.#stats.requests[op] ?? 0) + 1;
+    const inFlight = (this.#inFlight.get(op) ?? 0) + 1;
+    this.#inFlight.set(op, inFlight);
+    if (inFlight > (this.#stats.maxInFlight[op] ?? 0)) this.#stats.maxInFlight[op] = inFlight;
+    try {
+      const now = this.#now();
+      const decision = this.#faults.decide(op, now.getTime());
+      const signed: SignedRequest = { method, path: rawPath, query: rawQuery, headers, body };
+      const response = this.#answer(route, decision, signed, requestId, host, now);
+      if (decision.delayMs > 0) await sleep(decision.delayMs);
+      if (response === 'drop') {
+        this.#stats.faults++;
+        res.destroy();
+        return;
+      }
+      send(res, cloud, requestId, response);
+    } finally {
+      this.#inFlight.set(op, (this.#inFlight.get(op) ?? 1) - 1);
+    }
+  }
+
+  // The answer to an authenticated-or-not request, after faults: 'drop' destroys the connection.
+  #answer(
+    route: Route,
+    decision: FaultDecision,
+    signed: SignedRequest,
+    requestId: string,
+    host: string,
+    now: Date,
+  ): CloudResponse | 'drop' {
+    const caller = this.#authenticate(route.cloud, signed, now);
+    if ('status' in caller) {
+      return route.cloud === 'huaweicloud'
+        ? apigwError(caller.status, caller.code, caller.message, requestId)
+        : alibabaError(caller.status, caller.code, caller.message, requestId, host);
+    }
+    if (decision.throttled) {
+      this.#stats.throttled++;
+      return throttled(
+        route.cloud,
+        requestId,
+        host,
+        this.#faults.settings.throttleRps,
+        decision.retryAfterMs,
+      );
+    }
+    if (decision.drop === 'before') return 'drop';
+    if (decision.serverError) {
+      this.#stats.faults++;
+      return route.cloud === 'huaweicloud'
+        ? huaweiServerError(route.service as 'cce' | 'ccm' | 'kms')
+        : alibabaError(
+            500,
+            'InternalError',
+            'The request processing has failed due to some unknown error, exception or failure.',
+            requestId,
+            host,
+          );
+    }
+    const query = parseQuery(signed.query);
+    const referenceTime = this.state.referenceTime !== undefined ? new Date(this.state.referenceTime) : now;
+    const base = {
+      op: route.op,
+      method: signed.method,
+      params: route.params,
+      query,
+      headers: signed.headers,
+      body: Buffer.from(signed.body.buffer, signed.body.byteOffset, signed.body.byteLength),
+      requestId,
+      host,
+      now,
+      referenceTime,
+    };
+    let response: CloudResponse;
+    if ('userId' in caller) {
+      const req: HuaweiRequest = { ...base, caller };
+      response =
+        route.service === 'cce'
+          ? handleCce(req, this)
+          : route.service === 'ccm'
+            ? handleCcm(req, this)
+            : handleKms(req, this);
+    } else {
+      const req: AlibabaRequest = { ...base, caller };
+      response = route.service === 'esa' ? handleEsa(req, this) : handleAck(req, this);
+    }
+    return decision.drop === 'after' ? 'drop' : response;
+  }
+
+  #authenticate(
+    cloud: Cloud,
+    signed: SignedRequest,
+    now: Date,
+  ): HuaweiIdentity | AlibabaIdentity | { status: number; code: string; message: string } {
+    const ids = this.#ids;
+    if (cloud === 'huaweicloud') {
+      const outcome = verifyHuaweiRequest(signed, {
+        secretFor: (ak) => ids.huaweiByKey.get(ak)?.secretKey,
+        tokenValid: (token) => ids.huaweiByToken.has(token),
+        now,
+      });
+      if (!outcome.ok) return outcome;
+      const identity =
+        signed.headers.authorization !== undefined
+          ? ids.huaweiByKey.get(outcome.accessKey)
+          : ids.huaweiByToken.get(outcome.accessKey);
+      return (
+        identity ?? { status: 401, code: 'APIGW.0301', message: 'Incorrect IAM authentication information' }
+      );
+    }
+    const outcome = verifyAlibabaRequest(signed, {
+      secretFor: (id) => ids.alibabaByKey.get(id)?.accessKeySecret,
+      now,
+      nonces: this.#nonces,
+    });
+    if (!outcome.ok) return outcome;
+    const identity = ids.alibabaByKey.get(outcome.accessKey);
+    return (
+      identity ?? {
+        status: 404,
+        code: 'InvalidAccessKeyId.NotFound',
+        message: 'Specified access key is not found.',
+      }
+    );
+  }
+
+  async #admin(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === 'destroyed') return;
+    const reply = (status: number, value?: unknown) => {
+      const text = value === undefined ? '' : `${JSON.stringify(value, null, 2)}\n`;
+      const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(text) };
+      if (value !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+      res.writeHead(status, headers);
+      res.end(text);
+    };
+    const allowed: Record<string, string> = {
+      '/_emulator/state': 'GET',
+      '/_emulator/stats': 'GET',
+      '/_emulator/reset': 'POST',
+      '/_emulator/faults': 'GET, POST',
+    };
+    const allow = allowed[path];
+    if (allow === undefined) {
+      return reply(404, { error: `no admin endpoint ${path}; there are ${Object.keys(allowed).join(', ')}` });
+    }
+    if (!allow.split(', ').includes(method)) {
+      res.setHeader('allow', allow);
+      return reply(405, { error: `${path} takes ${allow}` });
+    }
+    if (body === 'too-large') return reply(413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` });
+    switch (path) {
+      case '/_emulator/state':
+        return reply(200, this.state);
+      case '/_emulator/stats':
+        return reply(200, this.#stats);
+      case '/_emulator/reset':
+        this.state = structuredClone(this.#seed);
+        this.#ids = indexIdentities(this.state);
+        this.#stats = emptyStats();
+        this.#faults.reset();
+        this.changed();
+        return reply(204);
+      default: {
+        if (method === 'GET') return reply(200, this.#faults.settings);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+        } catch {
+          return reply(400, { error: 'the body must be JSON, like {"errorRate": 0.1}' });
+        }
+        const update = parseFaultUpdate(parsed);
+        if ('error' in update) return reply(400, { error: update.error });
+        this.#faults.update(update.update);
+        return reply(200, this.#faults.settings);
+      }
+    }
+  }
+}
+
+function emptyStats(): EmulatorStats {
+  return { requests: {}, maxInFlight: {}, throttled: 0, faults: 0 };
+}
+
+const EMPTY = new Uint8Array(0);
+
+// Node joins repeated headers with ", " but keeps an array for set-cookie: one string per name.
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  if (headers['set-cookie'] === undefined) return headers as Record<string, string>;
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    flat[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return flat;
+}
+
+// The body's bytes; 'too-large' when over max (the rest is drained); 'destroyed' when the connection ended.
+function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too-large' | 'destroyed'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (value: Uint8Array | 'too-large' | 'destroyed') => {
+      if (done) return;
+      done = true;
+      resolve(value);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > DRAIN_LIMIT_BYTES) {
+        req.destroy();
+        finish('destroyed');
+      } else if (size <= max) {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () =>
+      finish(size > max ? 'too-large' : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
+    req.on('error', () => finish('destroyed'));
+    req.on('close', () => finish('destroyed'));
+  });
+}
+
+// A raw query as the verifiers read it: `+` stays a plus sign, a malformed %-sequence is kept.
+function parseQuery(raw: string): URLSearchParams {
+  const params = new URLSearchParams();
+  if (raw === '') return params;
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    params.append(decode(eq < 0 ? pair : pair.slice(0, eq)), eq < 0 ? '' : decode(pair.slice(eq + 1)));
+  }
+  return params;
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function throttled(
+  cloud: Cloud,
+  requestId: string,
+  host: string,
+  rps: number,
+  retryAfterMs: number,
+): CloudResponse {
+  if (cloud === 'huaweicloud') {
+    return apigwError(
+      429,
+      'APIGW.0308',
+      `The throttling threshold has been reached: policy user over ratelimit,limit:${rps},time:1 second`,
+      requestId,
+    );
+  }
+  const answer = alibabaError(
+    429,
+    'Throttling.User',
+    'Request was denied due to user flow control.',
+    requestId,
+    host,
+  );
+  return { ...answer, headers: { 'x-acs-retry-after': String(retryAfterMs) } };
+}
+
+function tooLarge(cloud: Cloud, requestId: string, host: string, max: number): CloudResponse {
+  if (cloud === 'huaweicloud') return apigwError(413, 'APIGW.0201', 'Request entity too large.', requestId);
+  return alibabaError(
+    413,
+    'RequestEntityTooLarge',
+    `The request body is larger than ${max} bytes.`,
+    requestId,
+    host,
+  );
+}
+
+function send(res: ServerResponse, cloud: Cloud, requestId: string, response: CloudResponse): void {
+  if (res.destroyed) return;
+  const text = response.body === undefined ? '' : JSON.stringify(response.body);
+  const headers: Record<string, string | number> = {
+    [cloud === 'huaweicloud' ? 'x-request-id' : 'x-acs-request-id']: requestId,
+    'content-length': Buffer.byteLength(text),
+    ...response.headers,
+  };
+  if (response.body !== undefined) headers['content-type'] = 'application/json;charset=UTF-8';
+  res.writeHead(response.status, headers);
+  res.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
