@@ -33,7 +33,7 @@ if (!isMainThread) {
   // Three signed reads, in turn: KMS ListGrants (POST, JSON body), CCM ShowCertificateAuthority (GET),
   // ESA GetClientCertificate (Alibaba RPC, a fresh nonce each time). A Huawei signature has no nonce:
   // it is valid for 15 minutes, so those two are signed once a second here (the emulator still
-  // verifies every request); each Alibaba request is signed anew. This keeps the client's CPU for load.
+  // verifies every request); each Alibaba request has its own signature and nonce.
   const kmsBody = JSON.stringify({ key_id: '0d0466b0-e727-4d9c-b35d-f84bb474a37f', limit: '2' });
   const makers = [
     () => {
@@ -77,7 +77,10 @@ if (!isMainThread) {
     cached.set(i, { second, req });
     return req;
   };
-  const plan = [signedOncePerSecond(0), signedOncePerSecond(1), makers[2]];
+  // Alibaba requests carry a nonce each, so they are signed ahead of the measurement: the client's
+  // core then spends its time sending, and the figure is the emulator's, not the signer's.
+  const presigned = Array.from({ length: (SECONDS + 2) * 4000 }, makers[2]);
+  const plan = [signedOncePerSecond(0), signedOncePerSecond(1), () => presigned.pop() ?? makers[2]()];
 
   let ok = 0;
   let failed = 0;
