@@ -1,0 +1,115 @@
+// An account's credentials, read from the environment: the clouds' conventional
+// variables, or the ones the config names instead. Secrets are never in a file,
+// never in a message: a problem names the variable, not its value.
+
+import type { Cloud } from '../plan/revocation-plan.js';
+import type { CredentialEnv } from './config.js';
+
+/** HuaweiAkSk is a Huawei access key pair, temporary when it has a security token. */
+export interface HuaweiAkSk {
+  cloud: 'huaweicloud';
+  kind: 'aksk';
+  accessKey: string;
+  secretKey: string;
+  securityToken?: string;
+}
+
+/** HuaweiToken is an IAM token sent as X-Auth-Token. */
+export interface HuaweiToken {
+  cloud: 'huaweicloud';
+  kind: 'token';
+  token: string;
+}
+
+/** AlibabaAccessKey is an Alibaba AccessKey pair, temporary (STS) when it has a security token. */
+export interface AlibabaAccessKey {
+  cloud: 'alibabacloud';
+  kind: 'access-key';
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+/** Credentials is what an account signs or authenticates its requests with. */
+export type Credentials = HuaweiAkSk | HuaweiToken | AlibabaAccessKey;
+
+/** DEFAULT_ENV is each cloud's conventional variables (their SDKs read the same ones). */
+export const DEFAULT_ENV: Readonly<Record<Cloud, Required<Omit<CredentialEnv, 'authTokenEnv'>>>> = {
+  huaweicloud: {
+    accessKeyEnv: 'HUAWEICLOUD_SDK_AK',
+    secretKeyEnv: 'HUAWEICLOUD_SDK_SK',
+    securityTokenEnv: 'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+  },
+  alibabacloud: {
+    accessKeyEnv: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    secretKeyEnv: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    securityTokenEnv: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+  },
+};
+
+/** CredentialsResult is the credentials, or a message naming the variables that are missing. */
+export type CredentialsResult = { credentials: Credentials } | { error: string };
+
+/** secretValues lists the secret strings of credentials, for redaction. */
+export function secretValues(c: Credentials): string[] {
+  switch (c.kind) {
+    case 'aksk':
+      return [c.secretKey, ...(c.securityToken ? [c.securityToken] : [])];
+    case 'token':
+      return [c.token];
+    case 'access-key':
+      return [c.accessKeySecret, ...(c.securityToken ? [c.securityToken] : [])];
+  }
+}
+
+/** readCredentials reads an account's credentials from env. */
+export function readCredentials(
+  cloud: Cloud,
+  names: CredentialEnv | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): CredentialsResult {
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  if (cloud === 'huaweicloud' && names?.authTokenEnv !== undefined) {
+    const token = get(names.authTokenEnv);
+    return token !== undefined
+      ? { credentials: { cloud, kind: 'token', token } }
+      : { error: `the IAM token variable ${names.authTokenEnv} is not set` };
+  }
+  const defaults = DEFAULT_ENV[cloud];
+  const akName = names?.accessKeyEnv ?? defaults.accessKeyEnv;
+  const skName = names?.secretKeyEnv ?? defaults.secretKeyEnv;
+  const tokenName = names?.securityTokenEnv ?? defaults.securityTokenEnv;
+  const ak = get(akName);
+  const sk = get(skName);
+  const missing = [ak === undefined ? akName : undefined, sk === undefined ? skName : undefined].filter(
+    (n): n is string => n !== undefined,
+  );
+  if (ak === undefined || sk === undefined) {
+    const what = missing.length === 1 ? 'variable' : 'variables';
+    return { error: `no credentials: set the environment ${what} ${missing.join(' and ')}` };
+  }
+  const token = get(tokenName);
+  if (cloud === 'huaweicloud') {
+    return {
+      credentials: {
+        cloud,
+        kind: 'aksk',
+        accessKey: ak,
+        secretKey: sk,
+        ...(token ? { securityToken: token } : {}),
+      },
+    };
+  }
+  return {
+    credentials: {
+      cloud,
+      kind: 'access-key',
+      accessKeyId: ak,
+      accessKeySecret: sk,
+      ...(token ? { securityToken: token } : {}),
+    },
+  };
+}

@@ -1,0 +1,399 @@
+// The HTTP client of one account: a keep-alive undici Agent (one pool per endpoint origin) composed once
+// with rescind's interceptors, and call(), which sends one typed request and returns the parsed answer or
+// throws one typed error. Plain http:// is refused except on loopback.
+//
+// How a call travels (Dispatcher.compose applies the last interceptor first):
+//
+//   call() ─▶ secureOrigin ─▶ retry ─▶ rateLimit ─▶ sign ─▶ log ─▶ Agent (pool per origin, keep-alive)
+//
+// - secureOrigin refuses http:// to a non-loopback host before anything else happens.
+// - retry is OUTSIDE rateLimit and sign: every attempt takes a token and is signed anew (fresh
+//   X-Sdk-Date / x-acs-date and x-acs-signature-nonce; a replayed nonce is refused by Alibaba). It retries
+//   throttling (Huawei 429 APIGW.0308, Alibaba *Throttling*), 5xx, ServiceUnavailable and failed exchanges
+//   (ECONNRESET, refused, dropped sockets), never another 4xx; it waits what Retry-After (seconds or HTTP
+//   date) or x-acs-retry-after (milliseconds) ask, else a full-jitter exponential backoff. Writes are
+//   retried too: the engine re-reads a target after a lost answer, so a repeated revoke is harmless.
+// - rateLimit spaces attempts per account and service (token bucket, requests per second).
+// - sign hashes the exact body bytes: bodies are strings or bytes by the time they are dispatched.
+// - log (optional) writes one redacted line per attempt and outcome; it is innermost so that it shows
+//   what was really sent, signature redacted.
+// Timeouts: connect, headers and body limits per attempt (undici), and one deadline per call (retries and
+// waits included, AbortSignal.timeout). Failures: CloudError / ThrottledError for a final non-2xx answer,
+// NetworkError, TimeoutError, AbortedError, InsecureUrlError; no message carries a secret.
+
+import { isIPv4, isIPv6 } from 'node:net';
+import { Agent, type Dispatcher } from 'undici';
+import { buildCanonicalQuery, type HuaweiQueryValue } from '../providers/huaweicloud/sign.js';
+import { VERSION } from '../version.js';
+import {
+  AbortedError,
+  type CallTarget,
+  headerValue,
+  InsecureUrlError,
+  networkFailure,
+  parseCloudError,
+  REQUEST_ID_HEADERS,
+  RescindError,
+  TimeoutError,
+} from './errors.js';
+import { type HttpLogger, log } from './log.js';
+import {
+  type Clock,
+  type Cloud,
+  detachedController,
+  type RequestMeta,
+  type RescindRequestOptions,
+  type RetryEvent,
+  type Sleep,
+} from './meta.js';
+import { type RateLimitOptions, rateLimit } from './rate-limit.js';
+import { redact, redactErrorChain } from './redact.js';
+import { type RetryOptions, retry } from './retry.js';
+import { type RequestSigner, sign } from './sign.js';
+
+/** HttpClientOptions configure the client of one account. Durations are in milliseconds. */
+export interface HttpClientOptions {
+  readonly cloud: Cloud;
+  /** account is the config's account name: part of the rate-limit key and of debug lines. */
+  readonly account: string;
+  /** signer authenticates every attempt; none sends requests unsigned (an emulator without auth). */
+  readonly signer?: RequestSigner;
+  /** secrets are redacted from errors and debug lines, in addition to the signer's. */
+  readonly secrets?: readonly string[];
+  /** connections is the most sockets per endpoint origin; default 8. */
+  readonly connections?: number;
+  /** keepAliveTimeoutMs is how long an idle socket is kept when the server does not say; default 10 000. */
+  readonly keepAliveTimeoutMs?: number;
+  /** timeoutMs is each call's deadline, retries and waits included; default 120 000. */
+  readonly timeoutMs?: number;
+  /** connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs limit each attempt; defaults 10 000, 30 000, 30 000. */
+  readonly connectTimeoutMs?: number;
+  readonly headersTimeoutMs?: number;
+  readonly bodyTimeoutMs?: number;
+  /** retry tunes retries; its sleep/random/now default to the client's. */
+  readonly retry?: Omit<RetryOptions, 'sleep' | 'random' | 'now'>;
+  /** rateLimit paces requests per service; absent or rps 0 = no limit. */
+  readonly rateLimit?: Omit<RateLimitOptions, 'sleep' | 'now'>;
+  /** logger receives redacted debug lines; none = no logging. */
+  readonly logger?: HttpLogger;
+  readonly userAgent?: string;
+  /** now, sleep, random and nonce are injectable for tests: signing dates, waits, jitter, Alibaba nonces. */
+  readonly now?: Clock;
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+  readonly nonce?: () => string;
+}
+
+/** HttpMethod is a method call() sends. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** CallQueryValue is one query value; undefined drops the parameter. */
+export type CallQueryValue = HuaweiQueryValue | readonly HuaweiQueryValue[] | undefined;
+
+/** CallOptions are one call. The query is sent in canonical form (sorted, RFC 3986), as both clouds sign it. */
+export interface CallOptions {
+  readonly method: HttpMethod;
+  /** url is the endpoint and path, e.g. `https://kms.cn-north-4.myhuaweicloud.com/v1.0/{project}/kms/list-grants`. */
+  readonly url: string | URL;
+  readonly query?: Readonly<Record<string, CallQueryValue>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** body: a string or bytes is sent as is; anything else as JSON. Content-Type defaults to application/json. */
+  readonly body?: string | Uint8Array | Readonly<Record<string, unknown>> | readonly unknown[];
+  readonly service: string;
+  readonly operation: string;
+  /** apiVersion is the Alibaba API version (x-acs-version); required with an Alibaba signer. */
+  readonly apiVersion?: string;
+  readonly signal?: AbortSignal;
+  /** timeoutMs overrides the client's per-call deadline. */
+  readonly timeoutMs?: number;
+}
+
+/** CallResult is a 2xx answer. body is the parsed JSON, undefined when empty or not JSON. */
+export interface CallResult {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly requestId: string | undefined;
+  /** attempts is how many times the request was sent, retries included. */
+  readonly attempts: number;
+}
+
+/** HttpClient is the client of one account. */
+export interface HttpClient {
+  readonly cloud: Cloud;
+  readonly account: string;
+  /** dispatcher is the composed Agent, for callers that use undici's API directly (same interceptors). */
+  readonly dispatcher: Dispatcher;
+  /** call sends one request; resolves with a 2xx answer, rejects with a RescindError (bugs excepted). */
+  call(options: CallOptions): Promise<CallResult>;
+  /** close closes every pool once its requests are done. */
+  close(): Promise<void>;
+}
+
+/**
+ * createHttpClient builds the client of one account: one keep-alive Agent (a pool per endpoint origin,
+ * `connections` sockets each) composed once with secureOrigin, retry, rateLimit, sign and log.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep;
+  const secrets = [...(options.signer?.secrets ?? []), ...(options.secrets ?? [])];
+  const connectTimeout = options.connectTimeoutMs ?? 10_000;
+  const headersTimeout = options.headersTimeoutMs ?? 30_000;
+  const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const userAgent = options.userAgent ?? `rescind/${VERSION}`;
+  const logger = options.logger;
+
+  const agent = new Agent({
+    connections: options.connections ?? 8,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
+    headersTimeout,
+    bodyTimeout,
+    connect: { timeout: connectTimeout },
+  });
+  // Listed innermost first: Dispatcher.compose makes the last one the first to see a request.
+  const interceptors: Dispatcher.DispatcherComposeInterceptor[] = [];
+  if (logger !== undefined) interceptors.push(log({ logger, secrets, now }));
+  if (options.signer !== undefined) {
+    interceptors.push(
+      sign({ signer: options.signer, now, ...(options.nonce ? { nonce: options.nonce } : {}) }),
+    );
+  }
+  if (options.rateLimit !== undefined) {
+    interceptors.push(rateLimit({ ...options.rateLimit, now, ...(sleep ? { sleep } : {}) }));
+  }
+  interceptors.push(
+    retry({
+      ...options.retry,
+      now,
+      ...(sleep ? { sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    }),
+  );
+  interceptors.push(secureOrigin());
+  const dispatcher = agent.compose(interceptors);
+
+  const call = async (o: CallOptions): Promise<CallResult> => {
+    const target: CallTarget = { cloud: options.cloud, service: o.service, operation: o.operation };
+    const url = assertSecureUrl(o.url);
+    const path = `${url.pathname}${wireQuery(url, o.query)}`;
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent };
+    for (const [name, value] of Object.entries(o.headers ?? {})) headers[name.toLowerCase()] = value;
+    let body: string | Uint8Array | undefined;
+    if (o.body !== undefined) {
+      body = typeof o.body === 'string' || o.body instanceof Uint8Array ? o.body : JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    }
+
+    let attempts = 1;
+    const meta: RequestMeta = {
+      cloud: options.cloud,
+      account: options.account,
+      service: o.service,
+      operation: o.operation,
+      ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
+      onRetry: (event) => {
+        attempts = event.attempt + 1;
+        if (logger !== undefined) writeLine(logger, retryLine(target, event), secrets);
+      },
+    };
+    const deadline = AbortSignal.timeout(o.timeoutMs ?? timeoutMs);
+    const signal = o.signal === undefined ? deadline : AbortSignal.any([o.signal, deadline]);
+    const request: RescindRequestOptions = {
+      origin: url.origin,
+      path,
+      method: o.method,
+      headers,
+      body: body ?? null,
+      signal,
+      headersTimeout,
+      bodyTimeout,
+      rescind: meta,
+    };
+
+    try {
+      const res = await dispatcher.request(request);
+      const text = await res.body.text();
+      const answerHeaders = flattenHeaders(res.headers);
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw parseCloudError({
+          ...target,
+          status: res.statusCode,
+          headers: answerHeaders,
+          body: text,
+          attempts,
+          secrets,
+          now: now(),
+        });
+      }
+      const json = parseJson(text);
+      return {
+        status: res.statusCode,
+        headers: answerHeaders,
+        body: json,
+        requestId: headerValue(answerHeaders, REQUEST_ID_HEADERS[options.cloud]) ?? bodyRequestId(json),
+        attempts,
+      };
+    } catch (err) {
+      throw failure(err, {
+        target,
+        attempts,
+        secrets,
+        signal: o.signal,
+        deadline,
+        timeoutMs: o.timeoutMs ?? timeoutMs,
+        timeouts: { connect: connectTimeout, headers: headersTimeout, body: bodyTimeout },
+      });
+    }
+  };
+
+  return {
+    cloud: options.cloud,
+    account: options.account,
+    dispatcher,
+    call,
+    close: () => agent.close(),
+  };
+}
+
+// Maps whatever a call threw to the error call() rejects with; redacts library errors in place.
+function failure(
+  err: unknown,
+  ctx: {
+    readonly target: CallTarget;
+    readonly attempts: number;
+    readonly secrets: readonly string[];
+    readonly signal: AbortSignal | undefined;
+    readonly deadline: AbortSignal;
+    readonly timeoutMs: number;
+    readonly timeouts: { readonly connect: number; readonly headers: number; readonly body: number };
+  },
+): unknown {
+  redactErrorChain(err, ctx.secrets);
+  if (err instanceof RescindError) return err;
+  if (ctx.signal?.aborted === true) return new AbortedError(ctx.target, err);
+  if (ctx.deadline.aborted) {
+    return new TimeoutError({
+      ...ctx.target,
+      phase: 'call',
+      timeoutMs: ctx.timeoutMs,
+      attempts: ctx.attempts,
+      cause: err,
+    });
+  }
+  return (
+    networkFailure(err, ctx.target, {
+      attempts: ctx.attempts,
+      secrets: ctx.secrets,
+      timeouts: ctx.timeouts,
+    }) ?? err
+  );
+}
+
+function writeLine(logger: HttpLogger, line: string, secrets: readonly string[]): void {
+  try {
+    logger(redact(line, secrets));
+  } catch {
+    // Logging must never change what happens to a request.
+  }
+}
+
+function retryLine(target: CallTarget, e: RetryEvent): string {
+  const why =
+    e.reason === 'network'
+      ? (e.networkCode ?? 'network error')
+      : [e.status, e.cloudCode].filter((p) => p !== undefined).join(' ');
+  const asked = e.retryAfterMs === undefined ? '' : ` (server asked ${e.retryAfterMs}ms)`;
+  return `http retry ${target.service} ${target.operation}: attempt ${e.attempt}/${e.maxAttempts} ${e.reason} ${why}, next in ${e.delayMs}ms${asked}`;
+}
+
+/**
+ * isLoopbackHost says whether a URL hostname is loopback: `localhost`, 127.0.0.0/8 or ::1 (with or
+ * without brackets). Names that merely resolve to loopback are not.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (host === 'localhost') return true;
+  if (isIPv4(host)) return host.startsWith('127.');
+  if (isIPv6(host)) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+/**
+ * assertSecureUrl parses url and returns it when it is https://, or http:// to a loopback host; throws
+ * InsecureUrlError otherwise (credentials and revocations never travel in clear text).
+ */
+export function assertSecureUrl(url: string | URL): URL {
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    throw new InsecureUrlError(String(url), 'not a valid URL');
+  }
+  if (parsed.protocol === 'https:') return parsed;
+  if (parsed.protocol === 'http:') {
+    if (isLoopbackHost(parsed.hostname)) return parsed;
+    throw new InsecureUrlError(
+      parsed.origin,
+      'plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https://',
+    );
+  }
+  throw new InsecureUrlError(parsed.origin, `unsupported protocol ${parsed.protocol} (https:// expected)`);
+}
+
+/** secureOrigin is the interceptor form of assertSecureUrl, so that the composed dispatcher refuses too. */
+export function secureOrigin(): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    try {
+      if (opts.origin === undefined) throw new TypeError('a request needs an origin');
+      assertSecureUrl(String(opts.origin));
+    } catch (err) {
+      handler.onResponseError?.(detachedController(), err instanceof Error ? err : new Error(String(err)));
+      return true;
+    }
+    return dispatch(opts, handler);
+  };
+}
+
+// The query as sent: canonical (sorted names and values, RFC 3986), undefined values dropped. A URL
+// that already has a query keeps it as is when no query option is given.
+function wireQuery(url: URL, query: CallOptions['query']): string {
+  if (query === undefined) return url.search;
+  if (url.search !== '')
+    throw new TypeError('give the query either in the url or in the query option, not both');
+  const defined: Record<string, HuaweiQueryValue | readonly HuaweiQueryValue[]> = {};
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) defined[name] = value;
+  const canonical = buildCanonicalQuery(defined);
+  return canonical === '' ? '' : `?${canonical}`;
+}
+
+function flattenHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function bodyRequestId(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Readonly<Record<string, unknown>>;
+  for (const key of ['RequestId', 'requestId', 'request_id']) {
+    const v = b[key];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return undefined;
+}

@@ -1,0 +1,85 @@
+// The debug-log interceptor: one line per attempt as sent (method, URL, headers, body size) and one per
+// outcome (status, time, request id, or the failure), every line through redact(). It sits innermost,
+// after sign, so it shows each attempt exactly as it went out, with its signature redacted.
+
+import type { Dispatcher } from 'undici';
+import { errorCode, headerValue, REQUEST_ID_HEADERS } from './errors.js';
+import { type Clock, metaOf } from './meta.js';
+import { redact, redactHeaders } from './redact.js';
+import { normalizeHeaders } from './sign.js';
+
+/** HttpLogger receives finished debug lines, already redacted. */
+export type HttpLogger = (line: string) => void;
+
+/** LogOptions configure the log interceptor. */
+export interface LogOptions {
+  readonly logger: HttpLogger;
+  /** secrets are removed from every line, in addition to the known secret-bearing headers. */
+  readonly secrets?: readonly string[];
+  /** headers: also log request headers (redacted); default true. */
+  readonly headers?: boolean;
+  readonly now?: Clock;
+}
+
+/**
+ * log is the debug-log interceptor. Lines look like
+ * `http > POST https://kms.cn-north-4.myhuaweicloud.com/v1.0/p/kms/revoke-grant (kms CancelGrant) body=98B headers={...}`
+ * and `http < 429 POST https://... 12ms request-id=...` or `http ! POST https://... 3ms UND_ERR_SOCKET: other side closed`.
+ * A logger that throws is ignored. Bodies are never logged, only their size.
+ */
+export function log(options: LogOptions): Dispatcher.DispatcherComposeInterceptor {
+  const secrets = options.secrets ?? [];
+  const now = options.now ?? Date.now;
+  const write = (line: string): void => {
+    try {
+      options.logger(redact(line, secrets));
+    } catch {
+      // Logging must never change what happens to a request.
+    }
+  };
+  return (dispatch) => (opts, handler) => {
+    const meta = metaOf(opts);
+    const target = `${opts.method} ${String(opts.origin ?? '').replace(/\/$/, '')}${opts.path}`;
+    const call = meta === undefined ? '' : ` (${meta.service} ${meta.operation})`;
+    const size = bodySize(opts.body);
+    const headers =
+      options.headers === false
+        ? ''
+        : ` headers=${JSON.stringify(redactHeaders(normalizeHeaders(opts.headers), secrets))}`;
+    write(`http > ${target}${call}${size === undefined ? '' : ` body=${size}B`}${headers}`);
+    const started = now();
+    const idHeader = meta === undefined ? undefined : REQUEST_ID_HEADERS[meta.cloud];
+    return dispatch(opts, {
+      onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+      onRequestUpgrade: (controller, statusCode, headers, socket) =>
+        handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+      onResponseStart: (controller, statusCode, headers, statusMessage) => {
+        if (statusCode >= 200) {
+          const id =
+            (idHeader === undefined ? undefined : headerValue(headers, idHeader)) ??
+            headerValue(headers, 'x-request-id') ??
+            headerValue(headers, 'x-acs-request-id');
+          write(
+            `http < ${statusCode} ${target} ${now() - started}ms${id === undefined ? '' : ` request-id=${id}`}`,
+          );
+        }
+        handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+      },
+      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseError: (controller, err) => {
+        const code = errorCode(err);
+        write(
+          `http ! ${target} ${now() - started}ms ${code === undefined ? err.name : code}: ${err.message}`,
+        );
+        handler.onResponseError?.(controller, err);
+      },
+    });
+  };
+}
+
+function bodySize(body: Dispatcher.DispatchOptions['body']): number | undefined {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (body instanceof Uint8Array) return body.byteLength;
+  return undefined;
+}

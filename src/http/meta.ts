@@ -1,0 +1,139 @@
+// What a request carries through rescind's interceptors (cloud, account, service, operation, under the
+// `rescind` key of undici's dispatch options), the injectable clock and sleep, and the small helpers the
+// interceptors share: waiting that an AbortSignal cuts short, and a controller for errors before dispatch.
+
+import type { Dispatcher } from 'undici';
+
+import type { Cloud } from '../plan/revocation-plan.js';
+
+export type { Cloud };
+
+/** RetryReason is why an attempt is retried: a throttling answer, a 5xx-like answer, or the network. */
+export type RetryReason = 'throttled' | 'server-error' | 'network';
+
+/** RetryEvent describes one retry decision: attempt `attempt` failed and attempt + 1 starts after delayMs. */
+export interface RetryEvent {
+  /** attempt is the 1-based number of the attempt that failed. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly delayMs: number;
+  readonly reason: RetryReason;
+  /** status and cloudCode describe a failed answer; networkCode a failed exchange (ECONNRESET, UND_ERR_SOCKET). */
+  readonly status?: number;
+  readonly cloudCode?: string;
+  readonly networkCode?: string;
+  /** retryAfterMs is what the server asked for (Retry-After, x-acs-retry-after), when it did. */
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * RequestMeta is what one logical call is for. It travels unchanged through every attempt: the retry
+ * interceptor classifies answers with it, the rate limiter keys buckets by account and service, the
+ * signer reads the Alibaba action (operation) and API version from it, and the logger names the call.
+ */
+export interface RequestMeta {
+  readonly cloud: Cloud;
+  /** account is the config's account name, e.g. `hw-prod`: the rate limiter's bucket key with service. */
+  readonly account: string;
+  /** service is the cloud service, e.g. `kms`, `ccm`, `esa`, `cs`. */
+  readonly service: string;
+  /** operation is the API name, e.g. `CancelGrant`; for Alibaba it is signed as x-acs-action. */
+  readonly operation: string;
+  /** apiVersion is the Alibaba API version (x-acs-version), e.g. `2024-09-10`; unused for Huawei. */
+  readonly apiVersion?: string;
+  /** onRetry is told of each retry before its wait starts (the client counts attempts and logs with it). */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/** RescindDispatchOptions are undici dispatch options with rescind's per-call metadata. */
+export interface RescindDispatchOptions extends Dispatcher.DispatchOptions {
+  readonly rescind?: RequestMeta;
+}
+
+/** RescindRequestOptions are undici `request()` options with rescind's per-call metadata. */
+export interface RescindRequestOptions extends Dispatcher.RequestOptions {
+  readonly rescind?: RequestMeta;
+}
+
+/** metaOf reads the metadata a dispatch carries; undefined for a request made without it. */
+export function metaOf(opts: Dispatcher.DispatchOptions): RequestMeta | undefined {
+  return (opts as RescindDispatchOptions).rescind;
+}
+
+/** signalOf reads the AbortSignal that `request()` options pass on to every interceptor, if any. */
+export function signalOf(opts: Dispatcher.DispatchOptions): AbortSignal | undefined {
+  const signal = (opts as { signal?: unknown }).signal;
+  return signal instanceof AbortSignal ? signal : undefined;
+}
+
+/** Clock is the current time in epoch milliseconds (Date.now by default; tests inject a fake one). */
+export type Clock = () => number;
+
+/**
+ * Sleep waits ms milliseconds. Injected sleeps need not watch an AbortSignal: waitFor races them
+ * against it. Tests inject one that records the delay asked for and returns at once.
+ */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** realSleep is the default Sleep, a timer. */
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * waitFor sleeps ms with sleep, or rejects with the signal's reason as soon as the signal aborts
+ * (also when it already has). A wait of 0 or less still goes through sleep, once, so tests see it.
+ */
+export function waitFor(ms: number, sleep: Sleep, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return sleep(ms);
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep(ms).then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(toError(err));
+      },
+    );
+  });
+}
+
+/** abortReason is a signal's reason as an Error (DOMException is one), or a generic abort error. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** toError returns err when it is an Error, else an Error whose message is String(err). */
+export function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * detachedController is the controller handed to a handler when an interceptor fails a request before
+ * any connection exists (an aborted wait, a signing error): aborting, pausing or resuming it does nothing.
+ */
+export function detachedController(): Dispatcher.DispatchController {
+  let aborted = false;
+  let reason: Error | null = null;
+  return {
+    get aborted() {
+      return aborted;
+    },
+    get paused() {
+      return false;
+    },
+    get reason() {
+      return reason;
+    },
+    abort(why: Error) {
+      aborted = true;
+      reason = why;
+    },
+    pause() {},
+    resume() {},
+  };
+}
