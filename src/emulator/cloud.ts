@@ -23,7 +23,7 @@ export type Operation =
   | 'ListClusterKubeconfigStates';
 
 /** Cloud is a cloud the emulator answers for. */
-export type Cloud = 'huaweicloud' | 'alibabacloud';
+export type { Cloud } from '../plan/revocation-plan.js';
 
 /** CloudRequest is one authenticated request to one operation. */
 export interface CloudRequest<I> {

@@ -1,0 +1,213 @@
+// huaweicloud.kms.grant: a grant on a Huawei Cloud KMS key. Read and verify list
+// the key's grants to the end (marker paging); a grant absent from the list is
+// revoked. Revoke is CancelGrant with a fresh request sequence on every call.
+
+import { randomUUID } from 'node:crypto';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { callFailed, problem } from '../diagnose.js';
+import type {
+  ExpandRequest,
+  ExpandResponse,
+  Observation,
+  ProviderAccount,
+  ReadRequest,
+  ReadResponse,
+  RevocationType,
+  RevokeRequest,
+  RevokeResponse,
+  VerifyRequest,
+  VerifyResponse,
+} from '../types.js';
+import { isNotFound, projectOf } from './common.js';
+
+/** KmsGrantTarget is one grant (schemas/types/huaweicloud.kms.grant.schema.json). */
+export interface KmsGrantTarget {
+  projectId?: string;
+  keyId: string;
+  grantId: string;
+}
+
+/** KmsGrantSelect is every grant on keyIds that matches all the given filters. */
+export interface KmsGrantSelect {
+  projectId?: string;
+  keyIds: string[];
+  granteePrincipal?: string;
+  granteePrincipalType?: 'user' | 'domain';
+  name?: string;
+}
+
+/** KmsGrant is a ListGrants item, as the cloud returns it. */
+export interface KmsGrant {
+  key_id?: string;
+  grant_id: string;
+  grantee_principal?: string;
+  grantee_principal_type?: string;
+  operations?: string[];
+  name?: string;
+  issuing_principal?: string;
+  retiring_principal?: string;
+  creation_date?: string;
+  [field: string]: unknown;
+}
+
+// KMS documents a limit "within the maximum number of grants"; 100 is what Terraform sends.
+const PAGE_SIZE = '100';
+// A marker that keeps coming back would page forever: no key has this many pages of grants.
+const MAX_PAGES = 10_000;
+
+type Listed = { grants: KmsGrant[] } | { missing: true } | { diagnostic: Diagnostic };
+
+async function listGrants(
+  account: ProviderAccount,
+  projectId: string,
+  keyId: string,
+  address: string,
+  signal: AbortSignal | undefined,
+): Promise<Listed> {
+  const grants: KmsGrant[] = [];
+  let marker: string | undefined;
+  try {
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const result = await account.http.call({
+        method: 'POST',
+        url: `${account.endpoint('kms')}/v1.0/${projectId}/kms/list-grants`,
+        headers: { 'x-project-id': projectId },
+        body: { key_id: keyId, limit: PAGE_SIZE, ...(marker === undefined ? {} : { marker }) },
+        service: 'kms',
+        operation: 'ListGrants',
+        ...(signal === undefined ? {} : { signal }),
+      });
+      const body = result.body as
+        | { grants?: unknown; next_marker?: unknown; truncated?: unknown }
+        | undefined;
+      if (body === undefined || !Array.isArray(body.grants)) {
+        return {
+          diagnostic: problem(
+            'cloud.unexpected',
+            `KMS ListGrants of key ${keyId} returned no grants list (request id ${result.requestId ?? 'none'})`,
+            address,
+          ),
+        };
+      }
+      grants.push(...(body.grants as KmsGrant[]));
+      // truncated is the string "true"/"false" in both SDKs; a boolean is accepted too.
+      const more = body.truncated === 'true' || body.truncated === true;
+      if (!more) return { grants };
+      if (typeof body.next_marker !== 'string' || body.next_marker === '' || body.next_marker === marker) {
+        return {
+          diagnostic: problem(
+            'cloud.unexpected',
+            `KMS ListGrants of key ${keyId} is truncated without a new next_marker`,
+            address,
+          ),
+        };
+      }
+      marker = body.next_marker;
+    }
+    return {
+      diagnostic: problem(
+        'cloud.unexpected',
+        `KMS ListGrants of key ${keyId} has more than ${MAX_PAGES} pages`,
+        address,
+      ),
+    };
+  } catch (e) {
+    if (isNotFound(e)) return { missing: true };
+    return { diagnostic: callFailed(e, address) };
+  }
+}
+
+function address(account: string, t: KmsGrantTarget): string {
+  return `${account}/kms/${t.keyId}/grant/${t.grantId}`;
+}
+
+async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsGrant>> {
+  const where = address(req.account.name, req.target);
+  const project = projectOf(req.account, req.target.projectId, where);
+  if ('diagnostic' in project) return { diagnostics: [project.diagnostic] };
+  const listed = await listGrants(req.account, project.projectId, req.target.keyId, where, req.signal);
+  if ('diagnostic' in listed) return { diagnostics: [listed.diagnostic] };
+  // A key that does not exist has no grants: the grant is absent.
+  if ('missing' in listed) return { observation: { state: 'absent' }, diagnostics: [] };
+  const wanted = req.target.grantId.toLowerCase();
+  const record = listed.grants.find((g) => g.grant_id.toLowerCase() === wanted);
+  const observation: Observation<KmsGrant> = record ? { state: 'active', record } : { state: 'absent' };
+  return { observation, diagnostics: [] };
+}
+
+async function expand(req: ExpandRequest<KmsGrantSelect>): Promise<ExpandResponse<KmsGrantTarget, KmsGrant>> {
+  const sel = req.select;
+  const where = `${req.account.name}/kms/select`;
+  const project = projectOf(req.account, sel.projectId, where);
+  if ('diagnostic' in project) return { targets: [], diagnostics: [project.diagnostic] };
+  const targets: ExpandResponse<KmsGrantTarget, KmsGrant>['targets'] = [];
+  for (const keyId of sel.keyIds) {
+    const listed = await listGrants(req.account, project.projectId, keyId, where, req.signal);
+    if ('diagnostic' in listed) return { targets: [], diagnostics: [listed.diagnostic] };
+    if ('missing' in listed) {
+      const message = `KMS key ${keyId} does not exist in project ${project.projectId}`;
+      return { targets: [], diagnostics: [problem('cloud.not-found', message, where)] };
+    }
+    for (const grant of listed.grants) {
+      if (sel.granteePrincipal !== undefined && grant.grantee_principal !== sel.granteePrincipal) continue;
+      if (sel.granteePrincipalType !== undefined && grant.grantee_principal_type !== sel.granteePrincipalType)
+        continue;
+      if (sel.name !== undefined && grant.name !== sel.name) continue;
+      const target: KmsGrantTarget = {
+        ...(sel.projectId === undefined ? {} : { projectId: sel.projectId }),
+        keyId,
+        grantId: grant.grant_id,
+      };
+      targets.push({ target, observation: { state: 'active', record: grant } });
+    }
+  }
+  return { targets, diagnostics: [] };
+}
+
+async function revoke(req: RevokeRequest<KmsGrantTarget, Record<string, never>>): Promise<RevokeResponse> {
+  const where = address(req.account.name, req.target);
+  const project = projectOf(req.account, req.target.projectId, where);
+  if ('diagnostic' in project) return { outcome: 'failed', diagnostics: [project.diagnostic] };
+  try {
+    const result = await req.account.http.call({
+      method: 'POST',
+      url: `${req.account.endpoint('kms')}/v1.0/${project.projectId}/kms/revoke-grant`,
+      headers: { 'x-project-id': project.projectId, 'content-type': 'application/json;charset=UTF-8' },
+      // sequence: a 36-byte request sequence number, new for every call.
+      body: { key_id: req.target.keyId, grant_id: req.target.grantId, sequence: randomUUID() },
+      service: 'kms',
+      operation: 'CancelGrant',
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    });
+    return {
+      outcome: 'revoked',
+      ...(result.requestId ? { requestId: result.requestId } : {}),
+      diagnostics: [],
+    };
+  } catch (e) {
+    const failure = callFailed(e, where);
+    // The grant may be gone already (revoked by someone else, or by a call whose answer was lost).
+    const now = await read(req);
+    if (now.observation?.state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
+    return { outcome: 'failed', diagnostics: [failure] };
+  }
+}
+
+async function verify(req: VerifyRequest<KmsGrantTarget, KmsGrant>): Promise<VerifyResponse<KmsGrant>> {
+  const now = await read(req);
+  if (now.observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
+  const verdict = now.observation.state === 'absent' ? 'verified' : 'not-verified';
+  return { verdict, observation: now.observation, diagnostics: [] };
+}
+
+/** kmsGrant is the huaweicloud.kms.grant revocation type. */
+export const kmsGrant = {
+  type: 'huaweicloud.kms.grant',
+  cloud: 'huaweicloud',
+  observable: true,
+  address,
+  expand,
+  read,
+  revoke,
+  verify,
+} as const satisfies RevocationType<KmsGrantTarget, Record<string, never>, KmsGrantSelect, KmsGrant>;

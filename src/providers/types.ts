@@ -1,0 +1,123 @@
+// The one interface between the engine (planner, executor) and the clouds: a
+// RevocationType per type of credential, with one Request and one Response per
+// method. Expected failures (cloud errors, missing resources, throttling after
+// every retry) come back as diagnostics; only bugs throw.
+
+import type { ServiceName } from '../config/config.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { HttpClient } from '../http/client.js';
+import type { Cloud, RevocationType as RevocationTypeName } from '../plan/revocation-plan.js';
+
+/**
+ * TargetState is what a read finds: the credential works (active), was revoked, does not exist
+ * (absent: never was, or deleted), or cannot be known (unknown: the type is not observable).
+ */
+export type TargetState = 'active' | 'revoked' | 'absent' | 'unknown';
+
+/** Observation is a target's state and the cloud's own record of it (absent when there is none). */
+export interface Observation<S> {
+  state: TargetState;
+  record?: S;
+}
+
+/** ProviderAccount is an opened account: where its services are, who it is, and its HTTP client. */
+export interface ProviderAccount {
+  /** name is the config's account name. */
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly region: string;
+  /** projectId is the Huawei project of project-scoped services (CCE, KMS). */
+  readonly projectId?: string;
+  /** domainId is the Huawei account (domain) ID that global services (CCM) need. */
+  readonly domainId?: string;
+  /** endpoint is the base URL of a service (no trailing slash). */
+  endpoint(service: ServiceName): string;
+  readonly http: HttpClient;
+}
+
+/** ProviderRequest is what every provider call carries. */
+export interface ProviderRequest {
+  readonly account: ProviderAccount;
+  readonly signal?: AbortSignal;
+}
+
+/** ReadRequest asks for the current state of one target. */
+export interface ReadRequest<T> extends ProviderRequest {
+  readonly target: T;
+}
+
+/** ReadResponse is the observation, or diagnostics saying why there is none. */
+export interface ReadResponse<S> {
+  observation?: Observation<S>;
+  diagnostics: Diagnostic[];
+}
+
+/** ExpandRequest asks which targets a selector matches now. */
+export interface ExpandRequest<Sel> extends ProviderRequest {
+  readonly select: Sel;
+}
+
+/** ExpandResponse lists every matching target with its observation; on any error it lists none (fail closed). */
+export interface ExpandResponse<T, S> {
+  targets: { target: T; observation: Observation<S> }[];
+  diagnostics: Diagnostic[];
+}
+
+/** RevokeRequest revokes one target, with the revocation's options. */
+export interface RevokeRequest<T, W> extends ProviderRequest {
+  readonly target: T;
+  readonly with: W;
+}
+
+/**
+ * RevokeOutcome: the call succeeded (revoked), a read showed the target was already revoked or gone
+ * (already-revoked: never a failure), or it failed (diagnostics say why).
+ */
+export type RevokeOutcome = 'revoked' | 'already-revoked' | 'failed';
+
+/** RevokeResponse is the outcome, the cloud's request id of the revoke call, and diagnostics. */
+export interface RevokeResponse {
+  outcome: RevokeOutcome;
+  requestId?: string;
+  diagnostics: Diagnostic[];
+}
+
+/** VerifyRequest re-reads a target after its revoke; before is its observation at plan time, if any. */
+export interface VerifyRequest<T, S> extends ProviderRequest {
+  readonly target: T;
+  readonly before?: Observation<S>;
+}
+
+/** Verdict: the re-read proves the revocation, does not (yet), or the type cannot be observed. */
+export type Verdict = 'verified' | 'not-verified' | 'not-observable';
+
+/** VerifyResponse is the verdict and what the re-read saw. */
+export interface VerifyResponse<S> {
+  verdict: Verdict;
+  observation?: Observation<S>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * RevocationType is everything rescind knows of one type of credential. T is its target, W its `with`
+ * options, Sel its selector (never when it has none) and S the cloud's record of a target.
+ */
+export interface RevocationType<T, W, Sel, S> {
+  readonly type: RevocationTypeName;
+  readonly cloud: Cloud;
+  /** observable is false when no API reads a target's state (CCE): plans show it as '?'. */
+  readonly observable: boolean;
+  /** address names a target in plans and journals, e.g. 'hw-prod/kms/<keyId>/grant/<grantId>'. */
+  address(account: string, target: T): string;
+  /** expand turns a selector into targets; absent when the type takes no selector. */
+  expand?(req: ExpandRequest<Sel>): Promise<ExpandResponse<T, S>>;
+  read(req: ReadRequest<T>): Promise<ReadResponse<S>>;
+  revoke(req: RevokeRequest<T, W>): Promise<RevokeResponse>;
+  verify(req: VerifyRequest<T, S>): Promise<VerifyResponse<S>>;
+}
+
+/** Fields is a target, selector or `with` as a plan holds it, after its type's schema accepted it. */
+export type Fields = Readonly<Record<string, unknown>>;
+
+/** AnyRevocationType is a RevocationType seen from the engine, which holds plan data of every type. */
+export type AnyRevocationType = RevocationType<Fields, Fields, Fields, unknown>;
