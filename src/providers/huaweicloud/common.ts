@@ -1,26 +1,34 @@
-// What the three Huawei Cloud providers share: the project a call is scoped to,
-// and the scope headers (X-Project-Id for CCE and KMS, X-Domain-Id for global CCM).
+// What the three Huawei Cloud providers share: the scope of a call (the project
+// and X-Project-Id for CCE and KMS, X-Domain-Id for global CCM) and not-found.
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { CloudError } from '../../http/errors.js';
 import { problem } from '../diagnose.js';
 import type { ProviderAccount } from '../types.js';
 
-/** projectOf is the target's projectId, else the account's; a diagnostic when neither is set. */
-export function projectOf(
+/** Scope is where a Huawei call goes: the project in the URL (CCE, KMS) and the scope header. */
+export type Scope = { projectId: string; headers: Record<string, string> } | { diagnostic: Diagnostic };
+
+/** projectScope is the target's projectId, else the account's, with X-Project-Id; a diagnostic when neither is set. */
+export function projectScope(
   account: ProviderAccount,
   projectId: string | undefined,
   address: string,
-): { projectId: string } | { diagnostic: Diagnostic } {
+): Scope {
   const id = projectId ?? account.projectId;
-  if (id !== undefined) return { projectId: id };
-  return {
-    diagnostic: problem(
-      'account.incomplete',
-      `account ${account.name} has no projectId: set it in the config, or projectId in the target`,
-      address,
-    ),
-  };
+  if (id !== undefined) return { projectId: id, headers: { 'x-project-id': id } };
+  const message = `account ${account.name} has no projectId: set it in the config, or projectId in the target`;
+  return { diagnostic: problem('account.incomplete', message, address) };
+}
+
+/** domainScope is the X-Domain-Id header of global services (CCM); a diagnostic without a domainId. */
+export function domainScope(
+  account: ProviderAccount,
+  address: string,
+): { headers: Record<string, string> } | { diagnostic: Diagnostic } {
+  if (account.domainId !== undefined) return { headers: { 'x-domain-id': account.domainId } };
+  const message = `account ${account.name} has no domainId, which CCM (a global service) needs`;
+  return { diagnostic: problem('account.incomplete', message, address) };
 }
 
 /** isNotFound tells whether a call failed because what it names does not exist (HTTP 404). */

@@ -18,7 +18,7 @@ import type {
   VerifyRequest,
   VerifyResponse,
 } from '../types.js';
-import { isNotFound, projectOf } from './common.js';
+import { isNotFound, projectScope } from './common.js';
 
 /** KmsGrantTarget is one grant (schemas/types/huaweicloud.kms.grant.schema.json). */
 export interface KmsGrantTarget {
@@ -123,7 +123,7 @@ function address(account: string, t: KmsGrantTarget): string {
 
 async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsGrant>> {
   const where = address(req.account.name, req.target);
-  const project = projectOf(req.account, req.target.projectId, where);
+  const project = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in project) return { diagnostics: [project.diagnostic] };
   const listed = await listGrants(req.account, project.projectId, req.target.keyId, where, req.signal);
   if ('diagnostic' in listed) return { diagnostics: [listed.diagnostic] };
@@ -138,7 +138,7 @@ async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsG
 async function expand(req: ExpandRequest<KmsGrantSelect>): Promise<ExpandResponse<KmsGrantTarget, KmsGrant>> {
   const sel = req.select;
   const where = `${req.account.name}/kms/select`;
-  const project = projectOf(req.account, sel.projectId, where);
+  const project = projectScope(req.account, sel.projectId, where);
   if ('diagnostic' in project) return { targets: [], diagnostics: [project.diagnostic] };
   const targets: ExpandResponse<KmsGrantTarget, KmsGrant>['targets'] = [];
   for (const keyId of sel.keyIds) {
@@ -166,13 +166,13 @@ async function expand(req: ExpandRequest<KmsGrantSelect>): Promise<ExpandRespons
 
 async function revoke(req: RevokeRequest<KmsGrantTarget, Record<string, never>>): Promise<RevokeResponse> {
   const where = address(req.account.name, req.target);
-  const project = projectOf(req.account, req.target.projectId, where);
+  const project = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in project) return { outcome: 'failed', diagnostics: [project.diagnostic] };
   try {
     const result = await req.account.http.call({
       method: 'POST',
       url: `${req.account.endpoint('kms')}/v1.0/${project.projectId}/kms/revoke-grant`,
-      headers: { 'x-project-id': project.projectId, 'content-type': 'application/json;charset=UTF-8' },
+      headers: { ...project.headers, 'content-type': 'application/json;charset=UTF-8' },
       // sequence: a 36-byte request sequence number, new for every call.
       body: { key_id: req.target.keyId, grant_id: req.target.grantId, sequence: randomUUID() },
       service: 'kms',

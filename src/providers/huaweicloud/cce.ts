@@ -1,0 +1,112 @@
+// huaweicloud.cce.cluster-certificate: the cluster certificate of an IAM user or
+// agency on a Huawei Cloud CCE cluster. No API reads a holder's certificate state,
+// so the type is not observable: a read only confirms that the cluster exists.
+
+import { callFailed } from '../diagnose.js';
+import type {
+  ReadRequest,
+  ReadResponse,
+  RevocationType,
+  RevokeRequest,
+  RevokeResponse,
+  VerifyRequest,
+  VerifyResponse,
+} from '../types.js';
+import { isNotFound, projectScope } from './common.js';
+
+/** CceCertificateTarget is one holder on one cluster: exactly one of userId or agencyId (the schema says so). */
+export interface CceCertificateTarget {
+  projectId?: string;
+  clusterId: string;
+  userId?: string;
+  agencyId?: string;
+}
+
+/** CceCluster is ShowCluster's answer, as the cloud returns it. */
+export interface CceCluster {
+  metadata?: { uid?: string; name?: string };
+  spec?: { version?: string; platformVersion?: string };
+  status?: { phase?: string };
+  [field: string]: unknown;
+}
+
+function address(account: string, t: CceCertificateTarget): string {
+  const holder = t.userId !== undefined ? `user/${t.userId}` : `agency/${t.agencyId ?? ''}`;
+  return `${account}/cce/${t.clusterId}/${holder}`;
+}
+
+function clusterUrl(req: ReadRequest<CceCertificateTarget>, projectId: string): string {
+  return `${req.account.endpoint('cce')}/api/v3/projects/${projectId}/clusters/${encodeURIComponent(req.target.clusterId)}`;
+}
+
+/** read is ShowCluster: the state is unknown while the cluster exists, absent when it does not. */
+async function read(req: ReadRequest<CceCertificateTarget>): Promise<ReadResponse<CceCluster>> {
+  const where = address(req.account.name, req.target);
+  const scope = projectScope(req.account, req.target.projectId, where);
+  if ('diagnostic' in scope) return { diagnostics: [scope.diagnostic] };
+  try {
+    const result = await req.account.http.call({
+      method: 'GET',
+      url: clusterUrl(req, scope.projectId),
+      headers: { ...scope.headers, 'content-type': 'application/json' },
+      service: 'cce',
+      operation: 'ShowCluster',
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    });
+    return { observation: { state: 'unknown', record: (result.body ?? {}) as CceCluster }, diagnostics: [] };
+  } catch (e) {
+    // No cluster, no certificate of it that works.
+    if (isNotFound(e)) return { observation: { state: 'absent' }, diagnostics: [] };
+    return { diagnostics: [callFailed(e, where)] };
+  }
+}
+
+async function revoke(
+  req: RevokeRequest<CceCertificateTarget, Record<string, never>>,
+): Promise<RevokeResponse> {
+  const where = address(req.account.name, req.target);
+  const scope = projectScope(req.account, req.target.projectId, where);
+  if ('diagnostic' in scope) return { outcome: 'failed', diagnostics: [scope.diagnostic] };
+  const holder =
+    req.target.userId !== undefined ? { userId: req.target.userId } : { agencyId: req.target.agencyId };
+  try {
+    const result = await req.account.http.call({
+      method: 'POST',
+      url: `${clusterUrl(req, scope.projectId)}/clustercertrevoke`,
+      headers: scope.headers,
+      body: holder,
+      service: 'cce',
+      operation: 'RevokeKubernetesClusterCert',
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    });
+    return {
+      outcome: 'revoked',
+      ...(result.requestId ? { requestId: result.requestId } : {}),
+      diagnostics: [],
+    };
+  } catch (e) {
+    const failure = callFailed(e, where);
+    // The holder's state cannot be read; a cluster that is gone is the only "already revoked".
+    const now = await read(req);
+    if (now.observation?.state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
+    return { outcome: 'failed', diagnostics: [failure] };
+  }
+}
+
+/** verify cannot re-read a holder's certificate: the 200 of the revoke call is all the proof there is. */
+async function verify(
+  _req: VerifyRequest<CceCertificateTarget, CceCluster>,
+): Promise<VerifyResponse<CceCluster>> {
+  return { verdict: 'not-observable', diagnostics: [] };
+}
+
+/** cceClusterCertificate is the huaweicloud.cce.cluster-certificate revocation type. */
+export const cceClusterCertificate = {
+  type: 'huaweicloud.cce.cluster-certificate',
+  cloud: 'huaweicloud',
+  observable: false,
+  address,
+  read,
+  revoke,
+  verify,
+} as const satisfies RevocationType<CceCertificateTarget, Record<string, never>, never, CceCluster>;

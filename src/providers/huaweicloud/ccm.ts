@@ -1,0 +1,146 @@
+// huaweicloud.ccm.subordinate-ca: a subordinate CA of Huawei Cloud CCM Private CA,
+// a global service (X-Domain-Id, no project). Revoke answers 204; a revoked CA is
+// one whose status is no longer ACTIVED: no API documents a REVOKED value.
+
+import { callFailed, problem } from '../diagnose.js';
+import type {
+  Observation,
+  ReadRequest,
+  ReadResponse,
+  RevocationType,
+  RevokeRequest,
+  RevokeResponse,
+  TargetState,
+  VerifyRequest,
+  VerifyResponse,
+} from '../types.js';
+import { domainScope, isNotFound } from './common.js';
+
+/** CcmCaTarget is one CA (schemas/types/huaweicloud.ccm.subordinate-ca.schema.json). */
+export interface CcmCaTarget {
+  caId: string;
+}
+
+/** CcmRevokeReason is an RFC 5280 reason as CCM names it. */
+export type CcmRevokeReason =
+  | 'UNSPECIFIED'
+  | 'KEY_COMPROMISE'
+  | 'CERTIFICATE_AUTHORITY_COMPROMISE'
+  | 'AFFILIATION_CHANGED'
+  | 'SUPERSEDED'
+  | 'CESSATION_OF_OPERATION'
+  | 'CERTIFICATE_HOLD'
+  | 'PRIVILEGE_WITHDRAWN'
+  | 'ATTRIBUTE_AUTHORITY_COMPROMISE';
+
+/** CcmCaWith is the revoke options: the reason, UNSPECIFIED when absent. */
+export interface CcmCaWith {
+  reason?: CcmRevokeReason;
+}
+
+/** CcmCertificateAuthority is ShowCertificateAuthority's answer, as the cloud returns it. */
+export interface CcmCertificateAuthority {
+  ca_id: string;
+  type?: string;
+  status?: string;
+  [field: string]: unknown;
+}
+
+function address(account: string, t: CcmCaTarget): string {
+  return `${account}/ccm/ca/${t.caId}`;
+}
+
+/**
+ * stateOf maps a CA status: ACTIVED is active; DELETED (scheduled for deletion) is absent; any other
+ * status (DISABLED, EXPIRED, PENDING, the emulator's REVOKED, a value the docs do not list) means the
+ * CA does not sign now, and CCM revokes only ACTIVED CAs, so it is reported as revoked: the record
+ * keeps the status for the plan to show.
+ */
+function stateOf(ca: CcmCertificateAuthority): TargetState {
+  if (ca.status === 'ACTIVED') return 'active';
+  if (ca.status === 'DELETED') return 'absent';
+  return 'revoked';
+}
+
+async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCertificateAuthority>> {
+  const where = address(req.account.name, req.target);
+  const scope = domainScope(req.account, where);
+  if ('diagnostic' in scope) return { diagnostics: [scope.diagnostic] };
+  try {
+    const result = await req.account.http.call({
+      method: 'GET',
+      url: `${req.account.endpoint('ccm')}/v1/private-certificate-authorities/${encodeURIComponent(req.target.caId)}`,
+      headers: scope.headers,
+      service: 'ccm',
+      operation: 'ShowCertificateAuthority',
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    });
+    const record = result.body as CcmCertificateAuthority | undefined;
+    if (record === undefined || typeof record !== 'object' || typeof record.status !== 'string') {
+      const id = result.requestId ?? 'none';
+      return {
+        diagnostics: [
+          problem('cloud.unexpected', `CCM ShowCertificateAuthority has no status (request id ${id})`, where),
+        ],
+      };
+    }
+    return { observation: { state: stateOf(record), record }, diagnostics: [] };
+  } catch (e) {
+    if (isNotFound(e)) return { observation: { state: 'absent' }, diagnostics: [] };
+    return { diagnostics: [callFailed(e, where)] };
+  }
+}
+
+async function revoke(req: RevokeRequest<CcmCaTarget, CcmCaWith>): Promise<RevokeResponse> {
+  const where = address(req.account.name, req.target);
+  const scope = domainScope(req.account, where);
+  if ('diagnostic' in scope) return { outcome: 'failed', diagnostics: [scope.diagnostic] };
+  try {
+    const result = await req.account.http.call({
+      method: 'POST',
+      url: `${req.account.endpoint('ccm')}/v1/private-certificate-authorities/${encodeURIComponent(req.target.caId)}/revoke`,
+      headers: scope.headers,
+      // Without a reason the body must be exactly {} (the API refuses an empty body).
+      body: req.with.reason === undefined ? {} : { reason: req.with.reason },
+      service: 'ccm',
+      operation: 'RevokeCertificateAuthority',
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    });
+    return {
+      outcome: 'revoked',
+      ...(result.requestId ? { requestId: result.requestId } : {}),
+      diagnostics: [],
+    };
+  } catch (e) {
+    const failure = callFailed(e, where);
+    const now = await read(req);
+    const state = now.observation?.state;
+    if (state === 'revoked' || state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
+    return { outcome: 'failed', diagnostics: [failure] };
+  }
+}
+
+async function verify(
+  req: VerifyRequest<CcmCaTarget, CcmCertificateAuthority>,
+): Promise<VerifyResponse<CcmCertificateAuthority>> {
+  const now = await read(req);
+  const observation: Observation<CcmCertificateAuthority> | undefined = now.observation;
+  if (observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
+  // Verified when the CA is no longer ACTIVED, whatever status it shows instead.
+  return {
+    verdict: observation.state === 'active' ? 'not-verified' : 'verified',
+    observation,
+    diagnostics: [],
+  };
+}
+
+/** ccmSubordinateCa is the huaweicloud.ccm.subordinate-ca revocation type. */
+export const ccmSubordinateCa = {
+  type: 'huaweicloud.ccm.subordinate-ca',
+  cloud: 'huaweicloud',
+  observable: true,
+  address,
+  read,
+  revoke,
+  verify,
+} as const satisfies RevocationType<CcmCaTarget, CcmCaWith, never, CcmCertificateAuthority>;
