@@ -3,7 +3,8 @@
 // and rate limits. An `emulator: builtin` account gets the in-process emulator
 // on the demo seed, its demo identity, and its state kept under .rescind/.
 
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Account, RescindConfig, ServiceName } from '../config/config.js';
 import { type Credentials, readCredentials, secretValues } from '../config/credentials.js';
 import { endpointFor } from '../config/endpoints.js';
@@ -46,7 +47,7 @@ export interface OpenOptions {
 export interface OpenedAccounts {
   accounts: Map<string, ProviderAccount>;
   diagnostics: Diagnostic[];
-  /** close closes every client, and the built-in emulator when one was started. */
+  /** close closes every client, and the built-in emulator when one was started; a second call waits for the first. */
   close(): Promise<void>;
 }
 
@@ -90,12 +91,17 @@ export async function openAccounts(
     clients.push(opened.account.http);
     accounts.set(name, opened.account);
   }
+  let closing: Promise<void> | undefined;
   return {
     accounts,
     diagnostics,
-    close: async () => {
-      await Promise.all(clients.map((c) => c.close()));
-      await builtin?.close();
+    // Idempotent: a second close() waits for the first.
+    close: () => {
+      closing ??= (async () => {
+        await Promise.all(clients.map((c) => c.close()));
+        await builtin?.close();
+      })();
+      return closing;
     },
   };
 }
@@ -180,7 +186,9 @@ async function startBuiltin(cwd: string): Promise<Builtin> {
   const { startEmulator } = await import('../emulator/server.js');
   const { loadSeed } = await import('../emulator/state.js');
   const seed = loadSeed(undefined);
-  const running = await startEmulator({ persist: join(cwd, BUILTIN_STATE_FILE) });
+  const persist = join(cwd, BUILTIN_STATE_FILE);
+  mkdirSync(dirname(persist), { recursive: true });
+  const running = await startEmulator({ persist });
   const credentials: Builtin['credentials'] = {};
   for (const identity of seed.identities) {
     if (
