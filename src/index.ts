@@ -6,8 +6,25 @@ export type { Diagnostic, JsonPath, Severity, SourcePos, SourceRange } from './d
 export { hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
 export { type LoadResult, loadYaml, type YamlSource } from './document/load.js';
 export { decodeText } from './document/text.js';
+export {
+  type EmulatorOptions,
+  type EmulatorStats,
+  type RunningEmulator,
+  startEmulator,
+} from './emulator/server.js';
+export type { EmulatorState } from './emulator/state.js';
+export {
+  type CallOptions,
+  type CallResult,
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+} from './http/client.js';
+export { CloudError, NetworkError, RescindError, ThrottledError, TimeoutError } from './http/errors.js';
 export type { RevocationPlan, RevocationType } from './plan/revocation-plan.js';
 export { revocationTypes } from './plan/revocation-plan.js';
+export { type OpenedAccounts, type OpenOptions, openAccounts } from './providers/account.js';
+export type * from './providers/types.js';
 export { renderValidateJson, VALIDATE_FORMAT_VERSION, type ValidateJson } from './render/diagnostics/json.js';
 export { renderValidateSarif } from './render/diagnostics/sarif.js';
 export { formatDiagnostic, renderValidateText } from './render/diagnostics/text.js';

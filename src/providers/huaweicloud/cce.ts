@@ -2,6 +2,7 @@
 // agency on a Huawei Cloud CCE cluster. No API reads a holder's certificate state,
 // so the type is not observable: a read only confirms that the cluster exists.
 
+import { requestIdOf, signalOf } from '../common.js';
 import { callFailed } from '../diagnose.js';
 import type {
   ReadRequest,
@@ -51,7 +52,7 @@ async function read(req: ReadRequest<CceCertificateTarget>): Promise<ReadRespons
       headers: { ...scope.headers, 'content-type': 'application/json' },
       service: 'cce',
       operation: 'ShowCluster',
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      ...signalOf(req.signal),
     });
     return { observation: { state: 'unknown', record: (result.body ?? {}) as CceCluster }, diagnostics: [] };
   } catch (e) {
@@ -77,11 +78,11 @@ async function revoke(
       body: holder,
       service: 'cce',
       operation: 'RevokeKubernetesClusterCert',
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      ...signalOf(req.signal),
     });
     return {
       outcome: 'revoked',
-      ...(result.requestId ? { requestId: result.requestId } : {}),
+      ...requestIdOf(result.requestId),
       diagnostics: [],
     };
   } catch (e) {

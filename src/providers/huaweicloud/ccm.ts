@@ -2,6 +2,7 @@
 // a global service (X-Domain-Id, no project). Revoke answers 204; a revoked CA is
 // one whose status is no longer ACTIVED: no API documents a REVOKED value.
 
+import { requestIdOf, signalOf } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   Observation,
@@ -73,7 +74,7 @@ async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCert
       headers: scope.headers,
       service: 'ccm',
       operation: 'ShowCertificateAuthority',
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      ...signalOf(req.signal),
     });
     const record = result.body as CcmCertificateAuthority | undefined;
     if (record === undefined || typeof record !== 'object' || typeof record.status !== 'string') {
@@ -104,11 +105,11 @@ async function revoke(req: RevokeRequest<CcmCaTarget, CcmCaWith>): Promise<Revok
       body: req.with.reason === undefined ? {} : { reason: req.with.reason },
       service: 'ccm',
       operation: 'RevokeCertificateAuthority',
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      ...signalOf(req.signal),
     });
     return {
       outcome: 'revoked',
-      ...(result.requestId ? { requestId: result.requestId } : {}),
+      ...requestIdOf(result.requestId),
       diagnostics: [],
     };
   } catch (e) {

@@ -31,7 +31,13 @@ export function domainScope(
   return { diagnostic: problem('account.incomplete', message, address) };
 }
 
-/** isNotFound tells whether a call failed because what it names does not exist (HTTP 404). */
+/**
+ * isNotFound tells whether a call failed because what it names does not exist: a 404 in the service's
+ * own error shape (KMS.*, PCA.*, CCE.*). A 404 of the API gateway (APIGW.0101: no such API) or one
+ * without a code (a proxy's page, a wrong endpoint) is not "absent": reading it so would verify a
+ * revocation that never happened.
+ */
 export function isNotFound(err: unknown): err is CloudError {
-  return err instanceof CloudError && err.status === 404;
+  if (!(err instanceof CloudError) || err.status !== 404 || err.cloudCode === undefined) return false;
+  return !/^APIG(?:W)?\./.test(err.cloudCode);
 }

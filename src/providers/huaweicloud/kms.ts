@@ -4,6 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { MAX_PAGES, requestIdOf, signalOf } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -52,8 +53,6 @@ export interface KmsGrant {
 
 // KMS documents a limit "within the maximum number of grants"; 100 is what Terraform sends.
 const PAGE_SIZE = '100';
-// A marker that keeps coming back would page forever: no key has this many pages of grants.
-const MAX_PAGES = 10_000;
 
 type Listed = { grants: KmsGrant[] } | { missing: true } | { diagnostic: Diagnostic };
 
@@ -75,7 +74,7 @@ async function listGrants(
         body: { key_id: keyId, limit: PAGE_SIZE, ...(marker === undefined ? {} : { marker }) },
         service: 'kms',
         operation: 'ListGrants',
-        ...(signal === undefined ? {} : { signal }),
+        ...signalOf(signal),
       });
       const body = result.body as
         | { grants?: unknown; next_marker?: unknown; truncated?: unknown }
@@ -177,11 +176,11 @@ async function revoke(req: RevokeRequest<KmsGrantTarget, Record<string, never>>)
       body: { key_id: req.target.keyId, grant_id: req.target.grantId, sequence: randomUUID() },
       service: 'kms',
       operation: 'CancelGrant',
-      ...(req.signal === undefined ? {} : { signal: req.signal }),
+      ...signalOf(req.signal),
     });
     return {
       outcome: 'revoked',
-      ...(result.requestId ? { requestId: result.requestId } : {}),
+      ...requestIdOf(result.requestId),
       diagnostics: [],
     };
   } catch (e) {

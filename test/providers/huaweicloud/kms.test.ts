@@ -128,6 +128,17 @@ describe('huaweicloud.kms.grant', () => {
     expect(never.outcome).toBe('already-revoked');
   });
 
+  it('never reads a wrong endpoint (a gateway 404) as an absent grant', async () => {
+    bench = await startBench();
+    const url = bench.url;
+    const account = { ...bench.hw, endpoint: () => `${url}/typo` };
+    const target = { keyId: KEY, grantId: ALICE_GRANT };
+    const read = await kmsGrant.read({ account, target });
+    expect(read.observation).toBeUndefined();
+    expect(read.diagnostics[0]?.message).toContain('APIGW.0101');
+    expect((await kmsGrant.verify({ account, target })).verdict).toBe('not-verified');
+  });
+
   it('does not verify a grant that is still listed', async () => {
     bench = await startBench();
     const result = await kmsGrant.verify({ account: bench.hw, target: { keyId: KEY, grantId: ALICE_GRANT } });

@@ -1,0 +1,30 @@
+// Every revocation type rescind knows, by name: the one list the engine reads.
+// Adding a type is adding its provider module and one line here (docs/providers.md).
+
+import type { RevocationType as RevocationTypeName } from '../plan/revocation-plan.js';
+import { ackUserPermissions } from './alibabacloud/ack.js';
+import { esaClientCertificate } from './alibabacloud/esa.js';
+import { cceClusterCertificate } from './huaweicloud/cce.js';
+import { ccmSubordinateCa } from './huaweicloud/ccm.js';
+import { kmsGrant } from './huaweicloud/kms.js';
+import type { AnyRevocationType } from './types.js';
+
+/**
+ * registry maps each type name to its provider. The compiler checks that every name of
+ * revocationTypes has one, and that each provider's `type` is its key.
+ */
+export const registry = {
+  'huaweicloud.cce.cluster-certificate': cceClusterCertificate,
+  'huaweicloud.ccm.subordinate-ca': ccmSubordinateCa,
+  'alibabacloud.esa.client-certificate': esaClientCertificate,
+  'huaweicloud.kms.grant': kmsGrant,
+  'alibabacloud.ack.user-permissions': ackUserPermissions,
+} as const satisfies { [K in RevocationTypeName]: { readonly type: K } };
+
+/**
+ * providerOf is the provider of a type, seen from the engine: targets, selectors and options are plan
+ * data that the type's schema has accepted, so they have the provider's shapes.
+ */
+export function providerOf(type: RevocationTypeName): AnyRevocationType {
+  return registry[type] as unknown as AnyRevocationType;
+}
