@@ -4,30 +4,13 @@
 
 import type { AlibabaIdentity, EmulatorState, HuaweiIdentity } from './state.js';
 
-/** Operation is an API operation of the emulator, named as the clouds' SDKs name it. */
-export type Operation =
-  | 'RevokeKubernetesClusterCert'
-  | 'ShowCluster'
-  | 'RevokeCertificateAuthority'
-  | 'ShowCertificateAuthority'
-  | 'ListCertificateAuthority'
-  | 'CancelGrant'
-  | 'ListGrants'
-  | 'ListRetirableGrants'
-  | 'RevokeClientCertificate'
-  | 'GetClientCertificate'
-  | 'ListClientCertificates'
-  | 'CleanClusterUserPermissions'
-  | 'DescribeUserPermission'
-  | 'ListUserKubeConfigStates'
-  | 'ListClusterKubeconfigStates';
-
 /** Cloud is a cloud the emulator answers for. */
 export type { Cloud } from '../plan/revocation-plan.js';
 
-/** CloudRequest is one authenticated request to one operation. */
-export interface CloudRequest<I> {
-  op: Operation;
+/** CloudRequest is one authenticated request to one operation (of Op, the service's operations). */
+export interface CloudRequest<I, Op extends string = string> {
+  /** op is the operation, named as the clouds' SDKs name it. */
+  op: Op;
   method: string;
   /** params are the decoded path parameters of the route, by name. */
   params: Readonly<Record<string, string>>;
@@ -44,10 +27,10 @@ export interface CloudRequest<I> {
 }
 
 /** HuaweiRequest is a request to a Huawei Cloud operation. */
-export type HuaweiRequest = CloudRequest<HuaweiIdentity>;
+export type HuaweiRequest<Op extends string = string> = CloudRequest<HuaweiIdentity, Op>;
 
 /** AlibabaRequest is a request to an Alibaba Cloud operation. */
-export type AlibabaRequest = CloudRequest<AlibabaIdentity>;
+export type AlibabaRequest<Op extends string = string> = CloudRequest<AlibabaIdentity, Op>;
 
 /** CloudResponse is an answer: status, a JSON body (absent: no body) and extra headers. */
 export interface CloudResponse {

@@ -1,18 +1,16 @@
-// Routing: which cloud a request speaks to, and which operation it calls. Huawei
-// Cloud is routed by method and path; Alibaba ESA (RPC) by x-acs-action at `/` and
-// ACK (ROA) by method and path, each checked against its x-acs-version.
+// Routing: which cloud a request speaks to, and which operation it calls, from the
+// routing of the services in services.ts. Huawei Cloud is routed by method and path;
+// Alibaba RPC services (ESA) by x-acs-action at `/` and ROA services (ACK) by method
+// and path, each checked against the service's x-acs-version.
 
-import { ACK_VERSION } from './alibabacloud/ack.js';
-import { ESA_VERSION } from './alibabacloud/esa.js';
-import type { Cloud, CloudResponse, Operation } from './cloud.js';
-
-/** Service is a service of the emulator. */
-export type Service = 'cce' | 'ccm' | 'kms' | 'esa' | 'ack';
+import type { Cloud, CloudResponse } from './cloud.js';
+import type { EmulatorService, PathRoute } from './service.js';
+import { type Operation, type ServiceName, services } from './services.js';
 
 /** Route is a matched operation and its decoded path parameters. */
 export interface Route {
   cloud: Cloud;
-  service: Service;
+  service: ServiceName;
   op: Operation;
   params: Record<string, string>;
 }
@@ -25,53 +23,81 @@ export interface Miss {
   message: string;
 }
 
-interface PathRoute {
+// A path template compiled: its method, pattern and parameter names, and the ROA version (Alibaba).
+interface CompiledPath {
   method: string;
   pattern: RegExp;
   names: readonly string[];
-  service: Service;
+  service: ServiceName;
+  op: Operation;
+  version: string | undefined;
+}
+
+// An RPC action: its service and the version it is served at.
+interface RpcAction {
+  service: ServiceName;
+  version: string;
   op: Operation;
 }
 
 const SEGMENT = '([^/]+)';
 
-function path(method: string, template: string, service: Service, op: Operation): PathRoute {
+function compile(route: PathRoute<Operation>, service: ServiceName, version?: string): CompiledPath {
   const names: string[] = [];
-  const source = template.replace(/\{([A-Za-z_]+)\}/g, (_, name: string) => {
+  const source = route.path.replace(/\{([A-Za-z_]+)\}/g, (_, name: string) => {
     names.push(name);
     return SEGMENT;
   });
-  return { method, pattern: new RegExp(`^${source.replaceAll('.', '\\.')}/?$`), names, service, op };
+  return {
+    method: route.method,
+    pattern: new RegExp(`^${source.replaceAll('.', '\\.')}/?$`),
+    names,
+    service,
+    op: route.op,
+    version,
+  };
 }
 
-const HUAWEI: readonly PathRoute[] = [
-  path(
-    'POST',
-    '/api/v3/projects/{project_id}/clusters/{cluster_id}/clustercertrevoke',
-    'cce',
-    'RevokeKubernetesClusterCert',
-  ),
-  path('GET', '/api/v3/projects/{project_id}/clusters/{cluster_id}', 'cce', 'ShowCluster'),
-  path('POST', '/v1/private-certificate-authorities/{ca_id}/revoke', 'ccm', 'RevokeCertificateAuthority'),
-  path('GET', '/v1/private-certificate-authorities/{ca_id}', 'ccm', 'ShowCertificateAuthority'),
-  path('GET', '/v1/private-certificate-authorities', 'ccm', 'ListCertificateAuthority'),
-  path('POST', '/v1.0/{project_id}/kms/revoke-grant', 'kms', 'CancelGrant'),
-  path('POST', '/v1.0/{project_id}/kms/list-grants', 'kms', 'ListGrants'),
-  path('POST', '/v1.0/{project_id}/kms/list-retirable-grants', 'kms', 'ListRetirableGrants'),
-];
+const REGISTRY: readonly EmulatorService<ServiceName, Operation>[] = services;
+checkRegistry(REGISTRY);
 
-const ACK: readonly PathRoute[] = [
-  path('DELETE', '/cluster/{ClusterId}/user/{Uid}/permissions', 'ack', 'CleanClusterUserPermissions'),
-  path('GET', '/permissions/users/{uid}', 'ack', 'DescribeUserPermission'),
-  path('GET', '/users/{Uid}/kubeconfig/states', 'ack', 'ListUserKubeConfigStates'),
-  path('GET', '/clusters/{ClusterId}/kubeconfig/states', 'ack', 'ListClusterKubeconfigStates'),
-];
+// The routing tables, in the order of services.ts.
+const HUAWEI: CompiledPath[] = [];
+const ROA: CompiledPath[] = [];
+const RPC = new Map<string, RpcAction>();
+for (const { service, routing } of REGISTRY) {
+  if (routing.style === 'path') {
+    HUAWEI.push(...routing.paths.map((r) => compile(r, service)));
+  } else if (routing.style === 'roa') {
+    ROA.push(...routing.paths.map((r) => compile(r, service, routing.version)));
+  } else {
+    for (const op of routing.actions) RPC.set(op, { service, version: routing.version, op });
+  }
+}
 
-const ESA_ACTIONS: readonly Operation[] = [
-  'RevokeClientCertificate',
-  'GetClientCertificate',
-  'ListClientCertificates',
-];
+// checkRegistry throws when services.ts is inconsistent: a service name used twice, an
+// operation served by two services, routed twice or not at all, or routed but not listed.
+function checkRegistry(list: readonly EmulatorService[]): void {
+  const names = new Set<string>();
+  const owner = new Map<string, string>();
+  for (const s of list) {
+    const fail = (why: string): never => {
+      throw new Error(`emulator registry: service ${s.service}: ${why}`);
+    };
+    if (names.has(s.service)) fail('the name is used twice');
+    names.add(s.service);
+    const routed = s.routing.style === 'rpc' ? s.routing.actions : s.routing.paths.map((r) => r.op);
+    for (const op of s.operations) {
+      const other = owner.get(op);
+      if (other !== undefined) fail(`operation ${op} is also served by ${other}`);
+      owner.set(op, s.service);
+      const times = routed.filter((r) => r === op).length;
+      if (times !== 1) fail(`operation ${op} is routed ${times} times, not once`);
+    }
+    const stray = routed.find((op) => !s.operations.includes(op));
+    if (stray !== undefined) fail(`${stray} is routed but not among its operations`);
+  }
+}
 
 /** cloudOf tells which cloud a request speaks to: Alibaba when it carries x-acs-* headers or an ACS3 signature. */
 export function cloudOf(headers: Readonly<Record<string, string>>): Cloud {
@@ -88,7 +114,9 @@ export function matchRoute(
 ): { route: Route } | { miss: Miss } {
   if (cloud === 'huaweicloud') {
     const found = matchPath(HUAWEI, method, rawPath);
-    if (found !== undefined && 'route' in found) return { route: { cloud, ...found.route } };
+    if (found !== undefined && 'route' in found) {
+      return { route: { cloud, service: found.route.service, op: found.route.op, params: found.params } };
+    }
     const message =
       found === undefined
         ? 'The API does not exist or has not been published in the environment'
@@ -103,17 +131,16 @@ export function matchRoute(
   };
   const version = headers['x-acs-version'];
   if (rawPath === '/' || rawPath === '') {
-    const action = headers['x-acs-action'] as Operation | undefined;
-    if (action === undefined || !ESA_ACTIONS.includes(action) || (method !== 'GET' && method !== 'POST')) {
-      return { miss: notFound };
-    }
-    if (version !== ESA_VERSION) return { miss: invalidVersion(cloud, version) };
-    return { route: { cloud, service: 'esa', op: action, params: {} } };
+    const action = headers['x-acs-action'];
+    const rpc = action === undefined ? undefined : RPC.get(action);
+    if (rpc === undefined || (method !== 'GET' && method !== 'POST')) return { miss: notFound };
+    if (version !== rpc.version) return { miss: invalidVersion(cloud, version) };
+    return { route: { cloud, service: rpc.service, op: rpc.op, params: {} } };
   }
-  const found = matchPath(ACK, method, rawPath);
+  const found = matchPath(ROA, method, rawPath);
   if (found === undefined || !('route' in found)) return { miss: notFound };
-  if (version !== ACK_VERSION) return { miss: invalidVersion(cloud, version) };
-  return { route: { cloud, ...found.route } };
+  if (version !== found.route.version) return { miss: invalidVersion(cloud, version) };
+  return { route: { cloud, service: found.route.service, op: found.route.op, params: found.params } };
 }
 
 function invalidVersion(cloud: Cloud, version: string | undefined): Miss {
@@ -127,10 +154,10 @@ function invalidVersion(cloud: Cloud, version: string | undefined): Miss {
 
 // The route of method and path; { wrongMethod } when only the method differs; undefined when no path matches.
 function matchPath(
-  routes: readonly PathRoute[],
+  routes: readonly CompiledPath[],
   method: string,
   rawPath: string,
-): { route: Omit<Route, 'cloud'> } | { wrongMethod: true } | undefined {
+): { route: CompiledPath; params: Record<string, string> } | { wrongMethod: true } | undefined {
   let wrongMethod = false;
   for (const r of routes) {
     const m = r.pattern.exec(rawPath);
@@ -150,7 +177,7 @@ function matchPath(
       }
       params[name] = value;
     }
-    return { route: { service: r.service, op: r.op, params } };
+    return { route: r, params };
   }
   return wrongMethod ? { wrongMethod: true } : undefined;
 }

@@ -5,17 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleAck } from './alibabacloud/ack.js';
 import { alibabaError } from './alibabacloud/errors.js';
-import { handleEsa } from './alibabacloud/esa.js';
 import { NonceCache, type SignedRequest, verifyAlibabaRequest, verifyHuaweiRequest } from './auth/index.js';
-import type { AlibabaRequest, Cloud, CloudResponse, HuaweiRequest, Operation, Store } from './cloud.js';
+import type { Cloud, CloudRequest, CloudResponse, Store } from './cloud.js';
 import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate } from './faults.js';
-import { handleCce } from './huaweicloud/cce.js';
-import { handleCcm } from './huaweicloud/ccm.js';
-import { apigwError, huaweiServerError } from './huaweicloud/errors.js';
-import { handleKms } from './huaweicloud/kms.js';
+import { apigwError } from './huaweicloud/errors.js';
 import { cloudOf, matchRoute, missResponse, type Route } from './routes.js';
+import type { EmulatorService } from './service.js';
+import { type Operation, type ServiceName, services } from './services.js';
 import {
   type AlibabaIdentity,
   type EmulatorState,
@@ -24,6 +21,11 @@ import {
   loadSeed,
   saveState,
 } from './state.js';
+
+// The services by name: where a routed request is handed.
+const SERVICES: ReadonlyMap<ServiceName, EmulatorService> = new Map(
+  services.map((s): [ServiceName, EmulatorService] => [s.service, s]),
+);
 
 /** MAX_BODY_BYTES is the largest request body the emulator reads (1 MiB); a larger one gets the cloud's 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -229,21 +231,15 @@ class Emulator implements Store {
       );
     }
     if (decision.drop === 'before') return 'drop';
+    const service = SERVICES.get(route.service);
+    if (service === undefined) throw new Error(`no service ${route.service} in services.ts`);
     if (decision.serverError) {
       this.#stats.faults++;
-      return route.cloud === 'huaweicloud'
-        ? huaweiServerError(route.service as 'cce' | 'ccm' | 'kms')
-        : alibabaError(
-            500,
-            'InternalError',
-            'The request processing has failed due to some unknown error, exception or failure.',
-            requestId,
-            host,
-          );
+      return service.internalError(requestId, host);
     }
     const query = parseQuery(signed.query);
     const referenceTime = this.state.referenceTime !== undefined ? new Date(this.state.referenceTime) : now;
-    const base = {
+    const base: Omit<CloudRequest<never>, 'caller'> = {
       op: route.op,
       method: signed.method,
       params: route.params,
@@ -255,19 +251,7 @@ class Emulator implements Store {
       now,
       referenceTime,
     };
-    let response: CloudResponse;
-    if ('userId' in caller) {
-      const req: HuaweiRequest = { ...base, caller };
-      response =
-        route.service === 'cce'
-          ? handleCce(req, this)
-          : route.service === 'ccm'
-            ? handleCcm(req, this)
-            : handleKms(req, this);
-    } else {
-      const req: AlibabaRequest = { ...base, caller };
-      response = route.service === 'esa' ? handleEsa(req, this) : handleAck(req, this);
-    }
+    const response = dispatch(service, { ...base, caller }, this);
     return decision.drop === 'after' ? 'drop' : response;
   }
 
@@ -360,6 +344,21 @@ class Emulator implements Store {
       }
     }
   }
+}
+
+// Hands an authenticated request to its service's handler (the caller is of the service's cloud).
+function dispatch(
+  service: EmulatorService,
+  req: CloudRequest<HuaweiIdentity | AlibabaIdentity>,
+  store: Store,
+): CloudResponse {
+  const { caller } = req;
+  if (service.cloud === 'huaweicloud') {
+    if (caller.cloud === 'huaweicloud') return service.handle({ ...req, caller }, store);
+  } else if (caller.cloud === 'alibabacloud') {
+    return service.handle({ ...req, caller }, store);
+  }
+  throw new Error(`a ${caller.cloud} caller was routed to ${service.service}`);
 }
 
 function emptyStats(): EmulatorStats {

@@ -10,11 +10,42 @@ import {
   type Store,
   unknownParam,
 } from '../cloud.js';
+import type { AlibabaService, PathRoute } from '../service.js';
 import type { AckCluster, AckUser } from '../state.js';
-import { type ErrorFor, errorFor } from './errors.js';
+import { alibabaInternalError, type ErrorFor, errorFor } from './errors.js';
 
 /** ACK_VERSION is the API version of ACK's ROA operations. */
 export const ACK_VERSION = '2015-12-15';
+/** ACK_OPERATIONS are the ACK operations of the emulator. */
+export const ACK_OPERATIONS = [
+  'CleanClusterUserPermissions',
+  'DescribeUserPermission',
+  'ListUserKubeConfigStates',
+  'ListClusterKubeconfigStates',
+] as const;
+/** AckOperation is an ACK operation. */
+export type AckOperation = (typeof ACK_OPERATIONS)[number];
+
+const ACK_PATHS: readonly PathRoute<AckOperation>[] = [
+  {
+    method: 'DELETE',
+    path: '/cluster/{ClusterId}/user/{Uid}/permissions',
+    op: 'CleanClusterUserPermissions',
+  },
+  { method: 'GET', path: '/permissions/users/{uid}', op: 'DescribeUserPermission' },
+  { method: 'GET', path: '/users/{Uid}/kubeconfig/states', op: 'ListUserKubeConfigStates' },
+  { method: 'GET', path: '/clusters/{ClusterId}/kubeconfig/states', op: 'ListClusterKubeconfigStates' },
+];
+
+/** ackService is ACK in the emulator's registry (services.ts). */
+export const ackService: AlibabaService<'ack', AckOperation> = {
+  service: 'ack',
+  cloud: 'alibabacloud',
+  routing: { style: 'roa', version: ACK_VERSION, paths: ACK_PATHS },
+  operations: ACK_OPERATIONS,
+  handle: handleAck,
+  internalError: alibabaInternalError,
+};
 /** RECENT_ACCESS_MS is the window in which access makes CleanClusterUserPermissions refuse without Force. */
 export const RECENT_ACCESS_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -31,7 +62,7 @@ const CLUSTER_STATE_FIELDS = [
 ];
 
 /** handleAck answers the ACK operations. */
-export function handleAck(req: AlibabaRequest, store: Store): CloudResponse {
+export function handleAck(req: AlibabaRequest<AckOperation>, store: Store): CloudResponse {
   const fail = errorFor(req);
   if (req.body.length > 0) return fail(400, 'InvalidParameter', 'This operation takes no request body.');
   const repeated = repeatedParam(req.query);

@@ -14,6 +14,17 @@ export function alibabaError(
   return { status, body: { RequestId: requestId, HostId: hostId, Code: code, Message: message } };
 }
 
+/** alibabaInternalError is the 5xx answer of fault injection, the same for every Alibaba service. */
+export function alibabaInternalError(requestId: string, hostId: string): CloudResponse {
+  return alibabaError(
+    500,
+    'InternalError',
+    'The request processing has failed due to some unknown error, exception or failure.',
+    requestId,
+    hostId,
+  );
+}
+
 /** ErrorFor builds an error of one request: its request id and host are already known. */
 export type ErrorFor = (status: number, code: string, message: string) => CloudResponse;
 

@@ -10,16 +10,35 @@ import {
   type Store,
   unknownParam,
 } from '../cloud.js';
+import type { AlibabaService } from '../service.js';
 import type { EsaClientCertificate, EsaSite } from '../state.js';
-import { type ErrorFor, errorFor } from './errors.js';
+import { alibabaInternalError, type ErrorFor, errorFor } from './errors.js';
 
 /** ESA_VERSION is the API version of ESA's RPC actions. */
 export const ESA_VERSION = '2024-09-10';
+/** ESA_OPERATIONS are the ESA actions of the emulator. */
+export const ESA_OPERATIONS = [
+  'RevokeClientCertificate',
+  'GetClientCertificate',
+  'ListClientCertificates',
+] as const;
+/** EsaOperation is an ESA action. */
+export type EsaOperation = (typeof ESA_OPERATIONS)[number];
+
+/** esaService is ESA in the emulator's registry (services.ts). */
+export const esaService: AlibabaService<'esa', EsaOperation> = {
+  service: 'esa',
+  cloud: 'alibabacloud',
+  routing: { style: 'rpc', version: ESA_VERSION, actions: ESA_OPERATIONS },
+  operations: ESA_OPERATIONS,
+  handle: handleEsa,
+  internalError: alibabaInternalError,
+};
 /** MAX_PAGE_SIZE is the largest PageSize of ListClientCertificates (the emulator's choice). */
 const MAX_PAGE_SIZE = 100;
 
 /** handleEsa answers the ESA actions; parameters come from the query, or a form body of a POST. */
-export function handleEsa(req: AlibabaRequest, store: Store): CloudResponse {
+export function handleEsa(req: AlibabaRequest<EsaOperation>, store: Store): CloudResponse {
   const fail = errorFor(req);
   const params = rpcParams(req);
   if (params === undefined)

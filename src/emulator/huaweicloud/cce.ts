@@ -10,14 +10,39 @@ import {
   unknownKey,
   unknownParam,
 } from '../cloud.js';
+import type { HuaweiService, PathRoute } from '../service.js';
 import type { CceCluster } from '../state.js';
 import { cceError } from './errors.js';
+
+/** CCE_OPERATIONS are the CCE operations of the emulator. */
+export const CCE_OPERATIONS = ['RevokeKubernetesClusterCert', 'ShowCluster'] as const;
+/** CceOperation is a CCE operation. */
+export type CceOperation = (typeof CCE_OPERATIONS)[number];
+
+const CCE_PATHS: readonly PathRoute<CceOperation>[] = [
+  {
+    method: 'POST',
+    path: '/api/v3/projects/{project_id}/clusters/{cluster_id}/clustercertrevoke',
+    op: 'RevokeKubernetesClusterCert',
+  },
+  { method: 'GET', path: '/api/v3/projects/{project_id}/clusters/{cluster_id}', op: 'ShowCluster' },
+];
+
+/** cceService is CCE in the emulator's registry (services.ts). */
+export const cceService: HuaweiService<'cce', CceOperation> = {
+  service: 'cce',
+  cloud: 'huaweicloud',
+  routing: { style: 'path', paths: CCE_PATHS },
+  operations: CCE_OPERATIONS,
+  handle: handleCce,
+  internalError: () => cceError(500, 'CCE.01500001', 'Internal server error.'),
+};
 
 const INVALID = 'CCE.01400001';
 const NOT_FOUND = 'CCE.01404001';
 
 /** handleCce answers the CCE operations. */
-export function handleCce(req: HuaweiRequest, store: Store): CloudResponse {
+export function handleCce(req: HuaweiRequest<CceOperation>, store: Store): CloudResponse {
   const projectId = req.params.project_id ?? '';
   const scope = req.headers['x-project-id'];
   if (scope !== undefined && scope !== projectId) {

@@ -12,8 +12,38 @@ import {
   unknownKey,
   unknownParam,
 } from '../cloud.js';
+import type { HuaweiService, PathRoute } from '../service.js';
 import type { CcmCertificateAuthority } from '../state.js';
 import { apigwError, ccmError } from './errors.js';
+
+/** CCM_OPERATIONS are the CCM operations of the emulator. */
+export const CCM_OPERATIONS = [
+  'RevokeCertificateAuthority',
+  'ShowCertificateAuthority',
+  'ListCertificateAuthority',
+] as const;
+/** CcmOperation is a CCM operation. */
+export type CcmOperation = (typeof CCM_OPERATIONS)[number];
+
+const CCM_PATHS: readonly PathRoute<CcmOperation>[] = [
+  {
+    method: 'POST',
+    path: '/v1/private-certificate-authorities/{ca_id}/revoke',
+    op: 'RevokeCertificateAuthority',
+  },
+  { method: 'GET', path: '/v1/private-certificate-authorities/{ca_id}', op: 'ShowCertificateAuthority' },
+  { method: 'GET', path: '/v1/private-certificate-authorities', op: 'ListCertificateAuthority' },
+];
+
+/** ccmService is CCM in the emulator's registry (services.ts). */
+export const ccmService: HuaweiService<'ccm', CcmOperation> = {
+  service: 'ccm',
+  cloud: 'huaweicloud',
+  routing: { style: 'path', paths: CCM_PATHS },
+  operations: CCM_OPERATIONS,
+  handle: handleCcm,
+  internalError: () => ccmError(500, 'PCA.00050001', 'Internal service error.'),
+};
 
 /** REVOKED_STATUS is the status the emulator gives a revoked CA (the cloud documents none). */
 export const REVOKED_STATUS = 'REVOKED';
@@ -37,7 +67,7 @@ const SORT_KEYS = ['create_time', 'common_name', 'type', 'ca_type', 'not_after']
 const LIST_PARAMS = ['limit', 'offset', 'name', 'status', 'type', 'sort_key', 'sort_dir', 'owned_by_self'];
 
 /** handleCcm answers the CCM operations. */
-export function handleCcm(req: HuaweiRequest, store: Store): CloudResponse {
+export function handleCcm(req: HuaweiRequest<CcmOperation>, store: Store): CloudResponse {
   const scope = checkDomain(req);
   if (scope !== undefined) return scope;
   const cas = store.state.huaweicloud?.ccm?.certificate_authorities ?? [];

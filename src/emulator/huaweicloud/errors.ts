@@ -23,10 +23,3 @@ export function ccmError(status: number, code: string, message: string): CloudRe
 export function kmsError(status: number, code: string, message: string): CloudResponse {
   return { status, body: { error: { error_code: code, error_msg: message } } };
 }
-
-/** huaweiServerError is the 5xx answer of fault injection, in the service's own shape. */
-export function huaweiServerError(service: 'cce' | 'ccm' | 'kms'): CloudResponse {
-  if (service === 'cce') return cceError(500, 'CCE.01500001', 'Internal server error.');
-  if (service === 'ccm') return ccmError(500, 'PCA.00050001', 'Internal service error.');
-  return kmsError(500, 'KMS.0501', 'Internal service error.');
-}

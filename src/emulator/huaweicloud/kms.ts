@@ -10,8 +10,30 @@ import {
   type Store,
   unknownKey,
 } from '../cloud.js';
+import type { HuaweiService, PathRoute } from '../service.js';
 import type { KmsGrant, KmsKey } from '../state.js';
 import { kmsError } from './errors.js';
+
+/** KMS_OPERATIONS are the KMS operations of the emulator. */
+export const KMS_OPERATIONS = ['CancelGrant', 'ListGrants', 'ListRetirableGrants'] as const;
+/** KmsOperation is a KMS operation. */
+export type KmsOperation = (typeof KMS_OPERATIONS)[number];
+
+const KMS_PATHS: readonly PathRoute<KmsOperation>[] = [
+  { method: 'POST', path: '/v1.0/{project_id}/kms/revoke-grant', op: 'CancelGrant' },
+  { method: 'POST', path: '/v1.0/{project_id}/kms/list-grants', op: 'ListGrants' },
+  { method: 'POST', path: '/v1.0/{project_id}/kms/list-retirable-grants', op: 'ListRetirableGrants' },
+];
+
+/** kmsService is KMS in the emulator's registry (services.ts). */
+export const kmsService: HuaweiService<'kms', KmsOperation> = {
+  service: 'kms',
+  cloud: 'huaweicloud',
+  routing: { style: 'path', paths: KMS_PATHS },
+  operations: KMS_OPERATIONS,
+  handle: handleKms,
+  internalError: () => kmsError(500, 'KMS.0501', 'Internal service error.'),
+};
 
 const KEY_ID = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/;
 const GRANT_ID = /^[A-Fa-f0-9]{64}$/;
@@ -19,7 +41,7 @@ const GRANT_ID = /^[A-Fa-f0-9]{64}$/;
 const MAX_LIMIT = 100;
 
 /** handleKms answers the KMS operations. */
-export function handleKms(req: HuaweiRequest, store: Store): CloudResponse {
+export function handleKms(req: HuaweiRequest<KmsOperation>, store: Store): CloudResponse {
   const projectId = req.params.project_id ?? '';
   const scope = req.headers['x-project-id'];
   if (scope !== undefined && scope !== projectId) {

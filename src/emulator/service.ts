@@ -1,0 +1,66 @@
+// What a service of the emulator is: its name and cloud, how requests reach it
+// (Huawei: method and path; Alibaba RPC: an action at `/`; Alibaba ROA: method and
+// path, each with its API version), the operations it serves, its handler and its
+// 5xx answer. routes.ts and server.ts read everything they need from these objects,
+// so a new service is its own module plus one line in services.ts.
+
+import type { AlibabaRequest, CloudResponse, HuaweiRequest, Store } from './cloud.js';
+
+/** PathRoute is one operation reached by method and path; `{name}` in path is a parameter (one segment). */
+export interface PathRoute<Op extends string = string> {
+  readonly method: string;
+  readonly path: string;
+  readonly op: Op;
+}
+
+/** HuaweiRouting reaches Huawei operations by method and path templates. */
+export interface HuaweiRouting<Op extends string = string> {
+  readonly style: 'path';
+  readonly paths: readonly PathRoute<Op>[];
+}
+
+/** RpcRouting reaches Alibaba RPC actions by x-acs-action at `/` (GET, or POST with a form), at version. */
+export interface RpcRouting<Op extends string = string> {
+  readonly style: 'rpc';
+  readonly version: string;
+  readonly actions: readonly Op[];
+}
+
+/** RoaRouting reaches Alibaba ROA operations by method and path templates, at version. */
+export interface RoaRouting<Op extends string = string> {
+  readonly style: 'roa';
+  readonly version: string;
+  readonly paths: readonly PathRoute<Op>[];
+}
+
+interface ServiceCommon<Name extends string, Op extends string> {
+  /** service is the service's name, unique in the emulator (e.g. `kms`). */
+  readonly service: Name;
+  /** operations are the operations it serves, each routed exactly once; their names are the stats keys. */
+  readonly operations: readonly Op[];
+  /** internalError is the 5xx answer of fault injection, in the service's own error shape. */
+  internalError(requestId: string, host: string): CloudResponse;
+}
+
+/** HuaweiService is a Huawei Cloud service of the emulator. */
+export interface HuaweiService<Name extends string = string, Op extends string = string>
+  extends ServiceCommon<Name, Op> {
+  readonly cloud: 'huaweicloud';
+  readonly routing: HuaweiRouting<Op>;
+  /** handle answers an authenticated request; the router calls it only with one of its operations. */
+  handle(req: HuaweiRequest<Op>, store: Store): CloudResponse;
+}
+
+/** AlibabaService is an Alibaba Cloud service of the emulator, RPC or ROA. */
+export interface AlibabaService<Name extends string = string, Op extends string = string>
+  extends ServiceCommon<Name, Op> {
+  readonly cloud: 'alibabacloud';
+  readonly routing: RpcRouting<Op> | RoaRouting<Op>;
+  /** handle answers an authenticated request; the router calls it only with one of its operations. */
+  handle(req: AlibabaRequest<Op>, store: Store): CloudResponse;
+}
+
+/** EmulatorService is a service of the emulator: one module per service, listed in services.ts. */
+export type EmulatorService<Name extends string = string, Op extends string = string> =
+  | HuaweiService<Name, Op>
+  | AlibabaService<Name, Op>;

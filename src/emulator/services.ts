@@ -1,0 +1,18 @@
+// The emulator's registry of services: routes.ts builds its tables and server.ts its
+// dispatch from this list. A new service is its module (exporting its EmulatorService)
+// and one entry here; see "Adding a service" in docs/emulator.md.
+
+import { ackService } from './alibabacloud/ack.js';
+import { esaService } from './alibabacloud/esa.js';
+import { cceService } from './huaweicloud/cce.js';
+import { ccmService } from './huaweicloud/ccm.js';
+import { kmsService } from './huaweicloud/kms.js';
+
+/** services are the services of the emulator, in routing order. */
+export const services = [cceService, ccmService, kmsService, esaService, ackService] as const;
+
+/** ServiceName is the name of a service of the emulator. */
+export type ServiceName = (typeof services)[number]['service'];
+
+/** Operation is an API operation of the emulator, named as the clouds' SDKs name it (the stats key). */
+export type Operation = (typeof services)[number]['operations'][number];
