@@ -24,6 +24,7 @@ export { CloudError, NetworkError, RescindError, ThrottledError, TimeoutError } 
 export type { RevocationPlan, RevocationType } from './plan/revocation-plan.js';
 export { revocationTypes } from './plan/revocation-plan.js';
 export { type OpenedAccounts, type OpenOptions, openAccounts } from './providers/account.js';
+export { providerOf, registry } from './providers/registry.js';
 export type * from './providers/types.js';
 export { renderValidateJson, VALIDATE_FORMAT_VERSION, type ValidateJson } from './render/diagnostics/json.js';
 export { renderValidateSarif } from './render/diagnostics/sarif.js';
