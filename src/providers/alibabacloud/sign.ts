@@ -2,13 +2,28 @@
 // @alicloud/openapi-util getAuthorization does. Pure: clock, nonce and keys are arguments.
 // The emulator's verifier (src/emulator/auth/alibabacloud.ts) reuses every canonicalisation step here.
 
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import {
+  buildCanonicalRequest,
+  type CanonicalHeaders,
+  type CanonicalRequestParts,
+  EMPTY_BODY_SHA256,
+  hmacSha256Hex,
+  percentEncode,
+  sha256Hex,
+} from '../canonical.js';
+
+export {
+  buildCanonicalRequest,
+  type CanonicalHeaders,
+  type CanonicalRequestParts,
+  EMPTY_BODY_SHA256,
+  percentEncode,
+  sha256Hex,
+};
 
 /** ALIBABA_SIGNING_ALGORITHM is the first word of the Authorization header and line 1 of the string to sign. */
 export const ALIBABA_SIGNING_ALGORITHM = 'ACS3-HMAC-SHA256';
-
-/** EMPTY_BODY_SHA256 is the lower-hex SHA-256 of zero bytes: x-acs-content-sha256 of a request without body. */
-export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** AlibabaQueryValue is one query value; null and undefined are signed as `name=` (the SDK's reading). */
 export type AlibabaQueryValue = string | number | boolean | null | undefined;
@@ -52,38 +67,6 @@ export interface AlibabaAuthorization {
   /** signedHeaders is the SignedHeaders field as sent, e.g. `host;x-acs-action;...`. */
   readonly signedHeaders: string;
   readonly signature: string;
-}
-
-/** CanonicalHeaders is the header block of a canonical request and the matching SignedHeaders value. */
-export interface CanonicalHeaders {
-  /** block has one `name:value\n` line per signed header, so it ends with a newline. */
-  readonly block: string;
-  readonly signedHeaders: string;
-}
-
-/** CanonicalRequestParts are the six lines of a canonical request, each already canonical. */
-export interface CanonicalRequestParts {
-  readonly method: string;
-  readonly canonicalUri: string;
-  readonly canonicalQuery: string;
-  readonly headers: CanonicalHeaders;
-  readonly payloadHash: string;
-}
-
-/**
- * percentEncode is OpenApiUtil's encode: RFC 3986, only `A-Z a-z 0-9 - _ . ~` kept, every other UTF-8
- * byte as `%XX` with upper-case hex (space is `%20`). Use it for query values and ROA path parameters.
- */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/** sha256Hex is the lower-hex SHA-256 of a string's UTF-8 bytes or of raw bytes. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** formatAcsDate is the x-acs-date value of an instant: UTC `YYYY-MM-DDTHH:mm:ssZ`, milliseconds dropped. */
@@ -155,18 +138,6 @@ export function buildCanonicalHeaders(
   };
 }
 
-/** buildCanonicalRequest joins method (upper-cased), URI, query, header block, SignedHeaders and payload hash. */
-export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
-  return [
-    parts.method.toUpperCase(),
-    parts.canonicalUri,
-    parts.canonicalQuery,
-    parts.headers.block,
-    parts.headers.signedHeaders,
-    parts.payloadHash,
-  ].join('\n');
-}
-
 /** buildStringToSign is `ACS3-HMAC-SHA256` and the hex SHA-256 of the canonical request, on two lines. */
 export function buildStringToSign(canonicalRequest: string): string {
   return `${ALIBABA_SIGNING_ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
@@ -174,7 +145,7 @@ export function buildStringToSign(canonicalRequest: string): string {
 
 /** computeSignature is the lower-hex HMAC-SHA256 of the string to sign, keyed by the secret itself. */
 export function computeSignature(accessKeySecret: string, stringToSign: string): string {
-  return createHmac('sha256', accessKeySecret).update(stringToSign).digest('hex');
+  return hmacSha256Hex(accessKeySecret, stringToSign);
 }
 
 /** formatAuthorization is `ACS3-HMAC-SHA256 Credential=id,SignedHeaders=a;b,Signature=hex` (no spaces after commas). */

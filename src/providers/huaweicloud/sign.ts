@@ -2,16 +2,30 @@
 // @huaweicloud/huaweicloud-sdk-core 3.1.211 AKSKSigner.sign does. Pure: clock and keys are arguments.
 // The emulator's verifier (src/emulator/auth/huaweicloud.ts) reuses every canonicalisation step here.
 
-import { createHash, createHmac } from 'node:crypto';
+import {
+  buildCanonicalRequest,
+  type CanonicalHeaders,
+  type CanonicalRequestParts,
+  EMPTY_BODY_SHA256,
+  hmacSha256Hex,
+  percentEncode,
+  sha256Hex,
+} from '../canonical.js';
+
+export {
+  buildCanonicalRequest,
+  type CanonicalHeaders,
+  type CanonicalRequestParts,
+  EMPTY_BODY_SHA256,
+  percentEncode,
+  sha256Hex,
+};
 
 /** HUAWEI_SIGNING_ALGORITHM is the first word of the Authorization header and line 1 of the string to sign. */
 export const HUAWEI_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 
 /** UNSIGNED_PAYLOAD is the X-Sdk-Content-Sha256 value that replaces the body hash (signing.md Q3). */
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-
-/** EMPTY_BODY_SHA256 is the lower-hex SHA-256 of zero bytes: the payload hash of a request without body. */
-export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** HuaweiQueryValue is one query value; numbers and booleans are signed as their String() form. */
 export type HuaweiQueryValue = string | number | boolean;
@@ -46,38 +60,6 @@ export interface HuaweiAuthorization {
   /** signedHeaders is the SignedHeaders field as sent, e.g. `content-type;host;x-sdk-date`. */
   readonly signedHeaders: string;
   readonly signature: string;
-}
-
-/** CanonicalHeaders is the header block of a canonical request and the matching SignedHeaders value. */
-export interface CanonicalHeaders {
-  /** block has one `name:value\n` line per signed header, so it ends with a newline. */
-  readonly block: string;
-  readonly signedHeaders: string;
-}
-
-/** CanonicalRequestParts are the six lines of a canonical request, each already canonical. */
-export interface CanonicalRequestParts {
-  readonly method: string;
-  readonly canonicalUri: string;
-  readonly canonicalQuery: string;
-  readonly headers: CanonicalHeaders;
-  readonly payloadHash: string;
-}
-
-/**
- * percentEncode is AKSKSigner.urlEncode: RFC 3986, only `A-Z a-z 0-9 - . _ ~` kept, every other UTF-8
- * byte as `%XX` with upper-case hex (space is `%20`, never `+`).
- */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/** sha256Hex is the lower-hex SHA-256 of a string's UTF-8 bytes or of raw bytes. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** formatSdkDate is the X-Sdk-Date value of an instant: UTC `YYYYMMDDTHHMMSSZ`, milliseconds dropped. */
@@ -150,18 +132,6 @@ export function buildPayloadHash(
   return sha256Hex(body);
 }
 
-/** buildCanonicalRequest joins method (upper-cased), URI, query, header block, SignedHeaders and payload hash. */
-export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
-  return [
-    parts.method.toUpperCase(),
-    parts.canonicalUri,
-    parts.canonicalQuery,
-    parts.headers.block,
-    parts.headers.signedHeaders,
-    parts.payloadHash,
-  ].join('\n');
-}
-
 /** buildStringToSign is `SDK-HMAC-SHA256`, the X-Sdk-Date value and the hex SHA-256 of the canonical request. */
 export function buildStringToSign(sdkDate: string, canonicalRequest: string): string {
   return [HUAWEI_SIGNING_ALGORITHM, sdkDate, sha256Hex(canonicalRequest)].join('\n');
@@ -169,7 +139,7 @@ export function buildStringToSign(sdkDate: string, canonicalRequest: string): st
 
 /** computeSignature is the lower-hex HMAC-SHA256 of the string to sign, keyed by the SK itself (no derivation). */
 export function computeSignature(secretKey: string, stringToSign: string): string {
-  return createHmac('sha256', secretKey).update(stringToSign).digest('hex');
+  return hmacSha256Hex(secretKey, stringToSign);
 }
 
 /** formatAuthorization is `SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex` (", " between fields). */

@@ -1,0 +1,58 @@
+// The parts of request signing that Huawei SDK-HMAC-SHA256 and Alibaba ACS3-HMAC-SHA256
+// share: RFC 3986 encoding, SHA-256 and HMAC-SHA256 in hex, and the six-line canonical
+// request. Each cloud's sign.ts builds its own URI, query, headers and string to sign.
+
+import { createHash, createHmac } from 'node:crypto';
+
+/** EMPTY_BODY_SHA256 is the lower-hex SHA-256 of zero bytes: the payload hash of a request without body. */
+export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** CanonicalHeaders is the header block of a canonical request and the matching SignedHeaders value. */
+export interface CanonicalHeaders {
+  /** block has one `name:value\n` line per signed header, so it ends with a newline. */
+  readonly block: string;
+  readonly signedHeaders: string;
+}
+
+/** CanonicalRequestParts are the six lines of a canonical request, each already canonical. */
+export interface CanonicalRequestParts {
+  readonly method: string;
+  readonly canonicalUri: string;
+  readonly canonicalQuery: string;
+  readonly headers: CanonicalHeaders;
+  readonly payloadHash: string;
+}
+
+/**
+ * percentEncode is both SDKs' encoding (Huawei AKSKSigner.urlEncode, Alibaba OpenApiUtil's encode):
+ * RFC 3986, only `A-Z a-z 0-9 - . _ ~` kept, every other UTF-8 byte as `%XX` with upper-case hex
+ * (space is `%20`, never `+`).
+ */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** sha256Hex is the lower-hex SHA-256 of a string's UTF-8 bytes or of raw bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** hmacSha256Hex is the lower-hex HMAC-SHA256 of a string to sign under a secret: the signature. */
+export function hmacSha256Hex(secret: string, stringToSign: string): string {
+  return createHmac('sha256', secret).update(stringToSign).digest('hex');
+}
+
+/** buildCanonicalRequest joins the six parts with newlines, the method upper-cased. */
+export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
+  return [
+    parts.method.toUpperCase(),
+    parts.canonicalUri,
+    parts.canonicalQuery,
+    parts.headers.block,
+    parts.headers.signedHeaders,
+    parts.payloadHash,
+  ].join('\n');
+}
