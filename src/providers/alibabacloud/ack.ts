@@ -3,7 +3,7 @@
 // DescribeUserPermission; revoke is CleanClusterUserPermissions (ROA DELETE, 2015-12-15).
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, requestIdOf, signalOf } from '../common.js';
+import { MAX_PAGES, revokeAndCheck, signalOf, verifyByRead } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -290,8 +290,8 @@ async function revoke(
 ): Promise<RevokeResponse> {
   const where = address(req.account.name, req.target);
   const { clusterId, uid } = req.target;
-  try {
-    const result = await req.account.http.call({
+  const call = () =>
+    req.account.http.call({
       method: 'DELETE',
       url: `${req.account.endpoint('ack')}/cluster/${percentEncode(clusterId)}/user/${percentEncode(uid)}/permissions`,
       query: { Force: req.with.force === true },
@@ -300,31 +300,15 @@ async function revoke(
       apiVersion: ACK_VERSION,
       ...signalOf(req.signal),
     });
-    return { outcome: 'revoked', ...requestIdOf(result.requestId), diagnostics: [] };
-  } catch (e) {
-    const failure = callFailed(e, where);
-    // The user may be cleaned already (by someone else, or by an attempt whose answer was lost), or
-    // the cluster or the user's access on it gone.
-    const now = await read(req);
-    const state = now.observation?.state;
-    if (state === 'revoked' || state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
-    return { outcome: 'failed', diagnostics: [failure] };
-  }
+  // The user may be cleaned already (by someone else, or by an attempt whose answer was lost), or
+  // the cluster or the user's access on it gone.
+  return revokeAndCheck(where, call, () => read(req));
 }
 
-/**
- * verify follows cloud-apis.md §5b: no permission rows for the cluster and its kubeconfig `Removed`
- * (revoked). A user with neither rows nor an issued kubeconfig on the cluster (absent) holds nothing
- * there either: verified too.
- */
-async function verify(
+function verify(
   req: VerifyRequest<AckUserPermissionsTarget, AckUserAccess>,
 ): Promise<VerifyResponse<AckUserAccess>> {
-  const now = await read(req);
-  if (now.observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
-  const state = now.observation.state;
-  const verdict = state === 'revoked' || state === 'absent' ? 'verified' : 'not-verified';
-  return { verdict, observation: now.observation, diagnostics: [] };
+  return verifyByRead(() => read(req));
 }
 
 /** ackUserPermissions is the alibabacloud.ack.user-permissions revocation type. */

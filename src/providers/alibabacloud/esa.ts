@@ -3,7 +3,7 @@
 // end (PageNumber/PageSize) and filters them; revoke is RevokeClientCertificate (RPC GET).
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, requestIdOf, signalOf } from '../common.js';
+import { MAX_PAGES, revokeAndCheck, signalOf, verifyByRead } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -259,8 +259,8 @@ async function revoke(
   req: RevokeRequest<EsaClientCertificateTarget, Record<string, never>>,
 ): Promise<RevokeResponse> {
   const where = address(req.account.name, req.target);
-  try {
-    const result = await req.account.http.call({
+  const call = () =>
+    req.account.http.call({
       method: 'GET',
       url: `${req.account.endpoint('esa')}/`,
       query: { SiteId: req.target.siteId, Id: req.target.certificateId },
@@ -269,30 +269,15 @@ async function revoke(
       apiVersion: ESA_VERSION,
       ...signalOf(req.signal),
     });
-    return { outcome: 'revoked', ...requestIdOf(result.requestId), diagnostics: [] };
-  } catch (e) {
-    const failure = callFailed(e, where);
-    // ESA refuses a certificate that is not active (Certificate.StatusError): it may be revoked already,
-    // by someone else or by an attempt whose answer was lost, or deleted since.
-    const now = await read(req);
-    const state = now.observation?.state;
-    if (state === 'revoked' || state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
-    return { outcome: 'failed', diagnostics: [failure] };
-  }
+  // ESA refuses a certificate that is not active (Certificate.StatusError): it may be revoked already,
+  // by someone else or by an attempt whose answer was lost, or deleted since.
+  return revokeAndCheck(where, call, () => read(req));
 }
 
-/**
- * verify: `revoked` proves the revocation (cloud-apis.md §3b). So does absence: ESA deletes only revoked
- * certificates (DeleteClientCertificate), and a certificate that does not exist authenticates nobody.
- */
-async function verify(
+function verify(
   req: VerifyRequest<EsaClientCertificateTarget, EsaClientCertificate>,
 ): Promise<VerifyResponse<EsaClientCertificate>> {
-  const now = await read(req);
-  if (now.observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
-  const state = now.observation.state;
-  const verdict = state === 'revoked' || state === 'absent' ? 'verified' : 'not-verified';
-  return { verdict, observation: now.observation, diagnostics: [] };
+  return verifyByRead(() => read(req));
 }
 
 /** esaClientCertificate is the alibabacloud.esa.client-certificate revocation type. */

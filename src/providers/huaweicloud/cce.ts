@@ -2,7 +2,7 @@
 // agency on a Huawei Cloud CCE cluster. No API reads a holder's certificate state,
 // so the type is not observable: a read only confirms that the cluster exists.
 
-import { requestIdOf, signalOf } from '../common.js';
+import { revokeAndCheck, signalOf } from '../common.js';
 import { callFailed } from '../diagnose.js';
 import type {
   ReadRequest,
@@ -70,8 +70,8 @@ async function revoke(
   if ('diagnostic' in scope) return { outcome: 'failed', diagnostics: [scope.diagnostic] };
   const holder =
     req.target.userId !== undefined ? { userId: req.target.userId } : { agencyId: req.target.agencyId };
-  try {
-    const result = await req.account.http.call({
+  const call = () =>
+    req.account.http.call({
       method: 'POST',
       url: `${clusterUrl(req, scope.projectId)}/clustercertrevoke`,
       headers: scope.headers,
@@ -80,18 +80,8 @@ async function revoke(
       operation: 'RevokeKubernetesClusterCert',
       ...signalOf(req.signal),
     });
-    return {
-      outcome: 'revoked',
-      ...requestIdOf(result.requestId),
-      diagnostics: [],
-    };
-  } catch (e) {
-    const failure = callFailed(e, where);
-    // The holder's state cannot be read; a cluster that is gone is the only "already revoked".
-    const now = await read(req);
-    if (now.observation?.state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
-    return { outcome: 'failed', diagnostics: [failure] };
-  }
+  // The holder's state cannot be read; a cluster that is gone is the only "already revoked".
+  return revokeAndCheck(where, call, () => read(req));
 }
 
 /** verify cannot re-read a holder's certificate: the 200 of the revoke call is all the proof there is. */

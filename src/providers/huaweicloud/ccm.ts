@@ -2,10 +2,9 @@
 // a global service (X-Domain-Id, no project). Revoke answers 204; a revoked CA is
 // one whose status is no longer ACTIVED: no API documents a REVOKED value.
 
-import { requestIdOf, signalOf } from '../common.js';
+import { revokeAndCheck, signalOf, verifyByRead } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
-  Observation,
   ReadRequest,
   ReadResponse,
   RevocationType,
@@ -96,8 +95,8 @@ async function revoke(req: RevokeRequest<CcmCaTarget, CcmCaWith>): Promise<Revok
   const where = address(req.account.name, req.target);
   const scope = domainScope(req.account, where);
   if ('diagnostic' in scope) return { outcome: 'failed', diagnostics: [scope.diagnostic] };
-  try {
-    const result = await req.account.http.call({
+  const call = () =>
+    req.account.http.call({
       method: 'POST',
       url: `${req.account.endpoint('ccm')}/v1/private-certificate-authorities/${encodeURIComponent(req.target.caId)}/revoke`,
       headers: scope.headers,
@@ -107,32 +106,15 @@ async function revoke(req: RevokeRequest<CcmCaTarget, CcmCaWith>): Promise<Revok
       operation: 'RevokeCertificateAuthority',
       ...signalOf(req.signal),
     });
-    return {
-      outcome: 'revoked',
-      ...requestIdOf(result.requestId),
-      diagnostics: [],
-    };
-  } catch (e) {
-    const failure = callFailed(e, where);
-    const now = await read(req);
-    const state = now.observation?.state;
-    if (state === 'revoked' || state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
-    return { outcome: 'failed', diagnostics: [failure] };
-  }
+  // A CA that is no longer ACTIVED (revoked, disabled, expired) is refused by CCM and reads as revoked.
+  return revokeAndCheck(where, call, () => read(req));
 }
 
-async function verify(
+/** verify: the CA is no longer ACTIVED, whatever status it shows instead (no REVOKED value is documented). */
+function verify(
   req: VerifyRequest<CcmCaTarget, CcmCertificateAuthority>,
 ): Promise<VerifyResponse<CcmCertificateAuthority>> {
-  const now = await read(req);
-  const observation: Observation<CcmCertificateAuthority> | undefined = now.observation;
-  if (observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
-  // Verified when the CA is no longer ACTIVED, whatever status it shows instead.
-  return {
-    verdict: observation.state === 'active' ? 'not-verified' : 'verified',
-    observation,
-    diagnostics: [],
-  };
+  return verifyByRead(() => read(req));
 }
 
 /** ccmSubordinateCa is the huaweicloud.ccm.subordinate-ca revocation type. */

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, requestIdOf, signalOf } from '../common.js';
+import { MAX_PAGES, revokeAndCheck, signalOf, verifyByRead } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -167,8 +167,8 @@ async function revoke(req: RevokeRequest<KmsGrantTarget, Record<string, never>>)
   const where = address(req.account.name, req.target);
   const project = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in project) return { outcome: 'failed', diagnostics: [project.diagnostic] };
-  try {
-    const result = await req.account.http.call({
+  const call = () =>
+    req.account.http.call({
       method: 'POST',
       url: `${req.account.endpoint('kms')}/v1.0/${project.projectId}/kms/revoke-grant`,
       headers: { ...project.headers, 'content-type': 'application/json;charset=UTF-8' },
@@ -178,25 +178,12 @@ async function revoke(req: RevokeRequest<KmsGrantTarget, Record<string, never>>)
       operation: 'CancelGrant',
       ...signalOf(req.signal),
     });
-    return {
-      outcome: 'revoked',
-      ...requestIdOf(result.requestId),
-      diagnostics: [],
-    };
-  } catch (e) {
-    const failure = callFailed(e, where);
-    // The grant may be gone already (revoked by someone else, or by a call whose answer was lost).
-    const now = await read(req);
-    if (now.observation?.state === 'absent') return { outcome: 'already-revoked', diagnostics: [] };
-    return { outcome: 'failed', diagnostics: [failure] };
-  }
+  return revokeAndCheck(where, call, () => read(req));
 }
 
-async function verify(req: VerifyRequest<KmsGrantTarget, KmsGrant>): Promise<VerifyResponse<KmsGrant>> {
-  const now = await read(req);
-  if (now.observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
-  const verdict = now.observation.state === 'absent' ? 'verified' : 'not-verified';
-  return { verdict, observation: now.observation, diagnostics: [] };
+/** verify: the grant is absent from ListGrants (what Terraform checks). */
+function verify(req: VerifyRequest<KmsGrantTarget, KmsGrant>): Promise<VerifyResponse<KmsGrant>> {
+  return verifyByRead(() => read(req));
 }
 
 /** kmsGrant is the huaweicloud.kms.grant revocation type. */
