@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeQuery } from '../providers/canonical.js';
 import { alibabaError } from './alibabacloud/errors.js';
 import { NonceCache, type SignedRequest, verifyAlibabaRequest, verifyHuaweiRequest } from './auth/index.js';
 import type { Cloud, CloudRequest, CloudResponse, Store } from './cloud.js';
@@ -407,23 +408,12 @@ function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too-
 }
 
 // A raw query as the verifiers read it: `+` stays a plus sign, a malformed %-sequence is kept.
+// The query as a URLSearchParams, decoded the way the signature was checked.
 function parseQuery(raw: string): URLSearchParams {
   const params = new URLSearchParams();
-  if (raw === '') return params;
-  for (const pair of raw.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    params.append(decode(eq < 0 ? pair : pair.slice(0, eq)), eq < 0 ? '' : decode(pair.slice(eq + 1)));
-  }
+  for (const [name, values] of Object.entries(decodeQuery(raw)))
+    for (const v of values) params.append(name, v);
   return params;
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function throttled(

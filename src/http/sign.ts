@@ -8,8 +8,11 @@ import {
   newSignatureNonce,
   signAlibabaRequest,
 } from '../providers/alibabacloud/sign.js';
+import { decodeQuery } from '../providers/canonical.js';
 import { type HuaweiCredentials, signHuaweiRequest } from '../providers/huaweicloud/sign.js';
 import { type Clock, detachedController, metaOf, type RequestMeta, toError } from './meta.js';
+
+export { decodeQuery };
 
 /**
  * SignableRequest is one attempt as it will be sent. pathname is the raw path without query, rawQuery
@@ -99,29 +102,6 @@ export function signableRequest(opts: Dispatcher.DispatchOptions): SignableReque
     body,
     meta: metaOf(opts),
   };
-}
-
-/** decodeQuery decodes a raw query string into name -> values, as the gateways do before canonicalising. */
-export function decodeQuery(raw: string): Record<string, string[]> {
-  const out: Record<string, string[]> = Object.create(null);
-  for (const pair of raw.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
-    const values = out[name];
-    if (values === undefined) out[name] = [value];
-    else values.push(value);
-  }
-  return out;
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

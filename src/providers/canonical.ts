@@ -1,6 +1,6 @@
 // The parts of request signing that Huawei SDK-HMAC-SHA256 and Alibaba ACS3-HMAC-SHA256
-// share: RFC 3986 encoding, SHA-256 and HMAC-SHA256 in hex, and the six-line canonical
-// request. Each cloud's sign.ts builds its own URI, query, headers and string to sign.
+// share: RFC 3986 encoding and decoding, SHA-256 and HMAC-SHA256 in hex, and the six-line
+// canonical request. Each cloud's sign.ts builds its own URI, query, headers and string to sign.
 
 import { createHash, createHmac } from 'node:crypto';
 
@@ -55,4 +55,31 @@ export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
     parts.headers.signedHeaders,
     parts.payloadHash,
   ].join('\n');
+}
+
+/**
+ * decodeQuery decodes a raw query string (no `?`) into name -> values, keeping repeated names in order,
+ * as the gateways do before canonicalising. `+` stays a plus sign (RFC 3986, as both SDKs encode);
+ * a malformed %-sequence is kept as it is.
+ */
+export function decodeQuery(raw: string): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null);
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1));
+    const values = out[name];
+    if (values === undefined) out[name] = [value];
+    else values.push(value);
+  }
+  return out;
+}
+
+function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadYaml, readFast, readWithYaml } from '../../src/document/load.js';
 import { decodeText } from '../../src/document/text.js';
+import { mulberry32 } from '../../src/emulator/faults.js';
 import { checkDocument } from '../../src/validate/check-document.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -42,18 +43,6 @@ const PIECES = [
   '%YAML 1.1\n',
 ];
 
-// mulberry32: a tiny PRNG, so a failure reproduces from SEED and the round number.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function mutate(text: string, random: () => number): string {
   let out = text;
   const edits = 1 + Math.floor(random() * 4);
@@ -83,7 +72,7 @@ const examples = readdirSync(dir)
 
 describe(`mutated plans (seed ${SEED})`, () => {
   it(`${ROUNDS} mutations: no throw, every error located or naming the file`, () => {
-    const random = prng(SEED);
+    const random = mulberry32(SEED); // seeded: a failure reproduces from SEED and the round number
     for (let round = 0; round < ROUNDS; round++) {
       const original = examples[round % examples.length] ?? '';
       const text = mutate(original, random);

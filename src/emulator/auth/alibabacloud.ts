@@ -14,7 +14,8 @@ import {
   parseAuthorization,
   sha256Hex,
 } from '../../providers/alibabacloud/sign.js';
-import { type AuthOutcome, equalConstantTime, header, parseQuery, type SignedRequest } from './request.js';
+import { decodeQuery } from '../../providers/canonical.js';
+import { type AuthOutcome, equalConstantTime, header, type SignedRequest } from './request.js';
 
 /** ALIBABA_MAX_SKEW_MS is the accepted distance between x-acs-date and server time: 15 minutes (signing.md §2.1). */
 export const ALIBABA_MAX_SKEW_MS = 15 * 60 * 1000;
@@ -139,7 +140,7 @@ export function verifyAlibabaRequest(req: SignedRequest, opts: AlibabaVerifyOpti
     buildCanonicalRequest({
       method: req.method,
       canonicalUri: buildCanonicalUri(req.path),
-      canonicalQuery: buildCanonicalQuery(parseQuery(req.query)),
+      canonicalQuery: buildCanonicalQuery(decodeQuery(req.query)),
       headers: buildCanonicalHeaders(req.headers, (name) => signedNames.has(name)),
       payloadHash,
     }),

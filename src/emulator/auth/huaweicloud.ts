@@ -2,6 +2,7 @@
 // or an IAM token in X-Auth-Token, refused with API Gateway's own 401 APIGW.0301 answers.
 // Canonicalisation is the signer's (src/providers/huaweicloud/sign.ts); nothing is recomputed here.
 
+import { decodeQuery } from '../../providers/canonical.js';
 import {
   buildCanonicalHeaders,
   buildCanonicalQuery,
@@ -15,7 +16,7 @@ import {
   parseAuthorization,
   parseSdkDate,
 } from '../../providers/huaweicloud/sign.js';
-import { type AuthOutcome, equalConstantTime, header, parseQuery, type SignedRequest } from './request.js';
+import { type AuthOutcome, equalConstantTime, header, type SignedRequest } from './request.js';
 
 /** HUAWEI_MAX_SKEW_MS is APIG's window between X-Sdk-Date and server time: 15 minutes (signing.md §1.1). */
 export const HUAWEI_MAX_SKEW_MS = 15 * 60 * 1000;
@@ -88,7 +89,7 @@ export function verifyHuaweiRequest(req: SignedRequest, opts: HuaweiVerifyOption
   const parts: CanonicalRequestParts = {
     method: req.method,
     canonicalUri: buildCanonicalUri(req.path),
-    canonicalQuery: buildCanonicalQuery(parseQuery(req.query)),
+    canonicalQuery: buildCanonicalQuery(decodeQuery(req.query)),
     headers: buildCanonicalHeaders(signed),
     payloadHash: buildPayloadHash(req.body, req.headers),
   };

@@ -30,32 +30,6 @@ export function header(req: SignedRequest, name: string): string | undefined {
   return Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
 }
 
-/**
- * parseQuery decodes a raw query into name -> values, keeping repeated names. `+` stays a plus sign
- * (RFC 3986, as the SDK's canonical form reads it); a malformed %-sequence is kept as it is.
- */
-export function parseQuery(raw: string): Record<string, string[]> {
-  const query: Record<string, string[]> = Object.create(null);
-  for (const pair of raw.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
-    const values = query[name];
-    if (values === undefined) query[name] = [value];
-    else values.push(value);
-  }
-  return query;
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /** equalConstantTime compares two strings without leaking where they differ. */
 export function equalConstantTime(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
