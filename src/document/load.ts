@@ -61,16 +61,86 @@ export function loadYaml(file: string, text: string): LoadResult {
  * readFast reads text with js-yaml when that is known to give what `yaml` gives:
  * no anchors or aliases (js-yaml shares aliased objects instead of bounding them),
  * no tags (rescind refuses most), no directives (%YAML 1.1 changes the schema), no lone \r, no merge keys,
+ * no quoted scalar or flow collection over several lines (js-yaml accepts continuation lines that
+ * `yaml` refuses),
  * and no error of any kind. Scalars resolve as in `yaml` (see core-schema.ts).
  */
 export function readFast(text: string): { ok: true; data: unknown } | { ok: false } {
-  if (ANCHOR_ALIAS_OR_TAG.test(text) || DIRECTIVE.test(text) || LONE_CR.test(text) || MERGE_KEY.test(text))
+  if (
+    ANCHOR_ALIAS_OR_TAG.test(text) ||
+    DIRECTIVE.test(text) ||
+    LONE_CR.test(text) ||
+    MERGE_KEY.test(text) ||
+    spansLines(text)
+  )
     return { ok: false };
   try {
     return { ok: true, data: jsyaml.load(text, { schema: YAML12_CORE, json: false }) };
   } catch {
     return { ok: false };
   }
+}
+
+/**
+ * spansLines tells whether a quoted scalar or a flow collection ([...] or {...}) may continue on the
+ * next line: js-yaml accepts continuation lines that `yaml` refuses as under-indented. It looks for a
+ * quote or bracket that starts a node (after indentation, `: `, `- `, `? `, `[`, `{` or `,`) and is
+ * not closed on its line. It may say yes for one inside a block scalar, which only costs the fast path.
+ */
+export function spansLines(text: string): boolean {
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let end = text.indexOf('\n', lineStart);
+    if (end < 0) end = text.length;
+    let atNodeStart = true;
+    let flow = 0;
+    for (let i = lineStart; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (isBlank(c)) continue;
+      if (c === 35 /* # */ && (i === lineStart || isBlank(text.charCodeAt(i - 1)))) break;
+      if ((c === 34 || c === 39) /* " ' */ && (atNodeStart || flow > 0)) {
+        const close = closingQuote(text, i, end, c);
+        if (close < 0) return true;
+        i = close;
+        atNodeStart = false;
+        continue;
+      }
+      if ((c === 91 || c === 123) /* [ { */ && (atNodeStart || flow > 0)) flow++;
+      else if ((c === 93 || c === 125) /* ] } */ && flow > 0) flow--;
+      const next = text.charCodeAt(i + 1);
+      atNodeStart =
+        c === 91 ||
+        c === 123 ||
+        c === 44 || // [ { ,
+        ((c === 58 || c === 45 || c === 63) && (i + 1 >= end || isBlank(next))); // ": " "- " "? "
+    }
+    if (flow > 0) return true;
+    lineStart = end + 1;
+  }
+  return false;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13;
+}
+
+// The index of the quote that closes the one at start, on the same line; -1 when there is none.
+function closingQuote(text: string, start: number, end: number, quote: number): number {
+  for (let i = start + 1; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (quote === 34 && c === 92 /* \ */) {
+      i++;
+      continue;
+    }
+    if (c === quote) {
+      if (quote === 39 && text.charCodeAt(i + 1) === 39) {
+        i++;
+        continue;
+      }
+      return i;
+    }
+  }
+  return -1;
 }
 
 /** readWithYaml is what the parser of record makes of text: the data, or the errors. For tests. */
