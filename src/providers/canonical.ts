@@ -83,3 +83,37 @@ function decodeComponent(text: string): string {
     return text;
   }
 }
+
+/** SigningTrace is everything a signer computed, for tests and for debugging a refused signature. */
+export interface SigningTrace {
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+  readonly signature: string;
+  /** headers are the headers to add to the request, names lower-case. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * parseAuthorizationFields reads `ALGORITHM k=v, k=v, ...`: spaces around commas allowed, any field order.
+ * It returns exactly the named fields, or undefined when the algorithm differs or a field is missing,
+ * empty, repeated or not one of names.
+ */
+export function parseAuthorizationFields<const N extends string>(
+  value: string,
+  algorithm: string,
+  names: readonly N[],
+): Record<N, string> | undefined {
+  const prefix = `${algorithm} `;
+  if (!value.startsWith(prefix)) return undefined;
+  const fields = new Map<string, string>();
+  for (const part of value.slice(prefix.length).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return undefined;
+    const key = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    if (v === '' || fields.has(key) || !(names as readonly string[]).includes(key)) return undefined;
+    fields.set(key, v);
+  }
+  if (fields.size !== names.length) return undefined;
+  return Object.fromEntries(fields) as Record<N, string>;
+}

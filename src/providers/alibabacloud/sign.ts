@@ -9,7 +9,9 @@ import {
   type CanonicalRequestParts,
   EMPTY_BODY_SHA256,
   hmacSha256Hex,
+  parseAuthorizationFields,
   percentEncode,
+  type SigningTrace,
   sha256Hex,
 } from '../canonical.js';
 
@@ -159,39 +161,16 @@ export function formatAuthorization(auth: AlibabaAuthorization): string {
  * is missing, empty or repeated.
  */
 export function parseAuthorization(value: string): AlibabaAuthorization | undefined {
-  const prefix = `${ALIBABA_SIGNING_ALGORITHM} `;
-  if (!value.startsWith(prefix)) return undefined;
-  const fields = new Map<string, string>();
-  for (const part of value.slice(prefix.length).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) return undefined;
-    const key = part.slice(0, eq).trim();
-    const v = part.slice(eq + 1).trim();
-    if (v === '' || fields.has(key)) return undefined;
-    fields.set(key, v);
-  }
-  const accessKeyId = fields.get('Credential');
-  const signedHeaders = fields.get('SignedHeaders');
-  const signature = fields.get('Signature');
-  if (
-    fields.size !== 3 ||
-    accessKeyId === undefined ||
-    signedHeaders === undefined ||
-    signature === undefined
-  ) {
-    return undefined;
-  }
-  return { accessKeyId, signedHeaders, signature };
+  const f = parseAuthorizationFields(value, ALIBABA_SIGNING_ALGORITHM, [
+    'Credential',
+    'SignedHeaders',
+    'Signature',
+  ]);
+  return f && { accessKeyId: f.Credential, signedHeaders: f.SignedHeaders, signature: f.Signature };
 }
 
-/** AlibabaSigningTrace is everything signAlibabaRequest computed, for tests and for debugging a rejection. */
-export interface AlibabaSigningTrace {
-  readonly canonicalRequest: string;
-  readonly stringToSign: string;
-  readonly signature: string;
-  /** headers are the headers to add to the request, names lower-case. */
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** AlibabaSigningTrace is everything signAlibabaRequest computed (canonical.ts SigningTrace). */
+export type AlibabaSigningTrace = SigningTrace;
 
 /**
  * traceAlibabaSigning signs like signAlibabaRequest and also returns the intermediate strings. Throws (a

@@ -8,7 +8,9 @@ import {
   type CanonicalRequestParts,
   EMPTY_BODY_SHA256,
   hmacSha256Hex,
+  parseAuthorizationFields,
   percentEncode,
+  type SigningTrace,
   sha256Hex,
 } from '../canonical.js';
 
@@ -153,39 +155,16 @@ export function formatAuthorization(auth: HuaweiAuthorization): string {
  * a field is missing, empty or repeated.
  */
 export function parseAuthorization(value: string): HuaweiAuthorization | undefined {
-  const prefix = `${HUAWEI_SIGNING_ALGORITHM} `;
-  if (!value.startsWith(prefix)) return undefined;
-  const fields = new Map<string, string>();
-  for (const part of value.slice(prefix.length).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) return undefined;
-    const key = part.slice(0, eq).trim();
-    const v = part.slice(eq + 1).trim();
-    if (v === '' || fields.has(key)) return undefined;
-    fields.set(key, v);
-  }
-  const accessKey = fields.get('Access');
-  const signedHeaders = fields.get('SignedHeaders');
-  const signature = fields.get('Signature');
-  if (
-    fields.size !== 3 ||
-    accessKey === undefined ||
-    signedHeaders === undefined ||
-    signature === undefined
-  ) {
-    return undefined;
-  }
-  return { accessKey, signedHeaders, signature };
+  const f = parseAuthorizationFields(value, HUAWEI_SIGNING_ALGORITHM, [
+    'Access',
+    'SignedHeaders',
+    'Signature',
+  ]);
+  return f && { accessKey: f.Access, signedHeaders: f.SignedHeaders, signature: f.Signature };
 }
 
-/** HuaweiSigningTrace is everything signHuaweiRequest computed, for tests and for debugging a 401. */
-export interface HuaweiSigningTrace {
-  readonly canonicalRequest: string;
-  readonly stringToSign: string;
-  readonly signature: string;
-  /** headers are the headers to add to the request, names lower-case. */
-  readonly headers: Readonly<Record<string, string>>;
-}
+/** HuaweiSigningTrace is everything signHuaweiRequest computed (canonical.ts SigningTrace). */
+export type HuaweiSigningTrace = SigningTrace;
 
 /**
  * traceHuaweiSigning signs like signHuaweiRequest and also returns the intermediate strings.

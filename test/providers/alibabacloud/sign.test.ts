@@ -2,10 +2,8 @@
 // @alicloud/openapi-client and cross-checked with openapi-core): canonical request, string to sign,
 // signature and Authorization byte for byte, step by step and through signAlibabaRequest; then the quirks.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  type AlibabaQuery,
   buildCanonicalHeaders,
   buildCanonicalQuery,
   buildCanonicalRequest,
@@ -23,44 +21,9 @@ import {
   signAlibabaRequest,
   traceAlibabaSigning,
 } from '../../../src/providers/alibabacloud/sign.js';
-import { fixture } from '../../helpers/paths.js';
+import { alibabaVectors } from '../../helpers/signing-vectors.js';
 
-// A verbatim copy of the reference vectors produced with the clouds' official SDKs (docs/signing.md).
-const vectorsPath = fixture('signing/signing-vectors.json');
-
-interface AlibabaVector {
-  id: string;
-  input: {
-    access_key_id: string;
-    access_key_secret: string;
-    security_token: string | null;
-    clock_utc: string;
-    nonce: string;
-  };
-  signer_input: {
-    method: string;
-    pathname: string;
-    query: AlibabaQuery;
-    headers: Record<string, string>;
-    hashedRequestPayload: string;
-  };
-  expected: {
-    x_acs_date: string;
-    x_acs_signature_nonce: string;
-    x_acs_content_sha256: string;
-    canonical_request: string;
-    signed_headers: string;
-    string_to_sign: string;
-    signature: string;
-    authorization: string;
-  };
-  wire: { headers: Record<string, string>; body: string | null };
-  published_example?: { signature: string; matches: boolean };
-  cross_checks?: { authorization: string; identical_authorization: boolean }[];
-}
-
-const vectors = (JSON.parse(readFileSync(vectorsPath, 'utf8')) as { alibaba: { vectors: AlibabaVector[] } })
-  .alibaba.vectors;
+const vectors = alibabaVectors;
 
 // Headers signAlibabaRequest sets itself; the rest of the SDK's headers are passed in as request headers.
 const signerOwned = new Set([

@@ -2,7 +2,6 @@
 // official Node SDK): canonical request, string to sign, signature and Authorization byte for byte,
 // both step by step and through signHuaweiRequest; then the SDK quirks signing.md describes.
 
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   buildCanonicalHeaders,
@@ -15,42 +14,15 @@ import {
   EMPTY_BODY_SHA256,
   formatAuthorization,
   formatSdkDate,
-  type HuaweiQuery,
   parseAuthorization,
   parseSdkDate,
   percentEncode,
   signHuaweiRequest,
   traceHuaweiSigning,
 } from '../../../src/providers/huaweicloud/sign.js';
-import { fixture } from '../../helpers/paths.js';
+import { huaweiVectors } from '../../helpers/signing-vectors.js';
 
-// A verbatim copy of the reference vectors produced with the clouds' official SDKs (docs/signing.md).
-const vectorsPath = fixture('signing/signing-vectors.json');
-
-interface HuaweiVector {
-  id: string;
-  input: { access_key: string; secret_key: string; security_token: string | null; clock_utc: string };
-  signer_input: {
-    method: string;
-    endpoint: string;
-    queryParams: HuaweiQuery;
-    headers: Record<string, string>;
-  };
-  expected: {
-    x_sdk_date: string;
-    canonical_request: string;
-    hashed_payload: string;
-    signed_headers: string;
-    string_to_sign: string;
-    signature: string;
-    authorization: string;
-  };
-  wire: { headers: Record<string, string>; body: string | null };
-  published_example?: { signature: string; matches: boolean };
-}
-
-const vectors = (JSON.parse(readFileSync(vectorsPath, 'utf8')) as { huawei: { vectors: HuaweiVector[] } })
-  .huawei.vectors;
+const vectors = huaweiVectors;
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
