@@ -1,10 +1,12 @@
 // Providers against the emulator, over real HTTP: an emulator on 127.0.0.1:0 with
 // the demo seed (or another), the accounts of a config pointing at it with the demo
 // credentials in the environment, retries without real waiting, and the admin calls.
+// Also a scripted account for the cloud answers no emulator gives.
 
 import { request } from 'undici';
 import type { RescindConfig } from '../../src/config/config.js';
 import { type EmulatorOptions, startEmulator } from '../../src/emulator/server.js';
+import type { CallOptions, CallResult, HttpClient } from '../../src/http/client.js';
 import { openAccounts } from '../../src/providers/account.js';
 import type { ProviderAccount } from '../../src/providers/types.js';
 import { demo } from './emulator-client.js';
@@ -95,4 +97,36 @@ export async function startBench(options: EmulatorOptions = {}): Promise<Bench> 
       await emulator.close();
     },
   };
+}
+
+/**
+ * stubAccount is an Alibaba account whose HTTP client answers from a script (the n-th call, counting
+ * from 1), for the answers a real emulator never gives: odd paging, wrong shapes. A returned Error is
+ * thrown as the call's failure. calls records every call made.
+ */
+export function stubAccount(
+  endpoint: string,
+  answer: (o: CallOptions, n: number) => unknown,
+): { account: ProviderAccount; calls: CallOptions[] } {
+  const calls: CallOptions[] = [];
+  const call = async (o: CallOptions): Promise<CallResult> => {
+    calls.push(o);
+    const body = answer(o, calls.length);
+    if (body instanceof Error) throw body;
+    return { status: 200, headers: {}, body, requestId: 'STUB', attempts: 1 };
+  };
+  const http = {
+    cloud: 'alibabacloud',
+    account: 'stub',
+    call,
+    close: async () => {},
+  } as unknown as HttpClient;
+  const account: ProviderAccount = {
+    name: 'stub',
+    cloud: 'alibabacloud',
+    region: 'cn-hangzhou',
+    endpoint: () => endpoint,
+    http,
+  };
+  return { account, calls };
 }

@@ -4,11 +4,9 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../../src/emulator/state.js';
-import type { CallOptions, CallResult, HttpClient } from '../../../src/http/client.js';
 import { ackUserPermissions as ack } from '../../../src/providers/alibabacloud/ack.js';
-import type { ProviderAccount } from '../../../src/providers/types.js';
 import { demo } from '../../helpers/emulator-client.js';
-import { type Bench, startBench } from '../../helpers/provider.js';
+import { type Bench, startBench, stubAccount } from '../../helpers/provider.js';
 
 const PROD = 'c5b5e80b0b64a4bf6939d2d8fbbc5abcd'; // the contractor used it this week
 const STAGING = 'c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a'; // idle for a month; a namespace role only
@@ -310,39 +308,11 @@ describe('alibabacloud.ack.user-permissions', () => {
   });
 });
 
-// An account whose HTTP client answers from a script, per operation.
-function stubAccount(answer: (o: CallOptions) => unknown): {
-  account: ProviderAccount;
-  calls: CallOptions[];
-} {
-  const calls: CallOptions[] = [];
-  const call = async (o: CallOptions): Promise<CallResult> => {
-    calls.push(o);
-    const body = answer(o);
-    if (body instanceof Error) throw body;
-    return { status: 200, headers: {}, body, requestId: 'STUB', attempts: 1 };
-  };
-  const http = {
-    cloud: 'alibabacloud',
-    account: 'stub',
-    call,
-    close: async () => {},
-  } as unknown as HttpClient;
-  const account: ProviderAccount = {
-    name: 'stub',
-    cloud: 'alibabacloud',
-    region: 'cn-hangzhou',
-    endpoint: () => 'https://cs.example.test',
-    http,
-  };
-  return { account, calls };
-}
-
 const noStates = { states: [], page: { page_number: 1, page_size: 100, total_count: 0 } };
 
 describe('alibabacloud.ack.user-permissions against a stub', () => {
   it('sends the ROA calls as ACK documents them, Force always explicit', async () => {
-    const { account, calls } = stubAccount(() => ({}));
+    const { account, calls } = stubAccount('https://cs.example.test', () => ({}));
     await ack.revoke({ account, target: { clusterId: PROD, uid: CONTRACTOR }, with: {} });
     await ack.revoke({ account, target: { clusterId: PROD, uid: CONTRACTOR }, with: { force: true } });
     expect(calls.map((c) => [c.method, c.url, c.query, c.operation, c.apiVersion])).toEqual([
@@ -361,7 +331,9 @@ describe('alibabacloud.ack.user-permissions against a stub', () => {
         '2015-12-15',
       ],
     ]);
-    const reads = stubAccount((o) => (o.operation === 'DescribeUserPermission' ? [] : noStates));
+    const reads = stubAccount('https://cs.example.test', (o) =>
+      o.operation === 'DescribeUserPermission' ? [] : noStates,
+    );
     await ack.read({ account: reads.account, target: { clusterId: PROD, uid: 'a b/c' } });
     expect(reads.calls.map((c) => [c.method, c.url, c.query])).toEqual([
       [
@@ -374,7 +346,7 @@ describe('alibabacloud.ack.user-permissions against a stub', () => {
   });
 
   it('keeps all-clusters rows off every cluster', async () => {
-    const { account } = stubAccount((o) =>
+    const { account } = stubAccount('https://cs.example.test', (o) =>
       o.operation === 'DescribeUserPermission'
         ? [{ resource_id: 'all-clusters', resource_type: 'console', role_name: 'admin' }]
         : noStates,
@@ -384,13 +356,13 @@ describe('alibabacloud.ack.user-permissions against a stub', () => {
   });
 
   it('fails closed on an answer it does not understand', async () => {
-    const notArray = stubAccount((o) =>
+    const notArray = stubAccount('https://cs.example.test', (o) =>
       o.operation === 'DescribeUserPermission' ? { items: [] } : noStates,
     );
     const a = await ack.expand({ account: notArray.account, select: { uid: CONTRACTOR } });
     expect(a.targets).toEqual([]);
     expect(a.diagnostics).toMatchObject([{ code: 'cloud.unexpected', address: 'stub/ack/select' }]);
-    const endless = stubAccount((o) =>
+    const endless = stubAccount('https://cs.example.test', (o) =>
       o.operation === 'DescribeUserPermission'
         ? []
         : { states: [], page: { page_number: o.query?.page_number, page_size: 100, total_count: 500 } },

@@ -4,12 +4,10 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../../src/emulator/state.js';
-import type { CallOptions, CallResult, HttpClient } from '../../../src/http/client.js';
 import { CloudError } from '../../../src/http/errors.js';
 import { esaClientCertificate as esa } from '../../../src/providers/alibabacloud/esa.js';
-import type { ProviderAccount } from '../../../src/providers/types.js';
 import { demo } from '../../helpers/emulator-client.js';
-import { type Bench, startBench } from '../../helpers/provider.js';
+import { type Bench, startBench, stubAccount } from '../../helpers/provider.js';
 
 const SITE = 1234567890123;
 const BOB_PHONE = 'baba39055622c008b90285a8838ed09a';
@@ -282,34 +280,6 @@ describe('alibabacloud.esa.client-certificate', () => {
   });
 });
 
-// An account whose HTTP client answers from a script: the guards that a real emulator never trips.
-function stubAccount(answer: (o: CallOptions, n: number) => unknown): {
-  account: ProviderAccount;
-  calls: CallOptions[];
-} {
-  const calls: CallOptions[] = [];
-  const call = async (o: CallOptions): Promise<CallResult> => {
-    calls.push(o);
-    const body = answer(o, calls.length);
-    if (body instanceof Error) throw body;
-    return { status: 200, headers: {}, body, requestId: 'STUB', attempts: 1 };
-  };
-  const http = {
-    cloud: 'alibabacloud',
-    account: 'stub',
-    call,
-    close: async () => {},
-  } as unknown as HttpClient;
-  const account: ProviderAccount = {
-    name: 'stub',
-    cloud: 'alibabacloud',
-    region: 'cn-hangzhou',
-    endpoint: () => 'https://esa.example.test',
-    http,
-  };
-  return { account, calls };
-}
-
 const item = (n: number) => ({ Id: `cert-${n}`, Name: `n-${n}`, Status: 'active' });
 
 function notFound(code: string | undefined): CloudError {
@@ -329,7 +299,7 @@ function notFound(code: string | undefined): CloudError {
 
 describe('alibabacloud.esa.client-certificate against a misbehaving server', () => {
   it('sends the RPC call as ESA documents it', async () => {
-    const { account, calls } = stubAccount(() => ({ Result: item(1) }));
+    const { account, calls } = stubAccount('https://esa.example.test', () => ({ Result: item(1) }));
     await esa.read({ account, target: { siteId: SITE, certificateId: 'cert-1' } });
     expect(calls[0]).toMatchObject({
       method: 'GET',
@@ -342,7 +312,7 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
   });
 
   it('stops a list whose pages never end, and one whose page stays the first', async () => {
-    const endless = stubAccount((o) => ({
+    const endless = stubAccount('https://esa.example.test', (o) => ({
       PageNumber: o.query?.PageNumber,
       PageSize: 100,
       TotalCount: 1_000_000,
@@ -352,7 +322,7 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
     expect(a.targets).toEqual([]);
     expect(a.diagnostics).toMatchObject([{ code: 'cloud.unexpected' }]);
     expect(endless.calls).toHaveLength(1);
-    const stuck = stubAccount(() => ({
+    const stuck = stubAccount('https://esa.example.test', () => ({
       PageNumber: 1,
       PageSize: 100,
       TotalCount: 150,
@@ -364,7 +334,7 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
   });
 
   it('uses the page size the server answered when it caps the one asked', async () => {
-    const { account, calls } = stubAccount((o) => {
+    const { account, calls } = stubAccount('https://esa.example.test', (o) => {
       const page = Number(o.query?.PageNumber);
       const start = (page - 1) * 5; // asked for 100 a page, the server gives 5
       const items = Array.from({ length: Math.max(0, Math.min(5, 12 - start)) }, (_, i) => item(start + i));
@@ -378,7 +348,7 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
 
   it('lists again when the list changes while it is paged, and fails closed if it keeps changing', async () => {
     let total = 150;
-    const moving = stubAccount((o) => {
+    const moving = stubAccount('https://esa.example.test', (o) => {
       const page = Number(o.query?.PageNumber);
       const answer = {
         PageNumber: page,
@@ -394,7 +364,7 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
     expect(result.diagnostics[0]?.message).toMatch(/the list changed while it was paged, 3 times/);
     expect(moving.calls).toHaveLength(6);
     let once = true;
-    const settling = stubAccount((o) => {
+    const settling = stubAccount('https://esa.example.test', (o) => {
       const page = Number(o.query?.PageNumber);
       const count = once && page === 2 ? 151 : 150;
       if (page === 2) once = false;
@@ -413,14 +383,14 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
 
   it('reads absent only when ESA says a resource is not found', async () => {
     const target = { siteId: SITE, certificateId: 'cert-1' };
-    const gone = stubAccount(() => notFound('Certificate.NotFound'));
+    const gone = stubAccount('https://esa.example.test', () => notFound('Certificate.NotFound'));
     expect(await esa.read({ account: gone.account, target })).toEqual({
       observation: { state: 'absent' },
       diagnostics: [],
     });
     // An unknown AccessKey ID is a 404 too, and a proxy's 404 page has no code: neither proves absence.
     for (const code of ['InvalidAccessKeyId.NotFound', 'InvalidAction.NotFound', undefined]) {
-      const stub = stubAccount(() => notFound(code));
+      const stub = stubAccount('https://esa.example.test', () => notFound(code));
       const result = await esa.read({ account: stub.account, target });
       expect(result.observation).toBeUndefined();
       expect(result.diagnostics).toMatchObject([{ code: 'cloud.error' }]);
@@ -429,7 +399,10 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
   });
 
   it('reports an answer without a certificate as unexpected', async () => {
-    const { account } = stubAccount(() => ({ RequestId: 'STUB', Result: { Id: 'cert-1' } }));
+    const { account } = stubAccount('https://esa.example.test', () => ({
+      RequestId: 'STUB',
+      Result: { Id: 'cert-1' },
+    }));
     const result = await esa.read({ account, target: { siteId: SITE, certificateId: 'cert-1' } });
     expect(result.diagnostics).toMatchObject([{ code: 'cloud.unexpected' }]);
   });
