@@ -2,15 +2,10 @@
 // (`endpoint` for every service, `endpoints.<service>` for one), or the cloud's
 // regional pattern (cloud-apis.md). Plain http:// is refused except on loopback.
 
-import { isLoopbackHost } from '../http/client.js';
+import { assertSecureUrl } from '../http/client.js';
+import { InsecureUrlError } from '../http/errors.js';
 import type { Cloud } from '../plan/revocation-plan.js';
 import type { Account, ServiceName } from './config.js';
-
-/** servicesOf lists the services rescind calls in a cloud. */
-export const servicesOf: Readonly<Record<Cloud, readonly ServiceName[]>> = {
-  huaweicloud: ['cce', 'ccm', 'kms'],
-  alibabacloud: ['esa', 'ack'],
-};
 
 // CCM is a global service served from six regions (services/ccm/v1/CcmRegion.ts of the Node SDK).
 const CCM_REGIONS: Readonly<Record<string, string>> = {
@@ -52,28 +47,14 @@ export function defaultEndpoint(service: ServiceName, region: string): EndpointR
   }
 }
 
-/**
- * checkEndpoint accepts an https:// URL, or an http:// URL on loopback, and returns it without a final
- * slash. Its messages never repeat the URL: a config value may hold what should have been a secret.
- */
+/** checkEndpoint is assertSecureUrl as a result: the URL without a final slash, or why it is refused. */
 export function checkEndpoint(raw: string): EndpointResult {
-  let url: URL;
   try {
-    url = new URL(raw);
-  } catch {
-    return { error: 'the endpoint is not a URL' };
+    return { url: assertSecureUrl(raw).href.replace(/\/+$/, '') };
+  } catch (e) {
+    if (e instanceof InsecureUrlError) return { error: e.reason };
+    throw e;
   }
-  if (url.username !== '' || url.password !== '')
-    return { error: 'an endpoint URL must not hold credentials' };
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    return { error: 'the endpoint must be an https:// URL' };
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return {
-      error:
-        'plain http:// is allowed to 127.0.0.1 only; credentials and revocations to another machine need https://',
-    };
-  }
-  return { url: url.href.replace(/\/+$/, '') };
 }
 
 /** endpointFor is the base URL of a service for an account: endpoints.<service>, then endpoint, then the default. */

@@ -321,22 +321,26 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * assertSecureUrl parses url and returns it when it is https://, or http:// to a loopback host; throws
- * InsecureUrlError otherwise (credentials and revocations never travel in clear text).
+ * assertSecureUrl parses url and returns it when it is https://, or http:// to a loopback host, without
+ * credentials in it; throws InsecureUrlError otherwise (credentials and revocations never travel in clear
+ * text). The error names the URL's origin only: the URL may come from a file that holds a secret by mistake.
  */
 export function assertSecureUrl(url: string | URL): URL {
   let parsed: URL;
   try {
     parsed = typeof url === 'string' ? new URL(url) : url;
   } catch {
-    throw new InsecureUrlError(String(url), 'not a valid URL');
+    throw new InsecureUrlError('the endpoint', 'not a valid URL');
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new InsecureUrlError(parsed.origin, 'a URL must not hold credentials');
   }
   if (parsed.protocol === 'https:') return parsed;
   if (parsed.protocol === 'http:') {
     if (isLoopbackHost(parsed.hostname)) return parsed;
     throw new InsecureUrlError(
       parsed.origin,
-      'plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); use https://',
+      'plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); credentials and revocations to another machine need https://',
     );
   }
   throw new InsecureUrlError(parsed.origin, `unsupported protocol ${parsed.protocol} (https:// expected)`);

@@ -205,10 +205,13 @@ export class InsecureUrlError extends RescindError {
   override readonly name: string = 'InsecureUrlError';
   override readonly code = 'RESCIND_INSECURE_URL' as const;
   readonly url: string;
+  /** reason says why, without the URL. */
+  readonly reason: string;
 
   constructor(url: string, reason: string) {
     super(`refusing ${url}: ${reason}`);
     this.url = url;
+    this.reason = reason;
   }
 }
 
