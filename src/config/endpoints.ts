@@ -4,7 +4,6 @@
 
 import { assertSecureUrl } from '../http/client.js';
 import { InsecureUrlError } from '../http/errors.js';
-import type { Cloud } from '../plan/revocation-plan.js';
 import type { Account, ServiceName } from './config.js';
 
 // CCM is a global service served from six regions (services/ccm/v1/CcmRegion.ts of the Node SDK).
