@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Build step: compile the JSON Schemas of schemas/ into dist/schema/validators.js
-// with ajv's standalone code generator, so that the CLI does not spend ~200 ms
-// compiling schemas at every start. src/schema/schemas.ts falls back to compiling
-// at run time when this file is absent (tests run from src/).
+// with ajv's standalone code generator, so that the CLI does not spend hundreds
+// of milliseconds compiling schemas at every start (docs/contributing.md).
+// src/schema/schemas.ts falls back to compiling at run time when this file is
+// absent (tests run from src/).
 
 import { writeFileSync } from 'node:fs';
 // Also writes the self-contained bundles of dist/schemas/ for editors.

@@ -10,8 +10,9 @@ import { mulberry32 } from '../../src/emulator/faults.js';
 import { checkDocument } from '../../src/validate/check-document.js';
 import { repoRoot } from '../helpers/paths.js';
 
-const SEED = 20261123;
-const ROUNDS = 400;
+// FUZZ_SEED and FUZZ_ROUNDS run other mutations, e.g. FUZZ_SEED=7 FUZZ_ROUNDS=3000 npx vitest run test/validate/fuzz.
+const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 400);
 const PIECES = [
   '\n',
   ' ',
