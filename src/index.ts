@@ -21,8 +21,7 @@ export {
   type HttpClientOptions,
 } from './http/client.js';
 export { CloudError, NetworkError, RescindError, ThrottledError, TimeoutError } from './http/errors.js';
-export type { RevocationPlan, RevocationType } from './plan/revocation-plan.js';
-export { revocationTypes } from './plan/revocation-plan.js';
+export type { RevocationPlan } from './plan/revocation-plan.js';
 export { type OpenedAccounts, type OpenOptions, openAccounts } from './providers/account.js';
 export { providerOf, registry } from './providers/registry.js';
 export type * from './providers/types.js';

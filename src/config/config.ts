@@ -2,13 +2,10 @@
 // schemas/config.schema.json, and the checks beyond that schema.
 
 import { error, type Finding } from '../diagnostics/finding.js';
-import type { Cloud } from '../plan/revocation-plan.js';
+import type { Cloud, ServiceName } from '../vocabulary.js';
 
 /** CONFIG_FILE is the name of the config found in the current directory. */
 export const CONFIG_FILE = 'rescind.config.yaml';
-
-/** ServiceName is a cloud service rescind calls. */
-export type ServiceName = 'cce' | 'ccm' | 'kms' | 'esa' | 'ack';
 
 /** CredentialEnv names the environment variables holding an account's credentials. */
 export interface CredentialEnv {

@@ -2,7 +2,7 @@
 // variables, or the ones the config names instead. Secrets are never in a file,
 // never in a message: a problem names the variable, not its value.
 
-import type { Cloud } from '../plan/revocation-plan.js';
+import type { Cloud } from '../vocabulary.js';
 import type { CredentialEnv } from './config.js';
 
 /** HuaweiAkSk is a Huawei access key pair, temporary when it has a security token. */

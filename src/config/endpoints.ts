@@ -4,7 +4,8 @@
 
 import { assertSecureUrl } from '../http/client.js';
 import { InsecureUrlError } from '../http/errors.js';
-import type { Account, ServiceName } from './config.js';
+import type { ServiceName } from '../vocabulary.js';
+import type { Account } from './config.js';
 
 // CCM is a global service served from six regions (services/ccm/v1/CcmRegion.ts of the Node SDK).
 const CCM_REGIONS: Readonly<Record<string, string>> = {

@@ -5,7 +5,7 @@
 import type { AlibabaIdentity, EmulatorState, HuaweiIdentity } from './state.js';
 
 /** Cloud is a cloud the emulator answers for. */
-export type { Cloud } from '../plan/revocation-plan.js';
+export type { Cloud } from '../vocabulary.js';
 
 /** CloudRequest is one authenticated request to one operation (of Op, the service's operations). */
 export interface CloudRequest<I, Op extends string = string> {

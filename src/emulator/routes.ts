@@ -3,9 +3,10 @@
 // Alibaba RPC services (ESA) by x-acs-action at `/` and ROA services (ACK) by method
 // and path, each checked against the service's x-acs-version.
 
+import type { ServiceName } from '../vocabulary.js';
 import type { Cloud, CloudResponse } from './cloud.js';
 import type { EmulatorService, PathRoute } from './service.js';
-import { type Operation, type ServiceName, services } from './services.js';
+import { type Operation, services } from './services.js';
 
 /** Route is a matched operation and its decoded path parameters. */
 export interface Route {
@@ -99,8 +100,8 @@ function checkRegistry(list: readonly EmulatorService[]): void {
   }
 }
 
-/** cloudOf tells which cloud a request speaks to: Alibaba when it carries x-acs-* headers or an ACS3 signature. */
-export function cloudOf(headers: Readonly<Record<string, string>>): Cloud {
+/** cloudOfRequest tells which cloud a request speaks to: Alibaba when it carries x-acs-* headers or an ACS3 signature. */
+export function cloudOfRequest(headers: Readonly<Record<string, string>>): Cloud {
   if (headers['x-acs-action'] !== undefined || headers['x-acs-version'] !== undefined) return 'alibabacloud';
   return (headers.authorization ?? '').startsWith('ACS3-') ? 'alibabacloud' : 'huaweicloud';
 }

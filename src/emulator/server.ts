@@ -6,14 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeQuery } from '../providers/canonical.js';
+import type { ServiceName } from '../vocabulary.js';
 import { alibabaError } from './alibabacloud/errors.js';
 import { NonceCache, type SignedRequest, verifyAlibabaRequest, verifyHuaweiRequest } from './auth/index.js';
 import type { Cloud, CloudRequest, CloudResponse, Store } from './cloud.js';
 import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate } from './faults.js';
 import { apigwError } from './huaweicloud/errors.js';
-import { cloudOf, matchRoute, missResponse, type Route } from './routes.js';
+import { cloudOfRequest, matchRoute, missResponse, type Route } from './routes.js';
 import type { EmulatorService } from './service.js';
-import { type Operation, type ServiceName, services } from './services.js';
+import { type Operation, services } from './services.js';
 import {
   type AlibabaIdentity,
   type EmulatorState,
@@ -171,7 +172,7 @@ class Emulator implements Store {
       return this.#admin(req, res, method, rawPath);
     }
     const headers = flattenHeaders(req.headers);
-    const cloud = cloudOf(headers);
+    const cloud = cloudOfRequest(headers);
     const requestId = cloud === 'huaweicloud' ? randomUUID().replaceAll('-', '') : randomUUID().toUpperCase();
     const host = headers.host ?? '';
     // A request without a body (most GETs) needs no wait for one.

@@ -4,6 +4,7 @@
 // 5xx answer. routes.ts and server.ts read everything they need from these objects,
 // so a new service is its own module plus one line in services.ts.
 
+import type { ServiceName } from '../vocabulary.js';
 import type { AlibabaRequest, CloudResponse, HuaweiRequest, Store } from './cloud.js';
 
 /** PathRoute is one operation reached by method and path; `{name}` in path is a parameter (one segment). */
@@ -33,7 +34,7 @@ export interface RoaRouting<Op extends string = string> {
   readonly paths: readonly PathRoute<Op>[];
 }
 
-interface ServiceCommon<Name extends string, Op extends string> {
+interface ServiceCommon<Name extends ServiceName, Op extends string> {
   /** service is the service's name, unique in the emulator (e.g. `kms`). */
   readonly service: Name;
   /** operations are the operations it serves, each routed exactly once; their names are the stats keys. */
@@ -43,7 +44,7 @@ interface ServiceCommon<Name extends string, Op extends string> {
 }
 
 /** HuaweiService is a Huawei Cloud service of the emulator. */
-export interface HuaweiService<Name extends string = string, Op extends string = string>
+export interface HuaweiService<Name extends ServiceName = ServiceName, Op extends string = string>
   extends ServiceCommon<Name, Op> {
   readonly cloud: 'huaweicloud';
   readonly routing: HuaweiRouting<Op>;
@@ -52,7 +53,7 @@ export interface HuaweiService<Name extends string = string, Op extends string =
 }
 
 /** AlibabaService is an Alibaba Cloud service of the emulator, RPC or ROA. */
-export interface AlibabaService<Name extends string = string, Op extends string = string>
+export interface AlibabaService<Name extends ServiceName = ServiceName, Op extends string = string>
   extends ServiceCommon<Name, Op> {
   readonly cloud: 'alibabacloud';
   readonly routing: RpcRouting<Op> | RoaRouting<Op>;
@@ -61,6 +62,6 @@ export interface AlibabaService<Name extends string = string, Op extends string 
 }
 
 /** EmulatorService is a service of the emulator: one module per service, listed in services.ts. */
-export type EmulatorService<Name extends string = string, Op extends string = string> =
+export type EmulatorService<Name extends ServiceName = ServiceName, Op extends string = string> =
   | HuaweiService<Name, Op>
   | AlibabaService<Name, Op>;

@@ -8,11 +8,8 @@ import { cceService } from './huaweicloud/cce.js';
 import { ccmService } from './huaweicloud/ccm.js';
 import { kmsService } from './huaweicloud/kms.js';
 
-/** services are the services of the emulator, in routing order. */
+/** services are the services of the emulator, in routing order: one per service of the vocabulary. */
 export const services = [cceService, ccmService, kmsService, esaService, ackService] as const;
-
-/** ServiceName is the name of a service of the emulator. */
-export type ServiceName = (typeof services)[number]['service'];
 
 /** Operation is an API operation of the emulator, named as the clouds' SDKs name it (the stats key). */
 export type Operation = (typeof services)[number]['operations'][number];

@@ -4,7 +4,7 @@
 
 import type { Dispatcher } from 'undici';
 
-import type { Cloud } from '../plan/revocation-plan.js';
+import type { Cloud } from '../vocabulary.js';
 
 export type { Cloud };
 

@@ -4,7 +4,8 @@
 import type { Account } from '../config/config.js';
 import { error, type Finding } from '../diagnostics/finding.js';
 import { suggest } from '../diagnostics/suggest.js';
-import { cloudOf, type Revocation, type RevocationType, revocationTypes } from './revocation-plan.js';
+import { cloudOfType, isTypeName } from '../vocabulary.js';
+import type { Revocation } from './revocation-plan.js';
 
 /** PlanCheckContext is the config the plan is checked against, when one is known. */
 export interface PlanCheckContext {
@@ -45,12 +46,12 @@ export function checkPlan(plan: unknown, ctx: PlanCheckContext = {}): Finding[] 
           `account ${JSON.stringify(r.account)} is not defined in ${config.file}${hint}`,
         ),
       );
-    } else if (isRevocationType(r.type) && account.cloud !== cloudOf(r.type)) {
+    } else if (isTypeName(r.type) && account.cloud !== cloudOfType(r.type)) {
       findings.push(
         error(
           'plan.account-cloud',
           [...at, 'account'],
-          `${r.type} revokes in ${cloudOf(r.type)}, but account ${JSON.stringify(r.account)} is a ${account.cloud} account`,
+          `${r.type} revokes in ${cloudOfType(r.type)}, but account ${JSON.stringify(r.account)} is a ${account.cloud} account`,
         ),
       );
     }
@@ -78,8 +79,4 @@ function field(value: unknown, key: string): unknown {
   return value !== null && typeof value === 'object' && Object.hasOwn(value, key)
     ? (value as Record<string, unknown>)[key]
     : undefined;
-}
-
-function isRevocationType(type: unknown): type is RevocationType {
-  return typeof type === 'string' && (revocationTypes as readonly string[]).includes(type);
 }

@@ -2,11 +2,11 @@
 // and the checks beyond that schema. Evaluation against a plan comes with `plan`.
 
 import { error, type Finding } from '../diagnostics/finding.js';
-import type { RevocationType } from '../plan/revocation-plan.js';
+import type { TypeName } from '../vocabulary.js';
 
 /** PolicyMatch selects the targets a rule looks at; every given field must match. */
 export interface PolicyMatch {
-  types?: RevocationType[];
+  types?: TypeName[];
   accounts?: string[];
   ids?: string[];
   principals?: string[];

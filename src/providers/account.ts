@@ -5,7 +5,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Account, RescindConfig, ServiceName } from '../config/config.js';
+import type { Account, RescindConfig } from '../config/config.js';
 import { type Credentials, readCredentials, secretValues } from '../config/credentials.js';
 import { endpointFor } from '../config/endpoints.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -13,6 +13,7 @@ import { createHttpClient, type HttpClient, type HttpClientOptions } from '../ht
 import { InsecureUrlError } from '../http/errors.js';
 import type { HttpLogger } from '../http/log.js';
 import { alibabaSigner, huaweiSigner, huaweiTokenSigner, type RequestSigner } from '../http/sign.js';
+import type { ServiceName } from '../vocabulary.js';
 import { problem } from './diagnose.js';
 import type { ProviderAccount } from './types.js';
 

@@ -12,8 +12,8 @@ import type { Observation, ReadResponse, RevokeResponse, VerifyResponse } from '
  */
 export const MAX_PAGES = 10_000;
 
-/** signalOf spreads an optional AbortSignal into call options. */
-export function signalOf(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+/** withSignal spreads an optional AbortSignal into call options. */
+export function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal === undefined ? {} : { signal };
 }
 

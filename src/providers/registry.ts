@@ -1,7 +1,7 @@
 // Every revocation type rescind knows, by name: the one list the engine reads.
 // Adding a type is adding its provider module and one line here (docs/providers.md).
 
-import type { RevocationType as RevocationTypeName } from '../plan/revocation-plan.js';
+import type { TypeName } from '../vocabulary.js';
 import { ackUserPermissions } from './alibabacloud/ack.js';
 import { esaClientCertificate } from './alibabacloud/esa.js';
 import { cceClusterCertificate } from './huaweicloud/cce.js';
@@ -11,7 +11,7 @@ import type { AnyRevocationType } from './types.js';
 
 /**
  * registry maps each type name to its provider. The compiler checks that every name of
- * revocationTypes has one, and that each provider's `type` is its key.
+ * typeNames has one, and that each provider's `type` is its key.
  */
 export const registry = {
   'huaweicloud.cce.cluster-certificate': cceClusterCertificate,
@@ -19,12 +19,12 @@ export const registry = {
   'alibabacloud.esa.client-certificate': esaClientCertificate,
   'huaweicloud.kms.grant': kmsGrant,
   'alibabacloud.ack.user-permissions': ackUserPermissions,
-} as const satisfies { [K in RevocationTypeName]: { readonly type: K } };
+} as const satisfies { [K in TypeName]: { readonly type: K } };
 
 /**
  * providerOf is the provider of a type, seen from the engine: targets, selectors and options are plan
  * data that the type's schema has accepted, so they have the provider's shapes.
  */
-export function providerOf(type: RevocationTypeName): AnyRevocationType {
+export function providerOf(type: TypeName): AnyRevocationType {
   return registry[type] as unknown as AnyRevocationType;
 }

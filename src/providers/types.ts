@@ -3,10 +3,9 @@
 // method. Expected failures (cloud errors, missing resources, throttling after
 // every retry) come back as diagnostics; only bugs throw.
 
-import type { ServiceName } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HttpClient } from '../http/client.js';
-import type { Cloud, RevocationType as RevocationTypeName } from '../plan/revocation-plan.js';
+import type { Cloud, ServiceName, TypeName } from '../vocabulary.js';
 
 /**
  * TargetState is what a read finds: the credential works (active), was revoked, does not exist
@@ -103,7 +102,7 @@ export interface VerifyResponse<S> {
  * options, Sel its selector (never when it has none) and S the cloud's record of a target.
  */
 export interface RevocationType<T, W, Sel, S> {
-  readonly type: RevocationTypeName;
+  readonly type: TypeName;
   readonly cloud: Cloud;
   /** observable is false when no API reads a target's state (CCE): plans show it as '?'. */
   readonly observable: boolean;

@@ -20,9 +20,9 @@ import { type Diagnostic, sortDiagnostics } from '../../src/diagnostics/diagnost
 import { MAX_DEPTH } from '../../src/document/depth.js';
 import { loadYaml, MAX_EXPANDED_NODES } from '../../src/document/load.js';
 import { MAX_FILE_BYTES } from '../../src/document/text.js';
-import { revocationTypes } from '../../src/plan/revocation-plan.js';
 import { formatDiagnostic } from '../../src/render/diagnostics/text.js';
 import { type CheckContext, checkDocument } from '../../src/validate/check-document.js';
+import { typeNames } from '../../src/vocabulary.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const docsDir = join(repoRoot, 'docs');
@@ -393,7 +393,7 @@ describe('docs/ examples', () => {
     },
   );
 
-  it.each(revocationTypes.map((t) => [t]))('docs/types/%s.md has a valid plan of its type', (type) => {
+  it.each(typeNames.map((t) => [t]))('docs/types/%s.md has a valid plan of its type', (type) => {
     const md = docNamed(`types/${type}.md`);
     const plans = md.blocks.filter(
       (b) =>
@@ -408,7 +408,7 @@ describe('docs/ examples', () => {
 
   it('docs/types/ documents only revocation types that exist', () => {
     const pages = readdirSync(join(docsDir, 'types')).map((f) => f.replace(/\.md$/, ''));
-    expect(pages.sort()).toEqual([...revocationTypes].sort());
+    expect(pages.sort()).toEqual([...typeNames].sort());
   });
 });
 

@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RescindConfig } from '../../src/config/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
-import { revocationTypes } from '../../src/plan/revocation-plan.js';
 import { openAccounts } from '../../src/providers/account.js';
 import { providerOf } from '../../src/providers/registry.js';
 import type { Fields } from '../../src/providers/types.js';
+import { typeNames } from '../../src/vocabulary.js';
 import { demo } from '../helpers/emulator-client.js';
 
 // One target and one selector (when the type has them) per type, from the demo seed.
@@ -75,7 +75,7 @@ async function exercise(secrets: Record<string, string>, env: Record<string, str
   });
   closers.push(() => opened.close());
   const outputs: unknown[] = [opened.diagnostics];
-  for (const provider of revocationTypes.map(providerOf)) {
+  for (const provider of typeNames.map(providerOf)) {
     const sample = samples[provider.type];
     expect(sample, `a sample for ${provider.type}`).toBeDefined();
     if (sample === undefined) continue;

@@ -3,7 +3,7 @@
 // DescribeUserPermission; revoke is CleanClusterUserPermissions (ROA DELETE, 2015-12-15).
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, revokeAndCheck, signalOf, verifyByRead } from '../common.js';
+import { MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -50,8 +50,8 @@ export interface AckKubeconfigState {
   [field: string]: unknown;
 }
 
-/** AckPermission is a DescribeUserPermission item, as ACK returns it. */
-export interface AckPermission {
+/** AckPermissionRecord is a DescribeUserPermission item, as ACK returns it. */
+export interface AckPermissionRecord {
   /** resource_id is `{cluster_id}`, `{cluster_id}/{namespace}` or `all-clusters`. */
   resource_id: string;
   resource_type?: string;
@@ -69,7 +69,7 @@ export interface AckPermission {
 export interface AckUserAccess {
   cluster_id: string;
   states: AckKubeconfigState[];
-  permissions: AckPermission[];
+  permissions: AckPermissionRecord[];
 }
 
 /** ACK_VERSION is the API version of ACK's ROA operations. */
@@ -103,7 +103,7 @@ function observe(access: AckUserAccess): Observation<AckUserAccess> {
 /** UserAccess is everything ACK lists for one uid, on every cluster. */
 interface UserAccess {
   states: AckKubeconfigState[];
-  permissions: AckPermission[];
+  permissions: AckPermissionRecord[];
 }
 
 type Fetched<T> = { items: T[] } | { diagnostic: Diagnostic };
@@ -117,7 +117,7 @@ function isState(value: unknown): value is AckKubeconfigState {
   );
 }
 
-function isPermission(value: unknown): value is AckPermission {
+function isPermission(value: unknown): value is AckPermissionRecord {
   return isRecord(value) && typeof value.resource_id === 'string' && value.resource_id !== '';
 }
 
@@ -142,7 +142,7 @@ async function statesOnce(
       service: 'ack',
       operation: 'ListUserKubeConfigStates',
       apiVersion: ACK_VERSION,
-      ...signalOf(signal),
+      ...withSignal(signal),
     });
     const body = result.body;
     const rid = `(request id ${result.requestId ?? 'none'})`;
@@ -190,7 +190,7 @@ async function listPermissions(
   uid: string,
   where: string,
   signal: AbortSignal | undefined,
-): Promise<Fetched<AckPermission>> {
+): Promise<Fetched<AckPermissionRecord>> {
   try {
     const result = await account.http.call({
       method: 'GET',
@@ -198,7 +198,7 @@ async function listPermissions(
       service: 'ack',
       operation: 'DescribeUserPermission',
       apiVersion: ACK_VERSION,
-      ...signalOf(signal),
+      ...withSignal(signal),
     });
     const body = result.body;
     // The answer is a bare JSON array; a row without resource_id cannot be placed on a cluster.
@@ -229,7 +229,7 @@ async function readUser(
 
 // The cluster a permission row is scoped to: `{cluster}` or `{cluster}/{namespace}`; `all-clusters`
 // rows (console-wide roles) belong to no cluster and no cluster's clean removes them.
-function clusterOf(permission: AckPermission): string | undefined {
+function clusterOf(permission: AckPermissionRecord): string | undefined {
   const id = permission.resource_id;
   if (id === 'all-clusters') return undefined;
   const slash = id.indexOf('/');
@@ -298,7 +298,7 @@ async function revoke(
       service: 'ack',
       operation: 'CleanClusterUserPermissions',
       apiVersion: ACK_VERSION,
-      ...signalOf(req.signal),
+      ...withSignal(req.signal),
     });
   // The user may be cleaned already (by someone else, or by an attempt whose answer was lost), or
   // the cluster or the user's access on it gone.

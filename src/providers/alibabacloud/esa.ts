@@ -3,7 +3,7 @@
 // end (PageNumber/PageSize) and filters them; revoke is RevokeClientCertificate (RPC GET).
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, revokeAndCheck, signalOf, verifyByRead } from '../common.js';
+import { MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -39,8 +39,8 @@ export interface EsaClientCertificateSelect {
   caCertificateId?: string;
 }
 
-/** EsaClientCertificate is a GetClientCertificate `Result` or a ListClientCertificates item, as ESA returns it. */
-export interface EsaClientCertificate {
+/** EsaCertificateRecord is a GetClientCertificate `Result` or a ListClientCertificates item, as ESA returns it. */
+export interface EsaCertificateRecord {
   Id: string;
   Status: string;
   Name?: string;
@@ -80,11 +80,11 @@ function stateOf(status: string): TargetState {
   return status === 'revoked' ? 'revoked' : 'active';
 }
 
-function observe(record: EsaClientCertificate): Observation<EsaClientCertificate> {
+function observe(record: EsaCertificateRecord): Observation<EsaCertificateRecord> {
   return { state: stateOf(record.Status), record };
 }
 
-function isCertificate(value: unknown): value is EsaClientCertificate {
+function isCertificate(value: unknown): value is EsaCertificateRecord {
   return (
     isRecord(value) && typeof value.Id === 'string' && value.Id !== '' && typeof value.Status === 'string'
   );
@@ -99,7 +99,7 @@ function globMatcher(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 'su');
 }
 
-function matcher(sel: EsaClientCertificateSelect): (c: EsaClientCertificate) => boolean {
+function matcher(sel: EsaClientCertificateSelect): (c: EsaCertificateRecord) => boolean {
   const commonName = sel.commonName === undefined ? undefined : globMatcher(sel.commonName);
   const name = sel.name === undefined ? undefined : globMatcher(sel.name);
   return (c) =>
@@ -108,7 +108,7 @@ function matcher(sel: EsaClientCertificateSelect): (c: EsaClientCertificate) => 
     (sel.caCertificateId === undefined || c.CACertificateId === sel.caCertificateId);
 }
 
-type Got = { certificate: EsaClientCertificate } | { missing: true } | { diagnostic: Diagnostic };
+type Got = { certificate: EsaCertificateRecord } | { missing: true } | { diagnostic: Diagnostic };
 
 async function getCertificate(
   account: ProviderAccount,
@@ -124,7 +124,7 @@ async function getCertificate(
       service: 'esa',
       operation: 'GetClientCertificate',
       apiVersion: ESA_VERSION,
-      ...signalOf(signal),
+      ...withSignal(signal),
     });
     const body = result.body;
     if (!isRecord(body) || !isCertificate(body.Result)) {
@@ -144,7 +144,7 @@ async function getCertificate(
   }
 }
 
-type Listed = { certificates: EsaClientCertificate[] } | { missing: true } | { diagnostic: Diagnostic };
+type Listed = { certificates: EsaCertificateRecord[] } | { missing: true } | { diagnostic: Diagnostic };
 
 // One pass over every page, or 'changed' when the list moved under it (TotalCount differs between pages,
 // or fewer distinct certificates than TotalCount): offset paging then may have skipped one.
@@ -157,7 +157,7 @@ async function listOnce(
   const unexpected = (why: string): Listed => ({
     diagnostic: problem('cloud.unexpected', `ESA ListClientCertificates of site ${siteId} ${why}`, where),
   });
-  const byId = new Map<string, EsaClientCertificate>();
+  const byId = new Map<string, EsaCertificateRecord>();
   let total: number | undefined;
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
     const result = await account.http.call({
@@ -167,7 +167,7 @@ async function listOnce(
       service: 'esa',
       operation: 'ListClientCertificates',
       apiVersion: ESA_VERSION,
-      ...signalOf(signal),
+      ...withSignal(signal),
     });
     const body = result.body;
     const rid = `(request id ${result.requestId ?? 'none'})`;
@@ -223,7 +223,7 @@ function address(account: string, t: EsaClientCertificateTarget): string {
 
 async function read(
   req: ReadRequest<EsaClientCertificateTarget>,
-): Promise<ReadResponse<EsaClientCertificate>> {
+): Promise<ReadResponse<EsaCertificateRecord>> {
   const got = await getCertificate(
     req.account,
     req.target,
@@ -237,7 +237,7 @@ async function read(
 
 async function expand(
   req: ExpandRequest<EsaClientCertificateSelect>,
-): Promise<ExpandResponse<EsaClientCertificateTarget, EsaClientCertificate>> {
+): Promise<ExpandResponse<EsaClientCertificateTarget, EsaCertificateRecord>> {
   const sel = req.select;
   const where = `${req.account.name}/esa/${sel.siteId}/select`;
   const listed = await listCertificates(req.account, sel.siteId, where, req.signal);
@@ -267,7 +267,7 @@ async function revoke(
       service: 'esa',
       operation: 'RevokeClientCertificate',
       apiVersion: ESA_VERSION,
-      ...signalOf(req.signal),
+      ...withSignal(req.signal),
     });
   // ESA refuses a certificate that is not active (Certificate.StatusError): it may be revoked already,
   // by someone else or by an attempt whose answer was lost, or deleted since.
@@ -275,8 +275,8 @@ async function revoke(
 }
 
 function verify(
-  req: VerifyRequest<EsaClientCertificateTarget, EsaClientCertificate>,
-): Promise<VerifyResponse<EsaClientCertificate>> {
+  req: VerifyRequest<EsaClientCertificateTarget, EsaCertificateRecord>,
+): Promise<VerifyResponse<EsaCertificateRecord>> {
   return verifyByRead(() => read(req));
 }
 
@@ -294,5 +294,5 @@ export const esaClientCertificate = {
   EsaClientCertificateTarget,
   Record<string, never>,
   EsaClientCertificateSelect,
-  EsaClientCertificate
+  EsaCertificateRecord
 >;

@@ -2,7 +2,7 @@
 // agency on a Huawei Cloud CCE cluster. No API reads a holder's certificate state,
 // so the type is not observable: a read only confirms that the cluster exists.
 
-import { revokeAndCheck, signalOf } from '../common.js';
+import { revokeAndCheck, withSignal } from '../common.js';
 import { callFailed } from '../diagnose.js';
 import type {
   ReadRequest,
@@ -23,8 +23,8 @@ export interface CceCertificateTarget {
   agencyId?: string;
 }
 
-/** CceCluster is ShowCluster's answer, as the cloud returns it. */
-export interface CceCluster {
+/** CceClusterRecord is ShowCluster's answer, as the cloud returns it. */
+export interface CceClusterRecord {
   metadata?: { uid?: string; name?: string };
   spec?: { version?: string; platformVersion?: string };
   status?: { phase?: string };
@@ -41,7 +41,7 @@ function clusterUrl(req: ReadRequest<CceCertificateTarget>, projectId: string): 
 }
 
 /** read is ShowCluster: the state is unknown while the cluster exists, absent when it does not. */
-async function read(req: ReadRequest<CceCertificateTarget>): Promise<ReadResponse<CceCluster>> {
+async function read(req: ReadRequest<CceCertificateTarget>): Promise<ReadResponse<CceClusterRecord>> {
   const where = address(req.account.name, req.target);
   const scope = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in scope) return { diagnostics: [scope.diagnostic] };
@@ -52,9 +52,12 @@ async function read(req: ReadRequest<CceCertificateTarget>): Promise<ReadRespons
       headers: { ...scope.headers, 'content-type': 'application/json' },
       service: 'cce',
       operation: 'ShowCluster',
-      ...signalOf(req.signal),
+      ...withSignal(req.signal),
     });
-    return { observation: { state: 'unknown', record: (result.body ?? {}) as CceCluster }, diagnostics: [] };
+    return {
+      observation: { state: 'unknown', record: (result.body ?? {}) as CceClusterRecord },
+      diagnostics: [],
+    };
   } catch (e) {
     // No cluster, no certificate of it that works.
     if (isNotFound(e)) return { observation: { state: 'absent' }, diagnostics: [] };
@@ -78,7 +81,7 @@ async function revoke(
       body: holder,
       service: 'cce',
       operation: 'RevokeKubernetesClusterCert',
-      ...signalOf(req.signal),
+      ...withSignal(req.signal),
     });
   // The holder's state cannot be read; a cluster that is gone is the only "already revoked".
   return revokeAndCheck(where, call, () => read(req));
@@ -86,8 +89,8 @@ async function revoke(
 
 /** verify cannot re-read a holder's certificate: the 200 of the revoke call is all the proof there is. */
 async function verify(
-  _req: VerifyRequest<CceCertificateTarget, CceCluster>,
-): Promise<VerifyResponse<CceCluster>> {
+  _req: VerifyRequest<CceCertificateTarget, CceClusterRecord>,
+): Promise<VerifyResponse<CceClusterRecord>> {
   return { verdict: 'not-observable', diagnostics: [] };
 }
 
@@ -100,4 +103,4 @@ export const cceClusterCertificate = {
   read,
   revoke,
   verify,
-} as const satisfies RevocationType<CceCertificateTarget, Record<string, never>, never, CceCluster>;
+} as const satisfies RevocationType<CceCertificateTarget, Record<string, never>, never, CceClusterRecord>;

@@ -2,7 +2,7 @@
 // a global service (X-Domain-Id, no project). Revoke answers 204; a revoked CA is
 // one whose status is no longer ACTIVED: no API documents a REVOKED value.
 
-import { revokeAndCheck, signalOf, verifyByRead } from '../common.js';
+import { revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ReadRequest,
@@ -38,8 +38,8 @@ export interface CcmCaWith {
   reason?: CcmRevokeReason;
 }
 
-/** CcmCertificateAuthority is ShowCertificateAuthority's answer, as the cloud returns it. */
-export interface CcmCertificateAuthority {
+/** CcmCaRecord is ShowCertificateAuthority's answer, as the cloud returns it. */
+export interface CcmCaRecord {
   ca_id: string;
   type?: string;
   status?: string;
@@ -56,13 +56,13 @@ function address(account: string, t: CcmCaTarget): string {
  * CA does not sign now, and CCM revokes only ACTIVED CAs, so it is reported as revoked: the record
  * keeps the status for the plan to show.
  */
-function stateOf(ca: CcmCertificateAuthority): TargetState {
+function stateOf(ca: CcmCaRecord): TargetState {
   if (ca.status === 'ACTIVED') return 'active';
   if (ca.status === 'DELETED') return 'absent';
   return 'revoked';
 }
 
-async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCertificateAuthority>> {
+async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCaRecord>> {
   const where = address(req.account.name, req.target);
   const scope = domainScope(req.account, where);
   if ('diagnostic' in scope) return { diagnostics: [scope.diagnostic] };
@@ -73,9 +73,9 @@ async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCert
       headers: scope.headers,
       service: 'ccm',
       operation: 'ShowCertificateAuthority',
-      ...signalOf(req.signal),
+      ...withSignal(req.signal),
     });
-    const record = result.body as CcmCertificateAuthority | undefined;
+    const record = result.body as CcmCaRecord | undefined;
     if (record === undefined || typeof record !== 'object' || typeof record.status !== 'string') {
       const id = result.requestId ?? 'none';
       return {
@@ -104,16 +104,14 @@ async function revoke(req: RevokeRequest<CcmCaTarget, CcmCaWith>): Promise<Revok
       body: req.with.reason === undefined ? {} : { reason: req.with.reason },
       service: 'ccm',
       operation: 'RevokeCertificateAuthority',
-      ...signalOf(req.signal),
+      ...withSignal(req.signal),
     });
   // A CA that is no longer ACTIVED (revoked, disabled, expired) is refused by CCM and reads as revoked.
   return revokeAndCheck(where, call, () => read(req));
 }
 
 /** verify: the CA is no longer ACTIVED, whatever status it shows instead (no REVOKED value is documented). */
-function verify(
-  req: VerifyRequest<CcmCaTarget, CcmCertificateAuthority>,
-): Promise<VerifyResponse<CcmCertificateAuthority>> {
+function verify(req: VerifyRequest<CcmCaTarget, CcmCaRecord>): Promise<VerifyResponse<CcmCaRecord>> {
   return verifyByRead(() => read(req));
 }
 
@@ -126,4 +124,4 @@ export const ccmSubordinateCa = {
   read,
   revoke,
   verify,
-} as const satisfies RevocationType<CcmCaTarget, CcmCaWith, never, CcmCertificateAuthority>;
+} as const satisfies RevocationType<CcmCaTarget, CcmCaWith, never, CcmCaRecord>;

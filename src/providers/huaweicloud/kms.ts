@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, revokeAndCheck, signalOf, verifyByRead } from '../common.js';
+import { MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -37,8 +37,8 @@ export interface KmsGrantSelect {
   name?: string;
 }
 
-/** KmsGrant is a ListGrants item, as the cloud returns it. */
-export interface KmsGrant {
+/** KmsGrantRecord is a ListGrants item, as the cloud returns it. */
+export interface KmsGrantRecord {
   key_id?: string;
   grant_id: string;
   grantee_principal?: string;
@@ -54,7 +54,7 @@ export interface KmsGrant {
 // KMS documents a limit "within the maximum number of grants"; 100 is what Terraform sends.
 const PAGE_SIZE = '100';
 
-type Listed = { grants: KmsGrant[] } | { missing: true } | { diagnostic: Diagnostic };
+type Listed = { grants: KmsGrantRecord[] } | { missing: true } | { diagnostic: Diagnostic };
 
 async function listGrants(
   account: ProviderAccount,
@@ -63,7 +63,7 @@ async function listGrants(
   address: string,
   signal: AbortSignal | undefined,
 ): Promise<Listed> {
-  const grants: KmsGrant[] = [];
+  const grants: KmsGrantRecord[] = [];
   let marker: string | undefined;
   try {
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -74,7 +74,7 @@ async function listGrants(
         body: { key_id: keyId, limit: PAGE_SIZE, ...(marker === undefined ? {} : { marker }) },
         service: 'kms',
         operation: 'ListGrants',
-        ...signalOf(signal),
+        ...withSignal(signal),
       });
       const body = result.body as
         | { grants?: unknown; next_marker?: unknown; truncated?: unknown }
@@ -88,7 +88,7 @@ async function listGrants(
           ),
         };
       }
-      grants.push(...(body.grants as KmsGrant[]));
+      grants.push(...(body.grants as KmsGrantRecord[]));
       // truncated is the string "true"/"false" in both SDKs; a boolean is accepted too.
       const more = body.truncated === 'true' || body.truncated === true;
       if (!more) return { grants };
@@ -120,7 +120,7 @@ function address(account: string, t: KmsGrantTarget): string {
   return `${account}/kms/${t.keyId}/grant/${t.grantId}`;
 }
 
-async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsGrant>> {
+async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsGrantRecord>> {
   const where = address(req.account.name, req.target);
   const project = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in project) return { diagnostics: [project.diagnostic] };
@@ -130,16 +130,18 @@ async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsG
   if ('missing' in listed) return { observation: { state: 'absent' }, diagnostics: [] };
   const wanted = req.target.grantId.toLowerCase();
   const record = listed.grants.find((g) => g.grant_id.toLowerCase() === wanted);
-  const observation: Observation<KmsGrant> = record ? { state: 'active', record } : { state: 'absent' };
+  const observation: Observation<KmsGrantRecord> = record ? { state: 'active', record } : { state: 'absent' };
   return { observation, diagnostics: [] };
 }
 
-async function expand(req: ExpandRequest<KmsGrantSelect>): Promise<ExpandResponse<KmsGrantTarget, KmsGrant>> {
+async function expand(
+  req: ExpandRequest<KmsGrantSelect>,
+): Promise<ExpandResponse<KmsGrantTarget, KmsGrantRecord>> {
   const sel = req.select;
   const where = `${req.account.name}/kms/select`;
   const project = projectScope(req.account, sel.projectId, where);
   if ('diagnostic' in project) return { targets: [], diagnostics: [project.diagnostic] };
-  const targets: ExpandResponse<KmsGrantTarget, KmsGrant>['targets'] = [];
+  const targets: ExpandResponse<KmsGrantTarget, KmsGrantRecord>['targets'] = [];
   for (const keyId of sel.keyIds) {
     const listed = await listGrants(req.account, project.projectId, keyId, where, req.signal);
     if ('diagnostic' in listed) return { targets: [], diagnostics: [listed.diagnostic] };
@@ -176,13 +178,13 @@ async function revoke(req: RevokeRequest<KmsGrantTarget, Record<string, never>>)
       body: { key_id: req.target.keyId, grant_id: req.target.grantId, sequence: randomUUID() },
       service: 'kms',
       operation: 'CancelGrant',
-      ...signalOf(req.signal),
+      ...withSignal(req.signal),
     });
   return revokeAndCheck(where, call, () => read(req));
 }
 
 /** verify: the grant is absent from ListGrants (what Terraform checks). */
-function verify(req: VerifyRequest<KmsGrantTarget, KmsGrant>): Promise<VerifyResponse<KmsGrant>> {
+function verify(req: VerifyRequest<KmsGrantTarget, KmsGrantRecord>): Promise<VerifyResponse<KmsGrantRecord>> {
   return verifyByRead(() => read(req));
 }
 
@@ -196,4 +198,4 @@ export const kmsGrant = {
   read,
   revoke,
   verify,
-} as const satisfies RevocationType<KmsGrantTarget, Record<string, never>, KmsGrantSelect, KmsGrant>;
+} as const satisfies RevocationType<KmsGrantTarget, Record<string, never>, KmsGrantSelect, KmsGrantRecord>;
