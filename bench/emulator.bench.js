@@ -22,8 +22,8 @@ if (!isMainThread) {
     process.exit(0);
   });
 } else {
-  const hw = await import('../dist/providers/huaweicloud/sign.js');
-  const ali = await import('../dist/providers/alibabacloud/sign.js');
+  const hw = await import('../dist/clouds/huaweicloud/sign.js');
+  const ali = await import('../dist/clouds/alibabacloud/sign.js');
   const worker = new Worker(new URL(import.meta.url));
   const url = await new Promise((resolve) => worker.once('message', resolve));
   const host = new URL(url).host;

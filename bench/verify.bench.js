@@ -1,12 +1,13 @@
 #!/usr/bin/env node
+
 // The emulator's hot path per request, without HTTP: verifying one signed request
 // of each cloud (Huawei SDK-HMAC-SHA256 with a JSON body, Alibaba ACS3-HMAC-SHA256
 // RPC with a fresh nonce each), and signing one. Run after `npm run build`.
 // Prints microseconds per operation, the median of 5 rounds.
 
+import { signAlibabaRequest } from '../dist/clouds/alibabacloud/sign.js';
+import { signHuaweiRequest } from '../dist/clouds/huaweicloud/sign.js';
 import { NonceCache, verifyAlibabaRequest, verifyHuaweiRequest } from '../dist/emulator/auth/index.js';
-import { signAlibabaRequest } from '../dist/providers/alibabacloud/sign.js';
-import { signHuaweiRequest } from '../dist/providers/huaweicloud/sign.js';
 
 const N = 20_000;
 const now = new Date();

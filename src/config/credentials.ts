@@ -2,36 +2,9 @@
 // variables, or the ones the config names instead. Secrets are never in a file,
 // never in a message: a problem names the variable, not its value.
 
+import type { Credentials } from '../clouds/credentials.js';
 import type { Cloud } from '../vocabulary.js';
 import type { CredentialEnv } from './config.js';
-
-/** HuaweiAkSk is a Huawei access key pair, temporary when it has a security token. */
-export interface HuaweiAkSk {
-  cloud: 'huaweicloud';
-  kind: 'aksk';
-  accessKey: string;
-  secretKey: string;
-  securityToken?: string;
-}
-
-/** HuaweiToken is an IAM token sent as X-Auth-Token. */
-export interface HuaweiToken {
-  cloud: 'huaweicloud';
-  kind: 'token';
-  token: string;
-}
-
-/** AlibabaAccessKey is an Alibaba AccessKey pair, temporary (STS) when it has a security token. */
-export interface AlibabaAccessKey {
-  cloud: 'alibabacloud';
-  kind: 'access-key';
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
-
-/** Credentials is what an account signs or authenticates its requests with. */
-export type Credentials = HuaweiAkSk | HuaweiToken | AlibabaAccessKey;
 
 /** DEFAULT_ENV is each cloud's conventional variables (their SDKs read the same ones). */
 export const DEFAULT_ENV: Readonly<Record<Cloud, Required<Omit<CredentialEnv, 'authTokenEnv'>>>> = {
@@ -49,18 +22,6 @@ export const DEFAULT_ENV: Readonly<Record<Cloud, Required<Omit<CredentialEnv, 'a
 
 /** CredentialsResult is the credentials, or a message naming the variables that are missing. */
 export type CredentialsResult = { credentials: Credentials } | { error: string };
-
-/** secretValues lists the secret strings of credentials, for redaction. */
-export function secretValues(c: Credentials): string[] {
-  switch (c.kind) {
-    case 'aksk':
-      return [c.secretKey, ...(c.securityToken ? [c.securityToken] : [])];
-    case 'token':
-      return [c.token];
-    case 'access-key':
-      return [c.accessKeySecret, ...(c.securityToken ? [c.securityToken] : [])];
-  }
-}
 
 /** readCredentials reads an account's credentials from env. */
 export function readCredentials(

@@ -5,7 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeQuery } from '../providers/canonical.js';
+import { ALIBABA_RETRY_AFTER_HEADER, ALIBABA_THROTTLE_CODE } from '../clouds/alibabacloud/dialect.js';
+import { decodeQuery } from '../clouds/canonical.js';
+import { dialects } from '../clouds/dialects.js';
+import { HUAWEI_THROTTLE_CODE } from '../clouds/huaweicloud/dialect.js';
 import type { ServiceName } from '../vocabulary.js';
 import { alibabaError } from './alibabacloud/errors.js';
 import { NonceCache, type SignedRequest, verifyAlibabaRequest, verifyHuaweiRequest } from './auth/index.js';
@@ -427,19 +430,19 @@ function throttled(
   if (cloud === 'huaweicloud') {
     return apigwError(
       429,
-      'APIGW.0308',
+      HUAWEI_THROTTLE_CODE,
       `The throttling threshold has been reached: policy user over ratelimit,limit:${rps},time:1 second`,
       requestId,
     );
   }
   const answer = alibabaError(
     429,
-    'Throttling.User',
+    ALIBABA_THROTTLE_CODE,
     'Request was denied due to user flow control.',
     requestId,
     host,
   );
-  return { ...answer, headers: { 'x-acs-retry-after': String(retryAfterMs) } };
+  return { ...answer, headers: { [ALIBABA_RETRY_AFTER_HEADER]: String(retryAfterMs) } };
 }
 
 function tooLarge(cloud: Cloud, requestId: string, host: string, max: number): CloudResponse {
@@ -457,7 +460,7 @@ function send(res: ServerResponse, cloud: Cloud, requestId: string, response: Cl
   if (res.destroyed) return;
   const text = response.body === undefined ? '' : JSON.stringify(response.body);
   const headers: Record<string, string | number> = {
-    [cloud === 'huaweicloud' ? 'x-request-id' : 'x-acs-request-id']: requestId,
+    [dialects[cloud].requestIdHeader]: requestId,
     'content-length': Buffer.byteLength(text),
     ...response.headers,
   };

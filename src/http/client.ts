@@ -7,39 +7,41 @@
 //   call() ─▶ secureOrigin ─▶ retry ─▶ rateLimit ─▶ sign ─▶ log ─▶ Agent (pool per origin, keep-alive)
 //
 // - secureOrigin refuses http:// to a non-loopback host before anything else happens.
-// - retry is OUTSIDE rateLimit and sign: every attempt takes a token and is signed anew (fresh
-//   X-Sdk-Date / x-acs-date and x-acs-signature-nonce; a replayed nonce is refused by Alibaba). It retries
-//   throttling (Huawei 429 APIGW.0308, Alibaba *Throttling*), 5xx, ServiceUnavailable and failed exchanges
-//   (ECONNRESET, refused, dropped sockets), never another 4xx; it waits what Retry-After (seconds or HTTP
-//   date) or x-acs-retry-after (milliseconds) ask, else a full-jitter exponential backoff. Writes are
-//   retried too: the engine re-reads a target after a lost answer, so a repeated revoke is harmless.
+// - retry is OUTSIDE rateLimit and sign: every attempt takes a token and is signed anew (fresh date and
+//   nonce; a replayed nonce is refused by Alibaba). It retries the dialect's throttling answer, 5xx, the
+//   dialect's retryable codes and failed exchanges (ECONNRESET, refused, dropped sockets), never another
+//   4xx; it waits what Retry-After (seconds or HTTP date) or the dialect's own header asks, else a
+//   full-jitter exponential backoff. Writes are retried too: the engine re-reads a target after a lost
+//   answer, so a repeated revoke is harmless.
 // - rateLimit spaces attempts per account and service (token bucket, requests per second).
-// - sign hashes the exact body bytes: bodies are strings or bytes by the time they are dispatched.
+// - sign hashes the exact body bytes with the account's RequestSigner: bodies are strings or bytes by the
+//   time they are dispatched.
 // - log (optional) writes one redacted line per attempt and outcome; it is innermost so that it shows
 //   what was really sent, signature redacted.
 // Timeouts: connect, headers and body limits per attempt (undici), and one deadline per call (retries and
 // waits included, AbortSignal.timeout). Failures: CloudError / ThrottledError for a final non-2xx answer,
 // NetworkError, TimeoutError, AbortedError, InsecureUrlError; no message carries a secret.
+// The client names no cloud: what differs between clouds comes in as a Dialect and a RequestSigner
+// (src/clouds/).
 
-import { isIPv4, isIPv6 } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
-import { buildCanonicalQuery, type HuaweiQueryValue } from '../providers/huaweicloud/sign.js';
+import { canonicalQuery, type QueryValue } from '../clouds/canonical.js';
+import { checkEndpointUrl } from '../clouds/endpoint-url.js';
+import { type Dialect, headerValue, type RequestSigner } from '../clouds/wire.js';
 import { VERSION } from '../version.js';
+import type { Cloud } from '../vocabulary.js';
 import {
   AbortedError,
   type CallTarget,
-  headerValue,
   InsecureUrlError,
   networkFailure,
   parseCloudError,
-  REQUEST_ID_HEADERS,
   RescindError,
   TimeoutError,
 } from './errors.js';
 import { type HttpLogger, log } from './log.js';
 import {
   type Clock,
-  type Cloud,
   detachedController,
   type RequestMeta,
   type RescindRequestOptions,
@@ -49,11 +51,12 @@ import {
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { redact, redactErrorChain } from './redact.js';
 import { type RetryOptions, retry } from './retry.js';
-import { type RequestSigner, sign } from './sign.js';
+import { sign } from './sign.js';
 
 /** HttpClientOptions configure the client of one account. Durations are in milliseconds. */
 export interface HttpClientOptions {
-  readonly cloud: Cloud;
+  /** dialect is how the account's cloud answers: error bodies, request-id header, throttling. */
+  readonly dialect: Dialect;
   /** account is the config's account name: part of the rate-limit key and of debug lines. */
   readonly account: string;
   /** signer authenticates every attempt; none sends requests unsigned (an emulator without auth). */
@@ -71,7 +74,7 @@ export interface HttpClientOptions {
   readonly headersTimeoutMs?: number;
   readonly bodyTimeoutMs?: number;
   /** retry tunes retries; its sleep/random/now default to the client's. */
-  readonly retry?: Omit<RetryOptions, 'sleep' | 'random' | 'now'>;
+  readonly retry?: Omit<RetryOptions, 'dialect' | 'sleep' | 'random' | 'now'>;
   /** rateLimit paces requests per service; absent or rps 0 = no limit. */
   readonly rateLimit?: Omit<RateLimitOptions, 'sleep' | 'now'>;
   /** logger receives redacted debug lines; none = no logging. */
@@ -88,7 +91,7 @@ export interface HttpClientOptions {
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** CallQueryValue is one query value; undefined drops the parameter. */
-export type CallQueryValue = HuaweiQueryValue | readonly HuaweiQueryValue[] | undefined;
+export type CallQueryValue = QueryValue | readonly QueryValue[] | undefined;
 
 /** CallOptions are one call. The query is sent in canonical form (sorted, RFC 3986), as both clouds sign it. */
 export interface CallOptions {
@@ -144,6 +147,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const userAgent = options.userAgent ?? `rescind/${VERSION}`;
   const logger = options.logger;
+  const { dialect } = options;
 
   const agent = new Agent({
     connections: options.connections ?? 8,
@@ -154,7 +158,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   // Listed innermost first: Dispatcher.compose makes the last one the first to see a request.
   const interceptors: Dispatcher.DispatcherComposeInterceptor[] = [];
-  if (logger !== undefined) interceptors.push(log({ logger, secrets, now }));
+  if (logger !== undefined) {
+    interceptors.push(log({ logger, secrets, now, requestIdHeader: dialect.requestIdHeader }));
+  }
   if (options.signer !== undefined) {
     interceptors.push(
       sign({ signer: options.signer, now, ...(options.nonce ? { nonce: options.nonce } : {}) }),
@@ -166,6 +172,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   interceptors.push(
     retry({
       ...options.retry,
+      dialect,
       now,
       ...(sleep ? { sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
@@ -175,7 +182,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const dispatcher = agent.compose(interceptors);
 
   const call = async (o: CallOptions): Promise<CallResult> => {
-    const target: CallTarget = { cloud: options.cloud, service: o.service, operation: o.operation };
+    const target: CallTarget = { cloud: dialect.cloud, service: o.service, operation: o.operation };
     const url = assertSecureUrl(o.url);
     const path = `${url.pathname}${wireQuery(url, o.query)}`;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent };
@@ -188,7 +195,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     let attempts = 1;
     const meta: RequestMeta = {
-      cloud: options.cloud,
       account: options.account,
       service: o.service,
       operation: o.operation,
@@ -217,22 +223,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const text = await res.body.text();
       const answerHeaders = flattenHeaders(res.headers);
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        throw parseCloudError({
-          ...target,
-          status: res.statusCode,
-          headers: answerHeaders,
-          body: text,
-          attempts,
-          secrets,
-          now: now(),
-        });
+        throw parseCloudError(
+          {
+            service: o.service,
+            operation: o.operation,
+            status: res.statusCode,
+            headers: answerHeaders,
+            body: text,
+            attempts,
+            secrets,
+            now: now(),
+          },
+          dialect,
+        );
       }
       const json = parseJson(text);
       return {
         status: res.statusCode,
         headers: answerHeaders,
         body: json,
-        requestId: headerValue(answerHeaders, REQUEST_ID_HEADERS[options.cloud]) ?? bodyRequestId(json),
+        requestId: headerValue(answerHeaders, dialect.requestIdHeader) ?? bodyRequestId(json),
         attempts,
       };
     } catch (err) {
@@ -249,7 +259,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 
   return {
-    cloud: options.cloud,
+    cloud: dialect.cloud,
     account: options.account,
     dispatcher,
     call,
@@ -309,41 +319,14 @@ function retryLine(target: CallTarget, e: RetryEvent): string {
 }
 
 /**
- * isLoopbackHost says whether a URL hostname is loopback: `localhost`, 127.0.0.0/8 or ::1 (with or
- * without brackets). Names that merely resolve to loopback are not.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (host === 'localhost') return true;
-  if (isIPv4(host)) return host.startsWith('127.');
-  if (isIPv6(host)) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
-
-/**
- * assertSecureUrl parses url and returns it when it is https://, or http:// to a loopback host, without
- * credentials in it; throws InsecureUrlError otherwise (credentials and revocations never travel in clear
- * text). The error names the URL's origin only: the URL may come from a file that holds a secret by mistake.
+ * assertSecureUrl parses url and returns it when checkEndpointUrl accepts it (https://, or http:// to a
+ * loopback host, no credentials in it); throws InsecureUrlError otherwise. The error names the URL's
+ * origin only: the URL may come from a file that holds a secret by mistake.
  */
 export function assertSecureUrl(url: string | URL): URL {
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch {
-    throw new InsecureUrlError('the endpoint', 'not a valid URL');
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new InsecureUrlError(parsed.origin, 'a URL must not hold credentials');
-  }
-  if (parsed.protocol === 'https:') return parsed;
-  if (parsed.protocol === 'http:') {
-    if (isLoopbackHost(parsed.hostname)) return parsed;
-    throw new InsecureUrlError(
-      parsed.origin,
-      'plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); credentials and revocations to another machine need https://',
-    );
-  }
-  throw new InsecureUrlError(parsed.origin, `unsupported protocol ${parsed.protocol} (https:// expected)`);
+  const checked = checkEndpointUrl(url);
+  if ('error' in checked) throw new InsecureUrlError(checked.shown, checked.error);
+  return checked.url;
 }
 
 /** secureOrigin is the interceptor form of assertSecureUrl, so that the composed dispatcher refuses too. */
@@ -366,9 +349,9 @@ function wireQuery(url: URL, query: CallOptions['query']): string {
   if (query === undefined) return url.search;
   if (url.search !== '')
     throw new TypeError('give the query either in the url or in the query option, not both');
-  const defined: Record<string, HuaweiQueryValue | readonly HuaweiQueryValue[]> = {};
+  const defined: Record<string, QueryValue | readonly QueryValue[]> = {};
   for (const [name, value] of Object.entries(query)) if (value !== undefined) defined[name] = value;
-  const canonical = buildCanonicalQuery(defined);
+  const canonical = canonicalQuery(defined);
   return canonical === '' ? '' : `?${canonical}`;
 }
 

@@ -1,9 +1,10 @@
-// The errors of rescind's HTTP layer: RescindError (class, name, stable code, cause), the clouds' error
-// answers parsed into one CloudError (every Huawei and Alibaba body shape of cloud-apis.md §1–6), and
-// network, timeout, abort and insecure-URL failures. Every message goes through redact().
+// The errors of rescind's HTTP layer: RescindError (class, name, stable code, cause), a cloud's error
+// answer parsed into one CloudError (in the cloud's own dialect, src/clouds/), and network, timeout,
+// abort and insecure-URL failures. Every message goes through redact().
 
-import type { Cloud } from './meta.js';
-import { type HeaderValues, redact } from './redact.js';
+import { type Dialect, type ErrorBody, type HeaderValues, headerValue } from '../clouds/wire.js';
+import type { Cloud } from '../vocabulary.js';
+import { redact } from './redact.js';
 
 /** RescindErrorCode is the closed set of stable codes of errors crossing the library boundary. */
 export type RescindErrorCode =
@@ -219,143 +220,24 @@ function callName(target: CallTarget): string {
   return `${target.cloud} ${target.service} ${target.operation}`;
 }
 
-/** ErrorBody is what an error body says, whatever its shape: each field undefined when absent. */
-export interface ErrorBody {
-  readonly code: string | undefined;
-  readonly message: string | undefined;
-  readonly requestId: string | undefined;
-}
-
-/** MAX_CLOUD_MESSAGE is the longest cloudMessage kept; longer ones are cut with an ellipsis. */
-export const MAX_CLOUD_MESSAGE = 500;
-
 /**
- * readErrorBody reads an error body of either cloud: a string or bytes (JSON, Alibaba's XML, or text/HTML
- * from a proxy) or already parsed JSON. JSON shapes, first match wins per field:
- * Huawei nested `{error:{error_code|code, error_msg|message}}` (KMS, IAM), flat `{error_code, error_msg,
- * request_id?}` (APIGW, CCM), `{errorCode, errorMessage}` (CCE); Alibaba `{RequestId, HostId, Code,
- * Message}` and ROA's `{code, message, requestId}`. A non-JSON body gives its HTML title or its first text.
- */
-export function readErrorBody(body: unknown): ErrorBody {
-  const none: ErrorBody = { code: undefined, message: undefined, requestId: undefined };
-  let value: unknown = body;
-  if (value instanceof Uint8Array) value = Buffer.from(value).toString('utf8');
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (text === '') return none;
-    if (text.startsWith('{') || text.startsWith('[')) {
-      try {
-        value = JSON.parse(text);
-      } catch {
-        return { ...none, message: textSnippet(text) };
-      }
-    } else {
-      return text.startsWith('<') ? readMarkup(text) : { ...none, message: textSnippet(text) };
-    }
-  }
-  if (!isRecord(value)) return none;
-  const nested = isRecord(value.error) ? value.error : undefined;
-  return {
-    code: firstString(
-      nested?.error_code,
-      nested?.code,
-      value.error_code,
-      value.errorCode,
-      value.Code,
-      value.code,
-    ),
-    message: cut(
-      firstString(
-        nested?.error_msg,
-        nested?.message,
-        value.error_msg,
-        value.errorMessage,
-        value.Message,
-        value.message,
-      ),
-    ),
-    requestId: firstString(value.request_id, value.RequestId, value.requestId, nested?.request_id),
-  };
-}
-
-// Alibaba answers XML for some APIs (`<Error><Code>…</Code>…`), a proxy answers HTML.
-function readMarkup(text: string): ErrorBody {
-  const tag = (name: string): string | undefined => {
-    const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(text);
-    return m?.[1] === undefined || m[1].trim() === '' ? undefined : m[1].trim();
-  };
-  const code = tag('Code');
-  if (code !== undefined) return { code, message: cut(tag('Message')), requestId: tag('RequestId') };
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  const stripped = text.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
-  return {
-    code: undefined,
-    message: title !== undefined && title !== '' ? cut(title) : textSnippet(stripped),
-    requestId: undefined,
-  };
-}
-
-function textSnippet(text: string): string | undefined {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat === '' ? undefined : cut(flat);
-}
-
-function cut(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  return text.length > MAX_CLOUD_MESSAGE ? `${text.slice(0, MAX_CLOUD_MESSAGE - 1)}…` : text;
-}
-
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function firstString(...values: unknown[]): string | undefined {
-  for (const v of values) {
-    if (typeof v === 'string' && v !== '') return v;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  }
-  return undefined;
-}
-
-/** headerValue is a header by name, case-insensitively; repeated values give the first. */
-export function headerValue(headers: HeaderValues | undefined, name: string): string | undefined {
-  if (headers === undefined) return undefined;
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== lower || value === undefined) continue;
-    const first = typeof value === 'string' ? value : value[0];
-    if (first !== undefined && first.trim() !== '') return first.trim();
-  }
-  return undefined;
-}
-
-/** REQUEST_ID_HEADERS are the response headers carrying the request id, per cloud (cloud-apis.md §6). */
-export const REQUEST_ID_HEADERS: Readonly<Record<Cloud, string>> = {
-  huaweicloud: 'x-request-id',
-  alibabacloud: 'x-acs-request-id',
-};
-
-/**
- * parseRetryAfter is the wait a response asks for, in ms: `x-acs-retry-after` is milliseconds (Alibaba's
- * openapi-core getThrottlingTimeLeft parseInt()s it and its retry sleeps that many ms), `Retry-After`
- * is delay-seconds or an HTTP date (RFC 9110 §10.2.3), relative to now. Undefined when neither parses;
- * never negative.
+ * parseRetryAfter is the wait an answer asks for, in ms: the cloud's own header first (the dialect's:
+ * Alibaba's x-acs-retry-after is milliseconds), then `Retry-After` as delay-seconds or an HTTP date
+ * (RFC 9110 §10.2.3), relative to now. Undefined when neither parses; never negative.
  */
 export function parseRetryAfter(
   headers: HeaderValues | undefined,
+  dialect: Dialect,
   now: number = Date.now(),
 ): number | undefined {
-  const acs = headerValue(headers, 'x-acs-retry-after');
-  if (acs !== undefined && /^\d+$/.test(acs)) return Number(acs);
+  const own = dialect.retryAfterMs(headers);
+  if (own !== undefined) return Math.max(0, own);
   const standard = headerValue(headers, 'retry-after');
   if (standard === undefined) return undefined;
   if (/^\d+(\.\d+)?$/.test(standard)) return Math.round(Number(standard) * 1000);
   const at = Date.parse(standard);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-
-/** HUAWEI_THROTTLE_CODES are API Gateway's throttling codes (HTTP 429, cloud-apis.md §6a). */
-export const HUAWEI_THROTTLE_CODES: readonly string[] = ['APIGW.0308', 'APIG.0308'];
 
 /** Classification is what a failed answer means for retrying it. */
 export interface Classification {
@@ -367,29 +249,28 @@ export interface Classification {
 
 /**
  * classifyAnswer decides, for a non-2xx answer, whether it is throttling and whether a retry may succeed.
- * throttled: HTTP 429, a Huawei APIGW.0308/APIG.0308 code, or an Alibaba code containing `Throttling`
- * at any status (`Throttling`, `Throttling.User`, `Throttling.Api`, `Rejected.Throttling`), which is the
- * rule of Alibaba's SDK. retryable: throttled, any 5xx but 501 Not Implemented, or `ServiceUnavailable`.
- * Any other 4xx is never retryable.
+ * throttled: the dialect's throttling answer (Huawei 429 APIGW.0308, Alibaba `Throttling*` at any status).
+ * retryable: throttled, any 5xx but 501 Not Implemented, or a code the dialect calls retryable
+ * (`ServiceUnavailable`). Any other 4xx is never retryable.
  */
-export function classifyAnswer(input: {
-  readonly status: number;
-  readonly headers?: HeaderValues | undefined;
-  readonly body?: unknown;
-  readonly now?: number | undefined;
-}): Classification {
-  const body = readErrorBody(input.body);
-  const code = body.code ?? '';
-  const throttled =
-    input.status === 429 || HUAWEI_THROTTLE_CODES.includes(code) || code.includes('Throttling');
+export function classifyAnswer(
+  input: {
+    readonly status: number;
+    readonly headers?: HeaderValues | undefined;
+    readonly body?: unknown;
+    readonly now?: number | undefined;
+  },
+  dialect: Dialect,
+): Classification {
+  const body = dialect.readErrorBody(input.body);
+  const throttled = dialect.isThrottling(input.status, body.code);
   const serverError = input.status >= 500 && input.status !== 501;
-  const retryable = throttled || serverError || code === 'ServiceUnavailable';
-  return { throttled, retryable, retryAfterMs: parseRetryAfter(input.headers, input.now), body };
+  const retryable = throttled || serverError || dialect.isRetryableCode(body.code);
+  return { throttled, retryable, retryAfterMs: parseRetryAfter(input.headers, dialect, input.now), body };
 }
 
 /** CloudAnswer is a non-2xx answer as received, with the call it answered. */
 export interface CloudAnswer {
-  readonly cloud: Cloud;
   readonly status: number;
   readonly headers?: HeaderValues | undefined;
   /** body is the raw body (string or bytes) or already parsed JSON. */
@@ -404,24 +285,19 @@ export interface CloudAnswer {
 }
 
 /**
- * parseCloudError turns an answer into a CloudError (a ThrottledError when throttled). The request id
- * comes from the cloud's header (X-Request-Id, x-acs-request-id), else from the body, else from the
- * other cloud's header.
+ * parseCloudError turns an answer into a CloudError (a ThrottledError when throttled), read in the
+ * cloud's dialect. The request id comes from the dialect's header, else from the body.
  */
-export function parseCloudError(answer: CloudAnswer): CloudError {
-  const c = classifyAnswer(answer);
-  const other: Cloud = answer.cloud === 'huaweicloud' ? 'alibabacloud' : 'huaweicloud';
+export function parseCloudError(answer: CloudAnswer, dialect: Dialect): CloudError {
+  const c = classifyAnswer(answer, dialect);
   const init: CloudErrorInit = {
-    cloud: answer.cloud,
+    cloud: dialect.cloud,
     service: answer.service ?? 'unknown',
     operation: answer.operation ?? 'unknown',
     status: answer.status,
     cloudCode: c.body.code,
     cloudMessage: c.body.message,
-    requestId:
-      headerValue(answer.headers, REQUEST_ID_HEADERS[answer.cloud]) ??
-      c.body.requestId ??
-      headerValue(answer.headers, REQUEST_ID_HEADERS[other]),
+    requestId: headerValue(answer.headers, dialect.requestIdHeader) ?? c.body.requestId,
     retryable: c.retryable,
     throttled: c.throttled,
     retryAfterMs: c.retryAfterMs,

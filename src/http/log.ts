@@ -3,7 +3,8 @@
 // after sign, so it shows each attempt exactly as it went out, with its signature redacted.
 
 import type { Dispatcher } from 'undici';
-import { errorCode, headerValue, REQUEST_ID_HEADERS } from './errors.js';
+import { headerValue } from '../clouds/wire.js';
+import { errorCode } from './errors.js';
 import { type Clock, metaOf } from './meta.js';
 import { redact, redactHeaders } from './redact.js';
 import { normalizeHeaders } from './sign.js';
@@ -18,6 +19,8 @@ export interface LogOptions {
   readonly secrets?: readonly string[];
   /** headers: also log request headers (redacted); default true. */
   readonly headers?: boolean;
+  /** requestIdHeader is the cloud's request-id header (the dialect's); x-request-id when not given. */
+  readonly requestIdHeader?: string;
   readonly now?: Clock;
 }
 
@@ -48,17 +51,14 @@ export function log(options: LogOptions): Dispatcher.DispatcherComposeIntercepto
         : ` headers=${JSON.stringify(redactHeaders(normalizeHeaders(opts.headers), secrets))}`;
     write(`http > ${target}${call}${size === undefined ? '' : ` body=${size}B`}${headers}`);
     const started = now();
-    const idHeader = meta === undefined ? undefined : REQUEST_ID_HEADERS[meta.cloud];
+    const idHeader = options.requestIdHeader ?? 'x-request-id';
     return dispatch(opts, {
       onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
       onRequestUpgrade: (controller, statusCode, headers, socket) =>
         handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
       onResponseStart: (controller, statusCode, headers, statusMessage) => {
         if (statusCode >= 200) {
-          const id =
-            (idHeader === undefined ? undefined : headerValue(headers, idHeader)) ??
-            headerValue(headers, 'x-request-id') ??
-            headerValue(headers, 'x-acs-request-id');
+          const id = headerValue(headers, idHeader);
           write(
             `http < ${statusCode} ${target} ${now() - started}ms${id === undefined ? '' : ` request-id=${id}`}`,
           );

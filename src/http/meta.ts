@@ -1,12 +1,8 @@
-// What a request carries through rescind's interceptors (cloud, account, service, operation, under the
+// What a request carries through rescind's interceptors (account, service, operation, under the
 // `rescind` key of undici's dispatch options), the injectable clock and sleep, and the small helpers the
 // interceptors share: waiting that an AbortSignal cuts short, and a controller for errors before dispatch.
 
 import type { Dispatcher } from 'undici';
-
-import type { Cloud } from '../vocabulary.js';
-
-export type { Cloud };
 
 /** RetryReason is why an attempt is retried: a throttling answer, a 5xx-like answer, or the network. */
 export type RetryReason = 'throttled' | 'server-error' | 'network';
@@ -32,7 +28,6 @@ export interface RetryEvent {
  * signer reads the Alibaba action (operation) and API version from it, and the logger names the call.
  */
 export interface RequestMeta {
-  readonly cloud: Cloud;
   /** account is the config's account name, e.g. `hw-prod`: the rate limiter's bucket key with service. */
   readonly account: string;
   /** service is the cloud service, e.g. `kms`, `ccm`, `esa`, `cs`. */

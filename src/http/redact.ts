@@ -2,6 +2,8 @@
 // and debug line of the HTTP layer goes through redact(); headers through redactHeaders().
 // Secret values are removed verbatim and in their URL- and JSON-escaped forms.
 
+import type { HeaderValues } from '../clouds/wire.js';
+
 /** REDACTED replaces every removed secret. */
 export const REDACTED = '[REDACTED]';
 
@@ -52,9 +54,6 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     .replace(secretHeaderPattern, `$1$2${REDACTED}`)
     .replace(bearerPattern, `$1${REDACTED}`);
 }
-
-/** HeaderValues is a header map as undici and node:http hand it out. */
-export type HeaderValues = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**
  * redactHeaders returns a copy of headers (names lower-cased, repeated values joined with `, `) where a

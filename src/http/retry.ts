@@ -1,8 +1,12 @@
 // The retry interceptor: resends a request after throttling, a 5xx or a failed exchange (reset, refused,
-// dropped socket), waiting what the server asks (Retry-After, x-acs-retry-after) or an exponential
+// dropped socket), waiting what the server asks (Retry-After, the dialect's own header) or an exponential
 // backoff with full jitter. It sits outside sign and rate-limit, so every attempt is re-signed and paced.
+// Not undici's interceptors.retry: that one decides on the status before reading the body (Alibaba's
+// throttling is a 400 told by its code), knows no x-acs-retry-after, has no jitter and its waits ignore
+// the request's AbortSignal.
 
 import type { Dispatcher } from 'undici';
+import type { Dialect } from '../clouds/wire.js';
 import { classifyAnswer, errorCode, isRetryableNetworkError } from './errors.js';
 import {
   abortReason,
@@ -23,6 +27,8 @@ import {
  * answer alone and re-read the target's state (already revoked is success), as cloud-apis.md asks.
  */
 export interface RetryOptions {
+  /** dialect tells the cloud's throttling answer and the wait it asks for. */
+  readonly dialect: Dialect;
   /** maxAttempts counts the first attempt; 1 = no retry. Default 4. */
   readonly maxAttempts?: number;
   /** baseDelayMs is the backoff cap of the first retry after a 5xx or network failure; default 200. */
@@ -43,6 +49,7 @@ export interface RetryOptions {
 }
 
 interface Settings {
+  readonly dialect: Dialect;
   readonly maxAttempts: number;
   readonly baseDelayMs: number;
   readonly throttleBaseDelayMs: number;
@@ -73,7 +80,7 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 export function retryDelay(
   attempt: number,
   failure: { readonly throttled: boolean; readonly retryAfterMs: number | undefined },
-  options: RetryOptions = {},
+  options: Omit<RetryOptions, 'dialect'> = {},
 ): number {
   const s = settingsOf(options);
   if (failure.retryAfterMs !== undefined)
@@ -86,7 +93,7 @@ export function retryDelay(
   );
 }
 
-function settingsOf(o: RetryOptions): Settings {
+function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect'> {
   const maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
@@ -111,8 +118,8 @@ function settingsOf(o: RetryOptions): Settings {
  * or error reaches the caller unchanged; RequestMeta.onRetry hears of each retry. A request aborted
  * through its signal (or its controller) is never retried and fails at once with the abort reason.
  */
-export function retry(options: RetryOptions = {}): Dispatcher.DispatcherComposeInterceptor {
-  const settings = settingsOf(options);
+export function retry(options: RetryOptions): Dispatcher.DispatcherComposeInterceptor {
+  const settings: Settings = { ...settingsOf(options), dialect: options.dialect };
   return (dispatch) => (opts, handler) => new RetryingRequest(dispatch, opts, handler, settings).start();
 }
 
@@ -262,12 +269,10 @@ class RetryingRequest {
   /** answerFailed handles a whole answer of 400 or more from attempt n: retry it or hand it on as is. */
   answerFailed(n: number, answer: BufferedAnswer): void {
     this.#controller.detach();
-    const c = classifyAnswer({
-      status: answer.status,
-      headers: answer.headers,
-      body: answer.body,
-      now: this.#s.now(),
-    });
+    const c = classifyAnswer(
+      { status: answer.status, headers: answer.headers, body: answer.body, now: this.#s.now() },
+      this.#s.dialect,
+    );
     if (c.retryable && n < this.#s.maxAttempts && !this.#controller.aborted) {
       const delayMs = retryDelay(n, c, this.#s);
       this.#retry({

@@ -1,49 +1,11 @@
 // The signing interceptor: every attempt is signed anew (fresh date and nonce) over exactly what undici
-// sends — method, host, path, the query as on the wire, headers and body bytes — by a per-account signer.
-// Also the signers over src/providers/*/sign.ts: Huawei AK/SK, Huawei IAM token, Alibaba ACS3.
+// sends — method, host, path, the query as on the wire, headers and body bytes — by the account's
+// RequestSigner. Which algorithm signs is the signer's business (src/clouds/<cloud>/sign.ts).
 
 import type { Dispatcher } from 'undici';
-import {
-  type AlibabaCredentials,
-  newSignatureNonce,
-  signAlibabaRequest,
-} from '../providers/alibabacloud/sign.js';
-import { decodeQuery } from '../providers/canonical.js';
-import { type HuaweiCredentials, signHuaweiRequest } from '../providers/huaweicloud/sign.js';
-import { type Clock, detachedController, metaOf, type RequestMeta, toError } from './meta.js';
-
-export { decodeQuery };
-
-/**
- * SignableRequest is one attempt as it will be sent. pathname is the raw path without query, rawQuery
- * the query string as sent (no `?`), query the same decoded (repeated names keep every value), headers
- * have lower-case names and body is the exact string or bytes undici writes.
- */
-export interface SignableRequest {
-  readonly method: string;
-  readonly origin: URL;
-  readonly pathname: string;
-  readonly rawQuery: string;
-  readonly query: Readonly<Record<string, readonly string[]>>;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | Uint8Array | undefined;
-  readonly meta: RequestMeta | undefined;
-}
-
-/** SigningContext is what changes on every attempt: the time and, for Alibaba, the nonce. */
-export interface SigningContext {
-  readonly now: Date;
-  readonly nonce: string;
-}
-
-/** SignFunction returns the headers to add to one attempt (lower-case names); it may throw on a caller bug. */
-export type SignFunction = (req: SignableRequest, ctx: SigningContext) => Readonly<Record<string, string>>;
-
-/** RequestSigner is a SignFunction with the secret values it holds, which every error and log line redacts. */
-export interface RequestSigner {
-  readonly sign: SignFunction;
-  readonly secrets: readonly string[];
-}
+import { decodeQuery, newNonce } from '../clouds/canonical.js';
+import type { RequestSigner, SignableRequest, SignFunction } from '../clouds/wire.js';
+import { type Clock, detachedController, metaOf, toError } from './meta.js';
 
 /** SignOptions configure the sign interceptor; now and nonce are injectable for tests. */
 export interface SignOptions {
@@ -61,7 +23,7 @@ export interface SignOptions {
 export function sign(options: SignOptions): Dispatcher.DispatcherComposeInterceptor {
   const signFn = typeof options.signer === 'function' ? options.signer : options.signer.sign;
   const now = options.now ?? Date.now;
-  const nonce = options.nonce ?? newSignatureNonce;
+  const nonce = options.nonce ?? newNonce;
   return (dispatch) => (opts, handler) => {
     let signed: Dispatcher.DispatchOptions;
     try {
@@ -78,7 +40,7 @@ export function sign(options: SignOptions): Dispatcher.DispatcherComposeIntercep
   };
 }
 
-/** signableRequest reads a dispatch's method, origin, path, query, headers and body for signing. */
+/** signableRequest reads a dispatch's method, origin, path, query, headers, body and call for signing. */
 export function signableRequest(opts: Dispatcher.DispatchOptions): SignableRequest {
   if (opts.origin === undefined) throw new TypeError('a signed request needs an origin');
   if (opts.query !== undefined && opts.query !== null) {
@@ -92,6 +54,7 @@ export function signableRequest(opts: Dispatcher.DispatchOptions): SignableReque
   }
   const q = opts.path.indexOf('?');
   const rawQuery = q < 0 ? '' : opts.path.slice(q + 1);
+  const meta = metaOf(opts);
   return {
     method: opts.method,
     origin: new URL(opts.origin),
@@ -100,7 +63,8 @@ export function signableRequest(opts: Dispatcher.DispatchOptions): SignableReque
     query: decodeQuery(rawQuery),
     headers: normalizeHeaders(opts.headers),
     body,
-    meta: metaOf(opts),
+    operation: meta?.operation,
+    apiVersion: meta?.apiVersion,
   };
 }
 
@@ -132,81 +96,4 @@ export function normalizeHeaders(headers: Dispatcher.DispatchOptions['headers'])
   }
   for (const [name, value] of Object.entries(headers)) add(name, value);
   return out;
-}
-
-/**
- * isHuaweiSignedHeader says which headers huaweiSigner signs, after signing.md §1.6: host, content-type
- * and every `x-*` one (X-Project-Id, X-Domain-Id, X-Sdk-Content-Sha256...). Accept, User-Agent and the
- * like travel unsigned, so that a proxy rewriting them cannot break the signature.
- */
-export function isHuaweiSignedHeader(lowerCaseName: string): boolean {
-  return lowerCaseName === 'host' || lowerCaseName === 'content-type' || lowerCaseName.startsWith('x-');
-}
-
-/**
- * huaweiSigner signs with an AK/SK (SDK-HMAC-SHA256) through signHuaweiRequest: the isHuaweiSignedHeader
- * headers, host from the origin, X-Sdk-Date from the attempt's time, X-Security-Token for temporary keys.
- */
-export function huaweiSigner(credentials: HuaweiCredentials): RequestSigner {
-  return {
-    secrets: secretsOf([credentials.secretKey, credentials.securityToken]),
-    sign: (req, ctx) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (isHuaweiSignedHeader(name)) headers[name] = value;
-      }
-      return signHuaweiRequest(
-        {
-          method: req.method,
-          url: `${req.origin.origin}${req.pathname}`,
-          query: req.query,
-          headers,
-          ...(req.body === undefined ? {} : { body: req.body }),
-        },
-        credentials,
-        ctx.now,
-      );
-    },
-  };
-}
-
-/** huaweiTokenSigner authenticates with an IAM token in X-Auth-Token (signing.md §1.5): nothing is signed. */
-export function huaweiTokenSigner(token: string): RequestSigner {
-  return { secrets: secretsOf([token]), sign: () => ({ 'x-auth-token': token }) };
-}
-
-/**
- * alibabaSigner signs with an AccessKey (ACS3-HMAC-SHA256) through signAlibabaRequest. The action is the
- * call's operation and the version its apiVersion, which must be set (a TypeError otherwise).
- */
-export function alibabaSigner(credentials: AlibabaCredentials): RequestSigner {
-  return {
-    secrets: secretsOf([credentials.accessKeySecret, credentials.securityToken]),
-    sign: (req, ctx) => {
-      const meta = req.meta;
-      if (meta?.apiVersion === undefined) {
-        throw new TypeError('an Alibaba Cloud request needs its API version (apiVersion) to be signed');
-      }
-      const { host, ...headers } = req.headers;
-      return signAlibabaRequest(
-        {
-          method: req.method,
-          host: host ?? req.origin.host,
-          pathname: req.pathname === '' ? '/' : req.pathname,
-          action: meta.operation,
-          version: meta.apiVersion,
-          query: req.query,
-          headers,
-          ...(req.body === undefined ? {} : { body: req.body }),
-        },
-        credentials,
-        ctx.now,
-        ctx.nonce,
-      );
-    },
-  };
-}
-
-function secretsOf(values: readonly (string | undefined)[]): string[] {
-  return values.filter((v): v is string => v !== undefined && v !== '');
 }

@@ -5,34 +5,22 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { type Credentials, secretValues, signerFor } from '../clouds/credentials.js';
+import { dialects } from '../clouds/dialects.js';
+import { DEFAULT_RATE_LIMITS } from '../clouds/services.js';
 import type { Account, RescindConfig } from '../config/config.js';
-import { type Credentials, readCredentials, secretValues } from '../config/credentials.js';
+import { readCredentials } from '../config/credentials.js';
 import { endpointFor } from '../config/endpoints.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../http/client.js';
 import { InsecureUrlError } from '../http/errors.js';
 import type { HttpLogger } from '../http/log.js';
-import { alibabaSigner, huaweiSigner, huaweiTokenSigner, type RequestSigner } from '../http/sign.js';
 import type { ServiceName } from '../vocabulary.js';
 import { problem } from './diagnose.js';
 import type { ProviderAccount } from './types.js';
 
 /** BUILTIN_STATE_FILE is where the built-in emulator keeps its state, relative to the working directory. */
 export const BUILTIN_STATE_FILE = join('.rescind', 'emulator-state.json');
-
-/**
- * DEFAULT_RATE_LIMITS are the requests per second per service of a real-cloud account that sets no
- * rateLimits: KMS documents 20 TPS per user; Huawei's gateway allows 200 per API; Alibaba publishes
- * no ESA or ACK quota, so rescind stays well under any. The built-in emulator has no default limit.
- */
-export const DEFAULT_RATE_LIMITS: Readonly<Record<ServiceName | 'default', number>> = {
-  default: 50,
-  cce: 50,
-  ccm: 50,
-  kms: 20,
-  esa: 50,
-  ack: 50,
-};
 
 /** OpenOptions say where to read credentials and keep the built-in emulator's state. */
 export interface OpenOptions {
@@ -41,7 +29,7 @@ export interface OpenOptions {
   cwd: string;
   logger?: HttpLogger;
   /** http tunes every client (tests: sleep, clock, retries); it never replaces the signer. */
-  http?: Partial<Omit<HttpClientOptions, 'cloud' | 'account' | 'signer' | 'secrets' | 'logger'>>;
+  http?: Partial<Omit<HttpClientOptions, 'dialect' | 'account' | 'signer' | 'secrets' | 'logger'>>;
 }
 
 /** OpenedAccounts are the accounts that could be opened, diagnostics for the others, and close(). */
@@ -135,7 +123,7 @@ function openAccount(
   const { default: rps = 0, ...perService } = limits;
   const http = createHttpClient({
     ...options.http,
-    cloud: account.cloud,
+    dialect: dialects[account.cloud],
     account: name,
     signer: signerFor(credentials),
     secrets: secretValues(credentials),
@@ -161,25 +149,6 @@ function openAccount(
       http,
     },
   };
-}
-
-function signerFor(credentials: Credentials): RequestSigner {
-  switch (credentials.kind) {
-    case 'aksk':
-      return huaweiSigner({
-        accessKey: credentials.accessKey,
-        secretKey: credentials.secretKey,
-        ...(credentials.securityToken === undefined ? {} : { securityToken: credentials.securityToken }),
-      });
-    case 'token':
-      return huaweiTokenSigner(credentials.token);
-    case 'access-key':
-      return alibabaSigner({
-        accessKeyId: credentials.accessKeyId,
-        accessKeySecret: credentials.accessKeySecret,
-        ...(credentials.securityToken === undefined ? {} : { securityToken: credentials.securityToken }),
-      });
-  }
 }
 
 // The emulator module is loaded only when an account uses it.

@@ -4,24 +4,24 @@
 
 import { describe, expect, it } from 'vitest';
 import {
+  buildCanonicalQuery as alibabaQuery,
+  percentEncode,
+  sha256Hex,
+  signAlibabaRequest,
+} from '../../src/clouds/alibabacloud/sign.js';
+import {
+  formatSdkDate,
+  buildCanonicalQuery as huaweiQuery,
+  parseSdkDate,
+  signHuaweiRequest,
+} from '../../src/clouds/huaweicloud/sign.js';
+import {
   type AuthOutcome,
   NonceCache,
   type SignedRequest,
   verifyAlibabaRequest,
   verifyHuaweiRequest,
 } from '../../src/emulator/auth/index.js';
-import {
-  buildCanonicalQuery as alibabaQuery,
-  percentEncode,
-  sha256Hex,
-  signAlibabaRequest,
-} from '../../src/providers/alibabacloud/sign.js';
-import {
-  formatSdkDate,
-  buildCanonicalQuery as huaweiQuery,
-  parseSdkDate,
-  signHuaweiRequest,
-} from '../../src/providers/huaweicloud/sign.js';
 import {
   type AlibabaVector,
   alibabaVectors,

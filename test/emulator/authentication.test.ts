@@ -67,7 +67,7 @@ describe('Huawei Cloud SDK-HMAC-SHA256 and X-Auth-Token', () => {
     // Sign one body and send another: the X-Sdk-Date and Authorization of a valid request, replayed.
     const ok = await listGrants();
     expect(ok.status).toBe(200);
-    const signed = await import('../../src/providers/huaweicloud/sign.js');
+    const signed = await import('../../src/clouds/huaweicloud/sign.js');
     const url = `${em.url}/v1.0/${P}/kms/list-grants`;
     const body = JSON.stringify({ key_id: KEY });
     const headers = { 'content-type': 'application/json', 'x-project-id': P };

@@ -8,13 +8,13 @@ import {
   type AlibabaQuery,
   buildCanonicalQuery as aliQuery,
   signAlibabaRequest,
-} from '../../src/providers/alibabacloud/sign.js';
+} from '../../src/clouds/alibabacloud/sign.js';
 import {
   type HuaweiCredentials,
   type HuaweiQuery,
   buildCanonicalQuery as hwQuery,
   signHuaweiRequest,
-} from '../../src/providers/huaweicloud/sign.js';
+} from '../../src/clouds/huaweicloud/sign.js';
 
 /** demo holds the demo seed's identities and scopes. */
 export const demo = {

@@ -2,8 +2,8 @@
 // the reference vectors produced with the clouds' official SDKs), read once and typed.
 
 import { readFileSync } from 'node:fs';
-import type { AlibabaQuery } from '../../src/providers/alibabacloud/sign.js';
-import type { HuaweiQuery } from '../../src/providers/huaweicloud/sign.js';
+import type { AlibabaQuery } from '../../src/clouds/alibabacloud/sign.js';
+import type { HuaweiQuery } from '../../src/clouds/huaweicloud/sign.js';
 import { fixture } from './paths.js';
 
 /** Wire is a request exactly as the SDK put it on the wire. */

@@ -4,6 +4,9 @@
 // http:// rule and keep-alive. Clock, sleep and jitter are injected: nothing depends on wall time.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { alibabaSigner } from '../../src/clouds/alibabacloud/sign.js';
+import { dialects } from '../../src/clouds/dialects.js';
+import { huaweiSigner, huaweiTokenSigner } from '../../src/clouds/huaweicloud/sign.js';
 import {
   NonceCache,
   type SignedRequest,
@@ -24,7 +27,7 @@ import {
   ThrottledError,
   TimeoutError,
 } from '../../src/http/errors.js';
-import { alibabaSigner, huaweiSigner, huaweiTokenSigner } from '../../src/http/sign.js';
+import type { Cloud } from '../../src/vocabulary.js';
 import { json, type Received, startServer, type TestServer } from './server.js';
 
 const hwCreds = { accessKey: 'HWTESTAK000000000001', secretKey: 'hw-test-secret-key-0001' };
@@ -50,8 +53,9 @@ function recordingSleep(): { sleeps: number[]; sleep: (ms: number) => Promise<vo
   return { sleeps, sleep: async (ms) => void sleeps.push(ms) };
 }
 
-function client(options: Partial<HttpClientOptions> & Pick<HttpClientOptions, 'cloud'>): HttpClient {
-  const c = createHttpClient({ account: 'test', random: () => 0.5, ...options });
+/** client is a client of cloud, in that cloud's dialect. */
+function client({ cloud, ...options }: Partial<HttpClientOptions> & { cloud: Cloud }): HttpClient {
+  const c = createHttpClient({ account: 'test', random: () => 0.5, dialect: dialects[cloud], ...options });
   clients.push(c);
   return c;
 }

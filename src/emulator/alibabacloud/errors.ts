@@ -1,6 +1,7 @@
-// The error body of Alibaba Cloud, the same for RPC (ESA) and ROA (ACK):
-// {RequestId, HostId, Code, Message}, with the request id also in x-acs-request-id.
+// The error answers of Alibaba Cloud, the same for RPC (ESA) and ROA (ACK), written by
+// the dialect the client reads them with (src/clouds/alibabacloud/dialect.ts).
 
+import { alibabaErrorBody } from '../../clouds/alibabacloud/dialect.js';
 import type { CloudResponse } from '../cloud.js';
 
 /** alibabaError is an Alibaba Cloud error answer. */
@@ -11,7 +12,7 @@ export function alibabaError(
   requestId: string,
   hostId: string,
 ): CloudResponse {
-  return { status, body: { RequestId: requestId, HostId: hostId, Code: code, Message: message } };
+  return { status, body: alibabaErrorBody(code, message, requestId, hostId) };
 }
 
 /** alibabaInternalError is the 5xx answer of fault injection, the same for every Alibaba service. */

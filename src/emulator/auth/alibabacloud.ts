@@ -1,6 +1,6 @@
 // Alibaba Cloud authentication for the emulator: an ACS3-HMAC-SHA256 signature with its body hash, date
 // window and single-use nonce, refused with the POP gateway's own error codes. Canonicalisation is the
-// signer's (src/providers/alibabacloud/sign.ts); nothing is recomputed here.
+// signer's (src/clouds/alibabacloud/sign.ts); nothing is recomputed here.
 
 import {
   buildCanonicalHeaders,
@@ -13,8 +13,8 @@ import {
   parseAcsDate,
   parseAuthorization,
   sha256Hex,
-} from '../../providers/alibabacloud/sign.js';
-import { decodeQuery } from '../../providers/canonical.js';
+} from '../../clouds/alibabacloud/sign.js';
+import { decodeQuery } from '../../clouds/canonical.js';
 import { type AuthOutcome, equalConstantTime, header, type SignedRequest } from './request.js';
 
 /** ALIBABA_MAX_SKEW_MS is the accepted distance between x-acs-date and server time: 15 minutes (signing.md §2.1). */

@@ -1,8 +1,8 @@
 // Huawei Cloud authentication for the emulator: an SDK-HMAC-SHA256 signature (AK/SK or temporary AK/SK)
 // or an IAM token in X-Auth-Token, refused with API Gateway's own 401 APIGW.0301 answers.
-// Canonicalisation is the signer's (src/providers/huaweicloud/sign.ts); nothing is recomputed here.
+// Canonicalisation is the signer's (src/clouds/huaweicloud/sign.ts); nothing is recomputed here.
 
-import { decodeQuery } from '../../providers/canonical.js';
+import { decodeQuery } from '../../clouds/canonical.js';
 import {
   buildCanonicalHeaders,
   buildCanonicalQuery,
@@ -15,7 +15,7 @@ import {
   formatSdkDate,
   parseAuthorization,
   parseSdkDate,
-} from '../../providers/huaweicloud/sign.js';
+} from '../../clouds/huaweicloud/sign.js';
 import { type AuthOutcome, equalConstantTime, header, type SignedRequest } from './request.js';
 
 /** HUAWEI_MAX_SKEW_MS is APIG's window between X-Sdk-Date and server time: 15 minutes (signing.md §1.1). */

@@ -1,25 +1,26 @@
-// The error bodies of Huawei Cloud, one shape per source: the API gateway's flat
-// {error_code,error_msg,request_id}, CCE's {errorCode,errorMessage}, CCM's flat
-// {error_code,error_msg} and KMS's nested {error:{error_code,error_msg}}.
+// The error answers of Huawei Cloud, one body shape per source, written by the
+// dialect the client reads them with (src/clouds/huaweicloud/dialect.ts): the API
+// gateway's, CCE's, CCM's and KMS's.
 
+import { huaweiErrorBodies } from '../../clouds/huaweicloud/dialect.js';
 import type { CloudResponse } from '../cloud.js';
 
 /** apigwError is an error of the API gateway in front of every service (auth, throttling, routing). */
 export function apigwError(status: number, code: string, message: string, requestId: string): CloudResponse {
-  return { status, body: { error_msg: message, error_code: code, request_id: requestId } };
+  return { status, body: huaweiErrorBodies.apigw(code, message, requestId) };
 }
 
 /** cceError is an error of CCE. */
 export function cceError(status: number, code: string, message: string): CloudResponse {
-  return { status, body: { errorMessage: message, errorCode: code } };
+  return { status, body: huaweiErrorBodies.cce(code, message) };
 }
 
 /** ccmError is an error of CCM (private CA). */
 export function ccmError(status: number, code: string, message: string): CloudResponse {
-  return { status, body: { error_code: code, error_msg: message } };
+  return { status, body: huaweiErrorBodies.ccm(code, message) };
 }
 
 /** kmsError is an error of KMS. */
 export function kmsError(status: number, code: string, message: string): CloudResponse {
-  return { status, body: { error: { error_code: code, error_msg: message } } };
+  return { status, body: huaweiErrorBodies.kms(code, message) };
 }

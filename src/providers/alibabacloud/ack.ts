@@ -2,6 +2,7 @@
 // one Alibaba Cloud ACK cluster. Reads join ListUserKubeConfigStates (every page) and
 // DescribeUserPermission; revoke is CleanClusterUserPermissions (ROA DELETE, 2015-12-15).
 
+import { percentEncode } from '../../clouds/canonical.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
@@ -20,7 +21,6 @@ import type {
   VerifyResponse,
 } from '../types.js';
 import { isCount, isMissing, isRecord } from './common.js';
-import { percentEncode } from './sign.js';
 
 /** AckUserPermissionsTarget is one user on one cluster (schemas/types/alibabacloud.ack.user-permissions.schema.json). */
 export interface AckUserPermissionsTarget {

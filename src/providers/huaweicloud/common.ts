@@ -1,6 +1,7 @@
 // What the three Huawei Cloud providers share: the scope of a call (the project
 // and X-Project-Id for CCE and KMS, X-Domain-Id for global CCM) and not-found.
 
+import { huaweiDialect } from '../../clouds/huaweicloud/dialect.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { CloudError } from '../../http/errors.js';
 import { problem } from '../diagnose.js';
@@ -32,12 +33,9 @@ export function domainScope(
 }
 
 /**
- * isNotFound tells whether a call failed because what it names does not exist: a 404 in the service's
- * own error shape (KMS.*, PCA.*, CCE.*). A 404 of the API gateway (APIGW.0101: no such API) or one
- * without a code (a proxy's page, a wrong endpoint) is not "absent": reading it so would verify a
- * revocation that never happened.
+ * isNotFound tells whether a call failed because what it names does not exist, as Huawei Cloud's
+ * dialect reads the answer (a service's own 404, never the API gateway's).
  */
 export function isNotFound(err: unknown): err is CloudError {
-  if (!(err instanceof CloudError) || err.status !== 404 || err.cloudCode === undefined) return false;
-  return !/^APIG(?:W)?\./.test(err.cloudCode);
+  return err instanceof CloudError && huaweiDialect.isMissing(err.status, err.cloudCode);
 }

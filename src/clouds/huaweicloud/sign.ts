@@ -1,18 +1,22 @@
 // Huawei Cloud AK/SK request signing (SDK-HMAC-SHA256, the API Gateway scheme), computed the way
 // @huaweicloud/huaweicloud-sdk-core 3.1.211 AKSKSigner.sign does. Pure: clock and keys are arguments.
 // The emulator's verifier (src/emulator/auth/huaweicloud.ts) reuses every canonicalisation step here.
+// Also the RequestSigners the HTTP layer signs each attempt with: AK/SK, and the IAM token.
 
 import {
   buildCanonicalRequest,
   type CanonicalHeaders,
   type CanonicalRequestParts,
+  canonicalQuery,
   EMPTY_BODY_SHA256,
   hmacSha256Hex,
   parseAuthorizationFields,
   percentEncode,
+  type QueryValue,
   type SigningTrace,
   sha256Hex,
 } from '../canonical.js';
+import type { RequestSigner } from '../wire.js';
 
 export {
   buildCanonicalRequest,
@@ -30,7 +34,7 @@ export const HUAWEI_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 /** HuaweiQueryValue is one query value; numbers and booleans are signed as their String() form. */
-export type HuaweiQueryValue = string | number | boolean;
+export type HuaweiQueryValue = QueryValue;
 
 /** HuaweiQuery maps a query name to a value, or to several values sent as repeated `name=value` pairs. */
 export type HuaweiQuery = Readonly<Record<string, HuaweiQueryValue | readonly HuaweiQueryValue[]>>;
@@ -93,13 +97,7 @@ export function buildCanonicalUri(path: string): string {
  * and joins `enc(name)=enc(value)` with `&`; an empty query gives ''. The result is also a valid wire query.
  */
 export function buildCanonicalQuery(query: HuaweiQuery): string {
-  const pairs: string[] = [];
-  for (const name of Object.keys(query).sort()) {
-    const value = query[name];
-    const values = (Array.isArray(value) ? value : [value]).map(String).sort();
-    for (const v of values) pairs.push(`${percentEncode(name)}=${percentEncode(v)}`);
-  }
-  return pairs.join('&');
+  return canonicalQuery(query);
 }
 
 /**
@@ -218,4 +216,47 @@ export function signHuaweiRequest(
   now: Date,
 ): Record<string, string> {
   return { ...traceHuaweiSigning(req, credentials, now).headers };
+}
+
+/**
+ * isHuaweiSignedHeader says which headers huaweiSigner signs, after signing.md §1.6: host, content-type
+ * and every `x-*` one (X-Project-Id, X-Domain-Id, X-Sdk-Content-Sha256...). Accept, User-Agent and the
+ * like travel unsigned, so that a proxy rewriting them cannot break the signature.
+ */
+export function isHuaweiSignedHeader(lowerCaseName: string): boolean {
+  return lowerCaseName === 'host' || lowerCaseName === 'content-type' || lowerCaseName.startsWith('x-');
+}
+
+/**
+ * huaweiSigner signs with an AK/SK (SDK-HMAC-SHA256) through signHuaweiRequest: the isHuaweiSignedHeader
+ * headers, host from the origin, X-Sdk-Date from the attempt's time, X-Security-Token for temporary keys.
+ */
+export function huaweiSigner(credentials: HuaweiCredentials): RequestSigner {
+  return {
+    secrets: [credentials.secretKey, credentials.securityToken].filter(
+      (v): v is string => v !== undefined && v !== '',
+    ),
+    sign: (req, ctx) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (isHuaweiSignedHeader(name)) headers[name] = value;
+      }
+      return signHuaweiRequest(
+        {
+          method: req.method,
+          url: `${req.origin.origin}${req.pathname}`,
+          query: req.query,
+          headers,
+          ...(req.body === undefined ? {} : { body: req.body }),
+        },
+        credentials,
+        ctx.now,
+      );
+    },
+  };
+}
+
+/** huaweiTokenSigner authenticates with an IAM token in X-Auth-Token (signing.md §1.5): nothing is signed. */
+export function huaweiTokenSigner(token: string): RequestSigner {
+  return { secrets: token === '' ? [] : [token], sign: () => ({ 'x-auth-token': token }) };
 }

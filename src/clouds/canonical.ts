@@ -2,7 +2,7 @@
 // share: RFC 3986 encoding and decoding, SHA-256 and HMAC-SHA256 in hex, and the six-line
 // canonical request. Each cloud's sign.ts builds its own URI, query, headers and string to sign.
 
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /** EMPTY_BODY_SHA256 is the lower-hex SHA-256 of zero bytes: the payload hash of a request without body. */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -43,6 +43,29 @@ export function sha256Hex(data: string | Uint8Array): string {
 /** hmacSha256Hex is the lower-hex HMAC-SHA256 of a string to sign under a secret: the signature. */
 export function hmacSha256Hex(secret: string, stringToSign: string): string {
   return createHmac('sha256', secret).update(stringToSign).digest('hex');
+}
+
+/** QueryValue is one query value; numbers and booleans are sent and signed as their String() form. */
+export type QueryValue = string | number | boolean;
+
+/**
+ * canonicalQuery sorts names by code unit, expands an array into one pair per value (values sorted), and
+ * joins `enc(name)=enc(value)` with `&`; an empty query gives ''. It is both a valid wire query and
+ * Huawei's canonical query; sent as is, it is also what Alibaba canonicalises to.
+ */
+export function canonicalQuery(query: Readonly<Record<string, QueryValue | readonly QueryValue[]>>): string {
+  const pairs: string[] = [];
+  for (const name of Object.keys(query).sort()) {
+    const value = query[name];
+    const values = (Array.isArray(value) ? value : [value]).map(String).sort();
+    for (const v of values) pairs.push(`${percentEncode(name)}=${percentEncode(v)}`);
+  }
+  return pairs.join('&');
+}
+
+/** newNonce is a fresh signature nonce: 32 random lower-hex digits, as Alibaba's openapi-client sends. */
+export function newNonce(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /** buildCanonicalRequest joins the six parts with newlines, the method upper-cased. */

@@ -1,19 +1,21 @@
 // Alibaba Cloud request signing V3 (ACS3-HMAC-SHA256), the same for RPC and ROA APIs, computed the way
 // @alicloud/openapi-util getAuthorization does. Pure: clock, nonce and keys are arguments.
 // The emulator's verifier (src/emulator/auth/alibabacloud.ts) reuses every canonicalisation step here.
+// Also the RequestSigner the HTTP layer signs each attempt with.
 
-import { randomBytes } from 'node:crypto';
 import {
   buildCanonicalRequest,
   type CanonicalHeaders,
   type CanonicalRequestParts,
   EMPTY_BODY_SHA256,
   hmacSha256Hex,
+  newNonce,
   parseAuthorizationFields,
   percentEncode,
   type SigningTrace,
   sha256Hex,
 } from '../canonical.js';
+import type { RequestSigner } from '../wire.js';
 
 export {
   buildCanonicalRequest,
@@ -81,11 +83,6 @@ export function parseAcsDate(value: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(value)) return undefined;
   const date = new Date(value);
   return !Number.isNaN(date.getTime()) && formatAcsDate(date) === value ? date : undefined;
-}
-
-/** newSignatureNonce is a fresh x-acs-signature-nonce: 32 random lower-hex digits, as openapi-client sends. */
-export function newSignatureNonce(): string {
-  return randomBytes(16).toString('hex');
 }
 
 /**
@@ -232,7 +229,43 @@ export function signAlibabaRequest(
   req: AlibabaSignableRequest,
   credentials: AlibabaCredentials,
   now: Date,
-  nonce: string = newSignatureNonce(),
+  nonce: string = newNonce(),
 ): Record<string, string> {
   return { ...traceAlibabaSigning(req, credentials, now, nonce).headers };
+}
+
+/**
+ * alibabaSigner signs with an AccessKey (ACS3-HMAC-SHA256) through signAlibabaRequest, with the attempt's
+ * nonce. The action is the call's operation and the version its apiVersion, which must be set (a
+ * TypeError otherwise).
+ */
+export function alibabaSigner(credentials: AlibabaCredentials): RequestSigner {
+  return {
+    secrets: [credentials.accessKeySecret, credentials.securityToken].filter(
+      (v): v is string => v !== undefined && v !== '',
+    ),
+    sign: (req, ctx) => {
+      if (req.operation === undefined || req.apiVersion === undefined) {
+        throw new TypeError(
+          'an Alibaba Cloud request needs its operation and API version (apiVersion) to be signed',
+        );
+      }
+      const { host, ...headers } = req.headers;
+      return signAlibabaRequest(
+        {
+          method: req.method,
+          host: host ?? req.origin.host,
+          pathname: req.pathname === '' ? '/' : req.pathname,
+          action: req.operation,
+          version: req.apiVersion,
+          query: req.query,
+          headers,
+          ...(req.body === undefined ? {} : { body: req.body }),
+        },
+        credentials,
+        ctx.now,
+        ctx.nonce,
+      );
+    },
+  };
 }

@@ -3,6 +3,7 @@
 // both step by step and through signHuaweiRequest; then the SDK quirks signing.md describes.
 
 import { describe, expect, it } from 'vitest';
+import { decodeQuery } from '../../../src/clouds/canonical.js';
 import {
   buildCanonicalHeaders,
   buildCanonicalQuery,
@@ -14,12 +15,13 @@ import {
   EMPTY_BODY_SHA256,
   formatAuthorization,
   formatSdkDate,
+  isHuaweiSignedHeader,
   parseAuthorization,
   parseSdkDate,
   percentEncode,
   signHuaweiRequest,
   traceHuaweiSigning,
-} from '../../../src/providers/huaweicloud/sign.js';
+} from '../../../src/clouds/huaweicloud/sign.js';
 import { huaweiVectors } from '../../helpers/signing-vectors.js';
 
 const vectors = huaweiVectors;
@@ -280,5 +282,19 @@ describe('signHuaweiRequest', () => {
     );
     expect(trace.headers['x-security-token']).toBeUndefined();
     expect(trace.headers.authorization).toContain('SignedHeaders=host;x-sdk-date;x-security-token,');
+  });
+});
+
+describe('what the signer reads', () => {
+  it('decodes queries as the gateways do', () => {
+    expect(decodeQuery('a=1&a=2&b&c=%2F%zz')).toEqual({ a: ['1', '2'], b: [''], c: ['%2F%zz'] });
+    expect(decodeQuery('c=%2F')).toEqual({ c: ['/'] });
+  });
+
+  it('signs Huawei host, content-type and x-* headers only', () => {
+    expect(['host', 'content-type', 'x-project-id', 'x-sdk-content-sha256'].every(isHuaweiSignedHeader)).toBe(
+      true,
+    );
+    expect(['accept', 'user-agent', 'content-length'].some(isHuaweiSignedHeader)).toBe(false);
   });
 });

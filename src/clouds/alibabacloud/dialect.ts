@@ -1,0 +1,59 @@
+// How Alibaba Cloud answers, signing aside (cloud-apis.md §6): one error body for RPC and
+// ROA APIs (`{RequestId, HostId, Code, Message}`; ROA also `{code, message, requestId}`;
+// XML for some APIs), the x-acs-request-id header, throttling told by its code at any
+// status, and x-acs-retry-after. The emulator writes its answers with these shapes.
+
+import { firstString, readErrorBodyWith } from '../error-body.js';
+import { type Dialect, type ErrorBody, headerValue } from '../wire.js';
+
+/** ALIBABA_THROTTLE_CODE is the throttling answer's code for one user's flow control (HTTP 429 or 400). */
+export const ALIBABA_THROTTLE_CODE = 'Throttling.User';
+
+/** ALIBABA_REQUEST_ID_HEADER carries the request id of every answer (and RequestId its body). */
+export const ALIBABA_REQUEST_ID_HEADER = 'x-acs-request-id';
+
+/** ALIBABA_RETRY_AFTER_HEADER is the wait a throttling answer asks for, in milliseconds. */
+export const ALIBABA_RETRY_AFTER_HEADER = 'x-acs-retry-after';
+
+/** alibabaErrorBody writes Alibaba Cloud's error body, the same for RPC (ESA) and ROA (ACK). */
+export function alibabaErrorBody(code: string, message: string, requestId: string, hostId: string) {
+  return { RequestId: requestId, HostId: hostId, Code: code, Message: message };
+}
+
+// Alibaba answers 404 for things that are not resources: an unknown AccessKey ID
+// (InvalidAccessKeyId.NotFound), an unknown action or ROA path (InvalidAction.NotFound,
+// InvalidApi.NotFound), an unknown version. Reading those as "absent" would plan nothing for every
+// target of a misconfigured account, so they are failures.
+const REQUEST_LEVEL_CODE =
+  /^(InvalidAccessKeyId|InvalidAction|InvalidApi|InvalidVersion|InvalidSecurityToken)\b/;
+
+function fields(json: Readonly<Record<string, unknown>>): ErrorBody {
+  return {
+    code: firstString(json.Code, json.code),
+    message: firstString(json.Message, json.message),
+    requestId: firstString(json.RequestId, json.requestId),
+  };
+}
+
+/**
+ * alibabaDialect is Alibaba Cloud's dialect. Throttling is HTTP 429 or a code containing `Throttling`
+ * at any status (`Throttling`, `Throttling.User`, `Throttling.Api`, `Rejected.Throttling`: the rule of
+ * Alibaba's SDK); `ServiceUnavailable` is worth a retry at any status. x-acs-retry-after is in
+ * milliseconds (openapi-core's getThrottlingTimeLeft parseInt()s it and its retry sleeps that many ms).
+ * Missing is HTTP 404 with a code ending in `NotFound` (`Certificate.NotFound`, `ErrorClusterNotFound`)
+ * that is not about the request itself (AccessKey, action, version): a 404 without a code (a proxy's
+ * page, a wrong endpoint) is not, since "absent" is a conclusion rescind acts on.
+ */
+export const alibabaDialect: Dialect = {
+  cloud: 'alibabacloud',
+  requestIdHeader: ALIBABA_REQUEST_ID_HEADER,
+  readErrorBody: (body) => readErrorBodyWith(body, fields),
+  isThrottling: (status, code) => status === 429 || (code?.includes('Throttling') ?? false),
+  isRetryableCode: (code) => code === 'ServiceUnavailable',
+  retryAfterMs: (headers) => {
+    const value = headerValue(headers, ALIBABA_RETRY_AFTER_HEADER);
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+  },
+  isMissing: (status, code) =>
+    status === 404 && code !== undefined && /NotFound$/.test(code) && !REQUEST_LEVEL_CODE.test(code),
+};
