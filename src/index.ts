@@ -5,6 +5,16 @@ export { type DiagnosticCode, diagnosticCodes } from './diagnostics/codes.js';
 export type { Diagnostic, JsonPath, Severity, SourcePos, SourceRange } from './diagnostics/diagnostic.js';
 export { hasErrors, sortDiagnostics } from './diagnostics/diagnostic.js';
 export { type LoadResult, loadYaml, type YamlSource } from './document/load.js';
+export {
+  type CheckedDocument,
+  checkData,
+  checkSource,
+  type KindRules,
+  type LoadedDocument,
+  type LoadOptions,
+  loadDocument,
+  type RuleBook,
+} from './document/pipeline.js';
 export { decodeText } from './document/text.js';
 export {
   type EmulatorOptions,
@@ -29,7 +39,7 @@ export { renderValidateJson, VALIDATE_FORMAT_VERSION, type ValidateJson } from '
 export { renderValidateSarif } from './render/diagnostics/sarif.js';
 export { formatDiagnostic, renderValidateText } from './render/diagnostics/text.js';
 export { type DocumentKind, documentKinds, SCHEMA_BASE } from './schema/schemas.js';
-export { type CheckContext, type CheckedDocument, checkDocument } from './validate/check-document.js';
+export { type CheckContext, checkDocument } from './validate/check-document.js';
 export {
   type ValidatedFile,
   type ValidateOptions,

@@ -2,6 +2,7 @@
 // schemas/config.schema.json, and the checks beyond that schema.
 
 import { error, type Finding } from '../diagnostics/finding.js';
+import type { KindRules } from '../document/pipeline.js';
 import type { Cloud, ServiceName } from '../vocabulary.js';
 
 /** CONFIG_FILE is the name of the config found in the current directory. */
@@ -47,4 +48,9 @@ export function checkConfig(config: RescindConfig, policyExists: (relative: stri
     }
   });
   return findings;
+}
+
+/** configRules are the Config rules for the document pipeline; policyExists resolves against the config's folder. */
+export function configRules(policyExists: (relative: string) => boolean): KindRules {
+  return { check: (data) => checkConfig(data as RescindConfig, policyExists) };
 }

@@ -16,16 +16,10 @@ import type { Cloud, CloudRequest, CloudResponse, Store } from './cloud.js';
 import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate } from './faults.js';
 import { apigwError } from './huaweicloud/errors.js';
 import { cloudOfRequest, matchRoute, missResponse, type Route } from './routes.js';
+import { loadPersisted, loadSeed, saveState } from './seed.js';
 import type { EmulatorService } from './service.js';
 import { type Operation, services } from './services.js';
-import {
-  type AlibabaIdentity,
-  type EmulatorState,
-  type HuaweiIdentity,
-  loadPersisted,
-  loadSeed,
-  saveState,
-} from './state.js';
+import type { AlibabaIdentity, EmulatorState, HuaweiIdentity } from './state.js';
 
 // The services by name: where a routed request is handed.
 const SERVICES: ReadonlyMap<ServiceName, EmulatorService> = new Map(

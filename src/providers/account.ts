@@ -154,7 +154,7 @@ function openAccount(
 // The emulator module is loaded only when an account uses it.
 async function startBuiltin(cwd: string): Promise<Builtin> {
   const { startEmulator } = await import('../emulator/server.js');
-  const { loadSeed } = await import('../emulator/state.js');
+  const { loadSeed } = await import('../emulator/seed.js');
   const seed = loadSeed(undefined);
   const persist = join(cwd, BUILTIN_STATE_FILE);
   mkdirSync(dirname(persist), { recursive: true });

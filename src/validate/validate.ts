@@ -1,14 +1,14 @@
 // `rescind validate` as a library call: walk the paths, find the config, load and
 // check every file, and return every diagnostic, sorted. No output, no exit codes.
 
-import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { CONFIG_FILE, type RescindConfig } from '../config/config.js';
+import { CONFIG_FILE } from '../config/config.js';
+import { loadConfig, policyPaths } from '../config/load.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { loadYaml } from '../document/load.js';
-import { decodeText, MAX_FILE_BYTES, tooLarge } from '../document/text.js';
+import { type LoadedDocument, loadDocument } from '../document/pipeline.js';
 import type { DocumentKind } from '../schema/schemas.js';
-import { type CheckContext, checkDocument } from './check-document.js';
+import { type CheckContext, ruleBook } from './check-document.js';
 
 /** ValidateOptions: where relative paths start, and the config to check accounts against. */
 export interface ValidateOptions {
@@ -31,14 +31,6 @@ export interface ValidateResult {
   diagnostics: Diagnostic[];
 }
 
-interface Loaded {
-  file: string;
-  kind?: DocumentKind;
-  valid: boolean;
-  data?: unknown;
-  diagnostics: Diagnostic[];
-}
-
 /** validatePaths validates files and directories (walked for *.yaml and *.yml). */
 export async function validatePaths(
   paths: readonly string[],
@@ -48,7 +40,7 @@ export async function validatePaths(
   const diagnostics: Diagnostic[] = [];
   const files: ValidatedFile[] = [];
   const done = new Set<string>();
-  const record = (loaded: Loaded) => {
+  const record = (loaded: LoadedDocument) => {
     files.push({ file: loaded.file, valid: loaded.valid, ...(loaded.kind ? { kind: loaded.kind } : {}) });
     diagnostics.push(...loaded.diagnostics);
   };
@@ -65,22 +57,13 @@ export async function validatePaths(
       message: `config file ${options.config} does not exist`,
     });
   } else if (configName !== undefined) {
-    const configDir = dirname(resolve(cwd, configName));
-    const loaded = loadFile(
-      cwd,
-      configName,
-      {
-        policyExists: (p) => existsSync(resolve(configDir, p)),
-      },
-      'Config',
-    );
-    done.add(resolve(cwd, configName));
+    const configPath = resolve(cwd, configName);
+    const loaded = loadConfig(configPath, configName);
+    done.add(configPath);
     record(loaded);
-    if (loaded.valid) {
-      const config = loaded.data as RescindConfig;
-      ctx.config = { file: configName, accounts: config.accounts };
-      for (const p of config.policies ?? []) {
-        const abs = resolve(configDir, p);
+    if (loaded.config !== undefined) {
+      ctx.config = { file: configName, accounts: loaded.config.accounts };
+      for (const abs of policyPaths(loaded.config, configPath)) {
         if (existsSync(abs)) policies.push(relative(cwd, abs) || abs);
       }
     }
@@ -111,38 +94,14 @@ export async function validatePaths(
 }
 
 /** loadFile reads, parses and checks one file; expected restricts it to one kind. */
-function loadFile(cwd: string, file: string, ctx: CheckContext, expected?: DocumentKind): Loaded {
+function loadFile(cwd: string, file: string, ctx: CheckContext, expected?: DocumentKind): LoadedDocument {
   const abs = resolve(cwd, file);
-  let bytes: Uint8Array;
-  try {
-    const size = statSync(abs).size;
-    if (size > MAX_FILE_BYTES) return { file, valid: false, diagnostics: [tooLarge(file, size)] };
-    bytes = readFileSync(abs);
-  } catch (e) {
-    const reason = e instanceof Error && 'code' in e ? String(e.code) : 'unknown error';
-    return {
-      file,
-      valid: false,
-      diagnostics: [
-        { severity: 'error', code: 'file.unreadable', file, message: `cannot read ${file} (${reason})` },
-      ],
-    };
-  }
-  const decoded = decodeText(file, bytes);
-  if (decoded.text === undefined) return { file, valid: false, diagnostics: decoded.diagnostics };
-  const loaded = loadYaml(file, decoded.text);
-  if (loaded.source === undefined) return { file, valid: false, diagnostics: loaded.diagnostics };
   // A config's policy paths are relative to the config file.
   const policyExists = (p: string) => existsSync(resolve(dirname(abs), p));
-  const checked = checkDocument(loaded.source, { ...ctx, policyExists }, expected);
-  const all = [...loaded.diagnostics, ...checked.diagnostics];
-  return {
-    file,
-    valid: checked.valid && !hasErrors(all),
-    data: loaded.source.data,
-    diagnostics: all,
-    ...(checked.kind ? { kind: checked.kind } : {}),
-  };
+  return loadDocument(abs, file, {
+    ...(expected === undefined ? {} : { kinds: [expected] }),
+    rules: ruleBook({ ...ctx, policyExists }),
+  });
 }
 
 const YAML_FILE = /\.ya?ml$/i;

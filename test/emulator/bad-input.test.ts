@@ -7,8 +7,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmulatorStateError } from '../../src/emulator/seed.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import { EmulatorStateError } from '../../src/emulator/state.js';
 import { callHuawei, demo, esa, rawCall } from '../helpers/emulator-client.js';
 import { fixture } from '../helpers/paths.js';
 

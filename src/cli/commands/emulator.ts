@@ -122,7 +122,7 @@ export async function run(
     dropRate: fraction('drop-rate', 1),
     seed: whole('seed'),
   };
-  const { EmulatorStateError } = await import('../../emulator/state.js');
+  const { EmulatorStateError } = await import('../../emulator/seed.js');
   const { startEmulator } = await import('../../emulator/server.js');
   const options = Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
   const state = text('state');

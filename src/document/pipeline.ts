@@ -1,0 +1,151 @@
+// One pipeline for every rescind file, whatever reads it (validate, the config, policies,
+// emulator seeds, saved plans): bytes -> text -> YAML -> the kind's JSON Schema -> the
+// kind's rules -> diagnostics located in the file. The rules come from the caller, so that
+// this layer knows the kinds by their schemas only.
+
+import { type Diagnostic, type JsonPath, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { error, type Finding, locateFindings } from '../diagnostics/finding.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { translateErrors } from '../schema/errors.js';
+import { type DocumentKind, documentKinds, validateData } from '../schema/schemas.js';
+import { loadYaml, type YamlSource } from './load.js';
+import { readBytes } from './read.js';
+import { decodeText } from './text.js';
+
+/** KindRules are a kind's rules beyond its schema. */
+export interface KindRules {
+  /** check returns the findings beyond the schema; data passed the schema unless onInvalid is set. */
+  check(data: unknown): Finding[];
+  /** onInvalid runs check on data that failed the schema too (a plan's rules report everything in one pass). */
+  readonly onInvalid?: boolean;
+}
+
+/** RuleBook holds the rules of each kind; a kind without an entry has its schema only. */
+export type RuleBook = Partial<Readonly<Record<DocumentKind, KindRules>>>;
+
+/** LoadOptions say which kinds a file may be and by which rules each is checked. */
+export interface LoadOptions {
+  /** kinds are the kinds accepted; default every kind. */
+  readonly kinds?: readonly DocumentKind[];
+  readonly rules?: RuleBook;
+}
+
+/** CheckedDocument is a document's kind (when it has a known one), its verdict and its diagnostics. */
+export interface CheckedDocument {
+  kind?: DocumentKind;
+  /** valid is true when there is no error: data then has the type of its kind. */
+  valid: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/** LoadedDocument is a checked file with its data, present when the file parsed. */
+export interface LoadedDocument extends CheckedDocument {
+  file: string;
+  data?: unknown;
+}
+
+const ALL_KINDS = Object.keys(documentKinds) as DocumentKind[];
+
+/**
+ * loadDocument reads, parses and checks the file at path (named file in diagnostics): every problem
+ * comes back as a sorted diagnostic, located where it can be.
+ */
+export function loadDocument(path: string, file: string, options: LoadOptions = {}): LoadedDocument {
+  const read = readBytes(path, file);
+  if ('diagnostic' in read) return { file, valid: false, diagnostics: [read.diagnostic] };
+  const decoded = decodeText(file, read.bytes);
+  if (decoded.text === undefined) return { file, valid: false, diagnostics: decoded.diagnostics };
+  const loaded = loadYaml(file, decoded.text);
+  if (loaded.source === undefined) {
+    return { file, valid: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
+  }
+  const checked = checkSource(loaded.source, options);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...checked.diagnostics]);
+  return {
+    file,
+    valid: checked.valid && !diagnostics.some((d) => d.severity === 'error'),
+    data: loaded.source.data,
+    diagnostics,
+    ...(checked.kind === undefined ? {} : { kind: checked.kind }),
+  };
+}
+
+/** checkSource checks a parsed document: its kind, the kind's schema and rules, located in the source. */
+export function checkSource(source: YamlSource, options: LoadOptions = {}): CheckedDocument {
+  const checked = checkFindings(source.data, options, (p) => source.scalarText(p));
+  const diagnostics = locateFindings(source, checked.findings);
+  return {
+    ...(checked.kind === undefined ? {} : { kind: checked.kind }),
+    valid: !diagnostics.some((d) => d.severity === 'error'),
+    diagnostics,
+  };
+}
+
+/**
+ * checkData checks a document given as data (a seed passed to the emulator as an object): the same
+ * checks as checkSource, with diagnostics that carry JSON paths and no ranges.
+ */
+export function checkData(data: unknown, options: LoadOptions = {}): CheckedDocument {
+  const checked = checkFindings(data, options);
+  const diagnostics: Diagnostic[] = checked.findings.map((f) => ({
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    path: f.path,
+    ...(f.detail === undefined ? {} : { detail: f.detail }),
+  }));
+  return {
+    ...(checked.kind === undefined ? {} : { kind: checked.kind }),
+    valid: !diagnostics.some((d) => d.severity === 'error'),
+    diagnostics,
+  };
+}
+
+function checkFindings(
+  data: unknown,
+  options: LoadOptions,
+  scalarText?: (path: JsonPath) => string | undefined,
+): { kind?: DocumentKind; findings: Finding[] } {
+  const detected = detectKind(data, options.kinds ?? ALL_KINDS);
+  if ('finding' in detected) return { findings: [detected.finding] };
+  const { kind } = detected;
+  const errors = validateData(kind, data);
+  const findings: Finding[] =
+    errors.length > 0
+      ? translateErrors(errors, { kind, data, ...(scalarText === undefined ? {} : { scalarText }) })
+      : [];
+  const rules = options.rules?.[kind];
+  if (rules !== undefined && (errors.length === 0 || rules.onInvalid === true)) {
+    for (const finding of rules.check(data)) findings.push(finding);
+  }
+  return { kind, findings };
+}
+
+function detectKind(
+  data: unknown,
+  kinds: readonly DocumentKind[],
+): { kind: DocumentKind } | { finding: Finding } {
+  const names = kinds.join(', ').replace(/, ([^,]*)$/, ' or $1');
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const holds = Array.isArray(data) ? 'a list' : data === null ? 'nothing' : 'a single value';
+    return {
+      finding: error(
+        'schema.type',
+        [],
+        `a rescind file is a mapping with apiVersion and kind (${names}), but this one holds ${holds}`,
+      ),
+    };
+  }
+  const kind = (data as Record<string, unknown>).kind;
+  if (kind === undefined) return { finding: error('schema.required', [], `the file needs "kind": ${names}`) };
+  if (typeof kind !== 'string' || !(kinds as readonly string[]).includes(kind)) {
+    const near = typeof kind === 'string' ? suggest(kind, kinds) : undefined;
+    const shown = typeof kind === 'string' ? JSON.stringify(kind) : 'this kind';
+    const one = kinds.length < ALL_KINDS.length;
+    const message = near
+      ? `${shown} is not a kind of rescind file; did you mean ${JSON.stringify(near)}?`
+      : `${shown} is not ${one ? 'the expected' : 'a'} kind of rescind file; expected ${names}`;
+    return { finding: error('document.kind', ['kind'], message) };
+  }
+  return { kind: kind as DocumentKind };
+}
