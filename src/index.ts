@@ -32,13 +32,22 @@ export {
 } from './http/client.js';
 export { CloudError, NetworkError, RescindError, ThrottledError, TimeoutError } from './http/errors.js';
 export type { RevocationPlan } from './plan/revocation-plan.js';
-export { type OpenedAccounts, type OpenOptions, openAccounts } from './providers/account.js';
 export { providerOf, registry } from './providers/registry.js';
 export type * from './providers/types.js';
 export { renderValidateJson, VALIDATE_FORMAT_VERSION, type ValidateJson } from './render/diagnostics/json.js';
 export { renderValidateSarif } from './render/diagnostics/sarif.js';
 export { formatDiagnostic, renderValidateText } from './render/diagnostics/text.js';
 export { type DocumentKind, documentKinds, SCHEMA_BASE } from './schema/schemas.js';
+export {
+  type AccountNeeds,
+  BUILTIN_STATE_FILE,
+  type ConfigResult,
+  createSession,
+  type HttpTuning,
+  type OpenedAccounts,
+  type Session,
+  type SessionOptions,
+} from './session/session.js';
 export { type CheckContext, checkDocument } from './validate/check-document.js';
 export {
   type ValidatedFile,
@@ -47,3 +56,14 @@ export {
   validatePaths,
 } from './validate/validate.js';
 export { VERSION } from './version.js';
+export {
+  type Cloud,
+  cloudOfType,
+  cloudServices,
+  clouds,
+  type ServiceName,
+  serviceNames,
+  serviceOfType,
+  type TypeName,
+  typeNames,
+} from './vocabulary.js';

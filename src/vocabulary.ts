@@ -40,3 +40,9 @@ export function cloudOfType(type: TypeName): Cloud {
 export function serviceOfType(type: TypeName): ServiceName {
   return type.split('.')[1] as ServiceName;
 }
+
+/** cloudServices lists the services of each cloud: the services of its types. */
+export const cloudServices: Readonly<Record<Cloud, readonly ServiceName[]>> = {
+  huaweicloud: ['cce', 'ccm', 'kms'],
+  alibabacloud: ['esa', 'ack'],
+};

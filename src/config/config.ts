@@ -1,8 +1,11 @@
 // The config file (kind Config, rescind.config.yaml), typed after
-// schemas/config.schema.json, and the checks beyond that schema.
+// schemas/config.schema.json, the checks beyond that schema, and loading it through the
+// document pipeline with policy paths resolved against the config file's folder.
 
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { error, type Finding } from '../diagnostics/finding.js';
-import type { KindRules } from '../document/pipeline.js';
+import { type KindRules, type LoadedDocument, loadDocument } from '../document/pipeline.js';
 import type { Cloud, ServiceName } from '../vocabulary.js';
 
 /** CONFIG_FILE is the name of the config found in the current directory. */
@@ -53,4 +56,25 @@ export function checkConfig(config: RescindConfig, policyExists: (relative: stri
 /** configRules are the Config rules for the document pipeline; policyExists resolves against the config's folder. */
 export function configRules(policyExists: (relative: string) => boolean): KindRules {
   return { check: (data) => checkConfig(data as RescindConfig, policyExists) };
+}
+
+/** LoadedConfig is a loaded config file; config is present when it is valid. */
+export interface LoadedConfig extends LoadedDocument {
+  config?: RescindConfig;
+}
+
+/** loadConfig reads and checks the config file at path, named file in diagnostics. */
+export function loadConfig(path: string, file: string): LoadedConfig {
+  const dir = dirname(path);
+  const loaded = loadDocument(path, file, {
+    kinds: ['Config'],
+    rules: { Config: configRules((p) => existsSync(resolve(dir, p))) },
+  });
+  return loaded.valid ? { ...loaded, config: loaded.data as RescindConfig } : loaded;
+}
+
+/** policyPaths are the absolute paths of a config's policy files, resolved against the config's folder. */
+export function policyPaths(config: RescindConfig, configPath: string): string[] {
+  const dir = dirname(configPath);
+  return (config.policies ?? []).map((p) => resolve(dir, p));
 }

@@ -12,6 +12,7 @@ import { HUAWEI_THROTTLE_CODE } from '../clouds/huaweicloud/dialect.js';
 import type { ServiceName } from '../vocabulary.js';
 import { alibabaError } from './alibabacloud/errors.js';
 import { NonceCache, type SignedRequest, verifyAlibabaRequest, verifyHuaweiRequest } from './auth/index.js';
+import { type Caller, callerOf } from './caller.js';
 import type { Cloud, CloudRequest, CloudResponse, Store } from './cloud.js';
 import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate } from './faults.js';
 import { apigwError } from './huaweicloud/errors.js';
@@ -56,10 +57,12 @@ export interface EmulatorStats {
   faults: number;
 }
 
-/** RunningEmulator is a started emulator: its base URL and port, and close(). */
+/** RunningEmulator is a started emulator: its base URL and port, who may call it, and close(). */
 export interface RunningEmulator {
   url: string;
   port: number;
+  /** caller is who calls for cloud with the state's first access key (callerOf); undefined when none can. */
+  caller(cloud: Cloud): Caller | undefined;
   /** close stops listening, ends every open connection and resolves when the server is closed. */
   close(): Promise<void>;
 }
@@ -98,6 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    caller: (cloud) => callerOf(emulator.state, cloud),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -3,8 +3,7 @@
 
 import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { CONFIG_FILE } from '../config/config.js';
-import { loadConfig, policyPaths } from '../config/load.js';
+import { CONFIG_FILE, loadConfig, policyPaths } from '../config/config.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { type LoadedDocument, loadDocument } from '../document/pipeline.js';
 import type { DocumentKind } from '../schema/schemas.js';

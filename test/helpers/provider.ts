@@ -7,8 +7,9 @@ import { request } from 'undici';
 import type { RescindConfig } from '../../src/config/config.js';
 import { type EmulatorOptions, startEmulator } from '../../src/emulator/server.js';
 import type { CallOptions, CallResult, HttpClient } from '../../src/http/client.js';
-import { openAccounts } from '../../src/providers/account.js';
 import type { ProviderAccount } from '../../src/providers/types.js';
+import { createSession } from '../../src/session/session.js';
+import { cloudServices } from '../../src/vocabulary.js';
 import { demo } from './emulator-client.js';
 
 /** DEMO_ENV holds the demo seed's credentials in the clouds' conventional variables. */
@@ -57,7 +58,8 @@ export async function startBench(options: EmulatorOptions = {}): Promise<Bench> 
     },
   };
   const waits: number[] = [];
-  const opened = await openAccounts(config, ['hw', 'ali'], {
+  const session = createSession({
+    config,
     env: DEMO_ENV,
     cwd: process.cwd(),
     http: {
@@ -66,6 +68,10 @@ export async function startBench(options: EmulatorOptions = {}): Promise<Bench> 
       },
       retry: { maxAttempts: 6 },
     },
+  });
+  const opened = await session.openAccounts({
+    hw: cloudServices.huaweicloud,
+    ali: cloudServices.alibabacloud,
   });
   const hw = opened.accounts.get('hw');
   const ali = opened.accounts.get('ali');
@@ -93,7 +99,7 @@ export async function startBench(options: EmulatorOptions = {}): Promise<Bench> 
     stats: async () => (await admin('GET', 'stats')) as Awaited<ReturnType<Bench['stats']>>,
     state: () => admin('GET', 'state'),
     close: async () => {
-      await opened.close();
+      await session.close();
       await emulator.close();
     },
   };

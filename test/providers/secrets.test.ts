@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RescindConfig } from '../../src/config/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
-import { openAccounts } from '../../src/providers/account.js';
 import { providerOf } from '../../src/providers/registry.js';
 import type { Fields } from '../../src/providers/types.js';
-import { typeNames } from '../../src/vocabulary.js';
+import { createSession } from '../../src/session/session.js';
+import { cloudServices, typeNames } from '../../src/vocabulary.js';
 import { demo } from '../helpers/emulator-client.js';
 
 // One target and one selector (when the type has them) per type, from the demo seed.
@@ -67,13 +67,18 @@ async function exercise(secrets: Record<string, string>, env: Record<string, str
     },
   };
   const lines: string[] = [];
-  const opened = await openAccounts(config, ['hw', 'ali'], {
+  const session = createSession({
+    config,
     env,
     cwd: process.cwd(),
     logger: (line) => lines.push(line),
     http: { sleep: async () => {}, retry: { maxAttempts: 2 } },
   });
-  closers.push(() => opened.close());
+  closers.push(() => session.close());
+  const opened = await session.openAccounts({
+    hw: cloudServices.huaweicloud,
+    ali: cloudServices.alibabacloud,
+  });
   const outputs: unknown[] = [opened.diagnostics];
   for (const provider of typeNames.map(providerOf)) {
     const sample = samples[provider.type];

@@ -3,7 +3,9 @@
 
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { RunningEmulator } from '../../emulator/server.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
+import { createSession } from '../../session/session.js';
 import { type CommandSpec, parseCommand, renderHelp, UsageError } from '../args.js';
 import { type Io, styleFor } from '../io.js';
 
@@ -123,13 +125,13 @@ export async function run(
     seed: whole('seed'),
   };
   const { EmulatorStateError } = await import('../../emulator/seed.js');
-  const { startEmulator } = await import('../../emulator/server.js');
   const options = Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
   const state = text('state');
   const persist = text('persist');
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  const session = createSession({ cwd: io.cwd, env: io.env });
+  let emulator: RunningEmulator;
   try {
-    emulator = await startEmulator({
+    emulator = await session.startEmulator({
       ...options,
       port: whole('port') ?? 0,
       ...(state !== undefined ? { state: pathFor(io, state) } : {}),
@@ -153,7 +155,7 @@ export async function run(
   }
   io.stdout.write(`rescind emulator listening on ${emulator.url}\n`);
   await signals.wait();
-  await emulator.close();
+  await session.close();
   return 0;
 }
 

@@ -3,7 +3,7 @@
 import { renderValidateJson } from '../../render/diagnostics/json.js';
 import { renderValidateSarif } from '../../render/diagnostics/sarif.js';
 import { renderValidateText } from '../../render/diagnostics/text.js';
-import { validatePaths } from '../../validate/validate.js';
+import { createSession } from '../../session/session.js';
 import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
 import { type Io, styleFor } from '../io.js';
 
@@ -40,7 +40,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const config = typeof args.values.config === 'string' ? args.values.config : undefined;
-  const result = await validatePaths(args.positionals, { cwd: io.cwd, config });
+  const session = createSession({ cwd: io.cwd, env: io.env, config });
+  const result = await session.validate(args.positionals).finally(() => session.close());
   const format = args.values.format;
   if (format === 'json') io.stdout.write(renderValidateJson(result));
   else if (format === 'sarif') io.stdout.write(renderValidateSarif(result));

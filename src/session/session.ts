@@ -1,0 +1,152 @@
+// The composition root: the one place that starts things. A session loads the config, reads
+// each account's credentials, resolves its endpoints, starts the built-in emulator when an
+// account asks for it, opens accounts (one HTTP client each) for the providers, and closes all
+// it started. Every CLI command runs in one; the library exports it. What a command does not
+// need is not loaded: opening accounts (accounts.ts, with the HTTP client), the emulator and
+// validate are imported on first use.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CONFIG_FILE, configRules, loadConfig, type RescindConfig } from '../config/config.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkData } from '../document/pipeline.js';
+import type { EmulatorOptions, RunningEmulator } from '../emulator/server.js';
+import type { HttpClient } from '../http/client.js';
+import type { HttpLogger } from '../http/log.js';
+import type { ProviderAccount } from '../providers/types.js';
+import type { ValidateResult } from '../validate/validate.js';
+import type { AccountNeeds, HttpTuning } from './accounts.js';
+
+export type { AccountNeeds, HttpTuning };
+
+/** BUILTIN_STATE_FILE is where the built-in emulator keeps its state, relative to the working directory. */
+export const BUILTIN_STATE_FILE = join('.rescind', 'emulator-state.json');
+
+/** SessionOptions say where a session runs and what it reads. */
+export interface SessionOptions {
+  /** cwd is where relative paths start, and where .rescind/ is kept. */
+  readonly cwd: string;
+  /** env holds the credentials' variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** config is a config path (relative to cwd) or a config as data; default rescind.config.yaml in cwd. */
+  readonly config?: string | RescindConfig | undefined;
+  /** logger receives every client's redacted debug lines. */
+  readonly logger?: HttpLogger;
+  readonly http?: HttpTuning;
+}
+
+/** ConfigResult is the session's config when it is valid, the file it came from, and its diagnostics. */
+export interface ConfigResult {
+  config?: RescindConfig;
+  file?: string;
+  diagnostics: Diagnostic[];
+}
+
+/** OpenedAccounts are the accounts that could be opened, and a diagnostic for each of the others. */
+export interface OpenedAccounts {
+  accounts: Map<string, ProviderAccount>;
+  diagnostics: Diagnostic[];
+}
+
+/** Session is one run of rescind: what it reads, and everything it starts until close(). */
+export interface Session {
+  readonly cwd: string;
+  /** config loads the config once; later calls return the same result. */
+  config(): ConfigResult;
+  /** validate validates files and directories against the session's config (`rescind validate`). */
+  validate(paths: readonly string[]): Promise<ValidateResult>;
+  /**
+   * openAccounts opens each named account for its services: credentials, endpoints (an unusable one is
+   * a diagnostic now, not an error in the middle of a read) and an HTTP client. A name that the config
+   * does not define, or a service of another cloud, is the caller's bug and throws.
+   */
+  openAccounts(needs: AccountNeeds): Promise<OpenedAccounts>;
+  /** startEmulator starts an emulator (`rescind emulator`); close() stops it. */
+  startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
+  /** close closes every client and stops every emulator the session started; a second call waits for the first. */
+  close(): Promise<void>;
+}
+
+/** createSession makes a session; it starts nothing until asked. */
+export function createSession(options: SessionOptions): Session {
+  const { cwd } = options;
+  const clients: HttpClient[] = [];
+  const emulators: RunningEmulator[] = [];
+  let loaded: ConfigResult | undefined;
+  let builtin: Promise<RunningEmulator> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const startEmulator = async (emulatorOptions: EmulatorOptions = {}): Promise<RunningEmulator> => {
+    if (closing !== undefined) throw new Error('the session is closed');
+    const { startEmulator: start } = await import('../emulator/server.js');
+    const running = await start(emulatorOptions);
+    emulators.push(running);
+    return running;
+  };
+
+  // The built-in emulator, started once per session, with its state kept under .rescind/.
+  const startBuiltin = (): Promise<RunningEmulator> => {
+    builtin ??= (async () => {
+      const persist = resolve(cwd, BUILTIN_STATE_FILE);
+      mkdirSync(dirname(persist), { recursive: true });
+      return startEmulator({ persist });
+    })();
+    return builtin;
+  };
+
+  const config = (): ConfigResult => {
+    loaded ??= readConfig(cwd, options.config);
+    return loaded;
+  };
+
+  const openAccounts = async (needs: AccountNeeds): Promise<OpenedAccounts> => {
+    const { config: cfg, diagnostics } = config();
+    if (cfg === undefined) return { accounts: new Map(), diagnostics };
+    const { openAccounts: open } = await import('./accounts.js');
+    const opened = await open(cfg, needs, { ...options, builtin: startBuiltin });
+    clients.push(...opened.clients);
+    return { accounts: opened.accounts, diagnostics: opened.diagnostics };
+  };
+
+  return {
+    cwd,
+    config,
+    validate: async (paths) => {
+      const { validatePaths } = await import('../validate/validate.js');
+      const file = typeof options.config === 'string' ? options.config : undefined;
+      return validatePaths(paths, { cwd, config: file });
+    },
+    openAccounts,
+    startEmulator,
+    close: () => {
+      closing ??= (async () => {
+        await Promise.all(clients.splice(0).map((c) => c.close()));
+        await Promise.all(emulators.splice(0).map((e) => e.close()));
+      })();
+      return closing;
+    },
+  };
+}
+
+// The config: a file given, rescind.config.yaml in cwd, or data given (checked like a file).
+function readConfig(cwd: string, given: SessionOptions['config']): ConfigResult {
+  if (given !== undefined && typeof given !== 'string') {
+    const checked = checkData(given, { kinds: ['Config'], rules: { Config: configRules(() => true) } });
+    return checked.valid ? { config: given, diagnostics: [] } : { diagnostics: checked.diagnostics };
+  }
+  const file = given ?? CONFIG_FILE;
+  const path = resolve(cwd, file);
+  if (!existsSync(path)) {
+    const message =
+      given === undefined
+        ? `no ${CONFIG_FILE} in ${cwd}; pass --config FILE`
+        : `config file ${file} does not exist`;
+    return { diagnostics: [{ severity: 'error', code: 'config.not-found', file, message }] };
+  }
+  const result = loadConfig(path, file);
+  return {
+    ...(result.config === undefined ? {} : { config: result.config }),
+    file,
+    diagnostics: result.diagnostics,
+  };
+}
