@@ -17,7 +17,7 @@ import type { ProviderAccount } from '../providers/types.js';
 import type { ValidateResult } from '../validate/validate.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 
-export type { AccountNeeds, HttpTuning };
+export type { AccountNeeds, EmulatorOptions, HttpTuning, RunningEmulator };
 
 /** BUILTIN_STATE_FILE is where the built-in emulator keeps its state, relative to the working directory. */
 export const BUILTIN_STATE_FILE = join('.rescind', 'emulator-state.json');

@@ -3,9 +3,8 @@
 
 import { resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { RunningEmulator } from '../../emulator/server.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
-import { createSession } from '../../session/session.js';
+import { createSession, type RunningEmulator } from '../../session/session.js';
 import { type CommandSpec, parseCommand, renderHelp, UsageError } from '../args.js';
 import { type Io, styleFor } from '../io.js';
 

@@ -6,7 +6,6 @@
 import {
   buildCanonicalRequest,
   type CanonicalHeaders,
-  type CanonicalRequestParts,
   EMPTY_BODY_SHA256,
   hmacSha256Hex,
   newNonce,
@@ -17,14 +16,7 @@ import {
 } from '../canonical.js';
 import type { RequestSigner } from '../wire.js';
 
-export {
-  buildCanonicalRequest,
-  type CanonicalHeaders,
-  type CanonicalRequestParts,
-  EMPTY_BODY_SHA256,
-  percentEncode,
-  sha256Hex,
-};
+export { buildCanonicalRequest, type CanonicalHeaders, EMPTY_BODY_SHA256, percentEncode, sha256Hex };
 
 /** ALIBABA_SIGNING_ALGORITHM is the first word of the Authorization header and line 1 of the string to sign. */
 export const ALIBABA_SIGNING_ALGORITHM = 'ACS3-HMAC-SHA256';
