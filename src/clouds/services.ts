@@ -1,5 +1,5 @@
 // Where each service of a cloud answers and how fast it lets one caller go: the clouds'
-// published regional endpoint patterns (cloud-apis.md) and documented request quotas.
+// published regional endpoint patterns and documented request quotas (docs/clouds.md#endpoints-and-quotas).
 
 import type { ServiceName } from '../vocabulary.js';
 

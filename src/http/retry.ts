@@ -24,7 +24,8 @@ import {
 /**
  * RetryOptions configure the retry interceptor. Revocations (POST, DELETE) are retried like reads: a
  * write whose answer was lost may have happened, so the planner and executor never trust a write's
- * answer alone and re-read the target's state (already revoked is success), as cloud-apis.md asks.
+ * answer alone and re-read the target's state (already revoked is success); see
+ * docs/clouds.md#writes-whose-answer-was-lost.
  */
 export interface RetryOptions {
   /** dialect tells the cloud's throttling answer and the wait it asks for. */

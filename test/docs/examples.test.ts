@@ -461,7 +461,28 @@ describe('docs/ links', () => {
   it.each(docs.map((d) => [shown(d.file), d] as const))('%s links only to files that exist', (_, md) => {
     expect(checkLinks(md, readDoc)).toEqual([]);
   });
+
+  it('every docs/ page and heading that a source comment cites exists', () => {
+    const sources = [...sourceFiles(join(repoRoot, 'src')), ...sourceFiles(join(repoRoot, 'test'))];
+    const cited: string[] = [];
+    for (const file of sources) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bdocs\/([a-z0-9/.-]+\.md)(?:#([a-z0-9-]+))?/g)) {
+        const page = readDoc(join(docsDir, m[1] ?? ''));
+        if (page === undefined) cited.push(`${shown(file)}: docs/${m[1]} does not exist`);
+        else if (m[2] !== undefined && !anchors(page).has(m[2]))
+          cited.push(`${shown(file)}: docs/${m[1]} has no heading #${m[2]}`);
+      }
+    }
+    expect(cited).toEqual([]);
+  });
 });
+
+// The .ts files under dir, fixtures left out.
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.includes('fixtures'))
+    .map((f) => join(dir, f));
+}
 
 // The checks above must be able to fail: each is fed a small document with the mistake it catches.
 describe('the checks themselves', () => {

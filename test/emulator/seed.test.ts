@@ -62,7 +62,7 @@ describe('malformed seeds get located diagnostics', () => {
 });
 
 describe('the demo seed', () => {
-  it('is valid and holds the identities of PRODUCT.md', () => {
+  it('is valid and holds the demo identities of docs/emulator.md', () => {
     const result = readSeedFile(`${repoRoot}plans/examples/emulator-seed.yaml`);
     expect(result.diagnostics).toEqual([]);
     expect(result.state?.identities.map((i) => i.cloud)).toEqual([

@@ -28,7 +28,7 @@ import {
   TimeoutError,
 } from '../../src/http/errors.js';
 import type { Cloud } from '../../src/vocabulary.js';
-import { json, type Received, startServer, type TestServer } from './server.js';
+import { json, type Received, startServer, type TestServer } from '../helpers/http-server.js';
 
 const hwCreds = { accessKey: 'HWTESTAK000000000001', secretKey: 'hw-test-secret-key-0001' };
 const aliCreds = { accessKeyId: 'ALITESTAK00000000001', accessKeySecret: 'ali-test-secret-0001' };

@@ -1,4 +1,4 @@
-// How Alibaba Cloud answers, signing aside (cloud-apis.md §6): one error body for RPC and
+// How Alibaba Cloud answers, signing aside (docs/clouds.md#alibaba-cloud-answers): one error body for RPC and
 // ROA APIs (`{RequestId, HostId, Code, Message}`; ROA also `{code, message, requestId}`;
 // XML for some APIs), the x-acs-request-id header, throttling told by its code at any
 // status, and x-acs-retry-after. The emulator writes its answers with these shapes.

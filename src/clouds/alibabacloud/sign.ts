@@ -79,7 +79,7 @@ export function parseAcsDate(value: string): Date | undefined {
 
 /**
  * buildCanonicalUri is the pathname as sent, with every `+` as `%20`, `*` as `%2A` and `%7E` as `~`
- * (openapi-core; openapi-util replaces only the first of each, signing.md §2.2). RPC APIs use `/`.
+ * (openapi-core; openapi-util replaces only the first of each, docs/clouds.md#alibaba-cloud-signing). RPC APIs use `/`.
  */
 export function buildCanonicalUri(pathname: string): string {
   if (pathname === '') return '/';
@@ -181,7 +181,7 @@ export function traceAlibabaSigning(
     'x-acs-content-sha256': payloadHash,
   };
   if (credentials.securityToken !== undefined) {
-    // A2: with STS the SDK also sends the AccessKeyId as a header; both are signed like any x-acs-*.
+    // With STS the SDK also sends the AccessKeyId as a header; both are signed like any x-acs-*.
     added['x-acs-accesskey-id'] = credentials.accessKeyId;
     added['x-acs-security-token'] = credentials.securityToken;
   }

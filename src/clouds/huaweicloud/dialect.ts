@@ -1,4 +1,4 @@
-// How Huawei Cloud answers, signing aside (cloud-apis.md §6): the error bodies of the API
+// How Huawei Cloud answers, signing aside (docs/clouds.md#huawei-cloud-answers): the error bodies of the API
 // gateway and of each service, the X-Request-Id header, API Gateway's 429 APIGW.0308
 // throttling answer, and a service's 404 that says a resource does not exist. The
 // emulator writes its answers with the same shapes that the client reads here.
@@ -6,7 +6,7 @@
 import { firstString, isRecord, readErrorBodyWith } from '../error-body.js';
 import type { Dialect, ErrorBody } from '../wire.js';
 
-/** HUAWEI_THROTTLE_CODE is API Gateway's throttling code (HTTP 429, cloud-apis.md §6a). */
+/** HUAWEI_THROTTLE_CODE is API Gateway's throttling code (HTTP 429, docs/clouds.md#huawei-cloud-answers). */
 export const HUAWEI_THROTTLE_CODE = 'APIGW.0308';
 
 /** HUAWEI_THROTTLE_CODES are every throttling code: the older gateway answers APIG.0308. */

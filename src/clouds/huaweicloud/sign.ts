@@ -82,7 +82,7 @@ export function parseSdkDate(value: string): Date | undefined {
 /**
  * buildCanonicalUri encodes every `/`-separated segment of the path as sent and appends `/` unless the
  * result already ends with one. Like the SDK, an already percent-encoded segment is encoded again
- * (`%20` becomes `%2520`, signing.md Q4), so keep path segments to `[A-Za-z0-9._~-]`.
+ * (`%20` becomes `%2520`, docs/clouds.md#huawei-cloud-signing), so keep path segments to `[A-Za-z0-9._~-]`.
  */
 export function buildCanonicalUri(path: string): string {
   const uri = path.split('/').map(percentEncode).join('/');
@@ -99,7 +99,7 @@ export function buildCanonicalQuery(query: HuaweiQuery): string {
 
 /**
  * buildCanonicalHeaders lower-cases names, sorts them by code unit and emits `name:value\n` per header,
- * values as given (the SDK does not trim, Q7). Throws when two names differ only in case: a caller bug.
+ * values as given (the SDK does not trim them). Throws when two names differ only in case: a caller bug.
  */
 export function buildCanonicalHeaders(headers: Readonly<Record<string, string>>): CanonicalHeaders {
   const byName = new Map<string, string>();
@@ -216,7 +216,7 @@ export function signHuaweiRequest(
 }
 
 /**
- * isHuaweiSignedHeader says which headers huaweiSigner signs, after signing.md §1.6: host, content-type
+ * isHuaweiSignedHeader says which headers huaweiSigner signs, after docs/clouds.md#huawei-cloud-signing: host, content-type
  * and every `x-*` one (X-Project-Id, X-Domain-Id, X-Sdk-Content-Sha256...). Accept, User-Agent and the
  * like travel unsigned, so that a proxy rewriting them cannot break the signature.
  */
@@ -253,7 +253,7 @@ export function huaweiSigner(credentials: HuaweiCredentials): RequestSigner {
   };
 }
 
-/** huaweiTokenSigner authenticates with an IAM token in X-Auth-Token (signing.md §1.5): nothing is signed. */
+/** huaweiTokenSigner authenticates with an IAM token in X-Auth-Token (docs/clouds.md#iam-tokens): nothing is signed. */
 export function huaweiTokenSigner(token: string): RequestSigner {
   return { secrets: token === '' ? [] : [token], sign: () => ({ 'x-auth-token': token }) };
 }

@@ -17,7 +17,7 @@ import {
 import { decodeQuery } from '../../clouds/canonical.js';
 import { type AuthOutcome, equalConstantTime, header, type SignedRequest } from './request.js';
 
-/** ALIBABA_MAX_SKEW_MS is the accepted distance between x-acs-date and server time: 15 minutes (signing.md §2.1). */
+/** ALIBABA_MAX_SKEW_MS is the accepted distance between x-acs-date and server time: 15 minutes (docs/clouds.md#alibaba-cloud-signing). */
 export const ALIBABA_MAX_SKEW_MS = 15 * 60 * 1000;
 
 /**
@@ -70,7 +70,7 @@ export interface AlibabaVerifyOptions {
 }
 
 // The gateway's answers. Codes, statuses and messages are Alibaba's well-known POP ones; none is in
-// cloud-apis.md or signing.md. Our choices, undocumented by Alibaba for V3: IncompleteSignature for a
+// docs/clouds.md. Our choices, undocumented by Alibaba for V3: IncompleteSignature for a
 // missing Authorization header or a missing/unsigned common header, and SignatureDoesNotMatch for an
 // x-acs-content-sha256 that does not match the body.
 const answers = {

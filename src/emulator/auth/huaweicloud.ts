@@ -18,7 +18,7 @@ import {
 } from '../../clouds/huaweicloud/sign.js';
 import { type AuthOutcome, equalConstantTime, header, type SignedRequest } from './request.js';
 
-/** HUAWEI_MAX_SKEW_MS is APIG's window between X-Sdk-Date and server time: 15 minutes (signing.md §1.1). */
+/** HUAWEI_MAX_SKEW_MS is APIG's window between X-Sdk-Date and server time: 15 minutes (docs/clouds.md#huawei-cloud-signing). */
 export const HUAWEI_MAX_SKEW_MS = 15 * 60 * 1000;
 
 /** HuaweiVerifyOptions: the emulator's key store, token check and clock. */
@@ -36,7 +36,7 @@ export interface HuaweiVerifyOptions {
 // information: <detail>". Documented details (signing guide FAQ, ocr_01_0063, real answers in issues):
 // "verify aksk signature fail", "ak <AK> not exist", "decrypt token fail". The others are our wording;
 // "x-auth-token not found" is what APIG answers a request without credentials. For an expired X-Sdk-Date
-// signing.md cites APIGW.0303 "signature expired, signature time:…,server time:…", but the FAQ shows that
+// Huawei's signing FAQ cites APIGW.0303 "signature expired, signature time:…,server time:…", but the FAQ shows that
 // for App authentication, whose codes are all APIGW.0303; IAM AK/SK keeps APIGW.0301 with the same detail.
 function refuse(detail: string): AuthOutcome {
   return {

@@ -74,7 +74,7 @@ export interface AckUserAccess {
 
 /** ACK_VERSION is the API version of ACK's ROA operations. */
 const ACK_VERSION = '2015-12-15';
-// ListUserKubeConfigStates: page_size is 1 to 100 (cloud-apis.md §5b).
+// ListUserKubeConfigStates: page_size is 1 to 100 (docs/clouds.md#reads-and-paging).
 const PAGE_SIZE = 100;
 // A user whose state list changes while it is paged is listed again, at most this many times in all.
 const LIST_TRIES = 3;
@@ -83,7 +83,7 @@ const LIST_TRIES = 3;
  * stateOf decides a user's state on a cluster:
  * - active: any permission row for the cluster, or a kubeconfig state other than Removed and Unissued
  *   (Unexpired; Expired, whose record a clean still removes; Unknown, which must not read as gone);
- * - revoked: a Removed kubeconfig and no permission rows (what a clean leaves, cloud-apis.md §5b);
+ * - revoked: a Removed kubeconfig and no permission rows (what a clean leaves, docs/clouds.md#reads-and-paging);
  * - absent: no permission rows and no kubeconfig, or only Unissued states: a kubeconfig never issued
  *   is no credential, and ACK marks Removed only what was issued, so it is nothing to revoke.
  */

@@ -62,7 +62,7 @@ export interface EsaCertificateRecord {
 
 /** ESA_VERSION is the API version of ESA's RPC actions. */
 const ESA_VERSION = '2024-09-10';
-// ListClientCertificates documents PageSize with the example 20 and no maximum (cloud-apis.md §3b);
+// ListClientCertificates documents PageSize with the example 20 and no maximum (docs/clouds.md#reads-and-paging);
 // 100 is what the emulator accepts. Should ESA refuse it, expand fails closed with ESA's error.
 const PAGE_SIZE = 100;
 // A site whose list changes while it is paged is listed again, at most this many times in all.

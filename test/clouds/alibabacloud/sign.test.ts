@@ -116,7 +116,7 @@ describe('Alibaba vectors', () => {
 });
 
 describe('percentEncode', () => {
-  it('is RFC 3986 with upper-case hex, identical to the Huawei encoder (signing.md §2.2)', () => {
+  it('is RFC 3986 with upper-case hex, identical to the Huawei encoder (docs/clouds.md#alibaba-cloud-signing)', () => {
     expect(percentEncode('AZaz09-._~ !"#$%&\'()*+,/:;<=>?@[\\]^`{|}测é😀')).toBe(
       'AZaz09-._~%20%21%22%23%24%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%5E%60%7B%7C%7D%E6%B5%8B%C3%A9%F0%9F%98%80',
     );

@@ -1,6 +1,6 @@
 // The Huawei SDK-HMAC-SHA256 signer against every Huawei vector of signing-vectors.json (produced by the
 // official Node SDK): canonical request, string to sign, signature and Authorization byte for byte,
-// both step by step and through signHuaweiRequest; then the SDK quirks signing.md describes.
+// both step by step and through signHuaweiRequest; then the SDK quirks docs/clouds.md describes.
 
 import { describe, expect, it } from 'vitest';
 import { decodeQuery } from '../../../src/clouds/canonical.js';
@@ -108,7 +108,7 @@ describe('Huawei vectors', () => {
 });
 
 describe('percentEncode', () => {
-  it('keeps exactly the RFC 3986 unreserved set (signing.md §1.2, observed SDK output)', () => {
+  it('keeps exactly the RFC 3986 unreserved set (docs/clouds.md#huawei-cloud-signing, observed SDK output)', () => {
     expect(percentEncode('AZaz09-._~ !"#$%&\'()*+,/:;<=>?@[\\]^`{|}测é😀')).toBe(
       'AZaz09-._~%20%21%22%23%24%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%5E%60%7B%7C%7D%E6%B5%8B%C3%A9%F0%9F%98%80',
     );

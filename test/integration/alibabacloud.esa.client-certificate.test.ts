@@ -3,11 +3,11 @@
 // the HTTP layer's retries seen from the provider, and the paging guards against a stub.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmulatorState } from '../../../src/emulator/state.js';
-import { CloudError } from '../../../src/http/errors.js';
-import { esaClientCertificate as esa } from '../../../src/providers/alibabacloud/esa.js';
-import { demo } from '../../helpers/emulator-client.js';
-import { type Bench, startBench, stubAccount } from '../../helpers/provider.js';
+import type { EmulatorState } from '../../src/emulator/state.js';
+import { CloudError } from '../../src/http/errors.js';
+import { esaClientCertificate as esa } from '../../src/providers/alibabacloud/esa.js';
+import { demo } from '../helpers/emulator-client.js';
+import { type Bench, startBench, stubAccount } from '../helpers/provider.js';
 
 const SITE = 1234567890123;
 const BOB_PHONE = 'baba39055622c008b90285a8838ed09a';

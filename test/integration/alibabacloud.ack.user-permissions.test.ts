@@ -3,10 +3,10 @@
 // already revoked, missing, and the HTTP layer's retries; request shapes against a stub.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmulatorState } from '../../../src/emulator/state.js';
-import { ackUserPermissions as ack } from '../../../src/providers/alibabacloud/ack.js';
-import { demo } from '../../helpers/emulator-client.js';
-import { type Bench, startBench, stubAccount } from '../../helpers/provider.js';
+import type { EmulatorState } from '../../src/emulator/state.js';
+import { ackUserPermissions as ack } from '../../src/providers/alibabacloud/ack.js';
+import { demo } from '../helpers/emulator-client.js';
+import { type Bench, startBench, stubAccount } from '../helpers/provider.js';
 
 const PROD = 'c5b5e80b0b64a4bf6939d2d8fbbc5abcd'; // the contractor used it this week
 const STAGING = 'c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a'; // idle for a month; a namespace role only

@@ -3,10 +3,10 @@
 // HTTP layer's retries (throttling, 5xx, dropped connections) seen from a provider.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmulatorState } from '../../../src/emulator/state.js';
-import { kmsGrant } from '../../../src/providers/huaweicloud/kms.js';
-import { demo } from '../../helpers/emulator-client.js';
-import { type Bench, startBench } from '../../helpers/provider.js';
+import type { EmulatorState } from '../../src/emulator/state.js';
+import { kmsGrant } from '../../src/providers/huaweicloud/kms.js';
+import { demo } from '../helpers/emulator-client.js';
+import { type Bench, startBench } from '../helpers/provider.js';
 
 const KEY = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
 const ALICE = '5a8c1f0e2b7d4c39a1e6f3b2d9c8e7a1';
