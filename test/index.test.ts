@@ -12,8 +12,14 @@ describe("import 'rescind'", () => {
     expect(result.files.length).toBeGreaterThanOrEqual(7);
     expect(result.files.every((f) => f.valid)).toBe(true);
     const bad = rescind.loadYaml('x.yaml', 'a: [1\n');
-    expect(rescind.renderValidateText({ valid: false, files: [], diagnostics: bad.diagnostics })).toMatch(
-      /^x\.yaml:\d+:\d+: error yaml\.syntax: /,
-    );
+    expect(
+      rescind.renderValidateText({
+        valid: false,
+        files: [],
+        diagnostics: bad.diagnostics,
+        errorCount: bad.diagnostics.length,
+        warningCount: 0,
+      }),
+    ).toMatch(/^x\.yaml:\d+:\d+: error yaml\.syntax: /);
   });
 });

@@ -16,8 +16,15 @@ const CCM_REGIONS: Readonly<Record<string, string>> = {
 /** EndpointResult is a service's base URL (no trailing slash), or why there is none. */
 export type EndpointResult = { url: string } | { error: string };
 
-/** defaultEndpoint is the public endpoint of a service in a region, by the clouds' published patterns. */
+/** REGION is what a region ID looks like (the config schema's pattern): ap-southeast-1, cn-hangzhou. */
+export const REGION = /^[a-z]{2,4}(-[a-z0-9]+){1,4}$/;
+
+/**
+ * defaultEndpoint is the public endpoint of a service in a region, by the clouds' published patterns.
+ * A region that is not a region ID is refused, so that no URL is ever built on another host.
+ */
 export function defaultEndpoint(service: ServiceName, region: string): EndpointResult {
+  if (!REGION.test(region)) return { error: 'the region is not a region ID such as ap-southeast-1' };
   switch (service) {
     case 'cce':
     case 'kms':

@@ -4,6 +4,8 @@
 
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkEndpointUrl } from '../clouds/endpoint-url.js';
+import type { JsonPath } from '../diagnostics/diagnostic.js';
 import { error, type Finding } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, loadDocument } from '../document/pipeline.js';
 import type { Cloud, ServiceName } from '../vocabulary.js';
@@ -40,9 +42,25 @@ export interface RescindConfig {
   policies?: string[];
 }
 
-/** checkConfig returns the findings beyond the schema: policy files that do not exist. */
+/**
+ * checkConfig returns the findings beyond the schema: endpoints that a run would refuse (the rule of
+ * checkEndpointUrl: https://, or http:// to loopback, and never credentials in a URL; the URL is not
+ * repeated, since it may hold a secret), and policy files that do not exist.
+ */
 export function checkConfig(config: RescindConfig, policyExists: (relative: string) => boolean): Finding[] {
   const findings: Finding[] = [];
+  for (const [name, account] of Object.entries(config.accounts)) {
+    const urls: [JsonPath, string | undefined][] = [[['accounts', name, 'endpoint'], account.endpoint]];
+    for (const [service, url] of Object.entries(account.endpoints ?? {})) {
+      urls.push([['accounts', name, 'endpoints', service], url]);
+    }
+    for (const [path, url] of urls) {
+      if (url === undefined) continue;
+      const checked = checkEndpointUrl(url);
+      if ('error' in checked)
+        findings.push(error('account.endpoint', path, `the endpoint is refused: ${checked.error}`));
+    }
+  }
   (config.policies ?? []).forEach((p, i) => {
     if (!policyExists(p)) {
       findings.push(

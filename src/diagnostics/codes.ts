@@ -5,6 +5,7 @@
 export const diagnosticCodes = {
   'file.not-found': 'the path does not exist',
   'file.unreadable': 'the file could not be read',
+  'file.not-regular': 'the path is a device, a FIFO, a socket or a folder where a file is expected',
   'file.too-large': 'the file is larger than rescind reads (10 MiB)',
   'file.encoding': 'the file is not UTF-8 text',
   'file.control-character': 'the file holds a NUL byte or another control character YAML does not allow',
@@ -12,6 +13,7 @@ export const diagnosticCodes = {
   'yaml.syntax': 'the file is not well-formed YAML',
   'yaml.tab-indent': 'a tab is used for indentation, which YAML does not allow',
   'yaml.duplicate-key': 'a mapping has the same key twice',
+  'yaml.complex-key': 'a mapping key is a list or a mapping',
   'yaml.unknown-tag': 'a YAML tag (!something) that rescind does not understand',
   'yaml.unknown-anchor': 'an alias (*name) refers to an anchor (&name) that is not defined before it',
   'yaml.bad-merge': 'a merge key (<<) whose value is not a mapping or a list of mappings',

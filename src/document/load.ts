@@ -9,10 +9,12 @@ import jsyaml from 'js-yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic, JsonPath, SourceRange } from '../diagnostics/diagnostic.js';
+import { anchorIndex } from './anchors.js';
 import { YAML12_CORE } from './core-schema.js';
-import { findExcessiveNesting, MAX_DEPTH } from './depth.js';
+import { estimateNodes, findExcessiveNesting, MAX_DEPTH, MAX_FULL_PARSE_NODES } from './depth.js';
 import { LineIndex } from './line-index.js';
 import { findNode, nodeSpan } from './locate.js';
+import { type DataProblem, toData } from './to-data.js';
 import { yamlLib } from './yaml-lib.js';
 
 /** MAX_EXPANDED_NODES bounds the data that aliases may expand to (billion-laughs defence). */
@@ -43,6 +45,8 @@ const ANCHOR_ALIAS_OR_TAG = /(^|[\s[{,])(?:[&*][^\s[\]{},]|!)/m;
 const DIRECTIVE = /^%/m;
 // A merge key: `yaml` merges (YAML 1.1 style, as editors expect), js-yaml's core schema does not.
 const MERGE_KEY = /<<["']?\s*:/;
+// A list or mapping as a key (`? [a]`, `[a]: x`, `{a: b}: x`): js-yaml turns it into text, rescind refuses it.
+const COMPLEX_KEY = /(^|[\s[{,])\?(\s|$)|[\]}]\s*:(\s|$)/m;
 // js-yaml ends a line at a lone carriage return, as YAML 1.2 says; `yaml` does not.
 const LONE_CR = /\r(?!\n)/;
 const EMPTY = /^(\s*(#[^\n]*)?\n?)*$/;
@@ -54,30 +58,68 @@ export function loadYaml(file: string, text: string): LoadResult {
   }
   const fast = readFast(text);
   if (fast.ok) return { source: new Source(file, text, fast.data), diagnostics: [] };
+  const nodes = estimateNodes(text);
+  if (nodes > MAX_FULL_PARSE_NODES) return tooManyNodes(file, text, nodes, fast.error);
   return parseSlow(file, text);
+}
+
+// A file too large for the parser of record that the fast parser could not read either: its first
+// YAML problem, where the fast parser stopped; or, when the fast parser declined constructs that need
+// the parser of record (anchors, tags, merge keys, multi-line values), a refusal.
+function tooManyNodes(file: string, text: string, nodes: number, error: unknown): LoadResult {
+  const detail = `the file has about ${nodes.toLocaleString('en-US')} YAML nodes, more than the ${MAX_FULL_PARSE_NODES.toLocaleString('en-US')} rescind checks in full: only the first problem is shown`;
+  if (error instanceof jsyaml.YAMLException && error.mark !== undefined) {
+    const index = new LineIndex(text);
+    const at = Math.min(Math.max(0, error.mark.position), text.length);
+    const reason = error.reason ?? 'the YAML cannot be read';
+    const code: DiagnosticCode = /duplicated mapping key/.test(reason)
+      ? 'yaml.duplicate-key'
+      : /unknown tag/.test(reason)
+        ? 'yaml.unknown-tag'
+        : /unidentified alias/.test(reason)
+          ? 'yaml.unknown-anchor'
+          : 'yaml.syntax';
+    return {
+      diagnostics: [
+        { severity: 'error', code, message: reason, detail, range: index.range(file, at, at + 1) },
+      ],
+    };
+  }
+  return {
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'file.too-large',
+        message: `the file has about ${nodes.toLocaleString('en-US')} YAML nodes and anchors, tags, merge keys or values over several lines; rescind reads such files up to ${MAX_FULL_PARSE_NODES.toLocaleString('en-US')} nodes`,
+        file,
+      },
+    ],
+  };
 }
 
 /**
  * readFast reads text with js-yaml when that is known to give what `yaml` gives:
  * no anchors or aliases (js-yaml shares aliased objects instead of bounding them),
  * no tags (rescind refuses most), no directives (%YAML 1.1 changes the schema), no lone \r, no merge keys,
+ * no list or mapping as a key,
  * no quoted scalar or flow collection over several lines (js-yaml accepts continuation lines that
  * `yaml` refuses),
  * and no error of any kind. Scalars resolve as in `yaml` (see core-schema.ts).
  */
-export function readFast(text: string): { ok: true; data: unknown } | { ok: false } {
+export function readFast(text: string): { ok: true; data: unknown } | { ok: false; error?: unknown } {
   if (
     ANCHOR_ALIAS_OR_TAG.test(text) ||
     DIRECTIVE.test(text) ||
     LONE_CR.test(text) ||
     MERGE_KEY.test(text) ||
+    COMPLEX_KEY.test(text) ||
     spansLines(text)
   )
     return { ok: false };
   try {
     return { ok: true, data: jsyaml.load(text, { schema: YAML12_CORE, json: false }) };
-  } catch {
-    return { ok: false };
+  } catch (error) {
+    return { ok: false, error };
   }
 }
 
@@ -173,6 +215,8 @@ function parseSlow(file: string, text: string): LoadResult {
     uniqueKeys: false,
     prettyErrors: false,
     strict: true,
+    // Nothing but rescind's own output reaches the terminal: what yaml would warn about is a diagnostic.
+    logLevel: 'silent',
   });
   if (!Array.isArray(docs) || docs.length === 0) {
     return { diagnostics: [sourceless(file, 'file.empty', 'file is empty; expected a rescind document')] };
@@ -250,29 +294,33 @@ function parseSlow(file: string, text: string): LoadResult {
   if (diagnostics.some((d) => d.severity === 'error' && d.code !== 'document.multiple'))
     return { diagnostics };
 
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 10_000 });
-  } catch (e) {
-    // yaml throws a ReferenceError or RangeError at its alias limits; anything else it throws
-    // is about a construct checked above, so it still gets a diagnostic, never a stack trace.
-    if (e instanceof ReferenceError || e instanceof RangeError)
-      diagnostics.push(aliasLimit(file, index, doc));
-    else
-      diagnostics.push({
-        severity: 'error',
-        code: 'yaml.syntax',
-        message: `the YAML cannot be read: ${plainMessage(e instanceof Error ? e.message : String(e))}`,
-        range: index.range(file, 0, 1),
-      });
-    return { diagnostics };
+  const { data, problems } = toData(doc);
+  for (const p of problems) {
+    diagnostics.push({ severity: 'error', ...PROBLEMS[p.kind], range: index.range(file, p.start, p.end) });
   }
-  if (hasAliases(doc) && exceedsNodes(data, MAX_EXPANDED_NODES)) {
+  if (problems.length > 0) return { diagnostics };
+  if (anchorIndex(doc).aliasCount > 0 && exceedsNodes(data, MAX_EXPANDED_NODES)) {
     diagnostics.push(aliasLimit(file, index, doc));
     return { diagnostics };
   }
   return { source: new Source(file, text, data, { doc, index }), diagnostics };
 }
+
+// What toData could not read, as diagnostics.
+const PROBLEMS: Readonly<Record<DataProblem['kind'], { code: DiagnosticCode; message: string }>> = {
+  'complex-key': {
+    code: 'yaml.complex-key',
+    message: 'a key must be a single value, not a list or a mapping',
+  },
+  'bad-merge': {
+    code: 'yaml.bad-merge',
+    message: 'a merge key (<<) takes a mapping, an alias of one, or a list of them',
+  },
+  'unknown-alias': {
+    code: 'yaml.unknown-anchor',
+    message: 'this alias refers to no anchor defined before it',
+  },
+};
 
 function sourceless(file: string, code: DiagnosticCode, message: string): Diagnostic {
   return { severity: 'error', code, message, file };
@@ -341,21 +389,19 @@ function foreignTags(doc: Document, text: string): [number, number, string][] {
 
 // The spans of aliases whose anchor is not defined before them.
 function unknownAliases(doc: Document): [number, number][] {
-  const { visit } = yamlLib();
   const found: [number, number][] = [];
-  visit(doc, {
-    Alias(_, alias) {
-      if (alias.range && alias.resolve(doc) === undefined) found.push([alias.range[0], alias.range[1]]);
-    },
-  });
+  for (const [alias, target] of anchorIndex(doc).targets) {
+    if (target === undefined && alias.range) found.push([alias.range[0], alias.range[1]]);
+  }
   return found;
 }
 
 // The spans of merge keys (<<) whose value is not a mapping, an alias of one, or a list of them.
 function badMerges(doc: Document): [number, number][] {
   const { visit, isAlias, isMap, isScalar, isSeq } = yamlLib();
+  const { targets } = anchorIndex(doc);
   const isMapping = (node: unknown): boolean => {
-    const target = isAlias(node) ? node.resolve(doc) : node;
+    const target = isAlias(node) ? targets.get(node) : node;
     return isMap(target) || target === undefined; // An unknown anchor is reported on its own.
   };
   const found: [number, number][] = [];
@@ -391,27 +437,9 @@ function duplicateKeys(doc: Document): [number, number][] {
   return found;
 }
 
-function hasAliases(doc: Document): boolean {
-  const { visit } = yamlLib();
-  let found = false;
-  visit(doc, {
-    Alias() {
-      found = true;
-      return visit.BREAK;
-    },
-  });
-  return found;
-}
-
 function aliasLimit(file: string, index: LineIndex, doc: Document): Diagnostic {
-  const { visit } = yamlLib();
-  let at = 0;
-  visit(doc, {
-    Alias(_, node) {
-      at = node.range?.[0] ?? 0;
-      return visit.BREAK;
-    },
-  });
+  const first = anchorIndex(doc).targets.keys().next();
+  const at = first.done === true ? 0 : (first.value.range?.[0] ?? 0);
   return {
     severity: 'error',
     code: 'yaml.alias-limit',
@@ -433,6 +461,17 @@ function exceedsNodes(data: unknown, limit: number): boolean {
   return false;
 }
 
+// The offset of each top-level key written at a line start (`key:`), the first of each name.
+function topLevelKeys(text: string): Map<string, number> {
+  const keys = new Map<string, number>();
+  for (const m of text.matchAll(/^([^\s#'"\-?:[\]{},][^:\n]*?|"[^"\n]*"|'[^'\n]*'):(?:[ \t]|$)/gm)) {
+    const raw = m[1] ?? '';
+    const name = raw.startsWith('"') || raw.startsWith("'") ? raw.slice(1, -1) : raw.trim();
+    if (!keys.has(name)) keys.set(name, m.index);
+  }
+  return keys;
+}
+
 interface Parsed {
   doc: Document;
   index: LineIndex;
@@ -443,6 +482,8 @@ class Source implements YamlSource {
   readonly text: string;
   readonly data: unknown;
   #parsed: Parsed | undefined;
+  #topLevel: Map<string, number> | undefined;
+  #index: LineIndex | undefined;
 
   constructor(file: string, text: string, data: unknown, parsed?: Parsed) {
     this.file = file;
@@ -451,18 +492,36 @@ class Source implements YamlSource {
     this.#parsed = parsed;
   }
 
-  // The fast path has no nodes: the first locate parses with `yaml`.
-  #get(): Parsed {
+  // The fast path has no nodes: the first locate parses with `yaml`, unless the file is too large for it.
+  #get(): Parsed | undefined {
+    if (this.#topLevel !== undefined) return undefined;
+    if (this.#parsed === undefined && estimateNodes(this.text) > MAX_FULL_PARSE_NODES) {
+      this.#topLevel = topLevelKeys(this.text);
+      this.#index = new LineIndex(this.text);
+      return undefined;
+    }
     if (this.#parsed === undefined) {
       // The fast path read this text without error, so it is one document with unique keys.
-      const doc = yamlLib().parseDocument(this.text, { merge: true, uniqueKeys: false, prettyErrors: false });
+      const doc = yamlLib().parseDocument(this.text, {
+        merge: true,
+        uniqueKeys: false,
+        prettyErrors: false,
+        logLevel: 'silent',
+      });
       this.#parsed = { doc, index: new LineIndex(this.text) };
     }
     return this.#parsed;
   }
 
   locate(path: JsonPath, target: LocateTarget = 'value'): SourceRange {
-    const { doc, index } = this.#get();
+    const parsed = this.#get();
+    if (parsed === undefined) {
+      // Too large for the parser of record: the line of the top-level field the path is under.
+      const at = this.#topLevel?.get(String(path[0] ?? '')) ?? 0;
+      const index = this.#index ?? new LineIndex(this.text);
+      return index.range(this.file, at, at + 1);
+    }
+    const { doc, index } = parsed;
     const found = findNode(doc, path);
     const node = target === 'key' && found.complete && found.key !== undefined ? found.key : found.node;
     let span = nodeSpan(node);
@@ -474,7 +533,9 @@ class Source implements YamlSource {
   }
 
   scalarText(path: JsonPath): string | undefined {
-    const { doc } = this.#get();
+    const parsed = this.#get();
+    if (parsed === undefined) return undefined;
+    const { doc } = parsed;
     const found = findNode(doc, path);
     const node = found.complete ? found.node : undefined;
     const { isAlias, isScalar } = yamlLib();

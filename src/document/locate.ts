@@ -2,8 +2,9 @@
 // paths become file:line:col (STYLE rule 2). Follows aliases and merge keys, and
 // falls back to the closest ancestor that exists.
 
-import type { Document, Node } from 'yaml';
+import type { Document, Node, YAMLMap } from 'yaml';
 import type { JsonPath } from '../diagnostics/diagnostic.js';
+import { resolveAlias } from './anchors.js';
 import { yamlLib } from './yaml-lib.js';
 
 /** Found is the node at a path (or its closest ancestor) and, for a mapping value, its key node. */
@@ -35,38 +36,55 @@ interface Step {
   value: Node | undefined;
 }
 
-function resolve(doc: Document, node: Node | undefined): Node | undefined {
-  const { isAlias, isNode } = yamlLib();
-  let current = node;
-  for (let hops = 0; hops < 64 && current !== undefined && isAlias(current); hops++) {
-    const target: unknown = current.resolve(doc);
-    current = isNode(target) ? target : undefined;
-  }
-  return current;
+const resolve = resolveAlias;
+
+/** KeyIndex is a mapping's keys (the first of each name) and its merge sources, built once per mapping. */
+interface KeyIndex {
+  keys: Map<string, Step>;
+  merges: Node[];
 }
 
-function child(doc: Document, node: Node, segment: string | number, depth: number): Step | undefined {
-  const { isMap, isNode, isPair, isScalar, isSeq } = yamlLib();
-  if (isSeq(node)) {
-    const item = node.items[Number(segment)];
-    return isNode(item) ? { key: undefined, value: item } : undefined;
-  }
-  if (!isMap(node) || depth > 16) return undefined;
-  const merges: Node[] = [];
+// Finding a key by scanning every pair made locating n findings in a mapping of n keys cost n².
+const keyIndexes = new WeakMap<YAMLMap, KeyIndex>();
+
+function keyIndex(node: YAMLMap): KeyIndex {
+  const cached = keyIndexes.get(node);
+  if (cached !== undefined) return cached;
+  const { isNode, isPair, isScalar } = yamlLib();
+  const index: KeyIndex = { keys: new Map(), merges: [] };
   for (const pair of node.items) {
     if (!isPair(pair)) continue;
     const k = pair.key;
     const keyValue = isScalar(k) ? k.value : k;
     // yaml gives a merge key a symbol for a value (older versions: the string '<<').
     const isMerge = typeof keyValue === 'symbol' || (keyValue === '<<' && isScalar(k) && k.type === 'PLAIN');
-    if (isMerge && isNode(pair.value)) {
-      merges.push(pair.value);
+    if (isMerge) {
+      if (isNode(pair.value)) index.merges.push(pair.value);
       continue;
     }
-    if (keyValue !== null && keyValue !== undefined && !isMerge && String(keyValue) === String(segment)) {
-      return { key: isNode(k) ? k : undefined, value: isNode(pair.value) ? pair.value : undefined };
+    if (keyValue === null || keyValue === undefined) continue;
+    const name = String(keyValue);
+    if (!index.keys.has(name)) {
+      index.keys.set(name, {
+        key: isNode(k) ? k : undefined,
+        value: isNode(pair.value) ? pair.value : undefined,
+      });
     }
   }
+  keyIndexes.set(node, index);
+  return index;
+}
+
+function child(doc: Document, node: Node, segment: string | number, depth: number): Step | undefined {
+  const { isMap, isNode, isSeq } = yamlLib();
+  if (isSeq(node)) {
+    const item = node.items[Number(segment)];
+    return isNode(item) ? { key: undefined, value: item } : undefined;
+  }
+  if (!isMap(node) || depth > 16) return undefined;
+  const { keys, merges } = keyIndex(node);
+  const own = keys.get(String(segment));
+  if (own !== undefined) return own;
   // A merged key: point into the mapping it was merged from.
   for (const m of merges) {
     const sources = isSeq(m) ? m.items : [m];

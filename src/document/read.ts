@@ -1,36 +1,90 @@
 // Reading a rescind file's bytes: the one place a file is opened for loading, so that
 // every kind of file gets the same limits and the same diagnostics when it cannot be read.
+// Only a regular file is read (a link to one is followed): a device never ends, and a FIFO
+// waits for a writer. The size cap counts the bytes actually read, not what stat says (0 for
+// a device, and a file may grow while it is read).
 
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES, tooLarge } from './text.js';
 
 /** ReadBytes is a file's bytes, or the diagnostic saying why they could not be read. */
 export type ReadBytes = { bytes: Uint8Array } | { diagnostic: Diagnostic };
 
+/** ReadOptions: the most bytes accepted; MAX_FILE_BYTES by default. */
+export interface ReadOptions {
+  readonly maxBytes?: number;
+}
+
+// O_NONBLOCK: opening a FIFO for reading must not wait for a writer (it is refused once open).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const CHUNK = 64 * 1024;
+
 /**
- * readBytes reads the file at path, named file in diagnostics: `file.not-found` when it does not exist,
- * `file.too-large` above MAX_FILE_BYTES, `file.unreadable` with the system's code otherwise.
+ * readBytes reads the regular file at path, named file in diagnostics, up to maxBytes:
+ * `file.not-found` when it does not exist, `file.not-regular` naming what it is instead,
+ * `file.too-large` past the cap (counted as read), `file.unreadable` with the system's code otherwise.
  */
-export function readBytes(path: string, file: string): ReadBytes {
+export function readBytes(path: string, file: string, options: ReadOptions = {}): ReadBytes {
+  const max = options.maxBytes ?? MAX_FILE_BYTES;
+  let fd: number;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) return { diagnostic: tooLarge(file, size) };
-    return { bytes: readFileSync(path) };
+    fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
-    const reason = e instanceof Error && 'code' in e ? String(e.code) : 'unknown error';
-    if (reason === 'ENOENT') {
+    return { diagnostic: systemError(file, e) };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) {
       return {
-        diagnostic: { severity: 'error', code: 'file.not-found', file, message: `${file} does not exist` },
+        diagnostic: {
+          severity: 'error',
+          code: 'file.not-regular',
+          file,
+          message: `${file} is ${typeOf(stats)}, not a regular file`,
+        },
       };
     }
+    if (stats.size > max) return { diagnostic: tooLarge(file, stats.size, max) };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const n = readSync(fd, chunk, 0, CHUNK, null);
+      if (n === 0) break;
+      total += n;
+      if (total > max) return { diagnostic: tooLarge(file, total, max) };
+      chunks.push(n === CHUNK ? chunk : chunk.subarray(0, n));
+    }
+    return { bytes: Buffer.concat(chunks, total) };
+  } catch (e) {
+    return { diagnostic: systemError(file, e) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function typeOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+function systemError(file: string, e: unknown): Diagnostic {
+  const reason = e instanceof Error && 'code' in e ? String(e.code) : 'unknown error';
+  if (reason === 'ENOENT') {
+    return { severity: 'error', code: 'file.not-found', file, message: `${file} does not exist` };
+  }
+  if (reason === 'EISDIR') {
     return {
-      diagnostic: {
-        severity: 'error',
-        code: 'file.unreadable',
-        file,
-        message: `cannot read ${file} (${reason})`,
-      },
+      severity: 'error',
+      code: 'file.not-regular',
+      file,
+      message: `${file} is a folder, not a regular file`,
     };
   }
+  return { severity: 'error', code: 'file.unreadable', file, message: `cannot read ${file} (${reason})` };
 }

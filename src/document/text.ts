@@ -20,14 +20,14 @@ const lenient = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const forbidden = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
 
-/** tooLarge is the diagnostic for a file of `size` bytes above MAX_FILE_BYTES. */
-export function tooLarge(file: string, size: number): Diagnostic {
+/** tooLarge is the diagnostic for a file of at least `size` bytes above its cap (MAX_FILE_BYTES by default). */
+export function tooLarge(file: string, size: number, max: number = MAX_FILE_BYTES): Diagnostic {
   const mib = (size / (1024 * 1024)).toFixed(1);
   return {
     severity: 'error',
     code: 'file.too-large',
     file,
-    message: `file is ${mib} MiB; rescind reads files of up to ${MAX_FILE_BYTES / (1024 * 1024)} MiB`,
+    message: `file is ${mib} MiB; rescind reads files of up to ${max / (1024 * 1024)} MiB`,
   };
 }
 

@@ -54,7 +54,7 @@ export interface Session {
   /** config loads the config once; later calls return the same result. */
   config(): ConfigResult;
   /** validate validates files and directories against the session's config (`rescind validate`). */
-  validate(paths: readonly string[]): Promise<ValidateResult>;
+  validate(paths: readonly string[], options?: { maxPerFile?: number | undefined }): Promise<ValidateResult>;
   /**
    * openAccounts opens each named account for its services: credentials, endpoints (an unusable one is
    * a diagnostic now, not an error in the middle of a read) and an HTTP client. A name that the config
@@ -104,17 +104,17 @@ export function createSession(options: SessionOptions): Session {
     if (cfg === undefined) return { accounts: new Map(), diagnostics };
     const { openAccounts: open } = await import('./accounts.js');
     const opened = await open(cfg, needs, { ...options, builtin: startBuiltin });
-    clients.push(...opened.clients);
+    for (const client of opened.clients) clients.push(client);
     return { accounts: opened.accounts, diagnostics: opened.diagnostics };
   };
 
   return {
     cwd,
     config,
-    validate: async (paths) => {
+    validate: async (paths, validateOptions = {}) => {
       const { validatePaths } = await import('../validate/validate.js');
       const file = typeof options.config === 'string' ? options.config : undefined;
-      return validatePaths(paths, { cwd, config: file });
+      return validatePaths(paths, { cwd, config: file, maxPerFile: validateOptions.maxPerFile });
     },
     openAccounts,
     startEmulator,

@@ -1,10 +1,11 @@
 // `rescind validate` as a library call: walk the paths, find the config, load and
-// check every file, and return every diagnostic, sorted. No output, no exit codes.
+// check every file, and return the diagnostics, sorted: the first maxPerFile of each file,
+// and how many more there were. No output, no exit codes.
 
 import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE, loadConfig, policyPaths } from '../config/config.js';
-import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { type LoadedDocument, loadDocument } from '../document/pipeline.js';
 import type { DocumentKind } from '../schema/schemas.js';
 import { type CheckContext, ruleBook } from './check-document.js';
@@ -14,20 +15,31 @@ export interface ValidateOptions {
   cwd: string;
   /** config is the --config path; without it rescind.config.yaml in cwd is used when it exists. */
   config?: string | undefined;
+  /** maxPerFile keeps the first diagnostics of each file, in position order; 0 keeps all. Default 100. */
+  maxPerFile?: number | undefined;
 }
 
-/** ValidatedFile is one file that was checked. */
+/** DEFAULT_MAX_PER_FILE is how many diagnostics of one file are kept, the way compilers stop listing. */
+export const DEFAULT_MAX_PER_FILE = 100;
+
+/** ValidatedFile is one file that was checked; omitted counts its diagnostics beyond maxPerFile. */
 export interface ValidatedFile {
   file: string;
   kind?: DocumentKind;
   valid: boolean;
+  omitted: number;
 }
 
-/** ValidateResult is every file checked and every diagnostic, sorted by file and position. */
+/**
+ * ValidateResult is every file checked and the diagnostics kept, sorted by file and position;
+ * errorCount and warningCount count every diagnostic, the omitted ones too.
+ */
 export interface ValidateResult {
   valid: boolean;
   files: ValidatedFile[];
   diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
 }
 
 /** validatePaths validates files and directories (walked for *.yaml and *.yml). */
@@ -36,12 +48,31 @@ export async function validatePaths(
   options: ValidateOptions,
 ): Promise<ValidateResult> {
   const { cwd } = options;
+  const max = options.maxPerFile ?? DEFAULT_MAX_PER_FILE;
   const diagnostics: Diagnostic[] = [];
   const files: ValidatedFile[] = [];
   const done = new Set<string>();
+  let errorCount = 0;
+  let warningCount = 0;
   const record = (loaded: LoadedDocument) => {
-    files.push({ file: loaded.file, valid: loaded.valid, ...(loaded.kind ? { kind: loaded.kind } : {}) });
-    diagnostics.push(...loaded.diagnostics);
+    // loaded.diagnostics are sorted: the first ones are the first in the file.
+    const kept = max > 0 && loaded.diagnostics.length > max ? max : loaded.diagnostics.length;
+    for (const [i, d] of loaded.diagnostics.entries()) {
+      if (d.severity === 'error') errorCount++;
+      else warningCount++;
+      if (i < kept) diagnostics.push(d);
+    }
+    files.push({
+      file: loaded.file,
+      valid: loaded.valid,
+      omitted: loaded.diagnostics.length - kept,
+      ...(loaded.kind ? { kind: loaded.kind } : {}),
+    });
+  };
+  const problem = (d: Diagnostic) => {
+    if (d.severity === 'error') errorCount++;
+    else warningCount++;
+    diagnostics.push(d);
   };
 
   // The config first: plans are checked against its accounts, and it names policies.
@@ -49,7 +80,7 @@ export async function validatePaths(
   const configName = options.config ?? (existsSync(resolve(cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined);
   const policies: string[] = [];
   if (options.config !== undefined && !existsSync(resolve(cwd, options.config))) {
-    diagnostics.push({
+    problem({
       severity: 'error',
       code: 'config.not-found',
       file: options.config,
@@ -70,10 +101,7 @@ export async function validatePaths(
 
   for (const arg of paths) {
     const found = expand(cwd, arg);
-    if ('diagnostic' in found) {
-      diagnostics.push(found.diagnostic);
-      continue;
-    }
+    for (const d of found.diagnostics) problem(d);
     for (const file of found.files) {
       const abs = resolve(cwd, file);
       if (done.has(abs)) continue;
@@ -88,8 +116,13 @@ export async function validatePaths(
     record(loadFile(cwd, file, ctx, 'Policy'));
   }
 
-  const sorted = sortDiagnostics(diagnostics);
-  return { valid: !hasErrors(sorted), files, diagnostics: sorted };
+  return {
+    valid: errorCount === 0,
+    files,
+    diagnostics: sortDiagnostics(diagnostics),
+    errorCount,
+    warningCount,
+  };
 }
 
 /** loadFile reads, parses and checks one file; expected restricts it to one kind. */
@@ -105,38 +138,44 @@ function loadFile(cwd: string, file: string, ctx: CheckContext, expected?: Docum
 
 const YAML_FILE = /\.ya?ml$/i;
 
-function expand(cwd: string, arg: string): { files: string[] } | { diagnostic: Diagnostic } {
+interface Expanded {
+  files: string[];
+  diagnostics: Diagnostic[];
+}
+
+// A path to its files: itself, or the *.yaml and *.yml files under a folder. A path or a folder that
+// cannot be read is an error, never skipped: a run that skipped one would call the rest valid.
+function expand(cwd: string, arg: string): Expanded {
   const abs = resolve(cwd, arg);
   let isDir: boolean;
   try {
     isDir = statSync(abs).isDirectory();
-  } catch {
-    return {
-      diagnostic: { severity: 'error', code: 'file.not-found', file: arg, message: `${arg} does not exist` },
-    };
+  } catch (e) {
+    return { files: [], diagnostics: [unreadable(arg, e, 'does not exist')] };
   }
-  if (!isDir) return { files: [arg] };
-  const files: string[] = [];
-  walk(abs, arg, files);
-  if (files.length === 0) {
-    return {
-      diagnostic: {
-        severity: 'error',
-        code: 'file.not-found',
-        file: arg,
-        message: `no *.yaml or *.yml files in ${arg}`,
-      },
-    };
+  if (!isDir) return { files: [arg], diagnostics: [] };
+  const found: Expanded = { files: [], diagnostics: [] };
+  walk(abs, arg, found);
+  if (found.files.length === 0 && found.diagnostics.length === 0) {
+    found.diagnostics.push({
+      severity: 'error',
+      code: 'file.not-found',
+      file: arg,
+      message: `no *.yaml or *.yml files in ${arg}`,
+    });
   }
-  return { files };
+  return found;
 }
 
-// Depth-first, sorted by name; skips node_modules and hidden folders, follows no directory links.
-function walk(abs: string, shown: string, out: string[]): void {
+// Depth-first, sorted by name; skips node_modules and hidden folders, follows no folder links. A *.yaml
+// entry that is not a regular file (a FIFO, a device, a link to a folder) is listed, so that reading it
+// reports what it is.
+function walk(abs: string, shown: string, out: Expanded): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(abs, { withFileTypes: true });
-  } catch {
+  } catch (e) {
+    out.diagnostics.push(unreadable(shown, e, 'does not exist'));
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -145,8 +184,23 @@ function walk(abs: string, shown: string, out: string[]): void {
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       walk(join(abs, entry.name), childShown, out);
-    } else if (YAML_FILE.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) {
-      out.push(childShown);
+    } else if (YAML_FILE.test(entry.name)) {
+      out.files.push(childShown);
     }
   }
+}
+
+// A path that stat or readdir refused: not found (ENOENT, or a parent that is a file), or unreadable
+// with the system's code (EACCES, ENAMETOOLONG, ELOOP, ...).
+function unreadable(shown: string, e: unknown, missing: string): Diagnostic {
+  const reason = e instanceof Error && 'code' in e ? String(e.code) : 'unknown error';
+  if (reason === 'ENOENT' || reason === 'ENOTDIR') {
+    return { severity: 'error', code: 'file.not-found', file: shown, message: `${shown} ${missing}` };
+  }
+  return {
+    severity: 'error',
+    code: 'file.unreadable',
+    file: shown,
+    message: `cannot read ${shown} (${reason})`,
+  };
 }

@@ -10,7 +10,7 @@ import { type Io, styleFor } from '../io.js';
 /** spec is the command line of validate. */
 export const spec: CommandSpec = {
   name: 'validate',
-  usage: 'rescind validate [--format text|json|sarif] [--config FILE] PATH...',
+  usage: 'rescind validate [--format text|json|sarif] [--config FILE] [--max-diagnostics N] PATH...',
   summary:
     'Check plans, configs and policies (files, or directories walked for *.yaml and *.yml) against\n' +
     'their schemas and rules. Prints every problem as FILE:LINE:COL: error CODE: message.\n' +
@@ -28,6 +28,14 @@ export const spec: CommandSpec = {
       value: 'FILE',
       description: 'config whose accounts plans must name (default: rescind.config.yaml, if present)',
     },
+    'max-diagnostics': {
+      type: 'string',
+      integer: { min: 0, max: 1_000_000_000 },
+      default: '100',
+      value: 'N',
+      description:
+        'diagnostics listed per file, the first in the file; 0 lists all (the exit status counts all)',
+    },
   },
   minPositionals: 1,
 };
@@ -41,7 +49,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const config = typeof args.values.config === 'string' ? args.values.config : undefined;
   const session = createSession({ cwd: io.cwd, env: io.env, config });
-  const result = await session.validate(args.positionals).finally(() => session.close());
+  const maxPerFile = Number(args.values['max-diagnostics']);
+  const result = await session.validate(args.positionals, { maxPerFile }).finally(() => session.close());
   const format = args.values.format;
   if (format === 'json') io.stdout.write(renderValidateJson(result));
   else if (format === 'sarif') io.stdout.write(renderValidateSarif(result));

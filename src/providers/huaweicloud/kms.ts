@@ -88,7 +88,7 @@ async function listGrants(
           ),
         };
       }
-      grants.push(...(body.grants as KmsGrantRecord[]));
+      for (const grant of body.grants as KmsGrantRecord[]) grants.push(grant);
       // truncated is the string "true"/"false" in both SDKs; a boolean is accepted too.
       const more = body.truncated === 'true' || body.truncated === true;
       if (!more) return { grants };

@@ -12,7 +12,7 @@ export interface ValidateJson {
   valid: boolean;
   errorCount: number;
   warningCount: number;
-  files: { file: string; kind: string | null; valid: boolean }[];
+  files: { file: string; kind: string | null; valid: boolean; omitted: number }[];
   diagnostics: DiagnosticJson[];
 }
 
@@ -40,13 +40,17 @@ export function toDiagnosticJson(d: Diagnostic): DiagnosticJson {
 
 /** renderValidateJson is the whole JSON output of `rescind validate`. */
 export function renderValidateJson(result: ValidateResult): string {
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   const doc: ValidateJson = {
     formatVersion: VALIDATE_FORMAT_VERSION,
     valid: result.valid,
-    errorCount: errors,
-    warningCount: result.diagnostics.length - errors,
-    files: result.files.map((f) => ({ file: f.file, kind: f.kind ?? null, valid: f.valid })),
+    errorCount: result.errorCount,
+    warningCount: result.warningCount,
+    files: result.files.map((f) => ({
+      file: f.file,
+      kind: f.kind ?? null,
+      valid: f.valid,
+      omitted: f.omitted,
+    })),
     diagnostics: result.diagnostics.map(toDiagnosticJson),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

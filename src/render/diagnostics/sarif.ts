@@ -15,6 +15,7 @@ export function renderValidateSarif(result: ValidateResult): string {
     id: code,
     shortDescription: { text: diagnosticCodes[code] },
   }));
+  const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   const results = result.diagnostics.map((d) => {
     const file = diagnosticFile(d);
     const location = file
@@ -40,18 +41,28 @@ export function renderValidateSarif(result: ValidateResult): string {
       : [];
     return {
       ruleId: d.code,
-      ruleIndex: codes.indexOf(d.code),
+      ruleIndex: ruleIndex.get(d.code) ?? -1,
       level: d.severity,
       message: { text: d.message },
       locations: location,
     };
   });
+  // Diagnostics beyond the per-file cap are not results; one note per such file says how many.
+  const notes = result.files
+    .filter((f) => f.omitted > 0)
+    .map((f) => ({
+      level: 'note',
+      message: { text: `${f.file}: ${f.omitted} more problems are not listed` },
+    }));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'rescind', version: VERSION, rules } },
+        ...(notes.length > 0
+          ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes }] }
+          : {}),
         columnKind: 'utf16CodeUnits',
         results,
       },

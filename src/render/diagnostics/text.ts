@@ -16,16 +16,35 @@ export function formatDiagnostic(d: Diagnostic, style: Style = plain): string {
   return d.detail ? `${line}\n    ${d.detail}` : line;
 }
 
-/** renderValidateText is the whole text output of `rescind validate`. */
+/**
+ * renderValidateText is the whole text output of `rescind validate`: each diagnostic kept, after a file's
+ * last one a line saying how many more it has, then the summary line, which counts them all.
+ */
 export function renderValidateText(result: ValidateResult, style: Style = plain): string {
-  const lines = result.diagnostics.map((d) => formatDiagnostic(d, style));
+  const omitted = new Map(result.files.filter((f) => f.omitted > 0).map((f) => [f.file, f.omitted]));
+  const lines: string[] = [];
+  const more = (file: string | undefined) => {
+    const n = file === undefined ? undefined : omitted.get(file);
+    if (file === undefined || n === undefined) return;
+    lines.push(`${style.bold(file)}: and ${count(n, 'more problem')} (--max-diagnostics 0 shows every one)`);
+    omitted.delete(file);
+  };
+  let previous: string | undefined;
+  for (const d of result.diagnostics) {
+    const file = diagnosticFile(d);
+    if (file !== previous) more(previous);
+    previous = file;
+    lines.push(formatDiagnostic(d, style));
+  }
+  more(previous);
+  for (const file of [...omitted.keys()]) more(file);
   lines.push(summary(result));
   return `${lines.join('\n')}\n`;
 }
 
 function summary(result: ValidateResult): string {
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = result.diagnostics.length - errors;
+  const errors = result.errorCount;
+  const warnings = result.warningCount;
   // A path that does not exist is not among the files read, but it counts as a bad file.
   const read = new Set(result.files.map((f) => f.file));
   const badFiles = new Set(
