@@ -9,13 +9,15 @@ import { writeFileSync } from 'node:fs';
 // Also writes the self-contained bundles of dist/schemas/ for editors.
 import './bundle-schemas.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { createAjv, documentKinds, SCHEMA_BASE } from '../dist/schema/schemas.js';
+import { createAjv, documentKinds, linearErrors, SCHEMA_BASE } from '../dist/schema/schemas.js';
 
 const ajv = createAjv({ source: true, esm: true, lines: false });
 const exports = Object.fromEntries(
   Object.entries(documentKinds).map(([kind, file]) => [kind, SCHEMA_BASE + file]),
 );
-let code = standaloneCode(ajv, exports);
+// ajv's code.process does not reach standalone code: linearErrors is applied here too.
+let code = linearErrors(standaloneCode(ajv, exports));
+if (code.includes('vErrors.concat(')) throw new Error('compile-schemas: errors are still gathered by concat');
 
 // ajv emits require() for its runtime helpers even in ESM mode: turn them into imports.
 const imports = new Map();

@@ -30,7 +30,16 @@ export {
   type HttpClient,
   type HttpClientOptions,
 } from './http/client.js';
-export { CloudError, NetworkError, RescindError, ThrottledError, TimeoutError } from './http/errors.js';
+export {
+  AbortedError,
+  CloudError,
+  InsecureUrlError,
+  NetworkError,
+  RescindError,
+  ResponseTooLargeError,
+  ThrottledError,
+  TimeoutError,
+} from './http/errors.js';
 export type { RevocationPlan } from './plan/revocation-plan.js';
 export { providerOf, registry } from './providers/registry.js';
 export type * from './providers/types.js';

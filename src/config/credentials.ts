@@ -23,16 +23,38 @@ export const DEFAULT_ENV: Readonly<Record<Cloud, Required<Omit<CredentialEnv, 'a
 /** CredentialsResult is the credentials, or a message naming the variables that are missing. */
 export type CredentialsResult = { credentials: Credentials } | { error: string };
 
-/** readCredentials reads an account's credentials from env. */
+// Credentials travel in HTTP headers: printable ASCII only (a pasted line break would break the request).
+const PRINTABLE = /^[\x21-\x7e]+$/;
+
+/**
+ * readCredentials reads an account's credentials from env. A value with anything but printable ASCII in
+ * it (a line break, a space, a control character) is refused, naming the variable, never the value.
+ */
 export function readCredentials(
   cloud: Cloud,
   names: CredentialEnv | undefined,
   env: Readonly<Record<string, string | undefined>>,
 ): CredentialsResult {
+  const unfit: string[] = [];
   const get = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value.trim() === '' ? undefined : value.trim();
+    const value = env[name]?.trim();
+    if (value === undefined || value === '') return undefined;
+    if (!PRINTABLE.test(value)) unfit.push(name);
+    return value;
   };
+  const result = read(cloud, names, get);
+  if ('error' in result || unfit.length === 0) return result;
+  const what = unfit.length === 1 ? 'variable' : 'variables';
+  return {
+    error: `the environment ${what} ${unfit.join(' and ')} ${unfit.length === 1 ? 'holds' : 'hold'} a line break, a space or another character that is not printable ASCII`,
+  };
+}
+
+function read(
+  cloud: Cloud,
+  names: CredentialEnv | undefined,
+  get: (name: string) => string | undefined,
+): CredentialsResult {
   if (cloud === 'huaweicloud' && names?.authTokenEnv !== undefined) {
     const token = get(names.authTokenEnv);
     return token !== undefined

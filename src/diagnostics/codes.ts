@@ -49,6 +49,8 @@ export const diagnosticCodes = {
   'cloud.aborted': 'a call was cancelled before the cloud answered',
   'cloud.not-found': 'a resource that a target or a selector names does not exist',
   'cloud.unexpected': 'the cloud answered with something rescind does not understand',
+  'emulator.persist':
+    "the emulator cannot keep its state in the --persist file: a missing folder, a link, or another emulator's",
   'emulator.duplicate-id': 'an emulator state lists the same identity, resource or credential twice',
   'emulator.mismatch':
     'a resource of an emulator state contradicts the resource that holds it (a grant of another key)',

@@ -32,6 +32,8 @@ export interface YamlSource {
   locate(path: JsonPath, target?: LocateTarget): SourceRange;
   /** scalarText is a scalar's text as written in the file, e.g. an unquoted number. */
   scalarText(path: JsonPath): string | undefined;
+  /** approximate is true when locate gives the line of a path's top-level field only (a huge file). */
+  readonly approximate: boolean;
 }
 
 /** LoadResult is a source, when the text is YAML that rescind reads, and the problems found. */
@@ -511,6 +513,10 @@ class Source implements YamlSource {
       this.#parsed = { doc, index: new LineIndex(this.text) };
     }
     return this.#parsed;
+  }
+
+  get approximate(): boolean {
+    return this.#get() === undefined;
   }
 
   locate(path: JsonPath, target: LocateTarget = 'value'): SourceRange {

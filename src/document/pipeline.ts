@@ -28,6 +28,8 @@ export interface LoadOptions {
   /** kinds are the kinds accepted; default every kind. */
   readonly kinds?: readonly DocumentKind[];
   readonly rules?: RuleBook;
+  /** maxBytes caps the file's size; MAX_FILE_BYTES by default. */
+  readonly maxBytes?: number;
 }
 
 /** CheckedDocument is a document's kind (when it has a known one), its verdict and its diagnostics. */
@@ -51,9 +53,9 @@ const ALL_KINDS = Object.keys(documentKinds) as DocumentKind[];
  * comes back as a sorted diagnostic, located where it can be.
  */
 export function loadDocument(path: string, file: string, options: LoadOptions = {}): LoadedDocument {
-  const read = readBytes(path, file);
+  const read = readBytes(path, file, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes });
   if ('diagnostic' in read) return { file, valid: false, diagnostics: [read.diagnostic] };
-  const decoded = decodeText(file, read.bytes);
+  const decoded = decodeText(file, read.bytes, options.maxBytes);
   if (decoded.text === undefined) return { file, valid: false, diagnostics: decoded.diagnostics };
   const loaded = loadYaml(file, decoded.text);
   if (loaded.source === undefined) {
@@ -73,7 +75,13 @@ export function loadDocument(path: string, file: string, options: LoadOptions = 
 /** checkSource checks a parsed document: its kind, the kind's schema and rules, located in the source. */
 export function checkSource(source: YamlSource, options: LoadOptions = {}): CheckedDocument {
   const checked = checkFindings(source.data, options, (p) => source.scalarText(p));
-  const diagnostics = locateFindings(source, checked.findings);
+  // In a file too large to locate every node, each finding also names its path.
+  const findings = source.approximate
+    ? checked.findings.map((f) =>
+        f.path.length > 1 ? { ...f, message: `${f.message} (at ${pathText(f.path)})` } : f,
+      )
+    : checked.findings;
+  const diagnostics = locateFindings(source, findings);
   return {
     ...(checked.kind === undefined ? {} : { kind: checked.kind }),
     valid: !diagnostics.some((d) => d.severity === 'error'),
@@ -99,6 +107,16 @@ export function checkData(data: unknown, options: LoadOptions = {}): CheckedDocu
     valid: !diagnostics.some((d) => d.severity === 'error'),
     diagnostics,
   };
+}
+
+// spec.revocations[3].type
+function pathText(path: JsonPath): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text === '' ? segment : `.${segment}`;
+  }
+  return text;
 }
 
 function checkFindings(

@@ -4,7 +4,7 @@
 // waits for a writer. The size cap counts the bytes actually read, not what stat says (0 for
 // a device, and a file may grow while it is read).
 
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES, tooLarge } from './text.js';
 
@@ -31,20 +31,19 @@ export function readBytes(path: string, file: string, options: ReadOptions = {})
   try {
     fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
+    // A socket cannot be opened (ENXIO), nor some folders: say what the path is, when it is something.
+    let stats: Stats | undefined;
+    try {
+      stats = statSync(path);
+    } catch {
+      stats = undefined;
+    }
+    if (stats !== undefined && !stats.isFile()) return { diagnostic: notRegular(file, stats) };
     return { diagnostic: systemError(file, e) };
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) {
-      return {
-        diagnostic: {
-          severity: 'error',
-          code: 'file.not-regular',
-          file,
-          message: `${file} is ${typeOf(stats)}, not a regular file`,
-        },
-      };
-    }
+    if (!stats.isFile()) return { diagnostic: notRegular(file, stats) };
     if (stats.size > max) return { diagnostic: tooLarge(file, stats.size, max) };
     const chunks: Buffer[] = [];
     let total = 0;
@@ -64,6 +63,15 @@ export function readBytes(path: string, file: string, options: ReadOptions = {})
   }
 }
 
+function notRegular(file: string, stats: Stats): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'file.not-regular',
+    file,
+    message: `${file} is ${typeOf(stats)}, not a regular file`,
+  };
+}
+
 function typeOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';
@@ -77,14 +85,6 @@ function systemError(file: string, e: unknown): Diagnostic {
   const reason = e instanceof Error && 'code' in e ? String(e.code) : 'unknown error';
   if (reason === 'ENOENT') {
     return { severity: 'error', code: 'file.not-found', file, message: `${file} does not exist` };
-  }
-  if (reason === 'EISDIR') {
-    return {
-      severity: 'error',
-      code: 'file.not-regular',
-      file,
-      message: `${file} is a folder, not a regular file`,
-    };
   }
   return { severity: 'error', code: 'file.unreadable', file, message: `cannot read ${file} (${reason})` };
 }

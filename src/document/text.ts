@@ -32,8 +32,8 @@ export function tooLarge(file: string, size: number, max: number = MAX_FILE_BYTE
 }
 
 /** decodeText turns a file's bytes into text, or says at which line and column it stops being YAML text. */
-export function decodeText(file: string, bytes: Uint8Array): DecodedText {
-  if (bytes.length > MAX_FILE_BYTES) return { diagnostics: [tooLarge(file, bytes.length)] };
+export function decodeText(file: string, bytes: Uint8Array, maxBytes: number = MAX_FILE_BYTES): DecodedText {
+  if (bytes.length > maxBytes) return { diagnostics: [tooLarge(file, bytes.length, maxBytes)] };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return {
       diagnostics: [

@@ -1,7 +1,7 @@
-// Loading a seed (a file, or data) through the document pipeline with the seed rules,
-// and keeping the live state in a file: loaded when present, saved atomically.
+// Loading a seed (a file, or data) through the document pipeline with the seed rules, and
+// the state a previous run persisted (persist.ts writes it).
 
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkData, loadDocument, type RuleBook } from '../document/pipeline.js';
@@ -37,8 +37,12 @@ export const seedRules: RuleBook = {
 };
 
 /** readSeedFile reads, parses and checks a seed file (YAML or JSON); diagnostics are located in file. */
-export function readSeedFile(file: string): SeedResult {
-  const loaded = loadDocument(file, file, { kinds: ['EmulatorState'], rules: seedRules });
+export function readSeedFile(file: string, maxBytes?: number): SeedResult {
+  const loaded = loadDocument(file, file, {
+    kinds: ['EmulatorState'],
+    rules: seedRules,
+    ...(maxBytes === undefined ? {} : { maxBytes }),
+  });
   return loaded.valid ? { state: loaded.data as EmulatorState, diagnostics: loaded.diagnostics } : loaded;
 }
 
@@ -64,21 +68,15 @@ export function loadSeed(seed: string | EmulatorState | undefined): EmulatorStat
   return result.state;
 }
 
-/** loadPersisted reads the state saved by a previous run, if file exists; undefined when it does not. */
-export function loadPersisted(file: string): EmulatorState | undefined {
+/**
+ * loadPersisted reads the state saved by a previous run, if file exists (undefined when it does not),
+ * up to maxBytes: what the emulator writes is larger than a seed it read.
+ */
+export function loadPersisted(file: string, maxBytes: number): EmulatorState | undefined {
   if (!existsSync(file)) return undefined;
-  const result = readSeedFile(file);
+  const result = readSeedFile(file, maxBytes);
   if (result.state === undefined) {
     throw new EmulatorStateError(`persisted emulator state ${file} is not valid`, result.diagnostics);
   }
   return result.state;
-}
-
-let saves = 0;
-
-/** saveState writes state to file atomically: a temporary file beside it, then a rename. */
-export function saveState(file: string, state: EmulatorState): void {
-  const tmp = `${file}.${process.pid}.${++saves}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(tmp, file);
 }

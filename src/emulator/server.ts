@@ -8,16 +8,25 @@ import type { AddressInfo } from 'node:net';
 import { ALIBABA_RETRY_AFTER_HEADER, ALIBABA_THROTTLE_CODE } from '../clouds/alibabacloud/dialect.js';
 import { decodeQuery } from '../clouds/canonical.js';
 import { dialects } from '../clouds/dialects.js';
+import { isLoopbackHost } from '../clouds/endpoint-url.js';
 import { HUAWEI_THROTTLE_CODE } from '../clouds/huaweicloud/dialect.js';
 import type { ServiceName } from '../vocabulary.js';
 import { alibabaError } from './alibabacloud/errors.js';
-import { NonceCache, type SignedRequest, verifyAlibabaRequest, verifyHuaweiRequest } from './auth/index.js';
+import {
+  checkAlibabaHeaders,
+  checkHuaweiHeaders,
+  NonceCache,
+  type SignedRequest,
+  verifyAlibabaRequest,
+  verifyHuaweiRequest,
+} from './auth/index.js';
 import { type Caller, callerOf } from './caller.js';
 import type { Cloud, CloudRequest, CloudResponse, Store } from './cloud.js';
 import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate } from './faults.js';
 import { apigwError } from './huaweicloud/errors.js';
+import { holdPersist, PERSIST_MAX_BYTES, type Persist } from './persist.js';
 import { cloudOfRequest, matchRoute, missResponse, type Route } from './routes.js';
-import { loadPersisted, loadSeed, saveState } from './seed.js';
+import { loadPersisted, loadSeed } from './seed.js';
 import type { EmulatorService } from './service.js';
 import { type Operation, services } from './services.js';
 import type { AlibabaIdentity, EmulatorState, HuaweiIdentity } from './state.js';
@@ -29,9 +38,6 @@ const SERVICES: ReadonlyMap<ServiceName, EmulatorService> = new Map(
 
 /** MAX_BODY_BYTES is the largest request body the emulator reads (1 MiB); a larger one gets the cloud's 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-// Past this many bytes an oversized body is no longer drained: the connection is closed.
-const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /** EmulatorOptions configure startEmulator; every fault is off by default. */
 export interface EmulatorOptions extends Partial<FaultSettings> {
@@ -45,6 +51,8 @@ export interface EmulatorOptions extends Partial<FaultSettings> {
   now?: () => Date;
   /** maxBodyBytes overrides MAX_BODY_BYTES. */
   maxBodyBytes?: number;
+  /** requestTimeoutMs is how long a client may take to send a whole request; default 60 000. */
+  requestTimeoutMs?: number;
 }
 
 /** EmulatorStats are the counters of GET /_emulator/stats, keyed by operation name. */
@@ -74,29 +82,46 @@ export interface RunningEmulator {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const emulator = new Emulator(options);
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-    emulator.handle(req, res).catch((e: unknown) => {
-      // A bug: answer 500 rather than leave the client hanging.
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: `emulator bug: ${e instanceof Error ? e.message : String(e)}` }));
-      } else {
-        res.destroy();
-      }
-    });
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  // Slow clients are cut off: headers within 20 s, the whole request within the request timeout.
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
+  const server = createServer(
+    {
+      keepAliveTimeout: 30_000,
+      headersTimeout: Math.min(20_000, requestTimeout),
+      requestTimeout,
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, requestTimeout / 2)),
+    },
+    (req, res) => {
+      emulator.handle(req, res).catch((e: unknown) => {
+        // A bug: answer 500 rather than leave the client hanging.
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: `emulator bug: ${e instanceof Error ? e.message : String(e)}` }));
+        } else {
+          res.destroy();
+        }
+      });
+    },
+  );
+  server.on('clientError', (err: Error & { code?: string }, socket) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  // At most this many connections at once, each buffering at most maxBodyBytes of an authenticated body.
+  server.maxConnections = MAX_CONNECTIONS;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    emulator.release();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -104,11 +129,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     caller: (cloud) => callerOf(emulator.state, cloud),
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => {
+          emulator.release();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };
 }
+
+/** MAX_CONNECTIONS bounds the emulator's open connections; more wait in the kernel's queue, then fail. */
+export const MAX_CONNECTIONS = 512;
 
 interface Identities {
   huaweiByKey: Map<string, HuaweiIdentity>;
@@ -131,7 +162,7 @@ function indexIdentities(state: EmulatorState): Identities {
 class Emulator implements Store {
   state: EmulatorState;
   readonly #seed: EmulatorState;
-  readonly #persist: string | undefined;
+  readonly #persist: Persist | undefined;
   readonly #now: () => Date;
   readonly #maxBody: number;
   readonly #faults: FaultInjector;
@@ -142,8 +173,15 @@ class Emulator implements Store {
 
   constructor(options: EmulatorOptions) {
     this.#seed = loadSeed(options.state);
-    this.#persist = options.persist;
-    const persisted = this.#persist === undefined ? undefined : loadPersisted(this.#persist);
+    this.#persist = options.persist === undefined ? undefined : holdPersist(options.persist);
+    let persisted: EmulatorState | undefined;
+    try {
+      persisted =
+        this.#persist === undefined ? undefined : loadPersisted(this.#persist.file, PERSIST_MAX_BYTES);
+    } catch (e) {
+      this.#persist?.release();
+      throw e;
+    }
     this.state = persisted ?? structuredClone(this.#seed);
     this.#now = options.now ?? (() => new Date());
     this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
@@ -155,12 +193,22 @@ class Emulator implements Store {
     if ('error' in parsed) throw new RangeError(parsed.error);
     this.#faults = new FaultInjector(parsed.update);
     this.#ids = indexIdentities(this.state);
-    if (persisted === undefined) this.changed();
+    try {
+      if (persisted === undefined) this.changed();
+    } catch (e) {
+      this.#persist?.release();
+      throw e;
+    }
   }
 
   /** changed saves the state when it is persisted. */
   changed(): void {
-    if (this.#persist !== undefined) saveState(this.#persist, this.state);
+    this.#persist?.save(this.state);
+  }
+
+  /** release gives the persist file back. */
+  release(): void {
+    this.#persist?.release();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -176,14 +224,16 @@ class Emulator implements Store {
     const cloud = cloudOfRequest(headers);
     const requestId = cloud === 'huaweicloud' ? randomUUID().replaceAll('-', '') : randomUUID().toUpperCase();
     const host = headers.host ?? '';
-    // A request without a body (most GETs) needs no wait for one.
+    // A request without a body (most GETs) needs no wait for one. A request answered before its body
+    // is read closes its connection, so that an unread body is never read.
     const hasBody = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
-    const body = hasBody ? await readBody(req, this.#maxBody) : EMPTY;
-    if (body === 'destroyed') return;
     const match = matchRoute(cloud, method, rawPath, headers);
-    if ('miss' in match) return send(res, cloud, requestId, missResponse(match.miss, requestId, host));
-    if (body === 'too-large')
-      return send(res, cloud, requestId, tooLarge(cloud, requestId, host, this.#maxBody));
+    if ('miss' in match)
+      return send(res, cloud, requestId, missResponse(match.miss, requestId, host), hasBody);
+    const declared = Number(headers['content-length'] ?? 0);
+    if (declared > this.#maxBody) {
+      return send(res, cloud, requestId, tooLarge(cloud, requestId, host, this.#maxBody), true);
+    }
 
     const { route } = match;
     const op = route.op;
@@ -194,6 +244,17 @@ class Emulator implements Store {
     try {
       const now = this.#now();
       const decision = this.#faults.decide(op, now.getTime());
+      // Who is calling is checked from the headers before any body is buffered.
+      const refused = this.#precheck(route.cloud, headers, now, requestId, host);
+      if (refused !== undefined) {
+        if (decision.delayMs > 0) await sleep(decision.delayMs);
+        return send(res, cloud, requestId, refused, hasBody);
+      }
+      const body = hasBody ? await readBody(req, this.#maxBody) : EMPTY;
+      if (body === 'destroyed') return;
+      if (body === 'too-large') {
+        return send(res, cloud, requestId, tooLarge(cloud, requestId, host, this.#maxBody), true);
+      }
       const signed: SignedRequest = { method, path: rawPath, query: rawQuery, headers, body };
       const response = this.#answer(route, decision, signed, requestId, host, now);
       if (decision.delayMs > 0) await sleep(decision.delayMs);
@@ -206,6 +267,29 @@ class Emulator implements Store {
     } finally {
       this.#inFlight.set(op, (this.#inFlight.get(op) ?? 1) - 1);
     }
+  }
+
+  // The cloud's refusal of a caller that the headers alone show is unknown, expired or malformed.
+  #precheck(
+    cloud: Cloud,
+    headers: Readonly<Record<string, string>>,
+    now: Date,
+    requestId: string,
+    host: string,
+  ): CloudResponse | undefined {
+    const ids = this.#ids;
+    const outcome =
+      cloud === 'huaweicloud'
+        ? checkHuaweiHeaders(headers, {
+            secretFor: (ak) => ids.huaweiByKey.get(ak)?.secretKey,
+            tokenValid: (token) => ids.huaweiByToken.has(token),
+            now,
+          })
+        : checkAlibabaHeaders(headers, { secretFor: (id) => ids.alibabaByKey.get(id)?.accessKeySecret, now });
+    if (outcome.ok) return undefined;
+    return cloud === 'huaweicloud'
+      ? apigwError(outcome.status, outcome.code, outcome.message, requestId)
+      : alibabaError(outcome.status, outcome.code, outcome.message, requestId, host);
   }
 
   // The answer to an authenticated-or-not request, after faults: 'drop' destroys the connection.
@@ -296,15 +380,21 @@ class Emulator implements Store {
   }
 
   async #admin(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
-    const body = await readBody(req, MAX_BODY_BYTES);
-    if (body === 'destroyed') return;
-    const reply = (status: number, value?: unknown) => {
+    const reply = (status: number, value?: unknown, close = false) => {
       const text = value === undefined ? '' : `${JSON.stringify(value, null, 2)}\n`;
       const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(text) };
       if (value !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+      if (close) headers.connection = 'close';
       res.writeHead(status, headers);
       res.end(text);
     };
+    // The admin endpoints hold the seed's secret keys and change what the emulator does: only a client
+    // on this machine talking to it by a loopback name may use them, never a web page (a rebound DNS
+    // name, or a request from another origin).
+    const refused = browserRefusal(req.headers);
+    if (refused !== undefined) return reply(403, { error: refused }, true);
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === 'destroyed') return;
     const allowed: Record<string, string> = {
       '/_emulator/state': 'GET',
       '/_emulator/stats': 'GET',
@@ -381,7 +471,8 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return flat;
 }
 
-// The body's bytes; 'too-large' when over max (the rest is drained); 'destroyed' when the connection ended.
+// The body's bytes; 'too-large' as soon as it passes max (nothing more is read: the answer closes the
+// connection); 'destroyed' when the connection ended first.
 function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too-large' | 'destroyed'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -394,10 +485,10 @@ function readBody(req: IncomingMessage, max: number): Promise<Uint8Array | 'too-
     };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > DRAIN_LIMIT_BYTES) {
-        req.destroy();
-        finish('destroyed');
-      } else if (size <= max) {
+      if (size > max) {
+        req.pause();
+        finish('too-large');
+      } else {
         chunks.push(chunk);
       }
     });
@@ -454,13 +545,20 @@ function tooLarge(cloud: Cloud, requestId: string, host: string, max: number): C
   );
 }
 
-function send(res: ServerResponse, cloud: Cloud, requestId: string, response: CloudResponse): void {
+function send(
+  res: ServerResponse,
+  cloud: Cloud,
+  requestId: string,
+  response: CloudResponse,
+  close = false,
+): void {
   if (res.destroyed) return;
   const text = response.body === undefined ? '' : JSON.stringify(response.body);
   const headers: Record<string, string | number> = {
     [dialects[cloud].requestIdHeader]: requestId,
     'content-length': Buffer.byteLength(text),
     ...response.headers,
+    ...(close ? { connection: 'close' } : {}),
   };
   if (response.body !== undefined) headers['content-type'] = 'application/json;charset=UTF-8';
   res.writeHead(response.status, headers);
@@ -469,4 +567,26 @@ function send(res: ServerResponse, cloud: Cloud, requestId: string, response: Cl
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// Why a request to an admin endpoint is refused: a Host that is not a loopback name, or a request a
+// browser sent from another origin; undefined when it may go on.
+function browserRefusal(headers: IncomingHttpHeaders): string | undefined {
+  const host = headers.host ?? '';
+  const hostname = /^(\[[^\]]*\]|[^:]*)(:\d+)?$/.exec(host)?.[1] ?? '';
+  if (!isLoopbackHost(hostname)) {
+    return 'the admin endpoints answer only a loopback Host (127.0.0.1, localhost or [::1])';
+  }
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    let originHost = '';
+    try {
+      originHost = new URL(origin).hostname;
+    } catch {
+      originHost = '';
+    }
+    if (!isLoopbackHost(originHost)) return 'the admin endpoints refuse requests from another origin';
+  }
+  if (headers['sec-fetch-site'] === 'cross-site') return 'the admin endpoints refuse cross-site requests';
+  return undefined;
 }

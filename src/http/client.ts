@@ -37,6 +37,7 @@ import {
   networkFailure,
   parseCloudError,
   RescindError,
+  ResponseTooLargeError,
   TimeoutError,
 } from './errors.js';
 import { type HttpLogger, log } from './log.js';
@@ -69,6 +70,8 @@ export interface HttpClientOptions {
   readonly keepAliveTimeoutMs?: number;
   /** timeoutMs is each call's deadline, retries and waits included; default 120 000. */
   readonly timeoutMs?: number;
+  /** maxResponseBytes caps an answer's body; a larger one fails with ResponseTooLargeError. Default 16 MiB. */
+  readonly maxResponseBytes?: number;
   /** connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs limit each attempt; defaults 10 000, 30 000, 30 000. */
   readonly connectTimeoutMs?: number;
   readonly headersTimeoutMs?: number;
@@ -145,6 +148,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const headersTimeout = options.headersTimeoutMs ?? 30_000;
   const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 120_000;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const userAgent = options.userAgent ?? `rescind/${VERSION}`;
   const logger = options.logger;
   const { dialect } = options;
@@ -220,7 +224,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     try {
       const res = await dispatcher.request(request);
-      const text = await res.body.text();
+      const text = await readCapped(res.body, maxResponseBytes, target);
       const answerHeaders = flattenHeaders(res.headers);
       if (res.statusCode < 200 || res.statusCode >= 300) {
         throw parseCloudError(
@@ -265,6 +269,29 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     call,
     close: () => agent.close(),
   };
+}
+
+/** DEFAULT_MAX_RESPONSE_BYTES caps an answer's body: the largest page of a list is far smaller. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+// The body as text, read up to max bytes: past them the body is destroyed and the call fails.
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  max: number,
+  target: CallTarget,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const bytes = chunk as Buffer;
+    size += bytes.length;
+    if (size > max) {
+      body.destroy();
+      throw new ResponseTooLargeError(target, max);
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 // Maps whatever a call threw to the error call() rejects with; redacts library errors in place.

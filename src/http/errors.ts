@@ -4,7 +4,7 @@
 
 import { type Dialect, type ErrorBody, type HeaderValues, headerValue } from '../clouds/wire.js';
 import type { Cloud } from '../vocabulary.js';
-import { redact } from './redact.js';
+import { oneLine, redact } from './redact.js';
 
 /** RescindErrorCode is the closed set of stable codes of errors crossing the library boundary. */
 export type RescindErrorCode =
@@ -14,7 +14,8 @@ export type RescindErrorCode =
   | 'RESCIND_NETWORK_ERROR'
   | 'RESCIND_TIMEOUT'
   | 'RESCIND_ABORTED'
-  | 'RESCIND_INSECURE_URL';
+  | 'RESCIND_INSECURE_URL'
+  | 'RESCIND_RESPONSE_TOO_LARGE';
 
 /** RescindError is the base of rescind's errors: `name` is the class name, `code` never changes meaning. */
 export class RescindError extends Error {
@@ -22,7 +23,8 @@ export class RescindError extends Error {
   readonly code: RescindErrorCode = 'RESCIND_ERROR';
 
   constructor(message: string, options?: { readonly cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // One line, whatever a server or a library put in it.
+    super(oneLine(message), options?.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 
@@ -70,7 +72,8 @@ export class CloudError extends RescindError {
 
   constructor(init: CloudErrorInit) {
     const secrets = init.secrets ?? [];
-    const cloudMessage = init.cloudMessage === undefined ? undefined : redact(init.cloudMessage, secrets);
+    const cloudMessage =
+      init.cloudMessage === undefined ? undefined : oneLine(redact(init.cloudMessage, secrets));
     const attempts = init.attempts ?? 1;
     const what = [`HTTP ${init.status}`, init.cloudCode].filter((p) => p !== undefined).join(' ');
     const details = [
@@ -213,6 +216,19 @@ export class InsecureUrlError extends RescindError {
     super(`refusing ${url}: ${reason}`);
     this.url = url;
     this.reason = reason;
+  }
+}
+
+/** ResponseTooLargeError is an answer whose body passed the client's cap; nothing of it is kept. */
+export class ResponseTooLargeError extends RescindError {
+  override readonly name: string = 'ResponseTooLargeError';
+  override readonly code = 'RESCIND_RESPONSE_TOO_LARGE' as const;
+  readonly retryable = false;
+  readonly maxBytes: number;
+
+  constructor(target: CallTarget, maxBytes: number) {
+    super(`${callName(target)}: the answer is larger than ${maxBytes} bytes`);
+    this.maxBytes = maxBytes;
   }
 }
 

@@ -1,6 +1,6 @@
 // Redaction: the one place that removes secrets from text rescind shows or logs. Every error message
 // and debug line of the HTTP layer goes through redact(); headers through redactHeaders().
-// Secret values are removed verbatim and in their URL- and JSON-escaped forms.
+// Secret values are removed verbatim and in every encoding of secretForms.
 
 import type { HeaderValues } from '../clouds/wire.js';
 
@@ -31,19 +31,45 @@ const secretHeaderPattern = new RegExp(
 const bearerPattern = /\b(authorization["']?\s*[:=]\s*["']?(?:Bearer|Basic)\s+)[^\s"',;]+/gi;
 
 /**
- * redact returns text without any of the given secret values (also URL-encoded or JSON-escaped), without
- * the signature of an Authorization header, and without the value of any SECRET_HEADERS header written
- * as `name: value`, `"name":"value"` or `name=value`. Empty secrets are ignored; longer secrets are
- * removed first so that a secret containing another is removed whole.
+ * secretForms are the ways a secret may come back in text: as is, percent-encoded (encodeURIComponent
+ * and RFC 3986, with upper- or lower-case hex, or `+` for a space), base64 and base64url (with or
+ * without padding), JSON-escaped, and escape()d. The client sends secrets in headers only, so a
+ * server that echoes one back in any of these encodings is still caught.
+ */
+export function secretForms(secret: string): string[] {
+  const uri = encodeURIComponent(secret);
+  const rfc3986 = uri.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const lower = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  const base64url = Buffer.from(secret, 'utf8').toString('base64url');
+  return [
+    secret,
+    uri,
+    lower(uri),
+    rfc3986,
+    lower(rfc3986),
+    uri.replaceAll('%20', '+'),
+    base64,
+    base64.replace(/=+$/, ''),
+    base64url,
+    JSON.stringify(secret).slice(1, -1),
+    escape(secret),
+    lower(escape(secret)),
+  ];
+}
+
+/**
+ * redact returns text without any of the given secret values (in any of secretForms), without the
+ * signature of an Authorization header, and without the value of any SECRET_HEADERS header written as
+ * `name: value`, `"name":"value"` or `name=value`. Empty secrets are ignored; longer forms are removed
+ * first so that a secret containing another is removed whole.
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (secret === '') continue;
-    forms.add(secret);
-    forms.add(encodeURIComponent(secret));
-    forms.add(JSON.stringify(secret).slice(1, -1));
+    for (const form of secretForms(secret)) forms.add(form);
   }
   for (const form of [...forms].sort((a, b) => b.length - a.length)) {
     if (form !== '' && out.includes(form)) out = out.replaceAll(form, REDACTED);
@@ -53,6 +79,12 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     .replace(securityTokenQueryPattern, `$1${REDACTED}`)
     .replace(secretHeaderPattern, `$1$2${REDACTED}`)
     .replace(bearerPattern, `$1${REDACTED}`);
+}
+
+/** oneLine folds line breaks and other control characters into single spaces: a message is one line. */
+export function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: folding control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   InsecureUrlError,
   NetworkError,
   RescindError,
+  ResponseTooLargeError,
   ThrottledError,
   TimeoutError,
 } from '../http/errors.js';
@@ -21,6 +22,7 @@ export function callFailed(err: unknown, address?: string): Diagnostic {
   else if (err instanceof NetworkError || err instanceof TimeoutError) code = 'cloud.unreachable';
   else if (err instanceof AbortedError) code = 'cloud.aborted';
   else if (err instanceof InsecureUrlError) code = 'account.endpoint';
+  else if (err instanceof ResponseTooLargeError) code = 'cloud.unexpected';
   return problem(code, err.message, address);
 }
 

@@ -68,11 +68,23 @@ export function createAjv(code?: CodeOptions): Ajv2020 {
     strict: true,
     strictTypes: false,
     strictRequired: false,
-    ...(code ? { code } : {}),
+    code: { ...code, process: linearErrors },
   });
   instance.addVocabulary(EDITOR_KEYWORDS);
   for (const schema of readSchemaFiles().values()) instance.addSchema(schema);
   return instance;
+}
+
+/**
+ * linearErrors rewrites how ajv's generated code gathers the errors of a referenced schema: it copies
+ * the whole list for every item that fails (`vErrors.concat(...)`), so that 50,000 failing revocations
+ * took ten times 10,000 ones. Appending keeps it linear, with the same errors in the same order.
+ */
+export function linearErrors(source: string): string {
+  return source.replace(
+    /vErrors = vErrors === null \? ([\w$]+)\.errors : vErrors\.concat\(\1\.errors\);/g,
+    'if (vErrors === null) vErrors = $1.errors; else for (const e of $1.errors) vErrors.push(e);',
+  );
 }
 
 /** validatorFor is the compiled validator of a kind; compiled once per process. */
@@ -85,6 +97,24 @@ export function validatorFor(kind: DocumentKind): ValidateFunction {
     compiled.set(kind, fn);
   }
   return fn;
+}
+
+const definitions = new Map<string, ValidateFunction>();
+
+/**
+ * validateDefinition runs one definition (`$defs/<name>`) of a kind's schema over data, for a part of a
+ * document checked on its own (what the emulator writes into its state). Compiled on first use.
+ */
+export function validateDefinition(kind: DocumentKind, name: string, data: unknown): ErrorObject[] {
+  const ref = `${SCHEMA_BASE}${documentKinds[kind]}#/$defs/${name}`;
+  let fn = definitions.get(ref);
+  if (fn === undefined) {
+    ajv ??= createAjv();
+    fn = ajv.getSchema(ref);
+    if (fn === undefined) throw new Error(`no definition ${name} in ${documentKinds[kind]}`);
+    definitions.set(ref, fn);
+  }
+  return fn(data) ? [] : [...(fn.errors ?? [])];
 }
 
 /** validateData runs the schema of kind over data and returns ajv's errors (empty when valid). */

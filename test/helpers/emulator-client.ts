@@ -1,5 +1,5 @@
 // A small client for the emulator's tests: signs requests with rescind's own signers
-// (src/providers/*/sign.ts), sends them with undici over real HTTP and parses the answer.
+// (src/clouds/*/sign.ts), sends them with undici over real HTTP and parses the answer.
 // Also the demo credentials of plans/examples/emulator-seed.yaml and the admin calls.
 
 import { request } from 'undici';

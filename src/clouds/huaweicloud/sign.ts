@@ -30,6 +30,9 @@ export {
 /** HUAWEI_SIGNING_ALGORITHM is the first word of the Authorization header and line 1 of the string to sign. */
 export const HUAWEI_SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 
+/** UNSIGNED_PAYLOAD is the X-Sdk-Content-Sha256 value that leaves the body out of the signature. */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+
 /** HuaweiQueryValue is one query value; numbers and booleans are signed as their String() form. */
 export type HuaweiQueryValue = QueryValue;
 

@@ -92,13 +92,16 @@ function refuse(code: keyof typeof answers, detail?: string): AuthOutcome {
 const requiredHeaders = ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;
 
 /**
- * verifyAlibabaRequest authenticates a request as the gateway does: every host, content-type and x-acs-*
- * header present is signed, x-acs-date is within maxSkewMs of now, the AccessKeyId known,
- * x-acs-content-sha256 is the body's SHA-256, the signature equals (constant-time) the one computed from
- * the method, raw path, decoded query and signed headers, and only then the nonce is recorded and must
- * be new. An x-acs-security-token is signed like any x-acs-* header but not checked.
+ * checkAlibabaHeaders is what the gateway can check before the body arrives: an Authorization header
+ * that parses, the common headers present, every host, content-type and x-acs-* header present signed,
+ * x-acs-date well formed and within maxSkewMs of now, and a known AccessKeyId. The emulator refuses a
+ * request that fails it without reading its body.
  */
-export function verifyAlibabaRequest(req: SignedRequest, opts: AlibabaVerifyOptions): AuthOutcome {
+export function checkAlibabaHeaders(
+  headers: Readonly<Record<string, string>>,
+  opts: Omit<AlibabaVerifyOptions, 'nonces'>,
+): AuthOutcome {
+  const req = { headers };
   const authorization = header(req, 'authorization');
   if (authorization === undefined) {
     return refuse('IncompleteSignature', 'The Authorization header is missing.');
@@ -112,7 +115,7 @@ export function verifyAlibabaRequest(req: SignedRequest, opts: AlibabaVerifyOpti
       return refuse('IncompleteSignature', `The ${name} header is missing.`);
     }
   }
-  for (const name of Object.keys(req.headers)) {
+  for (const name of Object.keys(headers)) {
     if (isSignedHeaderName(name) && !signedNames.has(name)) {
       return refuse('IncompleteSignature', `The ${name} header is not in SignedHeaders.`);
     }
@@ -126,11 +129,28 @@ export function verifyAlibabaRequest(req: SignedRequest, opts: AlibabaVerifyOpti
   const acsDate = header(req, 'x-acs-date') ?? '';
   const signedAt = parseAcsDate(acsDate);
   if (signedAt === undefined) return refuse('InvalidTimeStamp.Format', `x-acs-date: ${acsDate}`);
-  const secret = opts.secretFor(auth.accessKeyId);
-  if (secret === undefined) return refuse('InvalidAccessKeyId.NotFound', `AccessKeyId: ${auth.accessKeyId}`);
+  if (opts.secretFor(auth.accessKeyId) === undefined) {
+    return refuse('InvalidAccessKeyId.NotFound', `AccessKeyId: ${auth.accessKeyId}`);
+  }
   if (Math.abs(opts.now.getTime() - signedAt.getTime()) > (opts.maxSkewMs ?? ALIBABA_MAX_SKEW_MS)) {
     return refuse('InvalidTimeStamp.Expired', `x-acs-date: ${acsDate}`);
   }
+  return { ok: true, accessKey: auth.accessKeyId };
+}
+
+/**
+ * verifyAlibabaRequest authenticates a request as the gateway does: checkAlibabaHeaders, then
+ * x-acs-content-sha256 is the body's SHA-256, the signature equals (constant-time) the one computed from
+ * the method, raw path, decoded query and signed headers, and only then the nonce is recorded and must
+ * be new. An x-acs-security-token is signed like any x-acs-* header but not checked.
+ */
+export function verifyAlibabaRequest(req: SignedRequest, opts: AlibabaVerifyOptions): AuthOutcome {
+  const checked = checkAlibabaHeaders(req.headers, opts);
+  if (!checked.ok) return checked;
+  const auth = parseAuthorization(header(req, 'authorization') ?? '');
+  const secret = auth === undefined ? undefined : opts.secretFor(auth.accessKeyId);
+  if (auth === undefined || secret === undefined) return refuse('SignatureDoesNotMatch');
+  const signedNames = new Set(auth.signedHeaders.split(';'));
 
   const payloadHash = header(req, 'x-acs-content-sha256') ?? '';
   if (!equalConstantTime(sha256Hex(req.body), payloadHash)) {

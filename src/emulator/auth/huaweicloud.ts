@@ -15,6 +15,8 @@ import {
   formatSdkDate,
   parseAuthorization,
   parseSdkDate,
+  sha256Hex,
+  UNSIGNED_PAYLOAD,
 } from '../../clouds/huaweicloud/sign.js';
 import { type AuthOutcome, equalConstantTime, header, type SignedRequest } from './request.js';
 
@@ -51,47 +53,77 @@ function refuse(detail: string): AuthOutcome {
 const redactedHeaders = new Set(['x-security-token', 'x-auth-token', 'authorization']);
 
 /**
- * verifyHuaweiRequest authenticates a request as APIG does. With an Authorization header it checks an
- * SDK-HMAC-SHA256 signature: X-Sdk-Date must be signed and within maxSkewMs of now, the AK known, and
- * the signature equal (constant-time) to the one computed from the method, raw path, decoded query,
- * the signed headers and the body (or the literal X-Sdk-Content-Sha256). Without one it accepts an
- * X-Auth-Token that tokenValid accepts. An X-Security-Token is signed like any header but not checked.
+ * checkHuaweiHeaders is what APIG can check before the body arrives: an Authorization header that
+ * parses, a signed X-Sdk-Date within maxSkewMs of now and a known AK; or, without Authorization, an
+ * X-Auth-Token that tokenValid accepts. The emulator refuses a request that fails it without reading
+ * its body. ok carries the AK (or the token).
  */
-export function verifyHuaweiRequest(req: SignedRequest, opts: HuaweiVerifyOptions): AuthOutcome {
+export function checkHuaweiHeaders(
+  headers: Readonly<Record<string, string>>,
+  opts: HuaweiVerifyOptions,
+): AuthOutcome {
+  const req = { headers };
   const authorization = header(req, 'authorization');
   if (authorization === undefined) {
     const token = header(req, 'x-auth-token');
     if (token === undefined || token === '') return refuse('x-auth-token not found');
     return opts.tokenValid?.(token) === true ? { ok: true, accessKey: token } : refuse('decrypt token fail');
   }
-
   const auth = parseAuthorization(authorization);
   if (auth === undefined) return refuse('malformed Authorization header');
-  const signedNames = auth.signedHeaders.split(';');
-  if (!signedNames.includes('x-sdk-date')) return refuse('x-sdk-date is not in SignedHeaders');
+  if (!auth.signedHeaders.split(';').includes('x-sdk-date'))
+    return refuse('x-sdk-date is not in SignedHeaders');
   const sdkDate = header(req, 'x-sdk-date');
   if (sdkDate === undefined) return refuse('x-sdk-date not found');
   const signedAt = parseSdkDate(sdkDate);
   if (signedAt === undefined) return refuse(`invalid x-sdk-date ${sdkDate}, want YYYYMMDDTHHMMSSZ`);
-
-  const secret = opts.secretFor(auth.accessKey);
-  if (secret === undefined) return refuse(`ak ${auth.accessKey} not exist`);
+  if (opts.secretFor(auth.accessKey) === undefined) return refuse(`ak ${auth.accessKey} not exist`);
   if (Math.abs(opts.now.getTime() - signedAt.getTime()) > (opts.maxSkewMs ?? HUAWEI_MAX_SKEW_MS)) {
     return refuse(`signature expired, signature time:${sdkDate},server time:${formatSdkDate(opts.now)}`);
   }
+  return { ok: true, accessKey: auth.accessKey };
+}
+
+/**
+ * verifyHuaweiRequest authenticates a request as APIG does: checkHuaweiHeaders, then, for an AK/SK
+ * request, the signature equal (constant-time) to the one computed from the method, raw path, decoded
+ * query, the signed headers and the body. An X-Sdk-Content-Sha256 header stands for the body's hash only
+ * when it is signed: UNSIGNED-PAYLOAD (what the official SDK signs for a body that is not JSON) leaves
+ * the body out of the signature, as at Huawei; any other value must be the body's SHA-256. Unsigned, it
+ * is ignored and the body is hashed, so that it cannot vouch for a body it was not signed with. An
+ * X-Security-Token is signed like any header but not checked.
+ */
+export function verifyHuaweiRequest(req: SignedRequest, opts: HuaweiVerifyOptions): AuthOutcome {
+  const checked = checkHuaweiHeaders(req.headers, opts);
+  const authorization = header(req, 'authorization');
+  if (!checked.ok || authorization === undefined) return checked;
+  const auth = parseAuthorization(authorization);
+  const secret = auth === undefined ? undefined : opts.secretFor(auth.accessKey);
+  const sdkDate = header(req, 'x-sdk-date');
+  if (auth === undefined || secret === undefined || sdkDate === undefined)
+    return refuse('verify aksk signature fail');
 
   const signed: Record<string, string> = {};
-  for (const name of signedNames) {
+  for (const name of auth.signedHeaders.split(';')) {
     const value = header(req, name);
     if (value === undefined) return refuse(`verify aksk signature fail, signed header "${name}" not found`);
     signed[name] = value;
+  }
+  const claimed = signed['x-sdk-content-sha256'];
+  if (
+    claimed !== undefined &&
+    claimed !== UNSIGNED_PAYLOAD &&
+    !equalConstantTime(sha256Hex(req.body), claimed)
+  ) {
+    return refuse('verify aksk signature fail, x-sdk-content-sha256 is not the SHA-256 of the body');
   }
   const parts: CanonicalRequestParts = {
     method: req.method,
     canonicalUri: buildCanonicalUri(req.path),
     canonicalQuery: buildCanonicalQuery(decodeQuery(req.query)),
     headers: buildCanonicalHeaders(signed),
-    payloadHash: buildPayloadHash(req.body, req.headers),
+    // Only a signed X-Sdk-Content-Sha256 replaces the body's hash.
+    payloadHash: buildPayloadHash(req.body, signed),
   };
   const expected = computeSignature(secret, buildStringToSign(sdkDate, buildCanonicalRequest(parts)));
   if (!equalConstantTime(expected, auth.signature)) {

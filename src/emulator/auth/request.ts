@@ -26,7 +26,7 @@ export type AuthOutcome =
   | { ok: false; status: number; code: string; message: string };
 
 /** header is a request header by lower-case name; own properties only, so `constructor` is no header. */
-export function header(req: SignedRequest, name: string): string | undefined {
+export function header(req: Pick<SignedRequest, 'headers'>, name: string): string | undefined {
   return Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
 }
 

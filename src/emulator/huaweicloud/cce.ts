@@ -2,6 +2,7 @@
 // certificate revoked; 200, no body) and ShowCluster. CCE's own error shape.
 // Error codes other than CCE.01400001 are the emulator's choice (docs/emulator.md).
 
+import { validateDefinition } from '../../schema/schemas.js';
 import {
   type CloudResponse,
   type HuaweiRequest,
@@ -11,7 +12,7 @@ import {
   unknownParam,
 } from '../cloud.js';
 import type { HuaweiService, PathRoute } from '../service.js';
-import type { CceCluster } from '../state.js';
+import type { CceCertificate, CceCluster } from '../state.js';
 import { cceError } from './errors.js';
 
 /** CCE_OPERATIONS are the CCE operations of the emulator. */
@@ -39,6 +40,9 @@ export const cceService: HuaweiService<'cce', CceOperation> = {
 };
 
 const INVALID = 'CCE.01400001';
+
+/** MAX_HOLDERS bounds the certificate holders the emulator records per cluster, so that its state stays bounded. */
+export const MAX_HOLDERS = 10_000;
 const NOT_FOUND = 'CCE.01404001';
 
 /** handleCce answers the CCE operations. */
@@ -98,11 +102,23 @@ function revoke(req: HuaweiRequest, store: Store, cluster: CceCluster | undefine
   const holder = certificates.find((c) =>
     userId !== undefined ? c.userId === userId : c.agencyId === agencyId,
   );
-  // A holder the seed does not list is recorded as revoked: CCE revokes by ID, known or not.
+  // A holder the seed does not list is recorded as revoked: CCE revokes by ID, known or not. What is
+  // recorded must be what a seed may hold, so that the persisted state loads again.
   if (holder === undefined) {
-    certificates.push(
-      userId !== undefined ? { userId, revoked: true } : { agencyId: agencyId ?? '', revoked: true },
-    );
+    const added: CceCertificate =
+      userId !== undefined ? { userId, revoked: true } : { agencyId: agencyId ?? '', revoked: true };
+    if (validateDefinition('EmulatorState', 'cceCertificate', added).length > 0) {
+      const field = userId !== undefined ? 'userId' : 'agencyId';
+      return cceError(400, INVALID, `Invalid request: ${field} must be 1 to 64 letters or digits.`);
+    }
+    if (certificates.length >= MAX_HOLDERS) {
+      return cceError(
+        400,
+        INVALID,
+        `Invalid request: the emulator records at most ${MAX_HOLDERS} holders per cluster.`,
+      );
+    }
+    certificates.push(added);
     store.changed();
   } else if (holder.revoked !== true) {
     holder.revoked = true;
