@@ -8,10 +8,13 @@ export const clouds = ['huaweicloud', 'alibabacloud'] as const;
 /** Cloud is a cloud rescind revokes in. */
 export type Cloud = (typeof clouds)[number];
 
-/** serviceNames lists the cloud services rescind calls, one per revocation type. */
-export const serviceNames = ['cce', 'ccm', 'kms', 'esa', 'ack'] as const;
+/**
+ * serviceNames lists the cloud services rescind calls: one per revocation type, and each cloud's
+ * identity service, which says who a run authenticates as (Huawei IAM, Alibaba STS).
+ */
+export const serviceNames = ['cce', 'ccm', 'kms', 'esa', 'ack', 'iam', 'sts'] as const;
 
-/** ServiceName is a cloud service rescind calls: the middle word of a type name. */
+/** ServiceName is a cloud service rescind calls: the middle word of a type name, or an identity service. */
 export type ServiceName = (typeof serviceNames)[number];
 
 /** typeNames lists every revocation type, in the order of the product specification. */
@@ -41,8 +44,14 @@ export function serviceOfType(type: TypeName): ServiceName {
   return type.split('.')[1] as ServiceName;
 }
 
-/** cloudServices lists the services of each cloud: the services of its types. */
+/** cloudServices lists the services of each cloud: the services of its types, and its identity service. */
 export const cloudServices: Readonly<Record<Cloud, readonly ServiceName[]>> = {
-  huaweicloud: ['cce', 'ccm', 'kms'],
-  alibabacloud: ['esa', 'ack'],
+  huaweicloud: ['cce', 'ccm', 'kms', 'iam'],
+  alibabacloud: ['esa', 'ack', 'sts'],
+};
+
+/** identityService is the service that says who a run authenticates as, per cloud. */
+export const identityService: Readonly<Record<Cloud, ServiceName>> = {
+  huaweicloud: 'iam',
+  alibabacloud: 'sts',
 };

@@ -8,6 +8,7 @@ import {
   cloudOfType,
   cloudServices,
   clouds,
+  identityService,
   isTypeName,
   serviceNames,
   serviceOfType,
@@ -15,7 +16,7 @@ import {
 } from '../src/vocabulary.js';
 
 describe('vocabulary', () => {
-  it('names each type <cloud>.<service>.<credential>, with one type per service', () => {
+  it('names each type <cloud>.<service>.<credential>, with its own service', () => {
     expect(typeNames.map((t) => [cloudOfType(t), serviceOfType(t)])).toEqual([
       ['huaweicloud', 'cce'],
       ['huaweicloud', 'ccm'],
@@ -23,14 +24,15 @@ describe('vocabulary', () => {
       ['huaweicloud', 'kms'],
       ['alibabacloud', 'ack'],
     ]);
-    expect([...typeNames.map(serviceOfType)].sort()).toEqual([...serviceNames].sort());
+    expect(new Set(typeNames.map(serviceOfType)).size).toBe(typeNames.length);
   });
 
-  it("lists each cloud's services as its types use them", () => {
+  it("lists each cloud's services: its types', and its identity service", () => {
     for (const cloud of clouds) {
       const used = typeNames.filter((t) => cloudOfType(t) === cloud).map(serviceOfType);
-      expect([...cloudServices[cloud]].sort()).toEqual(used.sort());
+      expect([...cloudServices[cloud]].sort()).toEqual([...used, identityService[cloud]].sort());
     }
+    expect([...clouds.flatMap((c) => cloudServices[c])].sort()).toEqual([...serviceNames].sort());
   });
 
   it('tells type names from other strings', () => {

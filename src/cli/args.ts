@@ -12,6 +12,8 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** integer requires a string option to be a whole number in [min, max]. */
   integer?: { min: number; max: number };
+  /** multiple lets a string option be given several times; its value is then a list. */
+  multiple?: boolean;
   default?: string | boolean;
   value?: string;
   description: string;
@@ -36,18 +38,22 @@ export class UsageError extends Error {
 
 /** Parsed is the result of parsing: option values by name, and positionals. */
 export interface Parsed {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   help: boolean;
 }
 
 /** parseCommand parses argv against spec, or throws UsageError. */
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, o] of Object.entries(spec.options)) {
-    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
+    options[name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -55,7 +61,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   } catch (e) {
     throw new UsageError(explain(e, Object.keys(options)));
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help === true) return { values, positionals: parsed.positionals, help: true };
   for (const [name, o] of Object.entries(spec.options)) {
     const v = values[name];
@@ -105,7 +111,7 @@ function explain(e: unknown, names: string[]): string {
 /** renderHelp is the --help text of a command. */
 export function renderHelp(spec: CommandSpec): string {
   const rows = Object.entries(spec.options).map(([name, o]) => {
-    const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}${o.multiple ? ' ...' : ''}`;
     return [
       flag,
       o.description +

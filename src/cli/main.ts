@@ -4,6 +4,7 @@
 import { suggest } from '../diagnostics/suggest.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './args.js';
+import { EXIT } from './exit.js';
 import { type Io, processIo } from './io.js';
 
 /** CommandModule is what a command file exports. */
@@ -21,11 +22,13 @@ const commands: Readonly<Record<string, CommandEntry>> = {
     summary: 'check plans, configs and policies against their schemas',
     load: () => import('./commands/validate.js'),
   },
+  plan: {
+    summary: 'show what a plan would revoke, from live state (nothing is revoked)',
+    load: () => import('./commands/plan.js'),
+  },
+  show: { summary: 'print a saved plan', load: () => import('./commands/show.js') },
   emulator: { summary: 'run the local cloud emulator', load: () => import('./commands/emulator.js') },
 };
-
-/** EXIT holds the exit codes of every command (docs/cli.md). */
-export const EXIT = { ok: 0, error: 1, changes: 2, blocked: 3, interrupted: 130 } as const;
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

@@ -47,6 +47,10 @@ export function defaultEndpoint(service: ServiceName, region: string): EndpointR
       };
     case 'ack':
       return { url: `https://cs.${region}.aliyuncs.com` };
+    case 'iam':
+      return { url: `https://iam.${region}.myhuaweicloud.${region === 'eu-west-101' ? 'eu' : 'com'}` };
+    case 'sts':
+      return { url: `https://sts.${region}.aliyuncs.com` };
   }
 }
 
@@ -62,4 +66,6 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ServiceName | 'default', numbe
   kms: 20,
   esa: 50,
   ack: 50,
+  iam: 10,
+  sts: 10,
 };

@@ -35,6 +35,8 @@ export const diagnosticCodes = {
   'plan.duplicate-id': 'two revocations of a plan share an id',
   'plan.unknown-account': 'a revocation names an account that the config does not define',
   'plan.account-cloud': "a revocation's type belongs to another cloud than its account",
+  'plan.missing': 'a target of the plan does not exist in the cloud',
+  'plan.digest': 'a saved plan was changed after it was written: its content does not match its digest',
   'config.secret': 'a config file holds what looks like a secret; secrets come from the environment',
   'config.not-found': 'the config file named by --config does not exist',
   'config.policy-not-found': 'a policy file listed by the config does not exist',

@@ -54,9 +54,18 @@ const LONE_CR = /\r(?!\n)/;
 const EMPTY = /^(\s*(#[^\n]*)?\n?)*$/;
 
 /** loadYaml parses one YAML document from text; file names it in diagnostics. */
-export function loadYaml(file: string, text: string): LoadResult {
+export function loadYaml(file: string, text: string, options: { json?: boolean } = {}): LoadResult {
   if (EMPTY.test(text)) {
     return { diagnostics: [sourceless(file, 'file.empty', 'file is empty; expected a rescind document')] };
+  }
+  // A file rescind wrote as JSON (a saved plan, a persisted state) is read as JSON: pretty JSON spans
+  // lines, which the fast YAML path declines. Anything JSON.parse refuses is read as YAML, with positions.
+  if (options.json === true) {
+    try {
+      return { source: new Source(file, text, JSON.parse(text)), diagnostics: [] };
+    } catch {
+      // Not JSON after all: the YAML readers report where it goes wrong.
+    }
   }
   const fast = readFast(text);
   if (fast.ok) return { source: new Source(file, text, fast.data), diagnostics: [] };

@@ -3,6 +3,7 @@
 // kind's rules -> diagnostics located in the file. The rules come from the caller, so that
 // this layer knows the kinds by their schemas only.
 
+import { createHash } from 'node:crypto';
 import { type Diagnostic, type JsonPath, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { error, type Finding, locateFindings } from '../diagnostics/finding.js';
 import { suggest } from '../diagnostics/suggest.js';
@@ -30,6 +31,8 @@ export interface LoadOptions {
   readonly rules?: RuleBook;
   /** maxBytes caps the file's size; MAX_FILE_BYTES by default. */
   readonly maxBytes?: number;
+  /** json reads the file as JSON first: for files rescind writes itself (saved plans, persisted state). */
+  readonly json?: boolean;
 }
 
 /** CheckedDocument is a document's kind (when it has a known one), its verdict and its diagnostics. */
@@ -40,10 +43,14 @@ export interface CheckedDocument {
   diagnostics: Diagnostic[];
 }
 
-/** LoadedDocument is a checked file with its data, present when the file parsed. */
+/** LoadedDocument is a checked file with its data and source, present when the file parsed. */
 export interface LoadedDocument extends CheckedDocument {
   file: string;
   data?: unknown;
+  /** source locates later findings about the document (a plan's revocations, once planned). */
+  source?: YamlSource;
+  /** sha256 is the SHA-256 of the bytes as read, present when they were read. */
+  sha256?: string;
 }
 
 const ALL_KINDS = Object.keys(documentKinds) as DocumentKind[];
@@ -55,18 +62,21 @@ const ALL_KINDS = Object.keys(documentKinds) as DocumentKind[];
 export function loadDocument(path: string, file: string, options: LoadOptions = {}): LoadedDocument {
   const read = readBytes(path, file, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes });
   if ('diagnostic' in read) return { file, valid: false, diagnostics: [read.diagnostic] };
+  const sha256 = createHash('sha256').update(read.bytes).digest('hex');
   const decoded = decodeText(file, read.bytes, options.maxBytes);
-  if (decoded.text === undefined) return { file, valid: false, diagnostics: decoded.diagnostics };
-  const loaded = loadYaml(file, decoded.text);
+  if (decoded.text === undefined) return { file, sha256, valid: false, diagnostics: decoded.diagnostics };
+  const loaded = loadYaml(file, decoded.text, options.json === true ? { json: true } : {});
   if (loaded.source === undefined) {
-    return { file, valid: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
+    return { file, sha256, valid: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
   }
   const checked = checkSource(loaded.source, options);
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...checked.diagnostics]);
   return {
     file,
+    sha256,
     valid: checked.valid && !diagnostics.some((d) => d.severity === 'error'),
     data: loaded.source.data,
+    source: loaded.source,
     diagnostics,
     ...(checked.kind === undefined ? {} : { kind: checked.kind }),
   };

@@ -41,7 +41,8 @@ export function readSeedFile(file: string, maxBytes?: number): SeedResult {
   const loaded = loadDocument(file, file, {
     kinds: ['EmulatorState'],
     rules: seedRules,
-    ...(maxBytes === undefined ? {} : { maxBytes }),
+    // A persisted state (the only one given a larger cap) is the emulator's own JSON.
+    ...(maxBytes === undefined ? {} : { maxBytes, json: true }),
   });
   return loaded.valid ? { state: loaded.data as EmulatorState, diagnostics: loaded.diagnostics } : loaded;
 }

@@ -4,12 +4,22 @@
 
 import { ackService } from './alibabacloud/ack.js';
 import { esaService } from './alibabacloud/esa.js';
+import { stsService } from './alibabacloud/sts.js';
 import { cceService } from './huaweicloud/cce.js';
 import { ccmService } from './huaweicloud/ccm.js';
+import { iamService } from './huaweicloud/iam.js';
 import { kmsService } from './huaweicloud/kms.js';
 
 /** services are the services of the emulator, in routing order: one per service of the vocabulary. */
-export const services = [cceService, ccmService, kmsService, esaService, ackService] as const;
+export const services = [
+  cceService,
+  ccmService,
+  kmsService,
+  iamService,
+  esaService,
+  ackService,
+  stsService,
+] as const;
 
 /** Operation is an API operation of the emulator, named as the clouds' SDKs name it (the stats key). */
 export type Operation = (typeof services)[number]['operations'][number];

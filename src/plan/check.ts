@@ -4,12 +4,18 @@
 import type { Account } from '../config/config.js';
 import { error, type Finding } from '../diagnostics/finding.js';
 import { suggest } from '../diagnostics/suggest.js';
+import type { KindRules } from '../document/pipeline.js';
 import { cloudOfType, isTypeName } from '../vocabulary.js';
 import type { Revocation } from './revocation-plan.js';
 
 /** PlanCheckContext is the config the plan is checked against, when one is known. */
 export interface PlanCheckContext {
   config?: { file: string; accounts: Readonly<Record<string, Account>> };
+}
+
+/** planRules are the RevocationPlan rules for the document pipeline; they run on invalid plans too. */
+export function planRules(ctx: PlanCheckContext = {}): KindRules {
+  return { onInvalid: true, check: (data) => checkPlan(data, ctx) };
 }
 
 /**

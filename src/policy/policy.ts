@@ -2,6 +2,7 @@
 // and the checks beyond that schema. Evaluation against a plan comes with `plan`.
 
 import { error, type Finding } from '../diagnostics/finding.js';
+import type { KindRules } from '../document/pipeline.js';
 import type { TypeName } from '../vocabulary.js';
 
 /** PolicyMatch selects the targets a rule looks at; every given field must match. */
@@ -30,6 +31,9 @@ export interface Policy {
   metadata: { name: string; description?: string };
   spec: { rules: PolicyRule[] };
 }
+
+/** policyRules are the Policy rules for the document pipeline. */
+export const policyRules: KindRules = { check: (data) => checkPolicy(data as Policy) };
 
 /** checkPolicy returns the findings beyond the schema: regular expressions that do not compile. */
 export function checkPolicy(policy: Policy): Finding[] {

@@ -12,6 +12,11 @@ import type { Observation, ReadResponse, RevokeResponse, VerifyResponse } from '
  */
 export const MAX_PAGES = 10_000;
 
+/** isRecord tells whether a JSON value is an object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** withSignal spreads an optional AbortSignal into call options. */
 export function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal === undefined ? {} : { signal };

@@ -1,13 +1,15 @@
 // Every revocation type rescind knows, by name: the one list the engine reads.
 // Adding a type is adding its provider module and one line here (docs/providers.md).
 
-import type { TypeName } from '../vocabulary.js';
+import type { Cloud, TypeName } from '../vocabulary.js';
 import { ackUserPermissions } from './alibabacloud/ack.js';
 import { esaClientCertificate } from './alibabacloud/esa.js';
+import { whoamiAlibaba } from './alibabacloud/identity.js';
 import { cceClusterCertificate } from './huaweicloud/cce.js';
 import { ccmSubordinateCa } from './huaweicloud/ccm.js';
+import { whoamiHuawei } from './huaweicloud/identity.js';
 import { kmsGrant } from './huaweicloud/kms.js';
-import type { AnyRevocationType } from './types.js';
+import type { AnyRevocationType, ProviderRequest, WhoamiResponse } from './types.js';
 
 /**
  * registry maps each type name to its provider. The compiler checks that every name of
@@ -28,3 +30,9 @@ export const registry = {
 export function providerOf(type: TypeName): AnyRevocationType {
   return registry[type] as unknown as AnyRevocationType;
 }
+
+/** whoami is how each cloud says who an account authenticates as: its caller's IDs and its root's. */
+export const whoami: Readonly<Record<Cloud, (req: ProviderRequest) => Promise<WhoamiResponse>>> = {
+  huaweicloud: whoamiHuawei,
+  alibabacloud: whoamiAlibaba,
+};

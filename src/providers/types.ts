@@ -32,12 +32,39 @@ export interface ProviderAccount {
   /** endpoint is the base URL of a service (no trailing slash). */
   endpoint(service: ServiceName): string;
   readonly http: HttpClient;
+  /** accessKeyId is the public ID of the account's access key (never its secret); absent for a token. */
+  readonly accessKeyId?: string;
+}
+
+/** Caller is who an account's requests authenticate as, for the built-in guardrails. */
+export interface Caller {
+  /** ids are the caller's own user IDs (Huawei IAM user ID, Alibaba RAM uid). */
+  readonly ids: readonly string[];
+  /** roots are the account's root IDs (Huawei domain ID, Alibaba account ID). */
+  readonly roots: readonly string[];
+}
+
+/** WhoamiResponse is who the account authenticates as, or why that could not be found. */
+export interface WhoamiResponse {
+  caller?: Caller;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * SharedReads lets the reads of one plan share their list calls: load runs fetch once per key (the
+ * KMS grants of one key, the access of one ACK user, the certificates of one ESA site) and gives every
+ * caller of that key the same answer. Without it, each read makes its own calls.
+ */
+export interface SharedReads {
+  load<R>(key: string, fetch: () => Promise<R>): Promise<R>;
 }
 
 /** ProviderRequest is what every provider call carries. */
 export interface ProviderRequest {
   readonly account: ProviderAccount;
   readonly signal?: AbortSignal;
+  /** reads shares list calls among the reads of one plan; apply's verifications read afresh. */
+  readonly reads?: SharedReads;
 }
 
 /** ReadRequest asks for the current state of one target. */
@@ -48,6 +75,17 @@ export interface ReadRequest<T> extends ProviderRequest {
 /** ReadResponse is the observation, or diagnostics saying why there is none. */
 export interface ReadResponse<S> {
   observation?: Observation<S>;
+  diagnostics: Diagnostic[];
+}
+
+/** ReadManyRequest asks for the state of several targets of one group (see RevocationType.groupOf). */
+export interface ReadManyRequest<T> extends ProviderRequest {
+  readonly targets: readonly T[];
+}
+
+/** ReadManyResponse is one observation per target, in order; on any error none, and diagnostics. */
+export interface ReadManyResponse<S> {
+  observations: Observation<S>[];
   diagnostics: Diagnostic[];
 }
 
@@ -106,11 +144,27 @@ export interface RevocationType<T, W, Sel, S> {
   readonly cloud: Cloud;
   /** observable is false when no API reads a target's state (CCE): plans show it as '?'. */
   readonly observable: boolean;
+  /**
+   * absent says what a target that a read finds absent is: `revoked` when revoking removes it, so that
+   * absent is done (a KMS grant; an ACK user without any access), `missing` when a revoked one stays
+   * listed, so that absent is a wrong id (an ESA certificate, a CCM CA, a CCE cluster).
+   */
+  readonly absent: 'revoked' | 'missing';
+  /** principals are the user, agency, role or grantee IDs a target concerns, for policies' `principals`. */
+  principals(target: T, record: S | undefined): string[];
+  /** afterRevoke is the record as it should read once revoked; undefined when revoking removes it. */
+  afterRevoke(record: S): S | undefined;
   /** address names a target in plans and journals, e.g. 'hw-prod/kms/<keyId>/grant/<grantId>'. */
   address(account: string, target: T): string;
   /** expand turns a selector into targets; absent when the type takes no selector. */
   expand?(req: ExpandRequest<Sel>): Promise<ExpandResponse<T, S>>;
   read(req: ReadRequest<T>): Promise<ReadResponse<S>>;
+  /**
+   * groupOf names the list a target is best read from with others (an ESA site); readMany reads the
+   * targets of one group. Absent: each target is read alone (shared lists still serve many).
+   */
+  groupOf?(target: T): string;
+  readMany?(req: ReadManyRequest<T>): Promise<ReadManyResponse<S>>;
   revoke(req: RevokeRequest<T, W>): Promise<RevokeResponse>;
   verify(req: VerifyRequest<T, S>): Promise<VerifyResponse<S>>;
 }

@@ -7,12 +7,14 @@ export interface Style {
   warning(s: string): string;
   bold(s: string): string;
   dim(s: string): string;
+  /** added colours what a diff adds (green). */
+  added(s: string): string;
 }
 
 const id = (s: string) => s;
 
 /** plain is the style without colours. */
-export const plain: Style = { error: id, warning: id, bold: id, dim: id };
+export const plain: Style = { error: id, warning: id, bold: id, dim: id, added: id };
 
 /** ansi is the style with ANSI colours. */
 export const ansi: Style = {
@@ -20,4 +22,5 @@ export const ansi: Style = {
   warning: (s) => `\x1b[1;33m${s}\x1b[0m`,
   bold: (s) => `\x1b[1m${s}\x1b[0m`,
   dim: (s) => `\x1b[2m${s}\x1b[0m`,
+  added: (s) => `\x1b[32m${s}\x1b[0m`,
 };

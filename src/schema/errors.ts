@@ -24,6 +24,7 @@ const KIND_NOUN: Record<DocumentKind, string> = {
   Config: 'the config',
   Policy: 'the policy',
   EmulatorState: 'the emulator state',
+  SavedPlan: 'the saved plan',
 };
 
 const CODE: Record<string, DiagnosticCode> = {

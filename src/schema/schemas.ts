@@ -12,7 +12,7 @@ export const SCHEMA_BASE = 'https://rescind.dev/schemas/v1/';
 export const schemasDir = new URL('../../schemas/', import.meta.url);
 
 /** DocumentKind is a kind of rescind file with a schema. */
-export type DocumentKind = 'RevocationPlan' | 'Config' | 'Policy' | 'EmulatorState';
+export type DocumentKind = 'RevocationPlan' | 'Config' | 'Policy' | 'EmulatorState' | 'SavedPlan';
 
 /** documentKinds lists every kind and its schema file. */
 export const documentKinds: Readonly<Record<DocumentKind, string>> = {
@@ -20,6 +20,7 @@ export const documentKinds: Readonly<Record<DocumentKind, string>> = {
   Config: 'config.schema.json',
   Policy: 'policy.schema.json',
   EmulatorState: 'emulator-state.schema.json',
+  SavedPlan: 'saved-plan.schema.json',
 };
 
 // Keywords that VS Code and yaml-language-server read; ajv must know them to stay strict.

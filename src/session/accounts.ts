@@ -74,6 +74,12 @@ export async function openAccounts(
       continue;
     }
     const { credentials, endpoints, projectId, domainId } = resolved;
+    const accessKeyId =
+      credentials.kind === 'aksk'
+        ? credentials.accessKey
+        : credentials.kind === 'access-key'
+          ? credentials.accessKeyId
+          : undefined;
     const limits = account.rateLimits ?? (emulator === undefined ? DEFAULT_RATE_LIMITS : {});
     const { default: rps = 0, ...perService } = limits;
     const http = createHttpClient({
@@ -92,6 +98,7 @@ export async function openAccounts(
       region: account.region,
       ...(projectId === undefined ? {} : { projectId }),
       ...(domainId === undefined ? {} : { domainId }),
+      ...(accessKeyId === undefined ? {} : { accessKeyId }),
       endpoint(service: ServiceName): string {
         const url = endpoints.get(service);
         if (url === undefined) throw new Error(`account ${name} was not opened for ${service}`);

@@ -11,13 +11,17 @@ import { CONFIG_FILE, configRules, loadConfig, type RescindConfig } from '../con
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkData } from '../document/pipeline.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/server.js';
+import type { PlanResult } from '../engine/planner.js';
 import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
+import { canonicalJson, sha256 } from '../plan/model.js';
 import type { ProviderAccount } from '../providers/types.js';
 import type { ValidateResult } from '../validate/validate.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
+import type { PlanOptions } from './plan.js';
+import type { ConfigResult, OpenedAccounts } from './types.js';
 
-export type { AccountNeeds, EmulatorOptions, HttpTuning, RunningEmulator };
+export type { AccountNeeds, ConfigResult, EmulatorOptions, HttpTuning, OpenedAccounts, RunningEmulator };
 
 /** BUILTIN_STATE_FILE is where the built-in emulator keeps its state, relative to the working directory. */
 export const BUILTIN_STATE_FILE = join('.rescind', 'emulator-state.json');
@@ -35,19 +39,6 @@ export interface SessionOptions {
   readonly http?: HttpTuning;
 }
 
-/** ConfigResult is the session's config when it is valid, the file it came from, and its diagnostics. */
-export interface ConfigResult {
-  config?: RescindConfig;
-  file?: string;
-  diagnostics: Diagnostic[];
-}
-
-/** OpenedAccounts are the accounts that could be opened, and a diagnostic for each of the others. */
-export interface OpenedAccounts {
-  accounts: Map<string, ProviderAccount>;
-  diagnostics: Diagnostic[];
-}
-
 /** Session is one run of rescind: what it reads, and everything it starts until close(). */
 export interface Session {
   readonly cwd: string;
@@ -61,6 +52,11 @@ export interface Session {
    * does not define, or a service of another cloud, is the caller's bug and throws.
    */
   openAccounts(needs: AccountNeeds): Promise<OpenedAccounts>;
+  /**
+   * plan makes the plan of a plan file (relative to cwd): its config and policies loaded, its accounts
+   * opened, every selector expanded and every target read (`rescind plan`).
+   */
+  plan(file: string, options?: PlanOptions): Promise<PlanResult>;
   /** startEmulator starts an emulator (`rescind emulator`); close() stops it. */
   startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
   /** close closes every client and stops every emulator the session started; a second call waits for the first. */
@@ -117,6 +113,10 @@ export function createSession(options: SessionOptions): Session {
       return validatePaths(paths, { cwd, config: file, maxPerFile: validateOptions.maxPerFile });
     },
     openAccounts,
+    plan: async (file, planOptions = {}) => {
+      const { planFile } = await import('./plan.js');
+      return planFile({ cwd, config, openAccounts }, file, planOptions);
+    },
     startEmulator,
     close: () => {
       closing ??= (async () => {
@@ -132,7 +132,14 @@ export function createSession(options: SessionOptions): Session {
 function readConfig(cwd: string, given: SessionOptions['config']): ConfigResult {
   if (given !== undefined && typeof given !== 'string') {
     const checked = checkData(given, { kinds: ['Config'], rules: { Config: configRules(() => true) } });
-    return checked.valid ? { config: given, diagnostics: [] } : { diagnostics: checked.diagnostics };
+    return checked.valid
+      ? {
+          config: given,
+          file: '(config given as data)',
+          sha256: sha256(canonicalJson(given)),
+          diagnostics: [],
+        }
+      : { diagnostics: checked.diagnostics };
   }
   const file = given ?? CONFIG_FILE;
   const path = resolve(cwd, file);
@@ -147,6 +154,7 @@ function readConfig(cwd: string, given: SessionOptions['config']): ConfigResult 
   return {
     ...(result.config === undefined ? {} : { config: result.config }),
     file,
+    ...(result.sha256 === undefined ? {} : { sha256: result.sha256 }),
     diagnostics: result.diagnostics,
   };
 }

@@ -6,8 +6,9 @@ import { configRules } from '../config/config.js';
 import type { YamlSource } from '../document/load.js';
 import { type CheckedDocument, checkSource, type RuleBook } from '../document/pipeline.js';
 import { seedRules } from '../emulator/seed.js';
-import { checkPlan, type PlanCheckContext } from '../plan/check.js';
-import { checkPolicy, type Policy } from '../policy/policy.js';
+import { type PlanCheckContext, planRules } from '../plan/check.js';
+import { savedPlanRules } from '../plan/saved.js';
+import { policyRules } from '../policy/policy.js';
 import type { DocumentKind } from '../schema/schemas.js';
 
 /** CheckContext is what a document is checked against besides itself. */
@@ -19,9 +20,10 @@ export interface CheckContext extends PlanCheckContext {
 /** ruleBook is the rules of every kind, in ctx. Plan rules run on invalid plans too, to report all at once. */
 export function ruleBook(ctx: CheckContext = {}): RuleBook {
   return {
-    RevocationPlan: { onInvalid: true, check: (data) => checkPlan(data, ctx) },
+    RevocationPlan: planRules(ctx),
     Config: configRules(ctx.policyExists ?? (() => true)),
-    Policy: { check: (data) => checkPolicy(data as Policy) },
+    Policy: policyRules,
+    SavedPlan: savedPlanRules,
     ...seedRules,
   };
 }

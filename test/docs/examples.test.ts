@@ -12,8 +12,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit.js';
 import type { Io } from '../../src/cli/io.js';
-import { EXIT, run } from '../../src/cli/main.js';
+import { run } from '../../src/cli/main.js';
 import type { RescindConfig } from '../../src/config/config.js';
 import { diagnosticCodes } from '../../src/diagnostics/codes.js';
 import { type Diagnostic, sortDiagnostics } from '../../src/diagnostics/diagnostic.js';

@@ -361,7 +361,9 @@ describe('alibabacloud.ack.user-permissions against a stub', () => {
     );
     const a = await ack.expand({ account: notArray.account, select: { uid: CONTRACTOR } });
     expect(a.targets).toEqual([]);
-    expect(a.diagnostics).toMatchObject([{ code: 'cloud.unexpected', address: 'stub/ack/select' }]);
+    expect(a.diagnostics).toMatchObject([
+      { code: 'cloud.unexpected', address: 'stub/ack/user/276543210987654321' },
+    ]);
     const endless = stubAccount('https://cs.example.test', (o) =>
       o.operation === 'DescribeUserPermission'
         ? []

@@ -29,6 +29,7 @@ export const huaweiErrorBodies = {
   cce: (code: string, message: string) => ({ errorMessage: message, errorCode: code }),
   ccm: (code: string, message: string) => ({ error_code: code, error_msg: message }),
   kms: (code: string, message: string) => ({ error: { error_code: code, error_msg: message } }),
+  iam: (code: string, message: string, title: string) => ({ error: { code, message, title } }),
 } as const;
 
 // Every shape above, and IAM's nested `{error: {code, message, title}}`; first match wins per field.

@@ -1,6 +1,6 @@
 // The error answers of Huawei Cloud, one body shape per source, written by the
 // dialect the client reads them with (src/clouds/huaweicloud/dialect.ts): the API
-// gateway's, CCE's, CCM's and KMS's.
+// gateway's, CCE's, CCM's, KMS's and IAM's.
 
 import { huaweiErrorBodies } from '../../clouds/huaweicloud/dialect.js';
 import type { CloudResponse } from '../cloud.js';
@@ -23,4 +23,9 @@ export function ccmError(status: number, code: string, message: string): CloudRe
 /** kmsError is an error of KMS. */
 export function kmsError(status: number, code: string, message: string): CloudResponse {
   return { status, body: huaweiErrorBodies.kms(code, message) };
+}
+
+/** iamError is an error of IAM. */
+export function iamError(status: number, code: string, message: string): CloudResponse {
+  return { status, body: huaweiErrorBodies.iam(code, message, status === 404 ? 'Not Found' : 'Error') };
 }

@@ -4,13 +4,14 @@
 
 import { percentEncode } from '../../clouds/canonical.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
   ExpandResponse,
   Observation,
   ProviderAccount,
+  ProviderRequest,
   ReadRequest,
   ReadResponse,
   RevocationType,
@@ -20,7 +21,7 @@ import type {
   VerifyRequest,
   VerifyResponse,
 } from '../types.js';
-import { isCount, isMissing, isRecord } from './common.js';
+import { isCount, isMissing } from './common.js';
 
 /** AckUserPermissionsTarget is one user on one cluster (schemas/types/alibabacloud.ack.user-permissions.schema.json). */
 export interface AckUserPermissionsTarget {
@@ -213,8 +214,15 @@ async function listPermissions(
   }
 }
 
+// Everything ACK lists for one uid, read once per plan when reads are shared.
+function readUser(req: ProviderRequest, uid: string): Promise<UserAccess | { diagnostic: Diagnostic }> {
+  const where = `${req.account.name}/ack/user/${uid}`;
+  const fetch = () => fetchUser(req.account, uid, where, req.signal);
+  return req.reads === undefined ? fetch() : req.reads.load(`ack ${req.account.name} ${uid}`, fetch);
+}
+
 // Both reads, one after the other (a fixed order keeps seeded emulator faults reproducible).
-async function readUser(
+async function fetchUser(
   account: ProviderAccount,
   uid: string,
   where: string,
@@ -249,8 +257,7 @@ function address(account: string, t: AckUserPermissionsTarget): string {
 }
 
 async function read(req: ReadRequest<AckUserPermissionsTarget>): Promise<ReadResponse<AckUserAccess>> {
-  const where = address(req.account.name, req.target);
-  const user = await readUser(req.account, req.target.uid, where, req.signal);
+  const user = await readUser(req, req.target.uid);
   if ('diagnostic' in user) return { diagnostics: [user.diagnostic] };
   return { observation: observe(accessOn(user, req.target.clusterId)), diagnostics: [] };
 }
@@ -259,8 +266,7 @@ async function expand(
   req: ExpandRequest<AckUserPermissionsSelect>,
 ): Promise<ExpandResponse<AckUserPermissionsTarget, AckUserAccess>> {
   const sel = req.select;
-  const where = `${req.account.name}/ack/select`;
-  const user = await readUser(req.account, sel.uid, where, req.signal);
+  const user = await readUser(req, sel.uid);
   if ('diagnostic' in user) return { targets: [], diagnostics: [user.diagnostic] };
   // Every cluster either list names, in the order ACK lists them; removed ones too (the planner shows
   // them as already revoked), clusters where the user holds nothing (only Unissued) not.
@@ -316,6 +322,15 @@ export const ackUserPermissions = {
   type: 'alibabacloud.ack.user-permissions',
   cloud: 'alibabacloud',
   observable: true,
+  // A user without any access on the cluster has nothing to revoke.
+  absent: 'revoked',
+  principals: (target: AckUserPermissionsTarget) => [target.uid],
+  // A clean removes every permission row and marks the kubeconfigs Removed.
+  afterRevoke: (access: AckUserAccess) => ({
+    ...access,
+    states: access.states.map((state) => ({ ...state, cert_state: 'Removed' })),
+    permissions: [],
+  }),
   address,
   expand,
   read,

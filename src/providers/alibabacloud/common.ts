@@ -13,11 +13,6 @@ export function isMissing(err: unknown): err is CloudError {
   return err instanceof CloudError && alibabaDialect.isMissing(err.status, err.cloudCode);
 }
 
-/** isRecord tells whether a JSON value is an object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** isCount tells whether a JSON value is a whole number ≥ 0 (a total or a page number). */
 export function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

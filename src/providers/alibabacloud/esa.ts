@@ -3,13 +3,16 @@
 // end (PageNumber/PageSize) and filters them; revoke is RevokeClientCertificate (RPC GET).
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
   ExpandResponse,
   Observation,
   ProviderAccount,
+  ProviderRequest,
+  ReadManyRequest,
+  ReadManyResponse,
   ReadRequest,
   ReadResponse,
   RevocationType,
@@ -19,7 +22,7 @@ import type {
   VerifyRequest,
   VerifyResponse,
 } from '../types.js';
-import { isCount, isMissing, isRecord } from './common.js';
+import { isCount, isMissing } from './common.js';
 
 /** EsaClientCertificateTarget is one certificate (schemas/types/alibabacloud.esa.client-certificate.schema.json). */
 export interface EsaClientCertificateTarget {
@@ -193,7 +196,14 @@ async function listOnce(
   return unexpected(`has more than ${MAX_PAGES} pages`);
 }
 
-async function listCertificates(
+// The certificates of one site, listed once per plan when reads are shared.
+function listCertificates(req: ProviderRequest, siteId: number): Promise<Listed> {
+  const where = `${req.account.name}/esa/${siteId}`;
+  const fetch = () => fetchCertificates(req.account, siteId, where, req.signal);
+  return req.reads === undefined ? fetch() : req.reads.load(`esa ${req.account.name} ${siteId}`, fetch);
+}
+
+async function fetchCertificates(
   account: ProviderAccount,
   siteId: number,
   where: string,
@@ -235,12 +245,39 @@ async function read(
   return { observation: observe(got.certificate), diagnostics: [] };
 }
 
+/**
+ * readMany reads the targets of one site: a lone certificate with GetClientCertificate, several with one
+ * listing of the site (its pages shared with any selector of the same site).
+ */
+async function readMany(
+  req: ReadManyRequest<EsaClientCertificateTarget>,
+): Promise<ReadManyResponse<EsaCertificateRecord>> {
+  const [first, ...rest] = req.targets;
+  if (first === undefined) return { observations: [], diagnostics: [] };
+  if (rest.length === 0) {
+    const one = await read({ ...req, target: first });
+    return one.observation === undefined
+      ? { observations: [], diagnostics: one.diagnostics }
+      : { observations: [one.observation], diagnostics: [] };
+  }
+  const listed = await listCertificates(req, first.siteId);
+  if ('diagnostic' in listed) return { observations: [], diagnostics: [listed.diagnostic] };
+  const byId = new Map('missing' in listed ? [] : listed.certificates.map((c) => [c.Id, c] as const));
+  return {
+    observations: req.targets.map((t) => {
+      const certificate = byId.get(t.certificateId);
+      return certificate === undefined ? { state: 'absent' } : observe(certificate);
+    }),
+    diagnostics: [],
+  };
+}
+
 async function expand(
   req: ExpandRequest<EsaClientCertificateSelect>,
 ): Promise<ExpandResponse<EsaClientCertificateTarget, EsaCertificateRecord>> {
   const sel = req.select;
   const where = `${req.account.name}/esa/${sel.siteId}/select`;
-  const listed = await listCertificates(req.account, sel.siteId, where, req.signal);
+  const listed = await listCertificates(req, sel.siteId);
   if ('diagnostic' in listed) return { targets: [], diagnostics: [listed.diagnostic] };
   if ('missing' in listed) {
     const message = `ESA site ${sel.siteId} does not exist in account ${req.account.name}`;
@@ -285,6 +322,12 @@ export const esaClientCertificate = {
   type: 'alibabacloud.esa.client-certificate',
   cloud: 'alibabacloud',
   observable: true,
+  // A revoked certificate stays listed with Status revoked: absent is a wrong id.
+  absent: 'missing',
+  principals: () => [],
+  afterRevoke: (record: EsaCertificateRecord) => ({ ...record, Status: 'revoked' }),
+  groupOf: (target: EsaClientCertificateTarget) => String(target.siteId),
+  readMany,
   address,
   expand,
   read,

@@ -99,6 +99,12 @@ export const cceClusterCertificate = {
   type: 'huaweicloud.cce.cluster-certificate',
   cloud: 'huaweicloud',
   observable: false,
+  // The read is of the cluster: absent is a cluster that does not exist.
+  absent: 'missing',
+  principals: (target: CceCertificateTarget) =>
+    [target.userId, target.agencyId].filter((id): id is string => id !== undefined),
+  // The cluster's record does not change: no read shows a holder's certificate.
+  afterRevoke: (record: CceClusterRecord) => record,
   address,
   read,
   revoke,

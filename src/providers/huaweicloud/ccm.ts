@@ -120,6 +120,11 @@ export const ccmSubordinateCa = {
   type: 'huaweicloud.ccm.subordinate-ca',
   cloud: 'huaweicloud',
   observable: true,
+  // A revoked CA is still shown, with another status: absent is a wrong id.
+  absent: 'missing',
+  principals: () => [],
+  // Any status but ACTIVED proves the revocation; which one the cloud shows is not relied on.
+  afterRevoke: (record: CcmCaRecord) => ({ ...record, status: 'not ACTIVED' }),
   address,
   read,
   revoke,

@@ -11,6 +11,7 @@ import type {
   ExpandResponse,
   Observation,
   ProviderAccount,
+  ProviderRequest,
   ReadRequest,
   ReadResponse,
   RevocationType,
@@ -56,7 +57,20 @@ const PAGE_SIZE = '100';
 
 type Listed = { grants: KmsGrantRecord[] } | { missing: true } | { diagnostic: Diagnostic };
 
-async function listGrants(
+// The grants of one key, listed once per plan when reads are shared.
+function listGrants(
+  req: ProviderRequest,
+  projectId: string,
+  keyId: string,
+  address: string,
+): Promise<Listed> {
+  const fetch = () => fetchGrants(req.account, projectId, keyId, address, req.signal);
+  return req.reads === undefined
+    ? fetch()
+    : req.reads.load(`kms ${req.account.name} ${projectId} ${keyId.toLowerCase()}`, fetch);
+}
+
+async function fetchGrants(
   account: ProviderAccount,
   projectId: string,
   keyId: string,
@@ -116,15 +130,21 @@ async function listGrants(
   }
 }
 
+// Grant ids are compared without case (KMS lists them lower-case): the address is lower-case too.
 function address(account: string, t: KmsGrantTarget): string {
-  return `${account}/kms/${t.keyId}/grant/${t.grantId}`;
+  return `${account}/kms/${t.keyId.toLowerCase()}/grant/${t.grantId.toLowerCase()}`;
 }
 
 async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsGrantRecord>> {
   const where = address(req.account.name, req.target);
   const project = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in project) return { diagnostics: [project.diagnostic] };
-  const listed = await listGrants(req.account, project.projectId, req.target.keyId, where, req.signal);
+  const listed = await listGrants(
+    req,
+    project.projectId,
+    req.target.keyId,
+    `${req.account.name}/kms/${req.target.keyId}`,
+  );
   if ('diagnostic' in listed) return { diagnostics: [listed.diagnostic] };
   // A key that does not exist has no grants: the grant is absent.
   if ('missing' in listed) return { observation: { state: 'absent' }, diagnostics: [] };
@@ -143,7 +163,7 @@ async function expand(
   if ('diagnostic' in project) return { targets: [], diagnostics: [project.diagnostic] };
   const targets: ExpandResponse<KmsGrantTarget, KmsGrantRecord>['targets'] = [];
   for (const keyId of sel.keyIds) {
-    const listed = await listGrants(req.account, project.projectId, keyId, where, req.signal);
+    const listed = await listGrants(req, project.projectId, keyId, `${req.account.name}/kms/${keyId}`);
     if ('diagnostic' in listed) return { targets: [], diagnostics: [listed.diagnostic] };
     if ('missing' in listed) {
       const message = `KMS key ${keyId} does not exist in project ${project.projectId}`;
@@ -193,6 +213,11 @@ export const kmsGrant = {
   type: 'huaweicloud.kms.grant',
   cloud: 'huaweicloud',
   observable: true,
+  // A revoked grant is gone from ListGrants: absent is revoked (or never was).
+  absent: 'revoked',
+  principals: (_target: KmsGrantTarget, record: KmsGrantRecord | undefined) =>
+    record?.grantee_principal === undefined ? [] : [record.grantee_principal],
+  afterRevoke: () => undefined,
   address,
   expand,
   read,

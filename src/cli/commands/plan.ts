@@ -1,0 +1,96 @@
+// rescind plan FILE: read the live state of every revocation of a plan, expand its selectors,
+// evaluate its policies and print the dry-run diff; --out saves the plan for show and apply.
+
+import { renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { hasChanges, isBlocked } from '../../plan/model.js';
+import { formatDiagnostic } from '../../render/diagnostics/text.js';
+import { renderPlanJson } from '../../render/plan/json.js';
+import { renderPlanMarkdown } from '../../render/plan/markdown.js';
+import { renderPlanText } from '../../render/plan/text.js';
+import { createSession } from '../../session/session.js';
+import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
+import { EXIT } from '../exit.js';
+import { type Io, styleFor } from '../io.js';
+
+/** spec is the command line of plan. */
+export const spec: CommandSpec = {
+  name: 'plan',
+  usage:
+    'rescind plan [--format text|json|markdown] [--out PLAN.json] [--detailed-exitcode] [--config FILE]\n' +
+    '             [--policy FILE]... [--concurrency N] FILE',
+  summary:
+    'Read the live state of every revocation of the plan FILE, expand its selectors, evaluate the\n' +
+    'policies, and print what apply would do. Nothing is revoked. Exit status: 0 (with\n' +
+    '--detailed-exitcode: 0 no changes, 2 changes to make), 1 error, 3 blocked by a policy.',
+  options: {
+    format: {
+      type: 'string',
+      choices: ['text', 'json', 'markdown'],
+      default: 'text',
+      value: 'FORMAT',
+      description: 'output format (markdown: a pull-request comment)',
+    },
+    out: { type: 'string', value: 'PLAN.json', description: 'save the plan, for show and apply' },
+    'detailed-exitcode': {
+      type: 'boolean',
+      description: 'exit 2 when the plan has something to revoke, 0 when it has nothing',
+    },
+    config: {
+      type: 'string',
+      value: 'FILE',
+      description: 'the config with the accounts (default: rescind.config.yaml)',
+    },
+    policy: {
+      type: 'string',
+      multiple: true,
+      value: 'FILE',
+      description: "a policy file to evaluate, besides the config's policies",
+    },
+    concurrency: {
+      type: 'string',
+      integer: { min: 1, max: 256 },
+      default: '8',
+      value: 'N',
+      description: 'reads at once',
+    },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+/** run makes the plan of argv's FILE and prints it. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseCommand(spec, argv);
+  if (args.help) {
+    io.stdout.write(renderHelp(spec));
+    return EXIT.ok;
+  }
+  const v = args.values;
+  const file = args.positionals[0] ?? '';
+  const config = typeof v.config === 'string' ? v.config : undefined;
+  const policies = Array.isArray(v.policy) ? v.policy : [];
+  const session = createSession({ cwd: io.cwd, env: io.env, config });
+  const result = await session
+    .plan(file, { policies, concurrency: Number(v.concurrency) })
+    .finally(() => session.close());
+  const errStyle = styleFor(io.stderr, io.env);
+  for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
+  const plan = result.plan;
+  if (plan === undefined) return EXIT.error;
+  if (v.format === 'json') io.stdout.write(renderPlanJson(plan));
+  else if (v.format === 'markdown') io.stdout.write(renderPlanMarkdown(plan));
+  else io.stdout.write(renderPlanText(plan, styleFor(io.stdout, io.env)));
+  if (hasErrors(result.diagnostics)) return EXIT.error;
+  if (typeof v.out === 'string') {
+    // Written whole or not at all: a temporary file beside it, then a rename.
+    const out = resolve(io.cwd, v.out);
+    const tmp = `${out}.${process.pid}.tmp`;
+    writeFileSync(tmp, renderPlanJson(plan));
+    renameSync(tmp, out);
+  }
+  if (isBlocked(plan)) return EXIT.blocked;
+  if (v['detailed-exitcode'] === true) return hasChanges(plan) ? EXIT.changes : EXIT.ok;
+  return EXIT.ok;
+}

@@ -1,0 +1,325 @@
+// The planner: a loaded plan, its config and policies, and opened accounts in; one plan model out.
+// Every selector is expanded and every target read from live state, concurrently within the plan's
+// concurrency and sharing list calls (one paged list of a KMS key, an ESA site or an ACK user serves
+// every target on it). Selection fails closed: a read that fails after the HTTP layer's retries
+// aborts the plan and names the read; nothing partial is ever returned as a plan.
+
+import pLimit from 'p-limit';
+import type { Diagnostic, JsonPath } from '../diagnostics/diagnostic.js';
+import type { LoadedDocument } from '../document/pipeline.js';
+import {
+  type ActionState,
+  fingerprintOf,
+  type InputFile,
+  PLAN_FORMAT_VERSION,
+  type PlannedTarget,
+  type SavedPlan,
+  type SelectorResult,
+  sealed,
+  summarize,
+} from '../plan/model.js';
+import type { RevocationPlan } from '../plan/revocation-plan.js';
+import {
+  type AccountCaller,
+  evaluatePolicies,
+  type LoadedPolicy,
+  type PolicyTarget,
+} from '../policy/evaluate.js';
+import { providerOf, whoami } from '../providers/registry.js';
+import type { Fields, Observation, ProviderAccount, SharedReads } from '../providers/types.js';
+import { VERSION } from '../version.js';
+
+/** PlanInputs are what a plan is made from, loaded and valid. */
+export interface PlanInputs {
+  plan: LoadedDocument & { data: RevocationPlan };
+  config: { file: string; sha256?: string | undefined };
+  policies: readonly (LoadedDocument & LoadedPolicy)[];
+  accounts: ReadonlyMap<string, ProviderAccount>;
+}
+
+/** PlannerOptions: how many reads at once (default 8), the clock, and a signal that stops the reads. */
+export interface PlannerOptions {
+  concurrency?: number;
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+/** PlanResult is the plan when every read succeeded, and the diagnostics (missing targets, failed reads). */
+export interface PlanResult {
+  plan?: SavedPlan;
+  diagnostics: Diagnostic[];
+}
+
+/** DEFAULT_PLAN_CONCURRENCY is how many reads a plan runs at once without --concurrency. */
+export const DEFAULT_PLAN_CONCURRENCY = 8;
+
+// One target as a revocation reached it, and what a read or a selector found.
+interface Reached {
+  index: number;
+  target: Fields;
+  observation: Observation<unknown>;
+  fromSelector: boolean;
+}
+
+/** makePlan reads the live state of every revocation of inputs.plan and resolves it into a plan. */
+export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {}): Promise<PlanResult> {
+  const revocations = inputs.plan.data.spec.revocations;
+  const limit = pLimit(options.concurrency ?? DEFAULT_PLAN_CONCURRENCY);
+  const reads = sharedReads();
+  const signal = options.signal;
+  const diagnostics: Diagnostic[] = [];
+  const reached: Reached[] = [];
+  const matched = new Map<number, number>();
+  const at = (index: number, ...rest: JsonPath): Pick<Diagnostic, 'range' | 'path'> => {
+    const path: JsonPath = ['spec', 'revocations', index, ...rest];
+    const range = inputs.plan.source?.locate(path);
+    return range === undefined ? { path } : { path, range };
+  };
+  const fail = (index: number, ds: readonly Diagnostic[]) => {
+    for (const d of ds) diagnostics.push({ ...d, ...at(index) });
+  };
+
+  const tasks: Promise<void>[] = [];
+  // Selectors, one task each.
+  revocations.forEach((r, index) => {
+    if (r.select === undefined) return;
+    const provider = providerOf(r.type);
+    const account = accountOf(inputs, r.account);
+    const select = r.select;
+    tasks.push(
+      limit(async () => {
+        if (provider.expand === undefined) throw new Error(`${r.type} takes no selector`);
+        const expanded = await provider.expand({ account, select, reads, ...withSignal(signal) });
+        if (expanded.diagnostics.length > 0) return fail(index, expanded.diagnostics);
+        matched.set(index, expanded.targets.length);
+        for (const found of expanded.targets) {
+          reached.push({ index, target: found.target, observation: found.observation, fromSelector: true });
+        }
+      }),
+    );
+  });
+  // Targets: alone, or in groups that one read serves (an ESA site).
+  const groups = new Map<string, { index: number; target: Fields }[]>();
+  revocations.forEach((r, index) => {
+    if (r.target === undefined) return;
+    const provider = providerOf(r.type);
+    const account = accountOf(inputs, r.account);
+    const target = r.target;
+    if (provider.groupOf !== undefined && provider.readMany !== undefined) {
+      const key = `${r.type}\u0000${r.account}\u0000${provider.groupOf(target)}`;
+      const group = groups.get(key) ?? [];
+      group.push({ index, target });
+      groups.set(key, group);
+      return;
+    }
+    tasks.push(
+      limit(async () => {
+        const read = await provider.read({ account, target, reads, ...withSignal(signal) });
+        if (read.observation === undefined) return fail(index, read.diagnostics);
+        reached.push({ index, target, observation: read.observation, fromSelector: false });
+      }),
+    );
+  });
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (first === undefined) continue;
+    const r = revocations[first.index];
+    if (r === undefined) continue;
+    const provider = providerOf(r.type);
+    const account = accountOf(inputs, r.account);
+    tasks.push(
+      limit(async () => {
+        if (provider.readMany === undefined) throw new Error(`${r.type} cannot read many targets`);
+        const read = await provider.readMany({
+          account,
+          targets: group.map((g) => g.target),
+          reads,
+          ...withSignal(signal),
+        });
+        if (read.diagnostics.length > 0) return fail(first.index, read.diagnostics);
+        group.forEach((g, i) => {
+          const observation = read.observations[i];
+          if (observation === undefined) throw new Error(`${r.type} readMany answered too few observations`);
+          reached.push({ index: g.index, target: g.target, observation, fromSelector: false });
+        });
+      }),
+    );
+  }
+  // Who each account authenticates as, for the built-in rules: unknown means the plan cannot be made.
+  const callers = new Map<string, AccountCaller>();
+  for (const [name, account] of inputs.accounts) {
+    tasks.push(
+      limit(async () => {
+        const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
+        if (who.caller === undefined) for (const d of who.diagnostics) diagnostics.push(d);
+        else callers.set(name, who.caller);
+      }),
+    );
+  }
+  await Promise.all(tasks);
+  // Fail closed: a read that failed leaves the plan unmade, whatever the others found.
+  // A list shared by many targets fails for each of them: the first says it.
+  const seenFailures = new Set<string>();
+  const failures = diagnostics.filter((d) => {
+    const key = `${d.code}\u0000${d.message}`;
+    if (seenFailures.has(key)) return false;
+    seenFailures.add(key);
+    return true;
+  });
+  if (failures.length > 0) return { diagnostics: failures };
+
+  // In plan order (revocation, then the order each was found in), each target once, under every id.
+  reached.sort((a, b) => a.index - b.index);
+  const byAddress = new Map<string, PlannedTarget & { record: unknown }>();
+  const order: string[] = [];
+  for (const hit of reached) {
+    const r = revocations[hit.index];
+    if (r === undefined) continue;
+    const provider = providerOf(r.type);
+    const address = provider.address(r.account, hit.target);
+    const known = byAddress.get(address);
+    if (known !== undefined) {
+      if (!known.ids.includes(r.id)) known.ids.push(r.id);
+      continue;
+    }
+    const before: PlannedTarget['before'] = {
+      state: hit.observation.state,
+      ...(hit.observation.record === undefined ? {} : { record: hit.observation.record }),
+    };
+    const action = actionOf(hit.observation.state, provider.absent);
+    if (action === 'missing') {
+      diagnostics.push({
+        severity: 'error',
+        code: 'plan.missing',
+        message: `${address} does not exist`,
+        address,
+        ...at(hit.index, 'target'),
+      });
+    }
+    const after =
+      hit.observation.record === undefined ? undefined : provider.afterRevoke(hit.observation.record);
+    byAddress.set(address, {
+      address,
+      type: r.type,
+      account: r.account,
+      ids: [r.id],
+      target: { ...hit.target },
+      with: { ...(r.with ?? {}) },
+      action,
+      before,
+      ...(after === undefined ? {} : { after }),
+      fingerprint: fingerprintOf(before),
+      record: hit.observation.record,
+    });
+    order.push(address);
+  }
+
+  // Policies see the targets that applying would call on.
+  const acting: PolicyTarget[] = [];
+  for (const address of order) {
+    const t = byAddress.get(address);
+    if (t === undefined || (t.action !== 'revoke' && t.action !== 'not-observable')) continue;
+    acting.push({
+      address,
+      type: t.type,
+      account: t.account,
+      ids: t.ids,
+      with: t.with,
+      principals: providerOf(t.type).principals(t.target, t.record),
+    });
+  }
+  const meta = inputs.plan.data.metadata;
+  const policies = evaluatePolicies(
+    acting,
+    { ticket: meta.ticket, owner: meta.owner, reason: meta.reason, labels: meta.labels },
+    inputs.policies,
+    callers,
+  );
+  const denied = new Set(policies.filter((p) => p.effect === 'deny').flatMap((p) => p.targets));
+  const targets: PlannedTarget[] = order.map((address) => {
+    const { record: _record, ...t } = byAddress.get(address) as PlannedTarget & { record: unknown };
+    return denied.has(address) && (t.action === 'revoke' || t.action === 'not-observable')
+      ? { ...t, action: 'blocked' as const }
+      : t;
+  });
+
+  const selectors: SelectorResult[] = [];
+  revocations.forEach((r, index) => {
+    if (r.select === undefined) return;
+    selectors.push({
+      id: r.id,
+      type: r.type,
+      account: r.account,
+      select: r.select,
+      matched: matched.get(index) ?? 0,
+    });
+  });
+  const inputsRead: InputFile[] = [
+    { role: 'plan', file: inputs.plan.file, sha256: inputs.plan.sha256 ?? '' },
+    { role: 'config', file: inputs.config.file, sha256: inputs.config.sha256 ?? '' },
+    ...inputs.policies.map((p): InputFile => ({ role: 'policy', file: p.file, sha256: p.sha256 ?? '' })),
+  ];
+  const plan = sealed({
+    apiVersion: 'rescind/v1',
+    kind: 'SavedPlan',
+    formatVersion: PLAN_FORMAT_VERSION,
+    rescindVersion: VERSION,
+    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    plan: {
+      file: inputs.plan.file,
+      name: meta.name,
+      reason: meta.reason,
+      ...(meta.ticket === undefined ? {} : { ticket: meta.ticket }),
+      ...(meta.owner === undefined ? {} : { owner: meta.owner }),
+      ...(meta.labels === undefined ? {} : { labels: meta.labels }),
+      ...(inputs.plan.data.spec.concurrency === undefined
+        ? {}
+        : { concurrency: inputs.plan.data.spec.concurrency }),
+    },
+    inputs: inputsRead,
+    selectors,
+    targets,
+    policies,
+    summary: summarize(targets),
+  });
+  return { plan, diagnostics };
+}
+
+/** actionOf maps what a read found to what the plan does: absent is done or missing, as the type says. */
+export function actionOf(state: Observation<unknown>['state'], absent: 'revoked' | 'missing'): ActionState {
+  switch (state) {
+    case 'active':
+      return 'revoke';
+    case 'revoked':
+      return 'already-revoked';
+    case 'unknown':
+      return 'not-observable';
+    case 'absent':
+      return absent === 'revoked' ? 'already-revoked' : 'missing';
+  }
+}
+
+function accountOf(inputs: PlanInputs, name: string): ProviderAccount {
+  const account = inputs.accounts.get(name);
+  if (account === undefined) throw new Error(`makePlan: account ${name} is not open`);
+  return account;
+}
+
+function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal === undefined ? {} : { signal };
+}
+
+// One fetch per key; every caller of the key waits for the same answer.
+function sharedReads(): SharedReads {
+  const loads = new Map<string, Promise<unknown>>();
+  return {
+    load<R>(key: string, fetch: () => Promise<R>): Promise<R> {
+      let pending = loads.get(key) as Promise<R> | undefined;
+      if (pending === undefined) {
+        pending = fetch();
+        loads.set(key, pending);
+      }
+      return pending;
+    },
+  };
+}

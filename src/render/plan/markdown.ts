@@ -1,0 +1,93 @@
+// A plan as Markdown for a pull-request comment: the title and the summary line outside a
+// <details> fold; inside it the counts, the selectors, every target as a ```diff block (markers
+// in column 0) and the policy results as a table. Never longer than MAX_MARKDOWN characters
+// (GitHub refuses comments of 65,536): past it, targets are left out and the comment says how to
+// get them all.
+
+import { Action, actionStates, isBlocked, type SavedPlan } from '../../plan/model.js';
+import { countsByType, diffLines, headline, selectorLine, summaryLine, title } from './view.js';
+
+/** MAX_MARKDOWN is the most characters renderPlanMarkdown writes. */
+export const MAX_MARKDOWN = 65_000;
+
+/** renderPlanMarkdown is the Markdown of a plan, at most max characters. */
+export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN): string {
+  const head: string[] = [`### ${text(title(plan))}`, '', `**${text(summaryLine(plan))}**`, ''];
+  const denies = plan.policies.filter((p) => p.effect === 'deny');
+  if (isBlocked(plan)) {
+    head.push(
+      `> **Blocked** by ${denies.length === 1 ? 'a policy' : `${denies.length} policy rules`}: ${denies
+        .map((p) => `${text(p.policy)}/${text(p.rule)}`)
+        .join(', ')}. Nothing is revoked while a deny stands.`,
+      '',
+    );
+  }
+  const intro: string[] = [
+    `<details><summary>Show the plan: ${plan.targets.length} ${plan.targets.length === 1 ? 'target' : 'targets'}</summary>`,
+    '',
+    `${text(plan.plan.reason)} (made from \`${code(plan.plan.file)}\` at ${plan.createdAt})`,
+    '',
+  ];
+  const rows = countsByType(plan);
+  if (rows.length > 0) {
+    intro.push(`| type | ${actionStates.map((s) => Action[s].label).join(' | ')} |`);
+    intro.push(`|---|${actionStates.map(() => '---:').join('|')}|`);
+    for (const row of rows)
+      intro.push(`| \`${row.type}\` | ${actionStates.map((s) => row.counts[s]).join(' | ')} |`);
+    intro.push('');
+  }
+  if (plan.selectors.length > 0) {
+    intro.push('Selectors:', '');
+    for (const s of plan.selectors) intro.push(`- ${text(selectorLine(s))}`);
+    intro.push('');
+  }
+  const tail: string[] = [];
+  if (plan.policies.length > 0) {
+    tail.push('| effect | rule | from | message | targets |', '|---|---|---|---|---:|');
+    for (const p of plan.policies) {
+      tail.push(
+        `| ${p.effect} | ${cell(`${p.policy}/${p.rule}`)} | ${cell(p.source === 'builtin' ? 'built in' : p.source)} | ${cell(p.message)} | ${p.targets.length} |`,
+      );
+    }
+    tail.push('');
+  }
+  tail.push('</details>', '');
+
+  const blocks = plan.targets.map((t) => [headline(t), ...diffLines(t)].join('\n'));
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(blocks.join('\n')) + 1));
+  const fixed = [...head, ...intro, ...tail].join('\n').length;
+  const cutNote = (shown: number) =>
+    `\n_The plan is too long for a comment: ${shown} of ${plan.targets.length} targets are shown. \`rescind show PLAN.json --format json\` prints all of it._\n`;
+  let budget = max - fixed - `${fence}diff\n${fence}\n\n`.length - cutNote(plan.targets.length).length;
+  const shown: string[] = [];
+  for (const block of blocks) {
+    if (block.length + 1 > budget) break;
+    shown.push(block);
+    budget -= block.length + 1;
+  }
+  const body: string[] = [];
+  if (shown.length > 0) body.push(`${fence}diff`, ...shown, fence, '');
+  if (shown.length < blocks.length) body.push(cutNote(shown.length));
+  return `${[...head, ...intro, ...body, ...tail].join('\n')}`;
+}
+
+// Text of a plan shown as Markdown: nothing in it may open HTML or close the <details> fold.
+function text(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function cell(s: string): string {
+  return text(s)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ');
+}
+
+function code(s: string): string {
+  return s.replace(/`/g, "'");
+}
+
+function longestBacktickRun(s: string): number {
+  let longest = 0;
+  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  return longest;
+}

@@ -1,0 +1,78 @@
+// `rescind plan` and `rescind show` as text, for a terminal or a log: a legend, the count of
+// targets per type and state, the selectors, one block per target (its before -> after as a
+// unified diff of the cloud's record), the policy results, then exactly one summary line.
+
+import { Action, actionStates, type SavedPlan } from '../../plan/model.js';
+import { plain, type Style } from '../style.js';
+import {
+  countsByType,
+  diffLines,
+  headline,
+  LEGEND,
+  policyLine,
+  selectorLine,
+  summaryLine,
+  title,
+} from './view.js';
+
+/** renderPlanText is the whole text of a plan. */
+export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
+  const glyph = (state: keyof typeof Action): string => {
+    const g = Action[state].glyph;
+    if (state === 'revoke' || state === 'missing') return style.error(g);
+    if (state === 'blocked' || state === 'not-observable') return style.warning(g);
+    return style.dim(g);
+  };
+  const out: string[] = [];
+  out.push(style.bold(title(plan)));
+  out.push(`${plan.plan.reason}`);
+  const who = [
+    plan.plan.owner === undefined ? undefined : `owner ${plan.plan.owner}`,
+    `made from ${plan.plan.file} at ${plan.createdAt}`,
+  ].filter((p) => p !== undefined);
+  out.push(who.join(', '));
+  out.push('');
+  out.push('Actions:');
+  for (const [state, meaning] of LEGEND) {
+    out.push(`  ${glyph(state)} ${Action[state].label.padEnd(16)} ${meaning}`);
+  }
+  const rows = countsByType(plan);
+  if (rows.length > 0) {
+    out.push('');
+    out.push('Targets by type:');
+    const typeWidth = Math.max(4, ...rows.map((r) => r.type.length));
+    const heads = actionStates.map((s) => Action[s].label);
+    out.push(`  ${'type'.padEnd(typeWidth)}  ${heads.join('  ')}`);
+    for (const row of rows) {
+      const cells = actionStates.map((s, i) => String(row.counts[s]).padStart(heads[i]?.length ?? 1));
+      out.push(`  ${row.type.padEnd(typeWidth)}  ${cells.join('  ')}`);
+    }
+  }
+  if (plan.selectors.length > 0) {
+    out.push('');
+    out.push('Selectors:');
+    for (const s of plan.selectors) out.push(`  ${selectorLine(s)}`);
+  }
+  for (const t of plan.targets) {
+    out.push('');
+    out.push(`${glyph(t.action)}${style.bold(headline(t).slice(1))}`);
+    for (const line of diffLines(t)) {
+      if (line.startsWith('-')) out.push(`    ${style.error(line)}`);
+      else if (line.startsWith('+')) out.push(`    ${style.added(line)}`);
+      else if (line.startsWith('@@')) out.push(`    ${style.dim(line)}`);
+      else out.push(`    ${line}`);
+    }
+  }
+  if (plan.policies.length > 0) {
+    out.push('');
+    out.push('Policies:');
+    for (const p of plan.policies) {
+      const line = `  ${policyLine(p)}`;
+      out.push(p.effect === 'deny' ? style.error(line) : style.warning(line));
+      for (const address of p.targets) out.push(`      ${address}`);
+    }
+  }
+  out.push('');
+  out.push(style.bold(summaryLine(plan)));
+  return `${out.join('\n')}\n`;
+}

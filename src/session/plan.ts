@@ -1,0 +1,92 @@
+// `rescind plan` in a session: load the plan file against the session's config, load the policies
+// (the config's and --policy ones), open every account the plan names for the services it needs,
+// and hand all of it to the planner. Loaded by the session on first use.
+
+import { relative, resolve } from 'node:path';
+import { policyPaths } from '../config/config.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { type LoadedDocument, loadDocument } from '../document/pipeline.js';
+import { makePlan, type PlanInputs, type PlanResult } from '../engine/planner.js';
+import { planRules } from '../plan/check.js';
+import type { RevocationPlan } from '../plan/revocation-plan.js';
+import type { LoadedPolicy } from '../policy/evaluate.js';
+import { type Policy, policyRules } from '../policy/policy.js';
+import { identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
+import type { AccountNeeds } from './accounts.js';
+import type { ConfigResult, OpenedAccounts } from './types.js';
+
+/** PlanOptions are the options of `rescind plan`. */
+export interface PlanOptions {
+  /** policies are more policy files, relative to cwd, besides the config's. */
+  readonly policies?: readonly string[];
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+  readonly signal?: AbortSignal;
+}
+
+/** PlanSession is what planning needs of the session. */
+export interface PlanSession {
+  readonly cwd: string;
+  config(): ConfigResult;
+  openAccounts(needs: AccountNeeds): Promise<OpenedAccounts>;
+}
+
+/** planFile makes the plan of file (relative to the session's cwd); see Session.plan. */
+export async function planFile(
+  session: PlanSession,
+  file: string,
+  options: PlanOptions = {},
+): Promise<PlanResult> {
+  const { cwd } = session;
+  const config = session.config();
+  if (config.config === undefined || config.file === undefined) return { diagnostics: config.diagnostics };
+  const cfg = config.config;
+  const plan = loadDocument(resolve(cwd, file), file, {
+    kinds: ['RevocationPlan'],
+    rules: { RevocationPlan: planRules({ config: { file: config.file, accounts: cfg.accounts } }) },
+  });
+  const diagnostics: Diagnostic[] = [...config.diagnostics, ...plan.diagnostics];
+
+  // The config's policies (relative to the config file), then --policy ones (relative to cwd), once each.
+  const seen = new Set<string>();
+  const policies: (LoadedDocument & LoadedPolicy)[] = [];
+  const policyFiles = [
+    ...policyPaths(cfg, resolve(cwd, config.file)),
+    ...(options.policies ?? []).map((p) => resolve(cwd, p)),
+  ];
+  for (const abs of policyFiles) {
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    const shown = relative(cwd, abs) || abs;
+    const loaded = loadDocument(abs, shown, { kinds: ['Policy'], rules: { Policy: policyRules } });
+    for (const d of loaded.diagnostics) diagnostics.push(d);
+    if (loaded.valid) policies.push({ ...loaded, policy: loaded.data as Policy });
+  }
+  if (!plan.valid || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  const data = plan.data as RevocationPlan;
+  // Each account for the services of its revocations, and its identity service (who it runs as).
+  const needs: Record<string, ServiceName[]> = {};
+  for (const r of data.spec.revocations) {
+    const cloud = cfg.accounts[r.account]?.cloud;
+    const services = needs[r.account] ?? (cloud === undefined ? [] : [identityService[cloud]]);
+    const service = serviceOfType(r.type);
+    if (!services.includes(service)) services.push(service);
+    needs[r.account] = services;
+  }
+  const opened = await session.openAccounts(needs);
+  if (opened.diagnostics.length > 0) return { diagnostics: [...diagnostics, ...opened.diagnostics] };
+
+  const inputs: PlanInputs = {
+    plan: { ...plan, data },
+    config: { file: config.file, sha256: config.sha256 },
+    policies,
+    accounts: opened.accounts,
+  };
+  const result = await makePlan(inputs, {
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
+}

@@ -1,0 +1,21 @@
+// The shapes a session hands out, apart from the session itself, so that the modules it loads on
+// first use (accounts.ts, plan.ts) can name them without importing it.
+
+import type { RescindConfig } from '../config/config.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ProviderAccount } from '../providers/types.js';
+
+/** ConfigResult is the session's config when it is valid, the file it came from, and its diagnostics. */
+export interface ConfigResult {
+  config?: RescindConfig;
+  file?: string;
+  /** sha256 is the SHA-256 of the config file as read (of its canonical JSON when given as data). */
+  sha256?: string;
+  diagnostics: Diagnostic[];
+}
+
+/** OpenedAccounts are the accounts that could be opened, and a diagnostic for each of the others. */
+export interface OpenedAccounts {
+  accounts: Map<string, ProviderAccount>;
+  diagnostics: Diagnostic[];
+}
