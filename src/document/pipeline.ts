@@ -85,12 +85,14 @@ export function loadDocument(path: string, file: string, options: LoadOptions = 
 /** checkSource checks a parsed document: its kind, the kind's schema and rules, located in the source. */
 export function checkSource(source: YamlSource, options: LoadOptions = {}): CheckedDocument {
   const checked = checkFindings(source.data, options, (p) => source.scalarText(p));
-  // In a file too large to locate every node, each finding also names its path.
-  const findings = source.approximate
-    ? checked.findings.map((f) =>
-        f.path.length > 1 ? { ...f, message: `${f.message} (at ${pathText(f.path)})` } : f,
-      )
-    : checked.findings;
+  // In a file too large to locate every node, each finding also names its path. (Asked only when
+  // there is a finding: the answer costs a second parse of the file.)
+  const findings =
+    checked.findings.length > 0 && source.approximate
+      ? checked.findings.map((f) =>
+          f.path.length > 1 ? { ...f, message: `${f.message} (at ${pathText(f.path)})` } : f,
+        )
+      : checked.findings;
   const diagnostics = locateFindings(source, findings);
   return {
     ...(checked.kind === undefined ? {} : { kind: checked.kind }),

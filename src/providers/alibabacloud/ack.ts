@@ -103,8 +103,8 @@ function observe(access: AckUserAccess): Observation<AckUserAccess> {
 
 /** UserAccess is everything ACK lists for one uid, on every cluster. */
 interface UserAccess {
-  states: AckKubeconfigState[];
-  permissions: AckPermissionRecord[];
+  /** byCluster holds it per cluster, in list order (states, then permissions), built once per user. */
+  byCluster: ReadonlyMap<string, AckUserAccess>;
 }
 
 type Fetched<T> = { items: T[] } | { diagnostic: Diagnostic };
@@ -232,7 +232,21 @@ async function fetchUser(
   if ('diagnostic' in states) return states;
   const permissions = await listPermissions(account, uid, where, signal);
   if ('diagnostic' in permissions) return permissions;
-  return { states: states.items, permissions: permissions.items };
+  const byCluster = new Map<string, AckUserAccess>();
+  const on = (clusterId: string): AckUserAccess => {
+    let access = byCluster.get(clusterId);
+    if (access === undefined) {
+      access = { cluster_id: clusterId, states: [], permissions: [] };
+      byCluster.set(clusterId, access);
+    }
+    return access;
+  };
+  for (const state of states.items) on(state.cluster_id).states.push(state);
+  for (const permission of permissions.items) {
+    const clusterId = clusterOf(permission);
+    if (clusterId !== undefined) on(clusterId).permissions.push(permission);
+  }
+  return { byCluster };
 }
 
 // The cluster a permission row is scoped to: `{cluster}` or `{cluster}/{namespace}`; `all-clusters`
@@ -245,11 +259,10 @@ function clusterOf(permission: AckPermissionRecord): string | undefined {
 }
 
 function accessOn(user: UserAccess, clusterId: string): AckUserAccess {
-  return {
-    cluster_id: clusterId,
-    states: user.states.filter((s) => s.cluster_id === clusterId),
-    permissions: user.permissions.filter((p) => clusterOf(p) === clusterId),
-  };
+  const access = user.byCluster.get(clusterId);
+  return access === undefined
+    ? { cluster_id: clusterId, states: [], permissions: [] }
+    : { cluster_id: clusterId, states: [...access.states], permissions: [...access.permissions] };
 }
 
 function address(account: string, t: AckUserPermissionsTarget): string {
@@ -270,14 +283,9 @@ async function expand(
   if ('diagnostic' in user) return { targets: [], diagnostics: [user.diagnostic] };
   // Every cluster either list names, in the order ACK lists them; removed ones too (the planner shows
   // them as already revoked), clusters where the user holds nothing (only Unissued) not.
-  const clusters = new Set<string>(user.states.map((s) => s.cluster_id));
-  for (const p of user.permissions) {
-    const cluster = clusterOf(p);
-    if (cluster !== undefined) clusters.add(cluster);
-  }
   const only = sel.clusterIds === undefined ? undefined : new Set(sel.clusterIds);
   const targets: ExpandResponse<AckUserPermissionsTarget, AckUserAccess>['targets'] = [];
-  for (const clusterId of clusters) {
+  for (const clusterId of user.byCluster.keys()) {
     if (only !== undefined && !only.has(clusterId)) continue;
     const observation = observe(accessOn(user, clusterId));
     if (observation.state === 'absent') continue;
