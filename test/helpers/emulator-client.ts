@@ -25,6 +25,24 @@ export const demo = {
   domainId: '9f8e7d6c5b4a39281706f5e4d3c2b1a0',
 } as const;
 
+/** demoIdentities are the demo seed's callers, for seeds a test writes itself. */
+export const demoIdentities = {
+  huaweicloud: {
+    cloud: 'huaweicloud',
+    accessKey: demo.huawei.accessKey,
+    secretKey: demo.huawei.secretKey,
+    userId: '0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f',
+    domainId: demo.domainId,
+  },
+  alibabacloud: {
+    cloud: 'alibabacloud',
+    accessKeyId: demo.alibaba.accessKeyId,
+    accessKeySecret: demo.alibaba.accessKeySecret,
+    uid: '200000000000000001',
+    accountId: '1000000000000001',
+  },
+} as const;
+
 /** Answer is a parsed answer: status, headers, body text and JSON (undefined when empty or not JSON). */
 export interface Answer {
   status: number;

@@ -32,6 +32,16 @@ describe('huaweicloud.ccm.subordinate-ca', () => {
     expect(missing).toEqual({ observation: { state: 'absent' }, diagnostics: [] });
   });
 
+  it('reads a root CA as a target it cannot revoke, before any revoke call', async () => {
+    bench = await startBench();
+    const root = await ccmSubordinateCa.read({ account: bench.hw, target: { caId: ROOT_CA } });
+    expect(root.observation).toBeUndefined();
+    expect(root.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['plan.not-revocable', `hw/ccm/ca/${ROOT_CA} is a root CA: CCM revokes subordinate CAs only`],
+    ]);
+    expect((await bench.stats()).requests.RevokeCertificateAuthority).toBeUndefined();
+  });
+
   it('revokes with a reason (204), verifies by status, and is idempotent', async () => {
     bench = await startBench();
     const target = { caId: SUB_CA };

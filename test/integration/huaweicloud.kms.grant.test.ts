@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/state.js';
 import { kmsGrant } from '../../src/providers/huaweicloud/kms.js';
-import { demo } from '../helpers/emulator-client.js';
+import { demo, demoIdentities } from '../helpers/emulator-client.js';
 import { type Bench, startBench } from '../helpers/provider.js';
 
 const KEY = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
@@ -25,15 +25,7 @@ function pagingSeed(grants: number): EmulatorState {
   return {
     apiVersion: 'rescind/v1',
     kind: 'EmulatorState',
-    identities: [
-      {
-        cloud: 'huaweicloud',
-        accessKey: demo.huawei.accessKey,
-        secretKey: demo.huawei.secretKey,
-        userId: '0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f',
-        domainId: demo.domainId,
-      },
-    ],
+    identities: [demoIdentities.huaweicloud],
     huaweicloud: {
       kms: {
         keys: [
@@ -63,7 +55,7 @@ function pagingSeed(grants: number): EmulatorState {
 }
 
 describe('huaweicloud.kms.grant', () => {
-  it('reads an active grant with every field of the cloud record, and a missing one as absent', async () => {
+  it('reads an active grant with every field of the cloud record, a missing one as absent, a missing key as an error', async () => {
     bench = await startBench();
     const active = await kmsGrant.read({ account: bench.hw, target: { keyId: KEY, grantId: ALICE_GRANT } });
     expect(active.diagnostics).toEqual([]);
@@ -85,7 +77,14 @@ describe('huaweicloud.kms.grant', () => {
       account: bench.hw,
       target: { keyId: '00000000-0000-4000-8000-000000000000', grantId: ALICE_GRANT },
     });
-    expect(noKey).toEqual({ observation: { state: 'absent' }, diagnostics: [] });
+    // A grant that is gone was revoked; a key that is gone is a wrong id, not a finished revocation.
+    expect(noKey.observation).toBeUndefined();
+    expect(noKey.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        'cloud.not-found',
+        `KMS key 00000000-0000-4000-8000-000000000000 does not exist in project ${bench.hw.projectId}`,
+      ],
+    ]);
   });
 
   it('expands a selector through every page of ListGrants', async () => {

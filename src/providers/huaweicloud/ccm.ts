@@ -51,15 +51,13 @@ function address(account: string, t: CcmCaTarget): string {
 }
 
 /**
- * stateOf maps a CA status: ACTIVED is active; DELETED (scheduled for deletion) is absent; any other
- * status (DISABLED, EXPIRED, PENDING, the emulator's REVOKED, a value the docs do not list) means the
- * CA does not sign now, and CCM revokes only ACTIVED CAs, so it is reported as revoked: the record
- * keeps the status for the plan to show.
+ * stateOf maps a CA status: ACTIVED is active; any other status (DISABLED, DELETED (scheduled for
+ * deletion), EXPIRED, PENDING, the emulator's REVOKED, a value the docs do not list) means the CA does
+ * not sign now, and CCM revokes only ACTIVED CAs, so it is reported as revoked: the record keeps the
+ * status for the plan to show. A CA that CCM does not know is absent.
  */
 function stateOf(ca: CcmCaRecord): TargetState {
-  if (ca.status === 'ACTIVED') return 'active';
-  if (ca.status === 'DELETED') return 'absent';
-  return 'revoked';
+  return ca.status === 'ACTIVED' ? 'active' : 'revoked';
 }
 
 async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCaRecord>> {
@@ -83,6 +81,12 @@ async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCaRe
           problem('cloud.unexpected', `CCM ShowCertificateAuthority has no status (request id ${id})`, where),
         ],
       };
+    }
+    // Only a subordinate CA can be revoked (docs/types/huaweicloud.ccm.subordinate-ca.md): a root CA is
+    // a wrong target, said at plan time rather than refused by CCM at apply time.
+    if (record.type === 'ROOT') {
+      const message = `${where} is a root CA: CCM revokes subordinate CAs only`;
+      return { diagnostics: [problem('plan.not-revocable', message, where)] };
     }
     return { observation: { state: stateOf(record), record }, diagnostics: [] };
   } catch (e) {

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -55,7 +55,11 @@ export interface KmsGrantRecord {
 // KMS documents a limit "within the maximum number of grants"; 100 is what Terraform sends.
 const PAGE_SIZE = '100';
 
-type Listed = { grants: KmsGrantRecord[] } | { missing: true } | { diagnostic: Diagnostic };
+// A key's grants in list order, and by lower-case grant id: a thousand targets on a key look up, not scan.
+type Listed =
+  | { grants: KmsGrantRecord[]; byId: ReadonlyMap<string, KmsGrantRecord> }
+  | { missing: true }
+  | { diagnostic: Diagnostic };
 
 // The grants of one key, listed once per plan when reads are shared.
 function listGrants(
@@ -102,10 +106,21 @@ async function fetchGrants(
           ),
         };
       }
-      for (const grant of body.grants as KmsGrantRecord[]) grants.push(grant);
+      for (const grant of body.grants as unknown[]) {
+        if (!isRecord(grant) || typeof grant.grant_id !== 'string' || grant.grant_id === '') {
+          return {
+            diagnostic: problem(
+              'cloud.unexpected',
+              `KMS ListGrants of key ${keyId} returned a grant without a grant_id (request id ${result.requestId ?? 'none'})`,
+              address,
+            ),
+          };
+        }
+        grants.push(grant as unknown as KmsGrantRecord);
+      }
       // truncated is the string "true"/"false" in both SDKs; a boolean is accepted too.
       const more = body.truncated === 'true' || body.truncated === true;
-      if (!more) return { grants };
+      if (!more) return { grants, byId: new Map(grants.map((g) => [g.grant_id.toLowerCase(), g])) };
       if (typeof body.next_marker !== 'string' || body.next_marker === '' || body.next_marker === marker) {
         return {
           diagnostic: problem(
@@ -146,10 +161,14 @@ async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsG
     `${req.account.name}/kms/${req.target.keyId}`,
   );
   if ('diagnostic' in listed) return { diagnostics: [listed.diagnostic] };
-  // A key that does not exist has no grants: the grant is absent.
-  if ('missing' in listed) return { observation: { state: 'absent' }, diagnostics: [] };
+  // A grant that is gone was revoked (KMS forgets revoked grants); a key that is gone is more likely a
+  // wrong id than a finished revocation, so it is said, as a selector on it says it.
+  if ('missing' in listed) {
+    const message = `KMS key ${req.target.keyId} does not exist in project ${project.projectId}`;
+    return { diagnostics: [problem('cloud.not-found', message, where)] };
+  }
   const wanted = req.target.grantId.toLowerCase();
-  const record = listed.grants.find((g) => g.grant_id.toLowerCase() === wanted);
+  const record = listed.byId.get(wanted);
   const observation: Observation<KmsGrantRecord> = record ? { state: 'active', record } : { state: 'absent' };
   return { observation, diagnostics: [] };
 }
