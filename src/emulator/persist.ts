@@ -73,7 +73,7 @@ export function holdPersist(file: string): Persist {
     if (holder !== undefined && isRunning(holder)) {
       throw persistError(
         file,
-        `another emulator is using it (pid ${holder.pid} on ${holder.host}, since ${holder.started}); stop it, or use another --persist file`,
+        `another emulator is using it (pid ${holder.pid} on ${holder.host}, since ${holder.started}); stop it, or keep the state in another file`,
       );
     }
     // The holder is gone (killed, or crashed): take its lock over.

@@ -1,11 +1,12 @@
 // The planner: a loaded plan, its config and policies, and opened accounts in; one plan model out.
-// Every selector is expanded and every target read from live state, concurrently within the plan's
-// concurrency and sharing list calls (one paged list of a KMS key, an ESA site or an ACK user serves
+// Every selector is expanded and every target read from live state, concurrently (at most
+// options.concurrency reads at once, `plan --concurrency`) and sharing list calls (one paged list of a KMS key, an ESA site or an ACK user serves
 // every target on it). Selection fails closed: a read that fails after the HTTP layer's retries
 // aborts the plan and names the read; nothing partial is ever returned as a plan.
 
 import pLimit from 'p-limit';
 import type { Diagnostic, JsonPath } from '../diagnostics/diagnostic.js';
+import type { YamlSource } from '../document/load.js';
 import type { LoadedDocument } from '../document/pipeline.js';
 import {
   type ActionState,
@@ -32,7 +33,7 @@ import { VERSION } from '../version.js';
 /** PlanInputs are what a plan is made from, loaded and valid. */
 export interface PlanInputs {
   plan: LoadedDocument & { data: RevocationPlan };
-  config: { file: string; sha256?: string | undefined };
+  config: { file: string; sha256?: string | undefined; source?: YamlSource };
   policies: readonly (LoadedDocument & LoadedPolicy)[];
   accounts: ReadonlyMap<string, ProviderAccount>;
 }
@@ -73,6 +74,11 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
   const at = (index: number, ...rest: JsonPath): Pick<Diagnostic, 'range' | 'path'> => {
     const path: JsonPath = ['spec', 'revocations', index, ...rest];
     const range = inputs.plan.source?.locate(path);
+    return range === undefined ? { path } : { path, range };
+  };
+  const inConfig = (name: string): Pick<Diagnostic, 'range' | 'path'> => {
+    const path: JsonPath = ['accounts', name];
+    const range = inputs.config.source?.locate(path);
     return range === undefined ? { path } : { path, range };
   };
   const fail = (index: number, ds: readonly Diagnostic[]) => {
@@ -145,14 +151,20 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
       }),
     );
   }
-  // Who each account authenticates as, for the built-in rules: unknown means the plan cannot be made.
+  // Who each account authenticates as, for the built-in rules, read alongside the targets. It is
+  // needed only for an account with a target that names a principal (a user, a grantee).
   const callers = new Map<string, AccountCaller>();
+  const unidentified = new Map<string, Diagnostic[]>();
   for (const [name, account] of inputs.accounts) {
     tasks.push(
       limit(async () => {
         const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
-        if (who.caller === undefined) for (const d of who.diagnostics) diagnostics.push(d);
-        else callers.set(name, who.caller);
+        if (who.caller !== undefined) callers.set(name, who.caller);
+        else
+          unidentified.set(
+            name,
+            who.diagnostics.map((d) => ({ ...d, ...inConfig(name) })),
+          );
       }),
     );
   }
@@ -166,7 +178,7 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
     seenFailures.add(key);
     return true;
   });
-  if (failures.length > 0) return { diagnostics: failures };
+  if (failures.length > 0) return { diagnostics: [...failures, ...[...unidentified.values()].flat()] };
 
   // In plan order (revocation, then the order each was found in), each target once, under every id.
   reached.sort((a, b) => a.index - b.index);
@@ -228,6 +240,11 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
       principals: providerOf(t.type).principals(t.target, t.record),
     });
   }
+  // A target that names a principal cannot be checked against an unknown caller: no plan.
+  const unknownCallers = new Set(acting.filter((t) => t.principals.length > 0).map((t) => t.account));
+  const whoFailures = [...unknownCallers].flatMap((name) => unidentified.get(name) ?? []);
+  if (whoFailures.length > 0) return { diagnostics: [...diagnostics, ...whoFailures] };
+
   const meta = inputs.plan.data.metadata;
   const policies = evaluatePolicies(
     acting,

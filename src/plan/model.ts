@@ -74,7 +74,7 @@ export interface PolicyResult {
   rule: string;
   effect: 'deny' | 'warn';
   message: string;
-  /** targets are the addresses the rule fired for; empty for a rule about the plan as a whole. */
+  /** targets are the addresses the rule fired for: never empty, a rule fires for the targets it matches. */
   targets: string[];
 }
 

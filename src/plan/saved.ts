@@ -2,6 +2,9 @@
 // the rule that its content still matches its digest: a plan edited after it was written is
 // refused, since apply must do exactly what was reviewed.
 
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, loadDocument } from '../document/pipeline.js';
 import { digestOf, type SavedPlan } from './model.js';
@@ -22,6 +25,12 @@ export const savedPlanRules: KindRules = {
   },
 };
 
+/**
+ * SAVED_PLAN_MAX_BYTES is the largest saved plan rescind writes and reads: some 70,000 targets of
+ * plain records (10,000 KMS grants and ESA certificates take 9 MiB, `npm run bench -- plan`).
+ */
+export const SAVED_PLAN_MAX_BYTES = 64 * 1024 * 1024;
+
 /** LoadedSavedPlan is a loaded saved plan; plan is present when it is valid and unchanged. */
 export interface LoadedSavedPlan extends LoadedDocument {
   plan?: SavedPlan;
@@ -33,6 +42,35 @@ export function loadSavedPlan(path: string, file: string): LoadedSavedPlan {
     kinds: ['SavedPlan'],
     rules: { SavedPlan: savedPlanRules },
     json: true,
+    maxBytes: SAVED_PLAN_MAX_BYTES,
   });
   return loaded.valid ? { ...loaded, plan: loaded.data as SavedPlan } : loaded;
+}
+
+/**
+ * writeSavedPlan writes text (a rendered saved plan) to path, named file in diagnostics, whole or not
+ * at all: a new temporary file beside it, then a rename. A plan too large to be read back is refused.
+ */
+export function writeSavedPlan(path: string, file: string, text: string): Diagnostic[] {
+  const size = Buffer.byteLength(text);
+  if (size > SAVED_PLAN_MAX_BYTES) {
+    const message = `the plan is ${size.toLocaleString('en-US')} bytes, more than the ${SAVED_PLAN_MAX_BYTES / 2 ** 20} MiB a saved plan holds: split the plan`;
+    return [{ severity: 'error', code: 'file.too-large', file, message }];
+  }
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    // Exclusive: never through a file or link already there.
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    return [];
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const why = e instanceof Error && 'code' in e ? String(e.code) : String(e);
+    return [{ severity: 'error', code: 'file.unwritable', file, message: `cannot write the plan: ${why}` }];
+  }
 }

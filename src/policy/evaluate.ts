@@ -79,7 +79,7 @@ function fire(
     if (matched.length <= rule.maxTargets) return undefined;
     return {
       targets: matched.map((t) => t.address),
-      why: `${matched.length} targets match, more than the ${rule.maxTargets} allowed`,
+      why: `${count(matched.length)} match, more than the ${rule.maxTargets} allowed`,
     };
   }
   if (rule.require !== undefined) {
@@ -90,7 +90,14 @@ function fire(
     const what = [...missing, ...withNames.map((w) => `with.${w}`)];
     return { targets: lacking.map((t) => t.address), why: `the plan lacks ${what.join(', ')}` };
   }
-  return { targets: matched.map((t) => t.address), why: `${matched.length} targets match` };
+  return {
+    targets: matched.map((t) => t.address),
+    why: `${count(matched.length)} ${matched.length === 1 ? 'matches' : 'match'}`,
+  };
+}
+
+function count(n: number): string {
+  return n === 1 ? '1 target' : `${n} targets`;
 }
 
 function matches(rule: PolicyRule, t: PolicyTarget, plan: PlanFacts): boolean {
@@ -114,7 +121,7 @@ function planMisses(require: NonNullable<PolicyRule['require']>, plan: PlanFacts
     if (pattern === undefined) continue;
     const value = plan[field];
     if (value === undefined || !new RegExp(pattern, 'u').test(value))
-      out.push(`a ${field} matching ${pattern}`);
+      out.push(`${field === 'owner' ? 'an' : 'a'} ${field} matching ${pattern}`);
   }
   return out;
 }

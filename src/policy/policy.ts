@@ -1,5 +1,5 @@
 // Guardrail policy files (kind Policy), typed after schemas/policy.schema.json,
-// and the checks beyond that schema. Evaluation against a plan comes with `plan`.
+// and the checks beyond that schema. evaluate.ts runs them over a resolved plan.
 
 import { error, type Finding } from '../diagnostics/finding.js';
 import type { KindRules } from '../document/pipeline.js';

@@ -32,6 +32,8 @@ export interface OpenContext {
   readonly http?: HttpTuning | undefined;
   /** builtin starts the session's built-in emulator, or returns it when it runs already. */
   builtin(): Promise<RunningEmulator>;
+  /** at locates a problem of an account: its entry in the config file. */
+  at?(account: string): Pick<Diagnostic, 'range' | 'path'>;
 }
 
 /** Opened are the accounts that opened, a diagnostic for each of the others, and the clients to close. */
@@ -62,15 +64,16 @@ export async function openAccounts(
         emulator = await ctx.builtin();
       } catch (e) {
         const why = e instanceof Error ? e.message : String(e);
-        opened.diagnostics.push(
-          problem('account.emulator', `account ${name}: the built-in emulator did not start: ${why}`),
-        );
+        opened.diagnostics.push({
+          ...problem('account.emulator', `account ${name}: the built-in emulator did not start: ${why}`),
+          ...ctx.at?.(name),
+        });
         continue;
       }
     }
     const resolved = resolveAccount(name, account, services, emulator, ctx.env);
     if ('diagnostic' in resolved) {
-      opened.diagnostics.push(resolved.diagnostic);
+      opened.diagnostics.push({ ...resolved.diagnostic, ...ctx.at?.(name) });
       continue;
     }
     const { credentials, endpoints, projectId, domainId } = resolved;

@@ -79,7 +79,11 @@ export async function planFile(
 
   const inputs: PlanInputs = {
     plan: { ...plan, data },
-    config: { file: config.file, sha256: config.sha256 },
+    config: {
+      file: config.file,
+      sha256: config.sha256,
+      ...(config.source === undefined ? {} : { source: config.source }),
+    },
     policies,
     accounts: opened.accounts,
   };

@@ -15,7 +15,6 @@ import type { PlanResult } from '../engine/planner.js';
 import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
 import { canonicalJson, sha256 } from '../plan/model.js';
-import type { ProviderAccount } from '../providers/types.js';
 import type { ValidateResult } from '../validate/validate.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { PlanOptions } from './plan.js';
@@ -99,7 +98,15 @@ export function createSession(options: SessionOptions): Session {
     const { config: cfg, diagnostics } = config();
     if (cfg === undefined) return { accounts: new Map(), diagnostics };
     const { openAccounts: open } = await import('./accounts.js');
-    const opened = await open(cfg, needs, { ...options, builtin: startBuiltin });
+    // A problem of an account is located at its entry in the config file (a config given as data has
+    // no file: its path says where).
+    const source = config().source;
+    const at = (name: string): Pick<Diagnostic, 'range' | 'path'> => {
+      const path = ['accounts', name];
+      const range = source?.locate(path);
+      return range === undefined ? { path } : { path, range };
+    };
+    const opened = await open(cfg, needs, { ...options, builtin: startBuiltin, at });
     for (const client of opened.clients) clients.push(client);
     return { accounts: opened.accounts, diagnostics: opened.diagnostics };
   };
@@ -155,6 +162,7 @@ function readConfig(cwd: string, given: SessionOptions['config']): ConfigResult 
     ...(result.config === undefined ? {} : { config: result.config }),
     file,
     ...(result.sha256 === undefined ? {} : { sha256: result.sha256 }),
+    ...(result.source === undefined ? {} : { source: result.source }),
     diagnostics: result.diagnostics,
   };
 }

@@ -3,6 +3,7 @@
 
 import type { RescindConfig } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { YamlSource } from '../document/load.js';
 import type { ProviderAccount } from '../providers/types.js';
 
 /** ConfigResult is the session's config when it is valid, the file it came from, and its diagnostics. */
@@ -11,6 +12,8 @@ export interface ConfigResult {
   file?: string;
   /** sha256 is the SHA-256 of the config file as read (of its canonical JSON when given as data). */
   sha256?: string;
+  /** source locates later findings about the config (an account that could not be identified). */
+  source?: YamlSource;
   diagnostics: Diagnostic[];
 }
 

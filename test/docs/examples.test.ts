@@ -9,9 +9,10 @@
 //   <!-- output -->                               the ```text block is what validate prints for the yaml block above
 //   <!-- run -->                                  the ```console block is run: `$ rescind ...` and `$ echo $?`
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit.js';
 import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/cli/main.js';
@@ -218,10 +219,27 @@ function captureIo(): { io: Io; output: () => string } {
     },
     isTTY: false,
   };
-  return { io: { stdout: sink, stderr: sink, cwd: repoRoot, env: {} }, output: () => chunks.join('') };
+  return { io: { stdout: sink, stderr: sink, cwd: sessionRoot(), env: {} }, output: () => chunks.join('') };
 }
 
-/** runSession runs the `$ rescind ...` and `$ echo $?` lines of a console block in the repository root. */
+// Sessions run in a copy of the files the docs name (the config, plans/, test/fixtures/), so that
+// the built-in emulator starts from the demo seed, whatever a local `rescind apply` changed in the
+// repository's own .rescind/.
+let copied: string | undefined;
+function sessionRoot(): string {
+  if (copied !== undefined) return copied;
+  const dir = mkdtempSync(join(tmpdir(), 'rescind-docs-'));
+  for (const path of ['rescind.config.yaml', 'plans', 'test/fixtures']) {
+    cpSync(join(repoRoot, path), join(dir, path), { recursive: true });
+  }
+  copied = dir;
+  return dir;
+}
+afterAll(() => {
+  if (copied !== undefined) rmSync(copied, { recursive: true, force: true });
+});
+
+/** runSession runs the `$ rescind ...` and `$ echo $?` lines of a console block in a copy of the repository. */
 async function runSession(at: string, text: string): Promise<string[]> {
   const problems: string[] = [];
   const steps: { command: string; expected: string[] }[] = [];

@@ -106,6 +106,7 @@ describe('opening accounts', () => {
         code: 'account.credentials',
         message:
           'account hw: the environment variable HUAWEICLOUD_SDK_SK holds a line break, a space or another character that is not printable ASCII',
+        path: ['accounts', 'hw'],
       },
     ]);
   });

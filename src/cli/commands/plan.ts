@@ -1,10 +1,10 @@
 // rescind plan FILE: read the live state of every revocation of a plan, expand its selectors,
 // evaluate its policies and print the dry-run diff; --out saves the plan for show and apply.
 
-import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { hasChanges, isBlocked } from '../../plan/model.js';
+import { writeSavedPlan } from '../../plan/saved.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { renderPlanJson } from '../../render/plan/json.js';
 import { renderPlanMarkdown } from '../../render/plan/markdown.js';
@@ -84,11 +84,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   else io.stdout.write(renderPlanText(plan, styleFor(io.stdout, io.env)));
   if (hasErrors(result.diagnostics)) return EXIT.error;
   if (typeof v.out === 'string') {
-    // Written whole or not at all: a temporary file beside it, then a rename.
-    const out = resolve(io.cwd, v.out);
-    const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, renderPlanJson(plan));
-    renameSync(tmp, out);
+    const failed = writeSavedPlan(resolve(io.cwd, v.out), v.out, renderPlanJson(plan));
+    for (const d of failed) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
+    if (failed.length > 0) return EXIT.error;
   }
   if (isBlocked(plan)) return EXIT.blocked;
   if (v['detailed-exitcode'] === true) return hasChanges(plan) ? EXIT.changes : EXIT.ok;

@@ -16,9 +16,10 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   const denies = plan.policies.filter((p) => p.effect === 'deny');
   if (isBlocked(plan)) {
     head.push(
-      `> **Blocked** by ${denies.length === 1 ? 'a policy' : `${denies.length} policy rules`}: ${denies
-        .map((p) => `${text(p.policy)}/${text(p.rule)}`)
-        .join(', ')}. Nothing is revoked while a deny stands.`,
+      `> **Blocked** by ${denies.length === 1 ? 'a policy' : `${denies.length} policy rules`}: ${listed(
+        denies.map((p) => clip(`${text(p.policy)}/${text(p.rule)}`)),
+        MAX_LISTED_DENIES,
+      )}. Nothing is revoked while a deny stands.`,
       '',
     );
   }
@@ -38,17 +39,21 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   }
   if (plan.selectors.length > 0) {
     intro.push('Selectors:', '');
-    for (const s of plan.selectors) intro.push(`- ${text(selectorLine(s))}`);
+    for (const s of plan.selectors.slice(0, MAX_ROWS)) intro.push(`- ${clip(text(selectorLine(s)))}`);
+    if (plan.selectors.length > MAX_ROWS)
+      intro.push(`- and ${plan.selectors.length - MAX_ROWS} more selectors`);
     intro.push('');
   }
   const tail: string[] = [];
   if (plan.policies.length > 0) {
     tail.push('| effect | rule | from | message | targets |', '|---|---|---|---|---:|');
-    for (const p of plan.policies) {
+    for (const p of plan.policies.slice(0, MAX_ROWS)) {
       tail.push(
         `| ${p.effect} | ${cell(`${p.policy}/${p.rule}`)} | ${cell(p.source === 'builtin' ? 'built in' : p.source)} | ${cell(p.message)} | ${p.targets.length} |`,
       );
     }
+    if (plan.policies.length > MAX_ROWS)
+      tail.push(`| | and ${plan.policies.length - MAX_ROWS} more rules | | | |`);
     tail.push('');
   }
   tail.push('</details>', '');
@@ -68,7 +73,10 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   const body: string[] = [];
   if (shown.length > 0) body.push(`${fence}diff`, ...shown, fence, '');
   if (shown.length < blocks.length) body.push(cutNote(shown.length));
-  return `${[...head, ...intro, ...body, ...tail].join('\n')}`;
+  const out = [...head, ...intro, ...body, ...tail].join('\n');
+  if (out.length <= max) return out;
+  // Only text that the schemas do not bound (a path, a reason) gets here: the title and summary.
+  return [clip(`### ${text(title(plan))}`), '', `**${text(summaryLine(plan))}**`, cutNote(0)].join('\n');
 }
 
 // Text of a plan shown as Markdown: nothing in it may open HTML or close the <details> fold.
@@ -77,9 +85,26 @@ function text(s: string): string {
 }
 
 function cell(s: string): string {
-  return text(s)
-    .replace(/\|/g, '\\|')
-    .replace(/\s*\n\s*/g, ' ');
+  return clip(
+    text(s)
+      .replace(/\|/g, '\\|')
+      .replace(/\s*\n\s*/g, ' '),
+  );
+}
+
+// The parts around the diff are bounded, so that the diff always has room: at most MAX_ROWS selectors
+// and policy rows, MAX_LISTED_DENIES names in the blocked line, and MAX_CELL characters in each.
+const MAX_ROWS = 30;
+const MAX_LISTED_DENIES = 10;
+const MAX_CELL = 200;
+
+function clip(s: string): string {
+  return s.length <= MAX_CELL ? s : `${s.slice(0, MAX_CELL - 1).replace(/[\\&][^\s]{0,7}$/, '')}…`;
+}
+
+function listed(items: readonly string[], max: number): string {
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
 function code(s: string): string {
