@@ -13,7 +13,12 @@
 //   4xx; it waits what Retry-After (seconds or HTTP date) or the dialect's own header asks, else a
 //   full-jitter exponential backoff. Writes are retried too: the engine re-reads a target after a lost
 //   answer, so a repeated revoke is harmless.
-// - rateLimit spaces attempts per account and service (token bucket, requests per second).
+// - rateLimit paces attempts: first by the adaptive limiter of their account, service and operation,
+//   which is off until that API throttles and then follows the rate its answers allow (AWS's adaptive
+//   retry mode, CUBIC; src/http/adaptive-rate.ts), then by the configured bucket of their account and
+//   service (requests per second), when one is set. The client makes the adaptive limiters once and
+//   shares them between retry, which records each attempt's outcome in them, and rateLimit, so one
+//   worker's throttling answer slows every worker of the run.
 // - sign hashes the exact body bytes with the account's RequestSigner: bodies are strings or bytes by the
 //   time they are dispatched.
 // - log (optional) writes one redacted line per attempt and outcome; it is innermost so that it shows
@@ -30,6 +35,7 @@ import { checkEndpointUrl } from '../clouds/endpoint-url.js';
 import { type Dialect, headerValue, type RequestSigner } from '../clouds/wire.js';
 import { VERSION } from '../version.js';
 import type { Cloud } from '../vocabulary.js';
+import { type AdaptiveOptions, AdaptiveRates, type RateSnapshot } from './adaptive-rate.js';
 import {
   AbortedError,
   type CallTarget,
@@ -79,7 +85,12 @@ export interface HttpClientOptions {
   /** retry tunes retries; its sleep/random/now default to the client's. */
   readonly retry?: Omit<RetryOptions, 'dialect' | 'sleep' | 'random' | 'now'>;
   /** rateLimit paces requests per service; absent or rps 0 = no limit. */
-  readonly rateLimit?: Omit<RateLimitOptions, 'sleep' | 'now'>;
+  readonly rateLimit?: Omit<RateLimitOptions, 'sleep' | 'now' | 'adaptive'>;
+  /**
+   * adaptive tunes the adaptive limiter of each service and operation (on by default, with or without
+   * a configured rate); false turns it off. Its now and sleep are the client's.
+   */
+  readonly adaptive?: false | Omit<AdaptiveOptions, 'now' | 'sleep'>;
   /** logger receives redacted debug lines; none = no logging. */
   readonly logger?: HttpLogger;
   readonly userAgent?: string;
@@ -132,13 +143,20 @@ export interface HttpClient {
   readonly dispatcher: Dispatcher;
   /** call sends one request; resolves with a 2xx answer, rejects with a RescindError (bugs excepted). */
   call(options: CallOptions): Promise<CallResult>;
+  /**
+   * rates lists the adaptive limiter of each service and operation called so far: its current rate
+   * (undefined until the API has throttled) and how many throttling answers it had. Empty when adaptive
+   * limiting is off.
+   */
+  rates(): readonly RateSnapshot[];
   /** close closes every pool once its requests are done. */
   close(): Promise<void>;
 }
 
 /**
  * createHttpClient builds the client of one account: one keep-alive Agent (a pool per endpoint origin,
- * `connections` sockets each) composed once with secureOrigin, retry, rateLimit, sign and log.
+ * `connections` sockets each) composed once with secureOrigin, retry, rateLimit, sign and log, and the
+ * adaptive limiters that retry and rateLimit share.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const now = options.now ?? Date.now;
@@ -170,8 +188,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       sign({ signer: options.signer, now, ...(options.nonce ? { nonce: options.nonce } : {}) }),
     );
   }
-  if (options.rateLimit !== undefined) {
-    interceptors.push(rateLimit({ ...options.rateLimit, now, ...(sleep ? { sleep } : {}) }));
+  const adaptive =
+    options.adaptive === false
+      ? undefined
+      : new AdaptiveRates({ ...options.adaptive, now, ...(sleep ? { sleep } : {}) });
+  if (options.rateLimit !== undefined || adaptive !== undefined) {
+    interceptors.push(
+      rateLimit({
+        ...options.rateLimit,
+        now,
+        ...(sleep ? { sleep } : {}),
+        ...(adaptive ? { adaptive } : {}),
+      }),
+    );
   }
   interceptors.push(
     retry({
@@ -180,6 +209,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       now,
       ...(sleep ? { sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
+      ...(adaptive ? { adaptive } : {}),
     }),
   );
   interceptors.push(secureOrigin());
@@ -267,6 +297,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     account: options.account,
     dispatcher,
     call,
+    rates: () => adaptive?.snapshot() ?? [],
     close: () => agent.close(),
   };
 }

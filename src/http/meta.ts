@@ -1,6 +1,7 @@
 // What a request carries through rescind's interceptors (account, service, operation, under the
-// `rescind` key of undici's dispatch options), the injectable clock and sleep, and the small helpers the
-// interceptors share: waiting that an AbortSignal cuts short, and a controller for errors before dispatch.
+// `rescind` key of undici's dispatch options; each attempt's record under `rescindAttempt`), the
+// injectable clock and sleep, and the small helpers the interceptors share: waiting that an AbortSignal
+// cuts short, and a controller for errors before dispatch.
 
 import type { Dispatcher } from 'undici';
 
@@ -24,8 +25,9 @@ export interface RetryEvent {
 
 /**
  * RequestMeta is what one logical call is for. It travels unchanged through every attempt: the retry
- * interceptor classifies answers with it, the rate limiter keys buckets by account and service, the
- * signer reads the Alibaba action (operation) and API version from it, and the logger names the call.
+ * interceptor classifies answers with it, the rate limiter keys buckets by account and service and
+ * adaptive limiters by account, service and operation, the signer reads the Alibaba action (operation)
+ * and API version from it, and the logger names the call.
  */
 export interface RequestMeta {
   /** account is the config's account name, e.g. `hw-prod`: the rate limiter's bucket key with service. */
@@ -40,9 +42,28 @@ export interface RequestMeta {
   readonly onRetry?: (event: RetryEvent) => void;
 }
 
-/** RescindDispatchOptions are undici dispatch options with rescind's per-call metadata. */
+/**
+ * SendTicket is what an adaptive limiter hands the attempt it lets go: the limiter's epoch (how many
+ * times it has cut its rate) at that moment, so that a throttling answer to an attempt sent before the
+ * last cut is known to be the old rate's doing.
+ */
+export interface SendTicket {
+  readonly epoch: number;
+}
+
+/**
+ * AttemptRecord is one attempt of a call. The retry interceptor makes one per attempt and passes it in
+ * that attempt's dispatch options (`rescindAttempt`); the rate limiter writes the ticket it handed out,
+ * and retry reads it back when it tells the limiter the attempt's outcome.
+ */
+export interface AttemptRecord {
+  ticket?: SendTicket;
+}
+
+/** RescindDispatchOptions are undici dispatch options with rescind's per-call and per-attempt metadata. */
 export interface RescindDispatchOptions extends Dispatcher.DispatchOptions {
   readonly rescind?: RequestMeta;
+  readonly rescindAttempt?: AttemptRecord;
 }
 
 /** RescindRequestOptions are undici `request()` options with rescind's per-call metadata. */
@@ -53,6 +74,11 @@ export interface RescindRequestOptions extends Dispatcher.RequestOptions {
 /** metaOf reads the metadata a dispatch carries; undefined for a request made without it. */
 export function metaOf(opts: Dispatcher.DispatchOptions): RequestMeta | undefined {
   return (opts as RescindDispatchOptions).rescind;
+}
+
+/** attemptOf reads the record of the attempt a dispatch is, when the retry interceptor made one. */
+export function attemptOf(opts: Dispatcher.DispatchOptions): AttemptRecord | undefined {
+  return (opts as RescindDispatchOptions).rescindAttempt;
 }
 
 /** signalOf reads the AbortSignal that `request()` options pass on to every interceptor, if any. */

@@ -1,12 +1,17 @@
-// The rate-limit interceptor: one token bucket per account and service, in requests per second (0 = no
-// limit). A request over the rate waits for its turn, in arrival order, and an aborted signal ends the
-// wait. It sits inside retry, so every attempt takes a token.
+// The rate-limit interceptor: the client's adaptive limiter of each account, service and operation
+// (src/http/adaptive-rate.ts: off until the API throttles, then the rate its answers allow), and the
+// configured token bucket of each account and service, in requests per second (0 = no limit). A request
+// over either waits for its turn, in arrival order, and an aborted signal ends the wait. It sits inside
+// retry, so every attempt takes a token.
 
 import type { Dispatcher } from 'undici';
+import type { AdaptiveRates } from './adaptive-rate.js';
 import {
+  attemptOf,
   type Clock,
   detachedController,
   metaOf,
+  type RequestMeta,
   realSleep,
   type Sleep,
   signalOf,
@@ -45,28 +50,37 @@ export class TokenBucket {
 
 /** RateLimitOptions configure the rate-limit interceptor. */
 export interface RateLimitOptions {
-  /** rps is the rate of each service without its own entry in perService; 0 = no limit. */
-  readonly rps: number;
+  /** rps is the rate of each service without its own entry in perService; 0 (the default) = no limit. */
+  readonly rps?: number;
   /** perService overrides rps by service name, e.g. `{ kms: 20 }` (KMS documents 20 TPS per user). */
   readonly perService?: Readonly<Record<string, number>>;
   /** burst is how many requests may go at once before spacing starts; default 1. */
   readonly burst?: number;
+  /**
+   * adaptive are the client's adaptive limiters, shared with the retry interceptor (which records each
+   * attempt's outcome in them): every attempt with metadata takes a ticket from its account, service and
+   * operation's limiter before its configured bucket. None = only the configured rates.
+   */
+  readonly adaptive?: AdaptiveRates;
   readonly now?: Clock;
   readonly sleep?: Sleep;
 }
 
 /**
- * rateLimit is the rate-limit interceptor. Buckets are keyed by the request's account and service
- * (RequestMeta); a request without metadata shares one bucket per origin. A wait aborted by the
- * request's signal fails the request with the signal's reason and sends nothing.
+ * rateLimit is the rate-limit interceptor. An attempt first waits for its adaptive limiter (account,
+ * service, operation), then for its configured bucket (account and service; a request without metadata
+ * shares one bucket per origin): it goes when both let it. A wait aborted by the request's signal fails
+ * the request with the signal's reason and sends nothing.
  */
 export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherComposeInterceptor {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const buckets = new Map<string, TokenBucket>();
-  const bucketFor = (opts: Dispatcher.DispatchOptions): TokenBucket | undefined => {
-    const meta = metaOf(opts);
-    const rps = (meta === undefined ? undefined : options.perService?.[meta.service]) ?? options.rps;
+  const bucketFor = (
+    opts: Dispatcher.DispatchOptions,
+    meta: RequestMeta | undefined,
+  ): TokenBucket | undefined => {
+    const rps = (meta === undefined ? undefined : options.perService?.[meta.service]) ?? options.rps ?? 0;
     if (!(rps > 0)) return undefined;
     const key = meta === undefined ? `origin ${String(opts.origin)}` : `${meta.account}\u0000${meta.service}`;
     let bucket = buckets.get(key);
@@ -77,19 +91,41 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
     return bucket;
   };
   return (dispatch) => (opts, handler) => {
-    const bucket = bucketFor(opts);
-    const wait = bucket?.reserve(now()) ?? 0;
-    if (wait <= 0) return dispatch(opts, handler);
-    waitFor(wait, sleep, signalOf(opts)).then(
-      () => {
-        try {
-          dispatch(opts, handler);
-        } catch (err) {
-          handler.onResponseError?.(detachedController(), toError(err));
-        }
-      },
-      (err: unknown) => handler.onResponseError?.(detachedController(), toError(err)),
-    );
+    const meta = metaOf(opts);
+    const signal = signalOf(opts);
+    const fail = (err: unknown): void => {
+      handler.onResponseError?.(detachedController(), toError(err));
+    };
+    const send = (): void => {
+      try {
+        dispatch(opts, handler);
+      } catch (err) {
+        fail(err);
+      }
+    };
+    // The configured bucket, reserved once the adaptive limiter has let the attempt go.
+    const paced = (): boolean => {
+      const wait = bucketFor(opts, meta)?.reserve(now()) ?? 0;
+      if (wait <= 0) return dispatch(opts, handler);
+      waitFor(wait, sleep, signal).then(send, fail);
+      return true;
+    };
+    const limiter = meta === undefined ? undefined : options.adaptive?.limiter(meta);
+    if (limiter === undefined) return paced();
+    const record = attemptOf(opts);
+    const ticket = limiter.take();
+    if (ticket !== undefined) {
+      if (record !== undefined) record.ticket = ticket;
+      return paced();
+    }
+    limiter.wait(signal).then((waited) => {
+      if (record !== undefined) record.ticket = waited;
+      try {
+        paced();
+      } catch (err) {
+        fail(err);
+      }
+    }, fail);
     return true;
   };
 }

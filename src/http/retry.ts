@@ -7,8 +7,10 @@
 
 import type { Dispatcher } from 'undici';
 import type { Dialect } from '../clouds/wire.js';
+import type { AdaptiveLimiter, AdaptiveRates } from './adaptive-rate.js';
 import { classifyAnswer, errorCode, isRetryableNetworkError } from './errors.js';
 import {
+  type AttemptRecord,
   abortReason,
   type Clock,
   metaOf,
@@ -47,6 +49,12 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** now is the clock for an HTTP-date Retry-After. */
   readonly now?: Clock;
+  /**
+   * adaptive are the client's adaptive limiters, shared with the rate-limit interceptor: retry tells the
+   * limiter of each request's account, service and operation whether each attempt was throttled (and the
+   * retry-after it was given), so that one worker's throttling slows every worker's next attempt.
+   */
+  readonly adaptive?: AdaptiveRates | undefined;
 }
 
 interface Settings {
@@ -60,6 +68,7 @@ interface Settings {
   readonly sleep: Sleep;
   readonly random: () => number;
   readonly now: Clock;
+  readonly adaptive: AdaptiveRates | undefined;
 }
 
 /** DEFAULT_MAX_ATTEMPTS is the default attempt count, the first attempt included. */
@@ -109,6 +118,7 @@ function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect'>
     sleep: o.sleep ?? realSleep,
     random: o.random ?? Math.random,
     now: o.now ?? Date.now,
+    adaptive: o.adaptive,
   };
 }
 
@@ -118,6 +128,8 @@ function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect'>
  * `Throttling.User`); answers below 400 stream through at once and are never retried. The final answer
  * or error reaches the caller unchanged; RequestMeta.onRetry hears of each retry. A request aborted
  * through its signal (or its controller) is never retried and fails at once with the abort reason.
+ * With adaptive limiters, each attempt that got a send ticket (or got an answer) reports its outcome once:
+ * throttled or not, as the dialect classifies the answer; a failed exchange counts as not throttled.
  */
 export function retry(options: RetryOptions): Dispatcher.DispatcherComposeInterceptor {
   const settings: Settings = { ...settingsOf(options), dialect: options.dialect };
@@ -184,6 +196,7 @@ class RetryingRequest {
   readonly #handler: Dispatcher.DispatchHandler;
   readonly #s: Settings;
   readonly #meta: RequestMeta | undefined;
+  readonly #limiter: AdaptiveLimiter | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #controller: RetryController;
   // Aborted with the request: ends a wait between attempts.
@@ -203,6 +216,7 @@ class RetryingRequest {
     this.#handler = handler;
     this.#s = settings;
     this.#meta = metaOf(opts);
+    this.#limiter = this.#meta === undefined ? undefined : settings.adaptive?.limiter(this.#meta);
     this.#signal = signalOf(opts);
     this.#controller = new RetryController((reason) => this.#fail(reason));
   }
@@ -224,9 +238,12 @@ class RetryingRequest {
   };
 
   #send(): boolean {
-    const attempt = new Attempt(this, ++this.#attempt, this.#s.maxErrorBodyBytes);
+    const record: AttemptRecord = {};
+    const attempt = new Attempt(this, ++this.#attempt, this.#s.maxErrorBodyBytes, record);
+    // Each attempt its own record, for the rate limiter to write its ticket in.
+    const opts = this.#limiter === undefined ? this.#opts : { ...this.#opts, rescindAttempt: record };
     try {
-      return this.#dispatch(this.#opts, attempt);
+      return this.#dispatch(opts, attempt);
     } catch (err) {
       attempt.onResponseError(undefined, toError(err));
       return true;
@@ -249,6 +266,15 @@ class RetryingRequest {
     controller.abort(this.#controller.reason ?? new Error('request already settled'));
   }
 
+  /**
+   * report tells the adaptive limiter how an attempt went. An attempt without a ticket that got no answer
+   * never left the rate limiter (its wait was aborted), so it is not counted.
+   */
+  report(record: AttemptRecord, answered: boolean, throttled: boolean, retryAfterMs?: number): void {
+    if (this.#limiter === undefined || (!answered && record.ticket === undefined)) return;
+    this.#limiter.record(record.ticket, { throttled, retryAfterMs });
+  }
+
   forwardStart(status: number, headers: HeaderMap, message?: string): void {
     this.#handler.onResponseStart?.(this.#controller, status, headers, message);
   }
@@ -268,12 +294,13 @@ class RetryingRequest {
   }
 
   /** answerFailed handles a whole answer of 400 or more from attempt n: retry it or hand it on as is. */
-  answerFailed(n: number, answer: BufferedAnswer): void {
+  answerFailed(n: number, answer: BufferedAnswer, record: AttemptRecord): void {
     this.#controller.detach();
     const c = classifyAnswer(
       { status: answer.status, headers: answer.headers, body: answer.body, now: this.#s.now() },
       this.#s.dialect,
     );
+    this.report(record, true, c.throttled, c.throttled ? c.retryAfterMs : undefined);
     if (c.retryable && n < this.#s.maxAttempts && !this.#controller.aborted) {
       const delayMs = retryDelay(n, c, this.#s);
       this.#retry({
@@ -298,12 +325,13 @@ class RetryingRequest {
   }
 
   /** exchangeFailed handles attempt n ending without a whole answer: retry it or hand the error on. */
-  exchangeFailed(n: number, err: Error): void {
+  exchangeFailed(n: number, err: Error, record: AttemptRecord): void {
     this.#controller.detach();
     if (this.#controller.aborted) {
       this.#fail(this.#controller.reason ?? err);
       return;
     }
+    this.report(record, false, false);
     if (!isRetryableNetworkError(err) || n >= this.#s.maxAttempts) {
       this.#fail(err);
       return;
@@ -367,11 +395,13 @@ class Attempt implements Dispatcher.DispatchHandler {
   readonly #chunks: Buffer[] = [];
   #size = 0;
   readonly #limit: number;
+  readonly #record: AttemptRecord;
 
-  constructor(request: RetryingRequest, n: number, limit: number) {
+  constructor(request: RetryingRequest, n: number, limit: number, record: AttemptRecord) {
     this.#request = request;
     this.#n = n;
     this.#limit = limit;
+    this.#record = record;
   }
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
@@ -391,6 +421,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (!this.#request.isCurrent(this.#n) || statusCode < 200) return;
     if (statusCode < 400) {
       this.#mode = 'forward';
+      this.#request.report(this.#record, true, false);
       this.#request.forwardStart(statusCode, headers, statusMessage);
       return;
     }
@@ -417,18 +448,22 @@ class Attempt implements Dispatcher.DispatchHandler {
       this.#request.forwardEnd(trailers);
       return;
     }
-    this.#request.answerFailed(this.#n, {
-      status: this.#status,
-      statusMessage: this.#statusMessage,
-      headers: this.#headers,
-      body: Buffer.concat(this.#chunks),
-      trailers,
-    });
+    this.#request.answerFailed(
+      this.#n,
+      {
+        status: this.#status,
+        statusMessage: this.#statusMessage,
+        headers: this.#headers,
+        body: Buffer.concat(this.#chunks),
+        trailers,
+      },
+      this.#record,
+    );
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
     if (!this.#request.isCurrent(this.#n)) return;
     if (this.#mode === 'forward') this.#request.forwardError(err);
-    else this.#request.exchangeFailed(this.#n, err);
+    else this.#request.exchangeFailed(this.#n, err, this.#record);
   }
 }

@@ -53,6 +53,27 @@ function recordingSleep(): { sleeps: number[]; sleep: (ms: number) => Promise<vo
   return { sleeps, sleep: async (ms) => void sleeps.push(ms) };
 }
 
+/**
+ * fakeTime is a clock that only the recorded sleeps move, for tests where the adaptive limiter's
+ * retry-after hold must see the time the retry waited pass.
+ */
+function fakeTime(start = Date.parse('2026-11-23T10:00:00Z')): {
+  sleeps: number[];
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+} {
+  let clock = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+  };
+}
+
 /** client is a client of cloud, in that cloud's dialect. */
 function client({ cloud, ...options }: Partial<HttpClientOptions> & { cloud: Cloud }): HttpClient {
   const c = createHttpClient({ account: 'test', random: () => 0.5, dialect: dialects[cloud], ...options });
@@ -237,12 +258,14 @@ describe('retries', () => {
         json(res, 200, { grants: [] }, { 'x-request-id': 'ok-1' });
       }
     });
-    const { sleep, sleeps } = recordingSleep();
-    const result = await client({ cloud: 'huaweicloud', sleep }).call(hwCall(server));
+    const { sleep, sleeps, now } = fakeTime();
+    const result = await client({ cloud: 'huaweicloud', sleep, now }).call(hwCall(server));
     expect(result).toMatchObject({ status: 200, body: { grants: [] }, requestId: 'ok-1', attempts: 2 });
     expect(server.received).toHaveLength(2);
-    // No Retry-After: full jitter over the throttling base (1000 ms), random() = 0.5.
-    expect(sleeps).toEqual([500]);
+    // No Retry-After: full jitter over the throttling base (1000 ms), random() = 0.5. The throttle also
+    // turned the adaptive limiter on at 0.7 x the 2/s measured so far: its first token comes 1/1.4 s
+    // after the throttle, of which the retry has waited 500 ms.
+    expect(sleeps).toEqual([500, expect.closeTo(1000 / 1.4 - 500, 3)]);
   });
 
   it('retries Alibaba Throttling.User and waits x-acs-retry-after milliseconds', async () => {
@@ -263,8 +286,9 @@ describe('retries', () => {
         json(res, 200, { RequestId: 'r2', Result: { Status: 'active' } });
       }
     });
-    const { sleep, sleeps } = recordingSleep();
-    const http = client({ cloud: 'alibabacloud', sleep, signer: alibabaSigner(aliCreds) });
+    // The retry waits what the server asked; the adaptive limiter's hold has passed by then.
+    const { sleep, sleeps, now } = fakeTime(Date.now());
+    const http = client({ cloud: 'alibabacloud', sleep, now, signer: alibabaSigner(aliCreds) });
     const result = await http.call(aliCall(server));
     expect(result).toMatchObject({ status: 200, requestId: 'r2', attempts: 2 });
     expect(sleeps).toEqual([1500]);
@@ -381,7 +405,6 @@ describe('retries', () => {
   });
 
   it('honours Retry-After as an HTTP date, against the injected clock', async () => {
-    const now = Date.parse('2026-11-23T10:00:00Z');
     const server = await serve((_req, res, i) => {
       if (i === 0)
         json(
@@ -392,8 +415,8 @@ describe('retries', () => {
         );
       else json(res, 200, {});
     });
-    const { sleep, sleeps } = recordingSleep();
-    await client({ cloud: 'huaweicloud', sleep, now: () => now }).call(hwCall(server));
+    const { sleep, sleeps, now } = fakeTime(Date.parse('2026-11-23T10:00:00Z'));
+    await client({ cloud: 'huaweicloud', sleep, now }).call(hwCall(server));
     expect(sleeps).toEqual([3000]);
   });
 
@@ -556,6 +579,93 @@ describe('rate limit', () => {
       http.call(hwCall(server, { service: 'ccm' })),
     ]);
     expect(sleeps.sort((a, b) => a - b)).toEqual([250, 500, 1000]);
+  });
+});
+
+describe('adaptive rate limit', () => {
+  const throttleFirst =
+    (extra: Record<string, string> = {}) =>
+    (_req: unknown, res: Parameters<typeof json>[0], i: number): void => {
+      if (i === 0)
+        json(res, 429, { RequestId: 'r', Code: 'Throttling.User', Message: 'flow control' }, extra);
+      else json(res, 200, { RequestId: `r${i}` });
+    };
+
+  it('slows the next calls of the throttled operation only, and reports it', async () => {
+    const server = await serve(throttleFirst());
+    const { sleep, sleeps, now } = fakeTime();
+    const http = client({ cloud: 'alibabacloud', sleep, now, retry: { maxAttempts: 1 } });
+    await expect(http.call(aliCall(server))).rejects.toBeInstanceOf(ThrottledError);
+    expect(http.rates()).toEqual([
+      { account: 'test', service: 'esa', operation: 'GetClientCertificate', rate: 1.4, throttled: 1 },
+    ]);
+    // Another call of the same operation, e.g. from another worker, waits for the limiter's token ...
+    await http.call(aliCall(server));
+    expect(sleeps).toEqual([expect.closeTo(1000 / 1.4, 3)]);
+    // ... a call of another operation does not.
+    await http.call(aliCall(server, { operation: 'ListClientCertificates' }));
+    expect(sleeps).toHaveLength(1);
+    expect(http.rates()).toEqual([
+      {
+        account: 'test',
+        service: 'esa',
+        operation: 'GetClientCertificate',
+        rate: expect.any(Number),
+        throttled: 1,
+      },
+      { account: 'test', service: 'esa', operation: 'ListClientCertificates', rate: undefined, throttled: 0 },
+    ]);
+  });
+
+  it("holds every call of the operation until the server's retry-after has passed", async () => {
+    const server = await serve(throttleFirst({ 'x-acs-retry-after': '2000' }));
+    const { sleep, sleeps, now } = fakeTime();
+    const http = client({ cloud: 'alibabacloud', sleep, now, retry: { maxAttempts: 1 } });
+    await expect(http.call(aliCall(server))).rejects.toBeInstanceOf(ThrottledError);
+    await http.call(aliCall(server));
+    expect(sleeps).toEqual([2000]);
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('applies the configured rate on top: an attempt waits for both', async () => {
+    const server = await serve(throttleFirst());
+    const { sleep, sleeps, now } = fakeTime();
+    const http = client({ cloud: 'alibabacloud', sleep, now, rateLimit: { rps: 0.5 } });
+    await http.call(aliCall(server));
+    // The retry's backoff (random() = 0.5 of 1000 ms), the adaptive limiter's first token at 1.4/s, then
+    // the configured bucket's next slot, 2 s after the first attempt.
+    expect(sleeps).toEqual([500, expect.closeTo(1000 / 1.4 - 500, 3), expect.closeTo(2000 - 1000 / 1.4, 3)]);
+  });
+
+  it('is off with adaptive: false', async () => {
+    const server = await serve(throttleFirst());
+    const { sleep, sleeps, now } = fakeTime();
+    const http = client({ cloud: 'alibabacloud', sleep, now, adaptive: false });
+    await http.call(aliCall(server));
+    await http.call(aliCall(server));
+    expect(sleeps).toEqual([500]);
+    expect(http.rates()).toEqual([]);
+  });
+
+  it('ends an adaptive wait when the caller aborts, sending nothing', async () => {
+    const server = await serve(throttleFirst());
+    const controller = new AbortController();
+    let waits = 0;
+    const http = client({
+      cloud: 'alibabacloud',
+      retry: { maxAttempts: 1 },
+      now: () => 0,
+      sleep: () => {
+        waits += 1;
+        queueMicrotask(() => controller.abort(new Error('stop')));
+        return new Promise(() => {});
+      },
+    });
+    await expect(http.call(aliCall(server))).rejects.toBeInstanceOf(ThrottledError);
+    const err = await rejection(http.call(aliCall(server, { signal: controller.signal })));
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(waits).toBe(1);
+    expect(server.received).toHaveLength(1);
   });
 });
 
