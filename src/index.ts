@@ -24,6 +24,17 @@ export {
 } from './emulator/server.js';
 export type { EmulatorState } from './emulator/state.js';
 export {
+  type ExecuteEvent,
+  type ExecuteResult,
+  isDone,
+  type TargetOutcome,
+  type TargetResult,
+  targetOutcomes,
+} from './engine/executor.js';
+export type { PlanResult } from './engine/planner.js';
+export { type ApplyReport, REPORT_FORMAT_VERSION, type RunStatus, reportOf } from './engine/report.js';
+export { type LoadedRun, listRuns, loadRun } from './engine/runs.js';
+export {
   type CallOptions,
   type CallResult,
   createHttpClient,
@@ -40,13 +51,22 @@ export {
   ThrottledError,
   TimeoutError,
 } from './http/errors.js';
+export { type ActionState, PLAN_FORMAT_VERSION, type PlannedTarget, type SavedPlan } from './plan/model.js';
 export type { RevocationPlan } from './plan/revocation-plan.js';
+export { loadSavedPlan } from './plan/saved.js';
 export { providerOf, registry } from './providers/registry.js';
 export type * from './providers/types.js';
 export { renderValidateJson, VALIDATE_FORMAT_VERSION, type ValidateJson } from './render/diagnostics/json.js';
 export { renderValidateSarif } from './render/diagnostics/sarif.js';
 export { formatDiagnostic, renderValidateText } from './render/diagnostics/text.js';
+export { renderPlanJson } from './render/plan/json.js';
+export { renderPlanMarkdown } from './render/plan/markdown.js';
+export { renderPlanText } from './render/plan/text.js';
+export { renderRunJson } from './render/run/json.js';
+export { renderRunMarkdown } from './render/run/markdown.js';
+export { renderRunText } from './render/run/text.js';
 export { type DocumentKind, documentKinds, SCHEMA_BASE } from './schema/schemas.js';
+export type { AppliedRun, ApplyOptions, PreparedApply, PrepareOptions } from './session/apply.js';
 export {
   type AccountNeeds,
   BUILTIN_STATE_FILE,

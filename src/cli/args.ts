@@ -123,3 +123,15 @@ export function renderHelp(spec: CommandSpec): string {
   const lines = rows.map(([f, d]) => `  ${(f ?? '').padEnd(width)}  ${d}`);
   return `Usage: ${spec.usage}\n\n${spec.summary}\n\nOptions:\n${lines.join('\n')}\n`;
 }
+
+/** configOption is `--config FILE`, as every command that reads accounts takes it. */
+export const configOption: OptionSpec = {
+  type: 'string',
+  value: 'FILE',
+  description: 'the config with the accounts (default: rescind.config.yaml)',
+};
+
+/** policyOption is `--policy FILE`, repeatable, for the commands that plan. */
+export function policyOption(description: string): OptionSpec {
+  return { type: 'string', multiple: true, value: 'FILE', description };
+}

@@ -16,6 +16,12 @@ export interface Io {
   stderr: Output;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** ask writes prompt to the terminal and reads one line; absent when there is no terminal to ask on. */
+  ask?: (prompt: string) => Promise<string | undefined>;
+  /** onInterrupt calls listener on each Ctrl-C (SIGINT) until the returned function is called. */
+  onInterrupt?: (listener: () => void) => () => void;
+  /** exitNow ends the process at once (a second Ctrl-C); absent in-process. */
+  exitNow?: (code: number) => void;
 }
 
 /** wantsColor follows FORCE_COLOR and NO_COLOR, then whether the stream is a terminal. */
@@ -39,5 +45,24 @@ export function processIo(): Io {
     stderr: { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true },
     cwd: process.cwd(),
     env: process.env,
+    ...(process.stdin.isTTY === true && process.stderr.isTTY === true ? { ask: askOnTerminal } : {}),
+    onInterrupt: (listener) => {
+      process.on('SIGINT', listener);
+      return () => void process.off('SIGINT', listener);
+    },
+    exitNow: (code) => process.exit(code),
   };
+}
+
+// One line from the terminal, the prompt on stderr (stdout may be a pipe for the results).
+async function askOnTerminal(prompt: string): Promise<string | undefined> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await rl.question(prompt);
+  } catch {
+    return undefined;
+  } finally {
+    rl.close();
+  }
 }

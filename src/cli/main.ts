@@ -26,7 +26,11 @@ const commands: Readonly<Record<string, CommandEntry>> = {
     summary: 'show what a plan would revoke, from live state (nothing is revoked)',
     load: () => import('./commands/plan.js'),
   },
-  show: { summary: 'print a saved plan', load: () => import('./commands/show.js') },
+  show: { summary: 'print a saved plan, or the report of a run', load: () => import('./commands/show.js') },
+  apply: {
+    summary: 'revoke what a plan says, verify every target, journal every step',
+    load: () => import('./commands/apply.js'),
+  },
   emulator: { summary: 'run the local cloud emulator', load: () => import('./commands/emulator.js') },
 };
 

@@ -26,9 +26,11 @@ import {
   type LoadedPolicy,
   type PolicyTarget,
 } from '../policy/evaluate.js';
+import { withSignal } from '../providers/common.js';
 import { providerOf, whoami } from '../providers/registry.js';
-import type { Fields, Observation, ProviderAccount, SharedReads } from '../providers/types.js';
+import type { Fields, Observation, ProviderAccount } from '../providers/types.js';
 import { VERSION } from '../version.js';
+import { sharedReads } from './shared-reads.js';
 
 /** PlanInputs are what a plan is made from, loaded and valid. */
 export interface PlanInputs {
@@ -320,23 +322,4 @@ function accountOf(inputs: PlanInputs, name: string): ProviderAccount {
   const account = inputs.accounts.get(name);
   if (account === undefined) throw new Error(`makePlan: account ${name} is not open`);
   return account;
-}
-
-function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
-  return signal === undefined ? {} : { signal };
-}
-
-// One fetch per key; every caller of the key waits for the same answer.
-function sharedReads(): SharedReads {
-  const loads = new Map<string, Promise<unknown>>();
-  return {
-    load<R>(key: string, fetch: () => Promise<R>): Promise<R> {
-      let pending = loads.get(key) as Promise<R> | undefined;
-      if (pending === undefined) {
-        pending = fetch();
-        loads.set(key, pending);
-      }
-      return pending;
-    },
-  };
 }

@@ -165,6 +165,12 @@ export interface RevocationType<T, W, Sel, S> {
    */
   groupOf?(target: T): string;
   readMany?(req: ReadManyRequest<T>): Promise<ReadManyResponse<S>>;
+  /**
+   * sharedBy names the list whose read serves this target and others (a KMS key, an ACK user): reads of
+   * targets with the same value, given one SharedReads, cost one paged list. Absent: a read is the
+   * target's own (a CCM CA, an ESA certificate by GetClientCertificate).
+   */
+  sharedBy?(target: T): string;
   revoke(req: RevokeRequest<T, W>): Promise<RevokeResponse>;
   verify(req: VerifyRequest<T, S>): Promise<VerifyResponse<S>>;
 }

@@ -14,9 +14,10 @@ import type { EmulatorOptions, RunningEmulator } from '../emulator/server.js';
 import type { PlanResult } from '../engine/planner.js';
 import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
-import { canonicalJson, sha256 } from '../plan/model.js';
+import { canonicalJson, type SavedPlan, sha256 } from '../plan/model.js';
 import type { ValidateResult } from '../validate/validate.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
+import type { AppliedRun, ApplyOptions, PreparedApply, PrepareOptions } from './apply.js';
 import type { PlanOptions } from './plan.js';
 import type { ConfigResult, OpenedAccounts } from './types.js';
 
@@ -50,12 +51,19 @@ export interface Session {
    * a diagnostic now, not an error in the middle of a read) and an HTTP client. A name that the config
    * does not define, or a service of another cloud, is the caller's bug and throws.
    */
-  openAccounts(needs: AccountNeeds): Promise<OpenedAccounts>;
+  openAccounts(needs: AccountNeeds, tuning?: HttpTuning): Promise<OpenedAccounts>;
   /**
    * plan makes the plan of a plan file (relative to cwd): its config and policies loaded, its accounts
    * opened, every selector expanded and every target read (`rescind plan`).
    */
   plan(file: string, options?: PlanOptions): Promise<PlanResult>;
+  /**
+   * prepareApply finds what `rescind apply FILE` applies: a saved plan (PLAN.json) as it is, a plan file
+   * planned now, or with resume the last unfinished run of FILE (or the run FILE names).
+   */
+  prepareApply(file: string, options?: PrepareOptions): Promise<PreparedApply>;
+  /** apply runs a prepared plan: lock, run folder, journal, executor (`rescind apply`). */
+  apply(prepared: PreparedApply & { plan: SavedPlan }, options?: ApplyOptions): Promise<AppliedRun>;
   /** startEmulator starts an emulator (`rescind emulator`); close() stops it. */
   startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
   /** close closes every client and stops every emulator the session started; a second call waits for the first. */
@@ -94,7 +102,7 @@ export function createSession(options: SessionOptions): Session {
     return loaded;
   };
 
-  const openAccounts = async (needs: AccountNeeds): Promise<OpenedAccounts> => {
+  const openAccounts = async (needs: AccountNeeds, tuning: HttpTuning = {}): Promise<OpenedAccounts> => {
     const { config: cfg, diagnostics } = config();
     if (cfg === undefined) return { accounts: new Map(), diagnostics };
     const { openAccounts: open } = await import('./accounts.js');
@@ -106,12 +114,13 @@ export function createSession(options: SessionOptions): Session {
       const range = source?.locate(path);
       return range === undefined ? { path } : { path, range };
     };
-    const opened = await open(cfg, needs, { ...options, builtin: startBuiltin, at });
+    const http = { ...tuning, ...options.http };
+    const opened = await open(cfg, needs, { ...options, http, builtin: startBuiltin, at });
     for (const client of opened.clients) clients.push(client);
     return { accounts: opened.accounts, diagnostics: opened.diagnostics };
   };
 
-  return {
+  const self: Session = {
     cwd,
     config,
     validate: async (paths, validateOptions = {}) => {
@@ -124,6 +133,14 @@ export function createSession(options: SessionOptions): Session {
       const { planFile } = await import('./plan.js');
       return planFile({ cwd, config, openAccounts }, file, planOptions);
     },
+    prepareApply: async (file, prepareOptions = {}) => {
+      const { prepareApply } = await import('./apply.js');
+      return prepareApply(self, file, prepareOptions);
+    },
+    apply: async (prepared, applyOptions = {}) => {
+      const { applyPrepared } = await import('./apply.js');
+      return applyPrepared(self, prepared, applyOptions);
+    },
     startEmulator,
     close: () => {
       closing ??= (async () => {
@@ -133,6 +150,7 @@ export function createSession(options: SessionOptions): Session {
       return closing;
     },
   };
+  return self;
 }
 
 // The config: a file given, rescind.config.yaml in cwd, or data given (checked like a file).

@@ -13,7 +13,8 @@ export const spec: CommandSpec = {
   name: 'emulator',
   usage:
     'rescind emulator [--port N] [--state FILE] [--persist FILE] [--latency-ms N] [--jitter-ms N]\n' +
-    '                 [--error-rate P] [--throttle-rps N] [--drop-rate P] [--seed N]',
+    '                 [--error-rate P] [--throttle-rps N] [--drop-rate P] [--seed N]\n' +
+    '       rescind emulator --show-builtin | --reset-builtin',
   summary:
     'Run the local cloud emulator: Huawei Cloud CCE, CCM and KMS and Alibaba Cloud ESA and ACK on one\n' +
     'port of 127.0.0.1, with real request signing and seeded fault injection (docs/emulator.md).\n' +
@@ -68,6 +69,15 @@ export const spec: CommandSpec = {
       integer: { min: 0, max: 4294967295 },
       value: 'N',
       description: 'seed of the fault injection PRNG (default: 1)',
+    },
+    'show-builtin': {
+      type: 'boolean',
+      description: "print the built-in emulator's state of this folder (secrets redacted) and exit",
+    },
+    'reset-builtin': {
+      type: 'boolean',
+      description:
+        "forget the built-in emulator's state of this folder: the next run starts from the demo seed",
     },
   },
   maxPositionals: 0,
@@ -124,6 +134,32 @@ export async function run(
     seed: whole('seed'),
   };
   const { EmulatorStateError } = await import('../../emulator/seed.js');
+  if (v['show-builtin'] === true || v['reset-builtin'] === true) {
+    const { resetBuiltin, showBuiltin } = await import('../../session/builtin.js');
+    try {
+      if (v['reset-builtin'] === true) {
+        const forgot = resetBuiltin(io.cwd);
+        io.stdout.write(
+          forgot
+            ? 'rescind emulator: forgot the built-in state of this folder; the next run starts from the demo seed\n'
+            : 'rescind emulator: no built-in state in this folder; runs start from the demo seed\n',
+        );
+        return 0;
+      }
+      const shown = showBuiltin(io.cwd);
+      io.stdout.write(
+        shown.state === undefined
+          ? `rescind emulator: no ${shown.file} yet; the built-in emulator starts from the demo seed\n`
+          : `${JSON.stringify(shown.state, null, 2)}\n`,
+      );
+      return 0;
+    } catch (e) {
+      if (!(e instanceof EmulatorStateError)) throw e;
+      const style = styleFor(io.stderr, io.env);
+      for (const d of e.diagnostics) io.stderr.write(`${formatDiagnostic(d, style)}\n`);
+      return 1;
+    }
+  }
   const options = Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
   const state = text('state');
   const persist = text('persist');

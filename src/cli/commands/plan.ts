@@ -10,7 +10,7 @@ import { renderPlanJson } from '../../render/plan/json.js';
 import { renderPlanMarkdown } from '../../render/plan/markdown.js';
 import { renderPlanText } from '../../render/plan/text.js';
 import { createSession } from '../../session/session.js';
-import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
+import { type CommandSpec, configOption, parseCommand, policyOption, renderHelp } from '../args.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
 
@@ -37,17 +37,8 @@ export const spec: CommandSpec = {
       type: 'boolean',
       description: 'exit 2 when the plan has something to revoke, 0 when it has nothing',
     },
-    config: {
-      type: 'string',
-      value: 'FILE',
-      description: 'the config with the accounts (default: rescind.config.yaml)',
-    },
-    policy: {
-      type: 'string',
-      multiple: true,
-      value: 'FILE',
-      description: "a policy file to evaluate, besides the config's policies",
-    },
+    config: configOption,
+    policy: policyOption("a policy file to evaluate, besides the config's policies"),
     concurrency: {
       type: 'string',
       integer: { min: 1, max: 256 },

@@ -1,12 +1,18 @@
 // rescind show PLAN.json: print a saved plan exactly as `rescind plan` printed it, in any format.
 // A saved plan that was changed after it was written is refused.
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { reportOf } from '../../engine/report.js';
+import { isRunId, loadRun } from '../../engine/runs.js';
 import { loadSavedPlan } from '../../plan/saved.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { renderPlanJson } from '../../render/plan/json.js';
 import { renderPlanMarkdown } from '../../render/plan/markdown.js';
 import { renderPlanText } from '../../render/plan/text.js';
+import { renderRunJson } from '../../render/run/json.js';
+import { renderRunMarkdown } from '../../render/run/markdown.js';
+import { renderRunText } from '../../render/run/text.js';
 import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
@@ -14,10 +20,11 @@ import { type Io, styleFor } from '../io.js';
 /** spec is the command line of show. */
 export const spec: CommandSpec = {
   name: 'show',
-  usage: 'rescind show [--format text|json|markdown] PLAN.json',
+  usage: 'rescind show [--format text|json|markdown] PLAN.json|RUN',
   summary:
-    'Print a saved plan (rescind plan --out) as rescind plan printed it. A saved plan that was\n' +
-    'changed after it was written is refused. Exit status: 0, or 1 for a plan that cannot be read.',
+    'Print a saved plan (rescind plan --out) as rescind plan printed it, or the report of the run RUN\n' +
+    '(a run id of .rescind/runs/) as rescind apply printed it. A saved plan that was changed after it\n' +
+    'was written is refused. Exit status: 0, or 1 for a plan or run that cannot be read.',
   options: {
     format: {
       type: 'string',
@@ -39,11 +46,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.ok;
   }
   const file = args.positionals[0] ?? '';
-  const loaded = loadSavedPlan(resolve(io.cwd, file), file);
   const errStyle = styleFor(io.stderr, io.env);
+  const format = args.values.format;
+  // A run id: the report of that run, from its journal.
+  if (isRunId(file) && !existsSync(resolve(io.cwd, file))) {
+    const run = loadRun(io.cwd, file);
+    if ('diagnostics' in run) {
+      for (const d of run.diagnostics) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
+      return EXIT.error;
+    }
+    const report = reportOf(run);
+    if (format === 'json') io.stdout.write(renderRunJson(report));
+    else if (format === 'markdown') io.stdout.write(renderRunMarkdown(report));
+    else io.stdout.write(renderRunText(report, styleFor(io.stdout, io.env)));
+    return EXIT.ok;
+  }
+  const loaded = loadSavedPlan(resolve(io.cwd, file), file);
   for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
   if (loaded.plan === undefined) return EXIT.error;
-  const format = args.values.format;
   if (format === 'json') io.stdout.write(renderPlanJson(loaded.plan));
   else if (format === 'markdown') io.stdout.write(renderPlanMarkdown(loaded.plan));
   else io.stdout.write(renderPlanText(loaded.plan, styleFor(io.stdout, io.env)));

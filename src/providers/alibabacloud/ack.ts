@@ -339,6 +339,7 @@ export const ackUserPermissions = {
     states: access.states.map((state) => ({ ...state, cert_state: 'Removed' })),
     permissions: [],
   }),
+  sharedBy: (target: AckUserPermissionsTarget) => target.uid,
   address,
   expand,
   read,

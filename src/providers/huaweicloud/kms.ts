@@ -237,6 +237,7 @@ export const kmsGrant = {
   principals: (_target: KmsGrantTarget, record: KmsGrantRecord | undefined) =>
     record?.grantee_principal === undefined ? [] : [record.grantee_principal],
   afterRevoke: () => undefined,
+  sharedBy: (target: KmsGrantTarget) => `${target.projectId ?? ''}/${target.keyId.toLowerCase()}`,
   address,
   expand,
   read,

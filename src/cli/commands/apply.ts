@@ -1,0 +1,175 @@
+// rescind apply FILE: revoke what a plan says, verify every target, journal every step. FILE is a plan
+// (planned now, shown, then applied), a saved plan (applied exactly), or with --resume a plan, a saved
+// plan or a run id whose last unfinished run is continued. Asks for `yes` on a terminal unless --yes.
+// Ctrl-C stops scheduling and lets calls in flight finish (exit 130); a second Ctrl-C exits at once.
+
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { isDone } from '../../engine/executor.js';
+import { reportOf } from '../../engine/report.js';
+import { loadRun } from '../../engine/runs.js';
+import { isBlocked, type SavedPlan } from '../../plan/model.js';
+import { formatDiagnostic } from '../../render/diagnostics/text.js';
+import { renderPlanText } from '../../render/plan/text.js';
+import { policyLine } from '../../render/plan/view.js';
+import { renderRunJson } from '../../render/run/json.js';
+import { renderRunText } from '../../render/run/text.js';
+import { actingTargets, type PreparedApply } from '../../session/apply.js';
+import { createSession } from '../../session/session.js';
+import { type CommandSpec, configOption, parseCommand, policyOption, renderHelp } from '../args.js';
+import { EXIT } from '../exit.js';
+import { type Io, styleFor } from '../io.js';
+import { progressOn } from '../progress.js';
+
+/** spec is the command line of apply. */
+export const spec: CommandSpec = {
+  name: 'apply',
+  usage:
+    'rescind apply [--yes] [--resume] [--concurrency N] [--format text|json] [--config FILE]\n' +
+    '              [--policy FILE]... FILE|RUN',
+  summary:
+    'Revoke every target of a plan, verify each one by reading it again, and journal every step in\n' +
+    '.rescind/runs/. FILE is a plan file (planned now and shown first) or a saved plan (rescind plan\n' +
+    '--out), applied exactly. --resume continues the last unfinished run of FILE, or the run RUN.\n' +
+    'Exit status: 0 every target done, 1 any failed (or an error), 3 blocked by a policy, 130\n' +
+    'interrupted.',
+  options: {
+    yes: { type: 'boolean', description: 'apply without asking (needed when not on a terminal)' },
+    resume: { type: 'boolean', description: 'continue the last unfinished run of FILE, or the run RUN' },
+    concurrency: {
+      type: 'string',
+      integer: { min: 1, max: 256 },
+      value: 'N',
+      description: "calls at once (default: the plan's spec.concurrency, else 8)",
+    },
+    format: {
+      type: 'string',
+      choices: ['text', 'json'],
+      default: 'text',
+      value: 'FORMAT',
+      description: 'the results: text, or json (the run report)',
+    },
+    config: configOption,
+    policy: policyOption("a policy file to evaluate when FILE is planned now, besides the config's"),
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+/** run applies argv's FILE. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseCommand(spec, argv);
+  if (args.help) {
+    io.stdout.write(renderHelp(spec));
+    return EXIT.ok;
+  }
+  const v = args.values;
+  const file = args.positionals[0] ?? '';
+  const json = v.format === 'json';
+  const errStyle = styleFor(io.stderr, io.env);
+  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const session = createSession({
+    cwd: io.cwd,
+    env: io.env,
+    config: typeof v.config === 'string' ? v.config : undefined,
+  });
+  try {
+    const prepared = await session.prepareApply(file, {
+      resume: v.resume === true,
+      policies: Array.isArray(v.policy) ? v.policy : [],
+    });
+    for (const d of prepared.diagnostics) say(formatDiagnostic(d, errStyle));
+    const plan = prepared.plan;
+    if (plan === undefined || hasErrors(prepared.diagnostics)) return EXIT.error;
+    if (prepared.source === 'planned' && !json)
+      io.stdout.write(`${renderPlanText(plan, styleFor(io.stdout, io.env))}\n`);
+    if (isBlocked(plan)) {
+      for (const p of plan.policies.filter((p) => p.effect === 'deny')) say(errStyle.error(policyLine(p)));
+      say(`rescind apply: the plan is blocked by a policy; nothing was revoked`);
+      return EXIT.blocked;
+    }
+    const toDo = actingTargets(plan).filter((t) => {
+      const outcome = prepared.run?.prior.get(t.address)?.outcome;
+      return outcome === undefined || !isDone(outcome);
+    });
+    if (toDo.length === 0 && prepared.run === undefined) {
+      if (!json) io.stdout.write('No changes. Nothing to apply.\n');
+      else io.stdout.write(`${JSON.stringify({ formatVersion: '1', status: 'no-changes' })}\n`);
+      return EXIT.ok;
+    }
+    if (toDo.length > 0 && v.yes !== true) {
+      const answer = await confirm(io, plan, toDo.length, prepared);
+      if (answer !== 'yes') {
+        if (answer !== undefined) say('Apply cancelled; nothing was revoked.');
+        return EXIT.error;
+      }
+    }
+
+    const stop = new AbortController();
+    let interrupts = 0;
+    const progress = progressOn(io.stderr, actingTargets(plan).length);
+    const off = io.onInterrupt?.(() => {
+      interrupts++;
+      if (interrupts === 1) {
+        stop.abort(new Error('interrupted'));
+        progress.note('Stopping: calls in flight finish and are journaled. Ctrl-C again to exit at once.');
+      } else {
+        io.exitNow?.(EXIT.interrupted);
+      }
+    });
+    let applied: Awaited<ReturnType<typeof session.apply>>;
+    try {
+      applied = await session.apply(
+        { ...prepared, plan },
+        {
+          ...(typeof v.concurrency === 'string' ? { concurrency: Number(v.concurrency) } : {}),
+          stop: stop.signal,
+          onEvent: (e) => progress.update(e),
+          onStart: (runId) => progress.note(`run ${runId}: journal in .rescind/runs/${runId}/`),
+        },
+      );
+    } finally {
+      off?.();
+      progress.finish();
+    }
+    for (const d of applied.diagnostics) say(formatDiagnostic(d, errStyle));
+    if (applied.denied !== undefined) {
+      for (const p of applied.denied) say(errStyle.error(policyLine(p)));
+      say('rescind apply: the credentials apply runs with are denied these targets; nothing was revoked');
+      return EXIT.blocked;
+    }
+    if (applied.runId === undefined || applied.results === undefined) return EXIT.error;
+    const run = loadRun(io.cwd, applied.runId);
+    if ('diagnostics' in run) {
+      for (const d of run.diagnostics) say(formatDiagnostic(d, errStyle));
+      return EXIT.error;
+    }
+    const report = reportOf(run);
+    io.stdout.write(json ? renderRunJson(report) : renderRunText(report, styleFor(io.stdout, io.env)));
+    if (applied.results.stopped) return EXIT.interrupted;
+    return report.status === 'done' ? EXIT.ok : EXIT.error;
+  } finally {
+    await session.close();
+  }
+}
+
+// Asks for `yes` on the terminal; undefined (and a diagnostic) when there is no terminal to ask on.
+async function confirm(
+  io: Io,
+  plan: SavedPlan,
+  count: number,
+  prepared: PreparedApply,
+): Promise<string | undefined> {
+  if (io.ask === undefined) {
+    io.stderr.write(
+      'rescind: error apply.confirm: not on a terminal, so apply cannot ask: pass --yes to apply without asking\n',
+    );
+    return undefined;
+  }
+  const accounts = [...new Set(actingTargets(plan).map((t) => t.account))].join(', ');
+  const what = prepared.run === undefined ? 'revoke' : `resume run ${prepared.run.paths.runId} and revoke`;
+  const answer = await io.ask(
+    `\nrescind will ${what} ${count} ${count === 1 ? 'credential' : 'credentials'} of plan ${plan.plan.name} in ${accounts}.\n` +
+      "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+  );
+  return answer?.trim() ?? '';
+}

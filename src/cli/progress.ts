@@ -1,0 +1,63 @@
+// Progress of a long run on stderr: on a terminal one line redrawn in place (done/total, rate, ETA),
+// at most ten times a second; otherwise one plain line per target as it ends, for logs.
+
+import type { ExecuteEvent } from '../engine/executor.js';
+import type { Output } from './io.js';
+
+/** Progress hears each target's end and clears its line when the run is over. */
+export interface Progress {
+  update(event: ExecuteEvent): void;
+  /** note writes a line above the bar (a message in the middle of the run). */
+  note(line: string): void;
+  finish(): void;
+}
+
+/** progressOn makes the progress of a run of total targets on out; now is the clock in ms. */
+export function progressOn(out: Output, total: number, now: () => number = Date.now): Progress {
+  const started = now();
+  if (out.isTTY !== true) {
+    return {
+      update: ({ result, done }) => {
+        const id = result.requestId === undefined ? '' : ` (request id ${result.requestId})`;
+        out.write(`[${done}/${total}] ${result.outcome} ${result.address}${id}\n`);
+        for (const d of result.diagnostics) out.write(`    ${d.message}\n`);
+      },
+      note: (line) => out.write(`${line}\n`),
+      finish: () => {},
+    };
+  }
+  let drawn = 0;
+  let last: ExecuteEvent | undefined;
+  const draw = (event: ExecuteEvent) => {
+    const elapsed = Math.max(1, now() - started) / 1000;
+    const rate = event.done / elapsed;
+    const left = rate > 0 ? Math.ceil((total - event.done) / rate) : 0;
+    const width = 30;
+    const filled = total === 0 ? width : Math.round((event.done / total) * width);
+    const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
+    const pct = total === 0 ? 100 : Math.floor((event.done / total) * 100);
+    out.write(`\r\x1b[K[${bar}] ${event.done}/${total} ${pct}%  ${rate.toFixed(1)}/s  ETA ${left}s`);
+    drawn = now();
+  };
+  return {
+    update: (event) => {
+      last = event;
+      // Failures are worth a line of their own; the bar is redrawn below it.
+      if (!['verified', 'already-revoked', 'applied-not-observable'].includes(event.result.outcome)) {
+        out.write(`\r\x1b[K${event.result.outcome} ${event.result.address}\n`);
+        for (const d of event.result.diagnostics) out.write(`    ${d.message}\n`);
+        draw(event);
+        return;
+      }
+      if (now() - drawn >= 100 || event.done === total) draw(event);
+    },
+    note: (line) => {
+      out.write(`\r\x1b[K${line}\n`);
+      if (last !== undefined) draw(last);
+    },
+    finish: () => {
+      if (last !== undefined) draw(last);
+      out.write('\n');
+    },
+  };
+}

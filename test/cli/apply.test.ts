@@ -1,0 +1,54 @@
+// rescind apply on the built-in emulator, as a user meets it first: the example applied once is
+// already revoked the next time, `show RUN` prints the run as apply did, and the built-in state can
+// be seen (secrets redacted) and forgotten.
+
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { runCli } from '../helpers/io.js';
+import { repoRoot } from '../helpers/paths.js';
+import { builtinConfig, type Workspace, workspace } from '../helpers/plan.js';
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.close());
+
+it('applies the example once; then it is already revoked, until the built-in state is reset', async () => {
+  ws = workspace(builtinConfig, { 'offboard.yaml': join(repoRoot, 'plans/examples/offboard-alice.yaml') });
+  const dir = ws.dir;
+  const applied = await runCli(['apply', '--yes', 'offboard.yaml'], dir);
+  expect(applied.code).toBe(0);
+  expect(applied.stdout).toMatch(/^Plan: 6 to revoke, 2 already revoked, 1 not observable, 0 blocked\.$/m);
+  expect(applied.stdout).toMatch(
+    /^Apply complete: 6 verified, 2 already revoked, 1 applied \(not observable\), 0 failed\.$/m,
+  );
+  const runId = /^run (\S+): journal in \.rescind\/runs\//m.exec(applied.stderr)?.[1] ?? '';
+
+  // show RUN prints the report exactly as apply ended with it.
+  const shown = await runCli(['show', runId], dir);
+  expect(shown.code).toBe(0);
+  expect(applied.stdout.endsWith(shown.stdout)).toBe(true);
+
+  const again = await runCli(['plan', 'offboard.yaml'], dir);
+  // The revoked KMS grants are gone from their key: the selector no longer finds them.
+  expect(again.stdout).toMatch(/^Plan: 0 to revoke, 6 already revoked, 1 not observable, 0 blocked\.$/m);
+
+  const state = await runCli(['emulator', '--show-builtin'], dir);
+  expect(state.code).toBe(0);
+  expect(state.stdout).toContain('"secretKey": "(redacted)"');
+  expect(state.stdout).not.toContain('rescind-demo-huawei-secret');
+
+  const reset = await runCli(['emulator', '--reset-builtin'], dir);
+  expect(reset.stdout).toBe(
+    'rescind emulator: forgot the built-in state of this folder; the next run starts from the demo seed\n',
+  );
+  const fresh = await runCli(['plan', 'offboard.yaml'], dir);
+  expect(fresh.stdout).toMatch(/^Plan: 6 to revoke, 2 already revoked, 1 not observable, 0 blocked\.$/m);
+});
+
+it('show of a run that does not exist, or of a malformed run id, is a located error', async () => {
+  ws = workspace(builtinConfig);
+  const missing = await runCli(['show', '20261130T101500Z-3f9a1c'], ws.dir);
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toBe(
+    '.rescind/runs/20261130T101500Z-3f9a1c: error apply.run: no run 20261130T101500Z-3f9a1c in .rescind/runs\n',
+  );
+});
