@@ -2,8 +2,10 @@
 // already revoked the next time, `show RUN` prints the run as apply did, and the built-in state can
 // be seen (secrets redacted) and forgotten.
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { demo } from '../helpers/emulator-client.js';
 import { runCli } from '../helpers/io.js';
 import { repoRoot } from '../helpers/paths.js';
 import { builtinConfig, type Workspace, workspace } from '../helpers/plan.js';
@@ -51,4 +53,25 @@ it('show of a run that does not exist, or of a malformed run id, is a located er
   expect(missing.stderr).toBe(
     '.rescind/runs/20261130T101500Z-3f9a1c: error apply.run: no run 20261130T101500Z-3f9a1c in .rescind/runs\n',
   );
+});
+
+it('leaves no secret in what a run keeps: the saved plan, the journal, the report', async () => {
+  ws = workspace(builtinConfig, { 'offboard.yaml': join(repoRoot, 'plans/examples/offboard-alice.yaml') });
+  const applied = await runCli(['apply', '--yes', '--format', 'json', 'offboard.yaml'], ws.dir);
+  expect(applied.code).toBe(0);
+  const kept = [applied.stdout, applied.stderr];
+  const runs = join(ws.dir, '.rescind', 'runs');
+  for (const run of readdirSync(runs)) {
+    for (const file of readdirSync(join(runs, run))) kept.push(readFileSync(join(runs, run, file), 'utf8'));
+  }
+  expect(kept.length).toBe(4);
+  // The demo seed's secrets, raw, URL-encoded and JSON-escaped.
+  const secrets = [demo.huawei.secretKey, demo.alibaba.accessKeySecret, demo.token];
+  for (const text of kept) {
+    for (const secret of secrets) {
+      for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
+        expect(text).not.toContain(form);
+      }
+    }
+  }
 });
