@@ -6,7 +6,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import {
   DEFAULT_APPLY_CONCURRENCY,
@@ -65,6 +65,8 @@ export interface PreparedApply {
   source?: 'saved' | 'planned' | 'run';
   /** run is the run to resume. */
   run?: LoadedRun;
+  /** file names where the plan came from, for diagnostics. */
+  file?: string;
   diagnostics: Diagnostic[];
 }
 
@@ -80,18 +82,18 @@ export async function prepareApply(
     if (typeof runId !== 'string') return { diagnostics: runId };
     const run = loadRun(cwd, runId);
     if ('diagnostics' in run) return { diagnostics: run.diagnostics };
-    return { plan: run.plan, source: 'run', run, diagnostics: [] };
+    return { plan: run.plan, source: 'run', run, file: relative(cwd, run.paths.plan), diagnostics: [] };
   }
   if (/\.json$/i.test(file)) {
     const saved = loadSavedPlan(resolve(cwd, file), file);
     return saved.plan === undefined
       ? { diagnostics: saved.diagnostics }
-      : { plan: saved.plan, source: 'saved', diagnostics: saved.diagnostics };
+      : { plan: saved.plan, source: 'saved', file, diagnostics: saved.diagnostics };
   }
   const planned = await session.plan(file, options);
   return planned.plan === undefined || planned.diagnostics.some((d) => d.severity === 'error')
     ? { diagnostics: planned.diagnostics }
-    : { plan: planned.plan, source: 'planned', diagnostics: planned.diagnostics };
+    : { plan: planned.plan, source: 'planned', file, diagnostics: planned.diagnostics };
 }
 
 // The newest unfinished run of a saved plan (by its digest) or of a plan file (by its name as given).
@@ -160,6 +162,8 @@ export async function applyPrepared(
   const now = options.now ?? (() => new Date());
   const concurrency = options.concurrency ?? plan.plan.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
   const acting = actingTargets(plan);
+  const wrong = checkTargets(acting, session.config(), prepared.file ?? plan.plan.file);
+  if (wrong.length > 0) return { diagnostics: wrong };
 
   // Accounts, for their services and their identity service (the audit's who, and the built-in rules).
   const needs: Record<string, Set<ServiceName>> = {};
@@ -276,6 +280,30 @@ export async function applyPrepared(
   } finally {
     lock.held.release();
   }
+}
+
+// What a saved plan's schema and digest cannot promise: each target's account is in this config, of its
+// type's cloud, and its fields make the address a reviewer saw (the digest guards against accidents,
+// not against someone who recomputes it).
+function checkTargets(acting: readonly PlannedTarget[], config: ConfigResult, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const accounts = config.config?.accounts ?? {};
+  for (const t of acting) {
+    const account = Object.hasOwn(accounts, t.account) ? accounts[t.account] : undefined;
+    const provider = providerOf(t.type);
+    if (account === undefined) {
+      const message = `${t.address}: account ${JSON.stringify(t.account)} is not defined in ${config.file ?? 'the config'}`;
+      out.push({ severity: 'error', code: 'plan.unknown-account', file, message });
+    } else if (account.cloud !== provider.cloud) {
+      const message = `${t.address}: ${t.type} revokes in ${provider.cloud}, but account ${JSON.stringify(t.account)} is a ${account.cloud} account`;
+      out.push({ severity: 'error', code: 'plan.account-cloud', file, message });
+    } else if (provider.address(t.account, t.target as Fields) !== t.address) {
+      const message = `${t.address}: the target's fields name ${provider.address(t.account, t.target as Fields)}; the saved plan was not written so by rescind plan`;
+      out.push({ severity: 'error', code: 'plan.inconsistent', file, message });
+    }
+    if (out.length >= 20) break;
+  }
+  return out;
 }
 
 // The accounts with a target that names a principal: only they need a known caller.

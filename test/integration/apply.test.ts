@@ -14,6 +14,7 @@ import type { EmulatorState } from '../../src/emulator/state.js';
 import { isDone } from '../../src/engine/executor.js';
 import { type ApplyReport, reportOf } from '../../src/engine/report.js';
 import { loadRun } from '../../src/engine/runs.js';
+import { digestOf, type SavedPlan } from '../../src/plan/model.js';
 import { createSession } from '../../src/session/session.js';
 import { adminCall } from '../helpers/emulator-client.js';
 import { type Fleet, fleetSeed, grantId, keyId, startFleet } from '../helpers/fleet.js';
@@ -315,6 +316,39 @@ describe('stopping', () => {
     expect(revokeCalls((await f.stats()).requests)).toBe(100);
     expect(activeIn(await f.state()).size).toBe(0);
   }, 30_000);
+});
+
+describe('a saved plan that rescind did not write', () => {
+  it('is refused when a target names another credential than its address, or an account the config lacks', async () => {
+    fleet = await startFleet({ keys: 1, grants: 3 });
+    const f = fleet;
+    await savePlan(f);
+    const path = join(f.ws.dir, 'plan.json');
+    const plan = JSON.parse(readFileSync(path, 'utf8')) as SavedPlan;
+    // The reviewer saw grant 0; the fields now say grant 2. The digest is made again, as anyone can.
+    const swapped = structuredClone(plan);
+    const first = swapped.targets[0];
+    if (first === undefined) throw new Error('no target');
+    first.target = { ...first.target, grantId: grantId(0, 2) };
+    swapped.digest = digestOf(swapped);
+    writeFileSync(path, JSON.stringify(swapped));
+    const refused = await cli(f.ws.dir, ['apply', '--yes', 'plan.json']);
+    expect(refused.code).toBe(EXIT.error);
+    expect(refused.stderr).toContain(
+      `plan.json: error plan.inconsistent: ${first.address}: the target's fields name `,
+    );
+    // An account the config does not define is an error, not a crash.
+    const elsewhere = structuredClone(plan);
+    for (const t of elsewhere.targets) t.account = 'hw-other';
+    elsewhere.digest = digestOf(elsewhere);
+    writeFileSync(path, JSON.stringify(elsewhere));
+    const unknown = await cli(f.ws.dir, ['apply', '--yes', 'plan.json']);
+    expect(unknown.code).toBe(EXIT.error);
+    expect(unknown.stderr).toMatch(
+      /^plan\.json: error plan\.unknown-account: .*account "hw-other" is not defined in rescind\.config\.yaml$/m,
+    );
+    expect(revokeCalls((await f.stats()).requests)).toBe(0);
+  });
 });
 
 describe('consent', () => {
