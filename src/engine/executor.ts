@@ -88,7 +88,8 @@ export type RunRecord =
       type: 'revoke';
       address: string;
       attempt: number;
-      outcome: RevokeOutcome;
+      /** not-sent: the run stopped after the intent was written and before the call was made. */
+      outcome: RevokeOutcome | 'not-sent';
       requestId?: string;
       error?: string;
     }
@@ -394,21 +395,41 @@ class Run {
         return end('failed', [problem('apply.not-verified', message, w.target.address)], now);
       }
 
-      // The revoke: intent journaled first, outcome after, in one slot.
+      // The revoke: its intent journaled (and fsync'd) before it, its outcome after. The intent is
+      // written while the call waits for its slot, at most `concurrency` calls ahead, so that no slot
+      // waits for the disk. A first revoke waits behind every target already started; a retry does not.
       const attempt = revokes + 1;
-      // A first revoke waits behind every target already started; a retry does not.
-      const revoked = await this.#limit.run(async (): Promise<RevokeResponse | undefined> => {
-        if (this.#stopped) return undefined;
+      let intended = false;
+      const intent = async () => {
         await this.#inputs.record({ type: 'intent', address: w.target.address, attempt });
-        revokes = attempt;
-        return w.provider.revoke({
-          account: w.account,
-          target: w.target.target as Fields,
-          with: w.target.with as Fields,
-          ...withSignal(this.#signal),
-        });
-      }, revokes > 0);
-      if (revoked === undefined) continue; // stopped while waiting for a slot
+        intended = true;
+      };
+      const revoked = await this.#limit.run(
+        async (): Promise<RevokeResponse | undefined> => {
+          if (this.#stopped) return undefined;
+          revokes = attempt;
+          return w.provider.revoke({
+            account: w.account,
+            target: w.target.target as Fields,
+            with: w.target.with as Fields,
+            ...withSignal(this.#signal),
+          });
+        },
+        revokes > 0,
+        intent,
+      );
+      if (revoked === undefined) {
+        // Stopped while it waited: an intent written ahead is taken back, so resume counts true.
+        if (intended) {
+          await this.#inputs.record({
+            type: 'revoke',
+            address: w.target.address,
+            attempt,
+            outcome: 'not-sent',
+          });
+        }
+        continue;
+      }
       await this.#inputs.record({
         type: 'revoke',
         address: w.target.address,
@@ -662,8 +683,8 @@ function targetRecord(r: TargetResult): RunRecord {
 class Slots {
   readonly #n: number;
   #active = 0;
-  readonly #urgent: (() => void)[] = [];
-  readonly #normal: (() => void)[] = [];
+  readonly #urgent: Waiting[] = [];
+  readonly #normal: Waiting[] = [];
 
   constructor(n: number) {
     if (!Number.isInteger(n) || n < 1)
@@ -671,22 +692,56 @@ class Slots {
     this.#n = n;
   }
 
-  run<T>(task: () => Promise<T>, urgent = false): Promise<T> {
+  /**
+   * run runs task in a slot. before, when given, must be done before task starts (a journal's intent):
+   * it is started ahead, once the task is among the next n to run, so that the slot does not wait for
+   * it, and never further ahead than that.
+   */
+  run<T>(task: () => Promise<T>, urgent = false, before?: () => Promise<void>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const start = () => {
-        this.#active++;
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            this.#active--;
-            const next = this.#urgent.shift() ?? this.#normal.shift();
-            next?.();
-          });
+      const waiting: Waiting = {
+        ...(before === undefined ? {} : { before }),
+        start: () => {
+          this.#active++;
+          (waiting.ready ?? Promise.resolve())
+            .then(() => (before !== undefined && waiting.ready === undefined ? before() : undefined))
+            .then(task)
+            .then(resolve, reject)
+            .finally(() => {
+              this.#active--;
+              (this.#urgent.shift() ?? this.#normal.shift())?.start();
+              this.#prepareAhead();
+            });
+        },
       };
-      if (this.#active < this.#n) start();
-      else (urgent ? this.#urgent : this.#normal).push(start);
+      if (this.#active < this.#n) waiting.start();
+      else {
+        (urgent ? this.#urgent : this.#normal).push(waiting);
+        this.#prepareAhead();
+      }
     });
   }
+
+  // Starts the `before` of the next n waiting tasks, in the order they will run.
+  #prepareAhead(): void {
+    let ahead = 0;
+    for (const queue of [this.#urgent, this.#normal]) {
+      for (const w of queue) {
+        if (ahead++ >= this.#n) return;
+        if (w.before !== undefined && w.ready === undefined) {
+          w.ready = w.before();
+          // Awaited when the task starts; a failure then fails the task, never unhandled before.
+          w.ready.catch(() => {});
+        }
+      }
+    }
+  }
+}
+
+interface Waiting {
+  start: () => void;
+  before?: () => Promise<void>;
+  ready?: Promise<void>;
 }
 
 // A failure worth trying again later: throttling, an unreachable endpoint, a 5xx answer.

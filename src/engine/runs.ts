@@ -156,11 +156,10 @@ export function loadRun(root: string, runId: string): LoadedRun | { diagnostics:
         if (typeof line.address === 'string') priorOf(line.address).intents++;
         break;
       case 'revoke':
-        if (
-          typeof line.address === 'string' &&
-          typeof line.requestId === 'string' &&
-          line.outcome === 'revoked'
-        ) {
+        if (typeof line.address !== 'string') break;
+        // An intent written ahead and taken back: no call was made.
+        if (line.outcome === 'not-sent') priorOf(line.address).intents--;
+        else if (typeof line.requestId === 'string' && line.outcome === 'revoked') {
           priorOf(line.address).requestId = line.requestId;
         }
         break;
