@@ -17,11 +17,11 @@
 // and CPU time; BENCH_CPU_PROF=DIR profiles each apply; BENCH_ONLY_LATENCY=1 skips the throttling
 // setting. Run after `npm run build` (npm run bench does both).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, runNode } from './lib.js';
 
 const CHILD = '--apply-child';
 const LATENCY_MS = 50;
@@ -187,7 +187,7 @@ async function main() {
       `apiVersion: rescind/v1\nkind: Config\naccounts:\n  hw-prod: {cloud: huaweicloud, region: ap-southeast-1, projectId: ${project}, domainId: ${caller.hw.domainId}, endpoint: "${emulator.url}", rateLimits: {default: 0}}\n  ali-prod: {cloud: alibabacloud, region: cn-hangzhou, endpoint: "${emulator.url}", rateLimits: {default: 0}}\n`,
     );
     writeFileSync(join(dir, 'plan.yaml'), f.plan);
-    await run([fileURLToPath(import.meta.url), CHILD, dir, 'plan'], dir, env);
+    await runNode([fileURLToPath(import.meta.url), CHILD, dir, 'plan'], dir, env);
     const apply = async () => {
       await admin('POST', 'reset');
       await admin('POST', 'faults', faults);
@@ -195,7 +195,7 @@ async function main() {
       const profile = process.env.BENCH_CPU_PROF
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
         : [];
-      const out = await run([...profile, fileURLToPath(import.meta.url), CHILD, dir, 'apply'], dir, env);
+      const out = await runNode([...profile, fileURLToPath(import.meta.url), CHILD, dir, 'apply'], dir, env);
       if (process.env.BENCH_PHASES) {
         const cpu = process.cpuUsage();
         process.stdout.write(
@@ -210,7 +210,7 @@ async function main() {
     const ceiling = async (n) => {
       await admin('POST', 'reset');
       await admin('POST', 'faults', faults);
-      const out = await run([fileURLToPath(import.meta.url), CHILD, dir, 'ceiling', String(n)], dir, env);
+      const out = await runNode([fileURLToPath(import.meta.url), CHILD, dir, 'ceiling', String(n)], dir, env);
       await admin('POST', 'faults', { latencyMs: 0, throttleRps: 0 });
       return JSON.parse(out.stdout).ms;
     };
@@ -224,7 +224,6 @@ async function main() {
     };
   };
   const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
   // 1. Latency.
   const big = fleet(10, 100, 10, 100);
@@ -310,22 +309,4 @@ async function main() {
   } finally {
     await throttled.close();
   }
-}
-
-// Runs node with args in cwd; resolves with its output when it exits 0, else rejects with its stderr.
-function run(args, cwd, env) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    proc.stdout.on('data', (b) => out.push(b));
-    proc.stderr.on('data', (b) => err.push(b));
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const stdout = Buffer.concat(out).toString();
-      const stderr = Buffer.concat(err).toString();
-      if (code === 0) resolve({ stdout, stderr });
-      else reject(new Error(`node ${args.join(' ')} exited ${code}:\n${stderr.slice(0, 4000)}`));
-    });
-  });
 }

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validatePaths } from '../dist/validate/validate.js';
+import { median } from './lib.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const plan = (body) => `apiVersion: rescind/v1\nkind: RevocationPlan\n${body}`;
@@ -25,7 +26,6 @@ const kinds = {
 };
 const sizes = [10_000, 50_000, 100_000];
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), 'rescind-bench-diagnostics-'));
 try {
   console.log(`diagnostics: median of ${RUNS} in-process validate runs per file`);

@@ -11,11 +11,11 @@
 // the folder; BENCH_CPU_PROF=DIR writes a CPU profile of each session.plan child into DIR.
 // Run after `npm run build` (npm run bench does both).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, runNode } from './lib.js';
 
 const CHILD = '--plan-child';
 
@@ -165,7 +165,7 @@ async function main() {
     for (let r = 0; r < RUNS; r++) {
       await admin('POST', 'reset');
       const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-      const out = await run([...flags, fileURLToPath(import.meta.url), CHILD, dir], dir, env);
+      const out = await runNode([...flags, fileURLToPath(import.meta.url), CHILD, dir], dir, env);
       const report = JSON.parse(out.stdout);
       if (
         report.targets !== expected ||
@@ -183,7 +183,7 @@ async function main() {
       const hook =
         "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nbench-max-rss-kb '+process.resourceUsage().maxRSS+'\\n'))";
       const started = process.hrtime.bigint();
-      const whole = await run(
+      const whole = await runNode(
         [
           '--import',
           hook,
@@ -206,7 +206,7 @@ async function main() {
 
       // The saved plan read back: schema, digest, and rendered as the text diff.
       const shownAt = process.hrtime.bigint();
-      const shown = await run(
+      const shown = await runNode(
         ['--import', hook, join(root, 'bin/rescind.js'), 'show', 'saved.json'],
         dir,
         env,
@@ -218,8 +218,6 @@ async function main() {
       }
       shows.push({ ms: showMs, maxRssKb: Number(showRss[1]), bytes: statSync(join(dir, 'saved.json')).size });
     }
-
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const of = (runs, field) => median(runs.map((s) => s[field]));
     const fewest = minimum.ListGrants + minimum.ListClientCertificates;
     const listed = (runs) =>
@@ -264,22 +262,4 @@ async function main() {
     await emulator.close();
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-// Runs node with args in cwd; resolves with its output when it exits 0, else rejects with its stderr.
-function run(args, cwd, env) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    const err = [];
-    proc.stdout.on('data', (b) => out.push(b));
-    proc.stderr.on('data', (b) => err.push(b));
-    proc.on('error', reject);
-    proc.on('close', (code) => {
-      const stdout = Buffer.concat(out).toString();
-      const stderr = Buffer.concat(err).toString();
-      if (code === 0) resolve({ stdout, stderr });
-      else reject(new Error(`node ${args.join(' ')} exited ${code}:\n${stderr.slice(0, 4000)}`));
-    });
-  });
 }
