@@ -162,7 +162,9 @@ export async function applyPrepared(
   const now = options.now ?? (() => new Date());
   const concurrency = options.concurrency ?? plan.plan.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
   const acting = actingTargets(plan);
-  const wrong = checkTargets(acting, session.config(), prepared.file ?? plan.plan.file);
+  const config = session.config();
+  if (config.config === undefined) return { diagnostics: config.diagnostics };
+  const wrong = checkTargets(acting, config, prepared.file ?? plan.plan.file);
   if (wrong.length > 0) return { diagnostics: wrong };
 
   // Accounts, for their services and their identity service (the audit's who, and the built-in rules).
