@@ -32,6 +32,14 @@ const commands: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./commands/apply.js'),
   },
   emulator: { summary: 'run the local cloud emulator', load: () => import('./commands/emulator.js') },
+  init: {
+    summary: 'write a starter config and an example plan (never overwrites)',
+    load: () => import('./commands/init.js'),
+  },
+  completion: {
+    summary: 'print a completion script for bash, zsh or fish',
+    load: () => import('./commands/completion.js'),
+  },
 };
 
 function usage(): string {

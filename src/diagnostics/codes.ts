@@ -11,6 +11,7 @@ export const diagnosticCodes = {
   'file.encoding': 'the file is not UTF-8 text',
   'file.control-character': 'the file holds a NUL byte or another control character YAML does not allow',
   'file.empty': 'the file holds no document',
+  'init.exists': 'rescind init would overwrite a file, so it wrote nothing',
   'yaml.syntax': 'the file is not well-formed YAML',
   'yaml.tab-indent': 'a tab is used for indentation, which YAML does not allow',
   'yaml.duplicate-key': 'a mapping has the same key twice',
