@@ -25,6 +25,10 @@ export interface CommandSpec {
   usage: string;
   summary: string;
   options: Readonly<Record<string, OptionSpec>>;
+  /** examples are command lines shown by --help, each with what it does after a `#`. */
+  examples?: readonly string[];
+  /** env names the environment variables the command reads, for --help. */
+  env?: readonly string[];
   /** minPositionals is how many positional arguments the command needs. */
   minPositionals?: number;
   maxPositionals?: number;
@@ -112,17 +116,35 @@ function explain(e: unknown, names: string[]): string {
 export function renderHelp(spec: CommandSpec): string {
   const rows = Object.entries(spec.options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}${o.multiple ? ' ...' : ''}`;
-    return [
-      flag,
-      o.description +
-        (o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : ''),
-    ];
+    const allowed =
+      o.choices !== undefined
+        ? `; one of ${o.choices.join(', ')}`
+        : o.integer !== undefined
+          ? `; ${o.integer.min} to ${o.integer.max}`
+          : '';
+    const fallback = o.default !== undefined && o.default !== false ? `; default ${String(o.default)}` : '';
+    return [flag, `${o.description}${allowed}${fallback}`];
   });
   rows.push(['-h, --help', 'show this help']);
   const width = Math.max(...rows.map(([f]) => (f ?? '').length));
   const lines = rows.map(([f, d]) => `  ${(f ?? '').padEnd(width)}  ${d}`);
-  return `Usage: ${spec.usage}\n\n${spec.summary}\n\nOptions:\n${lines.join('\n')}\n`;
+  const sections = [`Usage: ${spec.usage}`, spec.summary, `Options:\n${lines.join('\n')}`];
+  const env = [...(spec.env ?? []), ...COLOUR_ENV];
+  sections.push(`Environment:\n${env.map((e) => `  ${e}`).join('\n')}`);
+  if (spec.examples !== undefined && spec.examples.length > 0) {
+    sections.push(`Examples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`);
+  }
+  return `${sections.join('\n\n')}\n`;
 }
+
+// What every command's text output reads of the environment.
+const COLOUR_ENV = ['NO_COLOR, FORCE_COLOR, TERM   colours of text output (docs/cli.md#environment)'];
+
+/** CREDENTIALS_ENV names the credentials' variables, for the commands that call a cloud. */
+export const CREDENTIALS_ENV: readonly string[] = [
+  'HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN   Huawei Cloud credentials (docs/config.md#credentials)',
+  'ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN   Alibaba Cloud credentials',
+];
 
 /** configOption is `--config FILE`, as every command that reads accounts takes it. */
 export const configOption: OptionSpec = {

@@ -15,7 +15,14 @@ import { renderRunJson } from '../../render/run/json.js';
 import { renderRunText } from '../../render/run/text.js';
 import { actingTargets, type PreparedApply } from '../../session/apply.js';
 import { createSession } from '../../session/session.js';
-import { type CommandSpec, configOption, parseCommand, policyOption, renderHelp } from '../args.js';
+import {
+  type CommandSpec,
+  CREDENTIALS_ENV,
+  configOption,
+  parseCommand,
+  policyOption,
+  renderHelp,
+} from '../args.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
 import { progressOn } from '../progress.js';
@@ -51,6 +58,11 @@ export const spec: CommandSpec = {
     config: configOption,
     policy: policyOption("a policy file to evaluate when FILE is planned now, besides the config's"),
   },
+  examples: [
+    'rescind apply plan.json                         # a reviewed saved plan, exactly; asks for yes',
+    'rescind apply --yes --resume plan.json          # finish the last unfinished run of it',
+  ],
+  env: CREDENTIALS_ENV,
   minPositionals: 1,
   maxPositionals: 1,
 };

@@ -16,11 +16,11 @@ import { spec as validateSpec } from './validate.js';
 export const spec: CommandSpec = {
   name: 'completion',
   usage: 'rescind completion bash|zsh|fish',
-  summary:
-    'Print a completion script for a shell: commands, options and their allowed values.\n\n' +
-    'Examples:\n' +
-    '  rescind completion bash > ~/.local/share/bash-completion/completions/rescind\n' +
-    '  rescind completion fish > ~/.config/fish/completions/rescind.fish',
+  summary: 'Print a completion script for a shell: commands, options and their allowed values.',
+  examples: [
+    'rescind completion bash > ~/.local/share/bash-completion/completions/rescind',
+    'rescind completion fish > ~/.config/fish/completions/rescind.fish',
+  ],
   options: {},
   minPositionals: 1,
   maxPositionals: 1,

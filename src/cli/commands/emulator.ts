@@ -80,6 +80,10 @@ export const spec: CommandSpec = {
         "forget the built-in emulator's state of this folder: the next run starts from the demo seed",
     },
   },
+  examples: [
+    'rescind emulator --latency-ms 50 --throttle-rps 20   # a slow, throttling cloud on 127.0.0.1',
+    'rescind emulator --reset-builtin                # forget what the built-in emulator revoked here',
+  ],
   maxPositionals: 0,
 };
 

@@ -17,10 +17,11 @@ export const spec: CommandSpec = {
   summary:
     'Write a starter rescind.config.yaml (two accounts on the built-in emulator) and an example plan,\n' +
     'each with the modeline that gives editors completion and checking. Never overwrites: when a file\n' +
-    'exists, nothing is written. Exit status: 0 written, 1 a file exists.\n\n' +
-    'Examples:\n' +
-    '  rescind init && rescind plan plans/example.yaml\n' +
-    '  rescind init --plan revocations/offboard-bob.yaml',
+    'exists, nothing is written. Exit status: 0 written, 1 a file exists.',
+  examples: [
+    'rescind init && rescind plan plans/example.yaml    # start, and preview the example',
+    'rescind init --plan revocations/offboard-bob.yaml  # the example plan elsewhere',
+  ],
   options: {
     plan: {
       type: 'string',

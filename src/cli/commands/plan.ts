@@ -10,7 +10,14 @@ import { renderPlanJson } from '../../render/plan/json.js';
 import { renderPlanMarkdown } from '../../render/plan/markdown.js';
 import { renderPlanText } from '../../render/plan/text.js';
 import { createSession } from '../../session/session.js';
-import { type CommandSpec, configOption, parseCommand, policyOption, renderHelp } from '../args.js';
+import {
+  type CommandSpec,
+  CREDENTIALS_ENV,
+  configOption,
+  parseCommand,
+  policyOption,
+  renderHelp,
+} from '../args.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
 
@@ -47,6 +54,11 @@ export const spec: CommandSpec = {
       description: 'reads at once',
     },
   },
+  examples: [
+    'rescind plan plans/examples/offboard-alice.yaml               # the dry-run diff',
+    'rescind plan --format markdown --out plan.json plans/examples/offboard-alice.yaml  # a PR comment; the plan saved',
+  ],
+  env: CREDENTIALS_ENV,
   minPositionals: 1,
   maxPositionals: 1,
 };

@@ -34,6 +34,10 @@ export const spec: CommandSpec = {
       description: 'output format',
     },
   },
+  examples: [
+    'rescind show plan.json                          # a saved plan, as it was reviewed',
+    'rescind show --format json 20261130T101500Z-3f9a1c   # the report of a run',
+  ],
   minPositionals: 1,
   maxPositionals: 1,
 };

@@ -37,6 +37,10 @@ export const spec: CommandSpec = {
         'diagnostics listed per file, the first in the file; 0 lists all (the exit status counts all)',
     },
   },
+  examples: [
+    'rescind validate plans/                         # every plan, config and policy under plans/',
+    'rescind validate --format sarif plans/ > rescind.sarif   # for code scanning',
+  ],
   minPositionals: 1,
 };
 
