@@ -157,3 +157,10 @@ export const configOption: OptionSpec = {
 export function policyOption(description: string): OptionSpec {
   return { type: 'string', multiple: true, value: 'FILE', description };
 }
+
+/** stdinOption is `--stdin-filepath NAME`: the name the file `-` (standard input) is given in diagnostics. */
+export const stdinOption: OptionSpec = {
+  type: 'string',
+  value: 'NAME',
+  description: 'the file name to locate problems of - (standard input) in; default <stdin>',
+};

@@ -1,6 +1,7 @@
 // The CLI's connection to the world, passed in so that commands run in-process
 // in tests: output streams, the working directory, the environment, the terminal.
 
+import { MAX_FILE_BYTES } from '../document/text.js';
 import { ansi, plain, type Style } from '../render/style.js';
 
 /** Output is a text stream. */
@@ -22,6 +23,23 @@ export interface Io {
   onInterrupt?: (listener: () => void) => () => void;
   /** exitNow ends the process at once (a second Ctrl-C); absent in-process. */
   exitNow?: (code: number) => void;
+  /** readStdin reads standard input whole, up to maxBytes + 1 bytes (more means too large). */
+  readStdin?: (maxBytes: number) => Promise<Uint8Array>;
+}
+
+/**
+ * stdinDocument reads standard input for the path `-`, named name in diagnostics; undefined (and a
+ * message on stderr) when there is no standard input to read.
+ */
+export async function stdinDocument(
+  io: Io,
+  name: string,
+): Promise<{ bytes: Uint8Array; name: string } | undefined> {
+  if (io.readStdin === undefined) {
+    io.stderr.write('rescind: error file.unreadable: -: there is no standard input to read\n');
+    return undefined;
+  }
+  return { bytes: await io.readStdin(MAX_FILE_BYTES), name };
 }
 
 /** wantsColor follows FORCE_COLOR and NO_COLOR, then whether the stream is a terminal. */
@@ -51,7 +69,21 @@ export function processIo(): Io {
       return () => void process.off('SIGINT', listener);
     },
     exitNow: (code) => process.exit(code),
+    readStdin: readProcessStdin,
   };
+}
+
+// Standard input, whole, but never more than maxBytes + 1 bytes: a larger input is refused by its size.
+async function readProcessStdin(maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buf = chunk as Buffer;
+    chunks.push(buf);
+    size += buf.length;
+    if (size > maxBytes) break;
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes + 1);
 }
 
 // One line from the terminal, the prompt on stderr (stdout may be a pipe for the results).

@@ -62,8 +62,16 @@ const ALL_KINDS = Object.keys(documentKinds) as DocumentKind[];
 export function loadDocument(path: string, file: string, options: LoadOptions = {}): LoadedDocument {
   const read = readBytes(path, file, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes });
   if ('diagnostic' in read) return { file, valid: false, diagnostics: [read.diagnostic] };
-  const sha256 = createHash('sha256').update(read.bytes).digest('hex');
-  const decoded = decodeText(file, read.bytes, options.maxBytes);
+  return loadDocumentBytes(read.bytes, file, options);
+}
+
+/**
+ * loadDocumentBytes parses and checks bytes already read (standard input), named file in diagnostics,
+ * exactly as loadDocument does a file's.
+ */
+export function loadDocumentBytes(bytes: Uint8Array, file: string, options: LoadOptions = {}): LoadedDocument {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const decoded = decodeText(file, bytes, options.maxBytes);
   if (decoded.text === undefined) return { file, sha256, valid: false, diagnostics: decoded.diagnostics };
   const loaded = loadYaml(file, decoded.text, options.json === true ? { json: true } : {});
   if (loaded.source === undefined) {

@@ -5,11 +5,12 @@
 import { relative, resolve } from 'node:path';
 import { policyPaths } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { type LoadedDocument, loadDocument } from '../document/pipeline.js';
+import { type LoadedDocument, loadDocument, loadDocumentBytes } from '../document/pipeline.js';
 import { makePlan, type PlanInputs, type PlanResult } from '../engine/planner.js';
 import { planRules } from '../plan/check.js';
 import type { RevocationPlan } from '../plan/revocation-plan.js';
 import type { LoadedPolicy } from '../policy/evaluate.js';
+import type { StdinDocument } from '../validate/validate.js';
 import { type Policy, policyRules } from '../policy/policy.js';
 import { identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
 import type { AccountNeeds } from './accounts.js';
@@ -22,6 +23,8 @@ export interface PlanOptions {
   readonly concurrency?: number;
   readonly now?: () => Date;
   readonly signal?: AbortSignal;
+  /** stdin is what the file `-` stands for: standard input as read, and the name its problems are located in. */
+  readonly stdin?: StdinDocument;
 }
 
 /** PlanSession is what planning needs of the session. */
@@ -41,10 +44,14 @@ export async function planFile(
   const config = session.config();
   if (config.config === undefined || config.file === undefined) return { diagnostics: config.diagnostics };
   const cfg = config.config;
-  const plan = loadDocument(resolve(cwd, file), file, {
-    kinds: ['RevocationPlan'],
+  const planOptions = {
+    kinds: ['RevocationPlan' as const],
     rules: { RevocationPlan: planRules({ config: { file: config.file, accounts: cfg.accounts } }) },
-  });
+  };
+  const plan =
+    file === '-' && options.stdin !== undefined
+      ? loadDocumentBytes(options.stdin.bytes, options.stdin.name, planOptions)
+      : loadDocument(resolve(cwd, file), file, planOptions);
   const diagnostics: Diagnostic[] = [...config.diagnostics, ...plan.diagnostics];
 
   // The config's policies (relative to the config file), then --policy ones (relative to cwd), once each.

@@ -15,7 +15,7 @@ import type { PlanResult } from '../engine/planner.js';
 import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
 import { canonicalJson, type SavedPlan, sha256 } from '../plan/model.js';
-import type { ValidateResult } from '../validate/validate.js';
+import type { StdinDocument, ValidateResult } from '../validate/validate.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { AppliedRun, ApplyOptions, PreparedApply, PrepareOptions } from './apply.js';
 import type { PlanOptions } from './plan.js';
@@ -45,7 +45,10 @@ export interface Session {
   /** config loads the config once; later calls return the same result. */
   config(): ConfigResult;
   /** validate validates files and directories against the session's config (`rescind validate`). */
-  validate(paths: readonly string[], options?: { maxPerFile?: number | undefined }): Promise<ValidateResult>;
+  validate(
+    paths: readonly string[],
+    options?: { maxPerFile?: number | undefined; stdin?: StdinDocument | undefined },
+  ): Promise<ValidateResult>;
   /**
    * openAccounts opens each named account for its services: credentials, endpoints (an unusable one is
    * a diagnostic now, not an error in the middle of a read) and an HTTP client. A name that the config
@@ -126,7 +129,12 @@ export function createSession(options: SessionOptions): Session {
     validate: async (paths, validateOptions = {}) => {
       const { validatePaths } = await import('../validate/validate.js');
       const file = typeof options.config === 'string' ? options.config : undefined;
-      return validatePaths(paths, { cwd, config: file, maxPerFile: validateOptions.maxPerFile });
+      return validatePaths(paths, {
+        cwd,
+        config: file,
+        maxPerFile: validateOptions.maxPerFile,
+        stdin: validateOptions.stdin,
+      });
     },
     openAccounts,
     plan: async (file, planOptions = {}) => {

@@ -6,7 +6,7 @@ import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE, loadConfig, policyPaths } from '../config/config.js';
 import { type Diagnostic, sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { type LoadedDocument, loadDocument } from '../document/pipeline.js';
+import { type LoadedDocument, loadDocument, loadDocumentBytes } from '../document/pipeline.js';
 import type { DocumentKind } from '../schema/schemas.js';
 import { type CheckContext, ruleBook } from './check-document.js';
 
@@ -17,6 +17,14 @@ export interface ValidateOptions {
   config?: string | undefined;
   /** maxPerFile keeps the first diagnostics of each file, in position order; 0 keeps all. Default 100. */
   maxPerFile?: number | undefined;
+  /** stdin is what the path `-` stands for: standard input as read, and the name diagnostics give it. */
+  stdin?: StdinDocument | undefined;
+}
+
+/** StdinDocument is a document read from standard input, and the file name to locate its problems in. */
+export interface StdinDocument {
+  bytes: Uint8Array;
+  name: string;
 }
 
 /** DEFAULT_MAX_PER_FILE is how many diagnostics of one file are kept, the way compilers stop listing. */
@@ -100,6 +108,10 @@ export async function validatePaths(
   }
 
   for (const arg of paths) {
+    if (arg === '-' && options.stdin !== undefined) {
+      record(loadDocumentBytes(options.stdin.bytes, options.stdin.name, { rules: ruleBook({ ...ctx, policyExists: (p) => existsSync(resolve(cwd, p)) }) }));
+      continue;
+    }
     const found = expand(cwd, arg);
     for (const d of found.diagnostics) problem(d);
     for (const file of found.files) {

@@ -216,3 +216,31 @@ describe('rescind show', () => {
     expect(shown.stderr).toMatch(/^plan\.yaml:\d+:\d+: error /m);
   });
 });
+
+describe('standard input', () => {
+  it('plan - reads the plan from standard input, its problems located under --stdin-filepath', async () => {
+    ws = workspace(builtinConfig);
+    const stdinIo = (text: string) => ({
+      stdout: { write: (t: string) => void out.push(t), isTTY: false },
+      stderr: { write: (t: string) => void err.push(t), isTTY: false },
+      cwd: ws?.dir ?? '',
+      env: {},
+      readStdin: async () => new TextEncoder().encode(text),
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    const { run } = await import('../../src/cli/main.js');
+    expect(await run(['plan', '-'], stdinIo(planOf([ACTIVE_CCM])))).toBe(0);
+    expect(out.join('')).toMatch(/^Plan: 1 to revoke, /m);
+    out.length = 0;
+    const broken = planOf([ACTIVE_CCM]).replace(
+      'type: huaweicloud.ccm.subordinate-ca',
+      'type: huaweicloud.ccm.subordinate-cas',
+    );
+    expect(await run(['plan', '--stdin-filepath', 'plans/new.yaml', '-'], stdinIo(broken))).toBe(1);
+    expect(err.join('')).toMatch(/^plans\/new\.yaml:6:\d+: error schema\.enum: /m);
+    err.length = 0;
+    expect(await run(['validate', '--stdin-filepath', 'plans/new.yaml', '-'], stdinIo(broken))).toBe(1);
+    expect(out.join('')).toMatch(/^plans\/new\.yaml:6:\d+: error schema\.enum: /m);
+  });
+});

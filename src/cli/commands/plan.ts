@@ -17,20 +17,22 @@ import {
   parseCommand,
   policyOption,
   renderHelp,
+  stdinOption,
 } from '../args.js';
 import { EXIT } from '../exit.js';
-import { type Io, styleFor } from '../io.js';
+import { type Io, stdinDocument, styleFor } from '../io.js';
 
 /** spec is the command line of plan. */
 export const spec: CommandSpec = {
   name: 'plan',
   usage:
     'rescind plan [--format text|json|markdown] [--out PLAN.json] [--detailed-exitcode] [--config FILE]\n' +
-    '             [--policy FILE]... [--concurrency N] FILE',
+    '             [--policy FILE]... [--concurrency N] [--stdin-filepath NAME] FILE|-',
   summary:
-    'Read the live state of every revocation of the plan FILE, expand its selectors, evaluate the\n' +
-    'policies, and print what apply would do. Nothing is revoked. Exit status: 0 (with\n' +
-    '--detailed-exitcode: 0 no changes, 2 changes to make), 1 error, 3 blocked by a policy.',
+    'Read the live state of every revocation of the plan FILE (- for standard input), expand its\n' +
+    'selectors, evaluate the policies, and print what apply would do. Nothing is revoked. Exit\n' +
+    'status: 0 (with --detailed-exitcode: 0 no changes, 2 changes to make), 1 error, 3 blocked by a\n' +
+    'policy.',
   options: {
     format: {
       type: 'string',
@@ -46,6 +48,7 @@ export const spec: CommandSpec = {
     },
     config: configOption,
     policy: policyOption("a policy file to evaluate, besides the config's policies"),
+    'stdin-filepath': stdinOption,
     concurrency: {
       type: 'string',
       integer: { min: 1, max: 256 },
@@ -74,9 +77,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const file = args.positionals[0] ?? '';
   const config = typeof v.config === 'string' ? v.config : undefined;
   const policies = Array.isArray(v.policy) ? v.policy : [];
+  const name = typeof v['stdin-filepath'] === 'string' ? v['stdin-filepath'] : '<stdin>';
+  const stdin = file === '-' ? await stdinDocument(io, name) : undefined;
+  if (file === '-' && stdin === undefined) return EXIT.error;
   const session = createSession({ cwd: io.cwd, env: io.env, config });
   const result = await session
-    .plan(file, { policies, concurrency: Number(v.concurrency) })
+    .plan(file, { policies, concurrency: Number(v.concurrency), ...(stdin === undefined ? {} : { stdin }) })
     .finally(() => session.close());
   const errStyle = styleFor(io.stderr, io.env);
   for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);

@@ -4,16 +4,18 @@ import { renderValidateJson } from '../../render/diagnostics/json.js';
 import { renderValidateSarif } from '../../render/diagnostics/sarif.js';
 import { renderValidateText } from '../../render/diagnostics/text.js';
 import { createSession } from '../../session/session.js';
-import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
-import { type Io, styleFor } from '../io.js';
+import { type CommandSpec, parseCommand, renderHelp, stdinOption } from '../args.js';
+import { type Io, stdinDocument, styleFor } from '../io.js';
 
 /** spec is the command line of validate. */
 export const spec: CommandSpec = {
   name: 'validate',
-  usage: 'rescind validate [--format text|json|sarif] [--config FILE] [--max-diagnostics N] PATH...',
+  usage:
+    'rescind validate [--format text|json|sarif] [--config FILE] [--max-diagnostics N] [--stdin-filepath NAME] PATH...',
   summary:
-    'Check plans, configs and policies (files, or directories walked for *.yaml and *.yml) against\n' +
-    'their schemas and rules. Prints every problem as FILE:LINE:COL: error CODE: message.\n' +
+    'Check plans, configs and policies (files, directories walked for *.yaml and *.yml, or - for\n' +
+    'standard input) against their schemas and rules. Prints every problem as\n' +
+    'FILE:LINE:COL: error CODE: message.\n' +
     'Exit status: 0 when every file is valid, 1 otherwise.',
   options: {
     format: {
@@ -28,6 +30,7 @@ export const spec: CommandSpec = {
       value: 'FILE',
       description: 'config whose accounts plans must name (default: rescind.config.yaml, if present)',
     },
+    'stdin-filepath': stdinOption,
     'max-diagnostics': {
       type: 'string',
       integer: { min: 0, max: 1_000_000_000 },
@@ -39,7 +42,7 @@ export const spec: CommandSpec = {
   },
   examples: [
     'rescind validate plans/                         # every plan, config and policy under plans/',
-    'rescind validate --format sarif plans/ > rescind.sarif   # for code scanning',
+    'rescind validate --stdin-filepath plans/new.yaml - < draft.yaml   # a plan from standard input',
   ],
   minPositionals: 1,
 };
@@ -54,7 +57,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const config = typeof args.values.config === 'string' ? args.values.config : undefined;
   const session = createSession({ cwd: io.cwd, env: io.env, config });
   const maxPerFile = Number(args.values['max-diagnostics']);
-  const result = await session.validate(args.positionals, { maxPerFile }).finally(() => session.close());
+  const name = typeof args.values['stdin-filepath'] === 'string' ? args.values['stdin-filepath'] : '<stdin>';
+  const stdin = args.positionals.includes('-') ? await stdinDocument(io, name) : undefined;
+  if (args.positionals.includes('-') && stdin === undefined) return 1;
+  const result = await session
+    .validate(args.positionals, { maxPerFile, stdin })
+    .finally(() => session.close());
   const format = args.values.format;
   if (format === 'json') io.stdout.write(renderValidateJson(result));
   else if (format === 'sarif') io.stdout.write(renderValidateSarif(result));

@@ -13,9 +13,10 @@ _rescind() {
       case "$prev" in
         --format) COMPREPLY=($(compgen -W "text json sarif" -- "$cur")); return ;;
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --stdin-filepath) return ;;
         --max-diagnostics) return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --config --max-diagnostics --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --config --stdin-filepath --max-diagnostics --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
       ;;
     plan)
       case "$prev" in
@@ -23,9 +24,10 @@ _rescind() {
         --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --policy) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --stdin-filepath) return ;;
         --concurrency) return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --out --detailed-exitcode --config --policy --concurrency --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --out --detailed-exitcode --config --policy --stdin-filepath --concurrency --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
       ;;
     show)
       case "$prev" in

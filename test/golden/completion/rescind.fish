@@ -1,7 +1,7 @@
 # rescind completion for fish: put it in ~/.config/fish/completions/rescind.fish.
 complete -c rescind -f
-complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a validate -d 'Check plans, configs and policies (files, or directories walked for *.yaml and *.yml) against'
-complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a plan -d 'Read the live state of every revocation of the plan FILE, expand its selectors, evaluate the'
+complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a validate -d 'Check plans, configs and policies (files, directories walked for *.yaml and *.yml, or - for'
+complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a plan -d 'Read the live state of every revocation of the plan FILE (- for standard input), expand its'
 complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a show -d 'Print a saved plan (rescind plan --out) as rescind plan printed it, or the report of the run RUN'
 complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a apply -d 'Revoke every target of a plan, verify each one by reading it again, and journal every step in'
 complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a emulator -d 'Run the local cloud emulator: Huawei Cloud CCE, CCM and KMS and Alibaba Cloud ESA and ACK on one'
@@ -9,6 +9,7 @@ complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply
 complete -c rescind -n 'not __fish_seen_subcommand_from validate plan show apply emulator init completion' -a completion -d 'Print a completion script for a shell: commands, options and their allowed values.'
 complete -c rescind -n '__fish_seen_subcommand_from validate' -l format -xa 'text json sarif' -d 'output format'
 complete -c rescind -n '__fish_seen_subcommand_from validate' -l config -rF -d 'config whose accounts plans must name (default: rescind.config.yaml, if present)'
+complete -c rescind -n '__fish_seen_subcommand_from validate' -l stdin-filepath -x -d 'the file name to locate problems of - (standard input) in; default <stdin>'
 complete -c rescind -n '__fish_seen_subcommand_from validate' -l max-diagnostics -x -d 'diagnostics listed per file, the first in the file; 0 lists all (the exit status counts all)'
 complete -c rescind -n '__fish_seen_subcommand_from validate' -F
 complete -c rescind -n '__fish_seen_subcommand_from plan' -l format -xa 'text json markdown' -d 'output format (markdown: a pull-request comment)'
@@ -16,6 +17,7 @@ complete -c rescind -n '__fish_seen_subcommand_from plan' -l out -rF -d 'save th
 complete -c rescind -n '__fish_seen_subcommand_from plan' -l detailed-exitcode -d 'exit 2 when the plan has something to revoke, 0 when it has nothing'
 complete -c rescind -n '__fish_seen_subcommand_from plan' -l config -rF -d 'the config with the accounts (default: rescind.config.yaml)'
 complete -c rescind -n '__fish_seen_subcommand_from plan' -l policy -rF -d 'a policy file to evaluate, besides the config\'s policies'
+complete -c rescind -n '__fish_seen_subcommand_from plan' -l stdin-filepath -x -d 'the file name to locate problems of - (standard input) in; default <stdin>'
 complete -c rescind -n '__fish_seen_subcommand_from plan' -l concurrency -x -d 'reads at once'
 complete -c rescind -n '__fish_seen_subcommand_from plan' -F
 complete -c rescind -n '__fish_seen_subcommand_from show' -l format -xa 'text json markdown' -d 'output format'
