@@ -44,6 +44,7 @@ export const diagnosticCodes = {
   'apply.confirm': 'apply needs a yes: on a terminal, or --yes',
   'apply.locked': 'another apply of the same plan is running',
   'apply.run': 'a run to resume cannot be found or read',
+  'apply.inputs-changed': 'a file a saved plan was made from is missing or changed (apply --verify-inputs)',
   'plan.inconsistent': "a saved plan's target does not match its address: rescind plan did not write it so",
   'plan.not-revocable': 'a target exists but its type cannot revoke it (a root CA)',
   'plan.digest': 'a saved plan was changed after it was written: its content does not match its digest',

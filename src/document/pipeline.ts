@@ -69,7 +69,11 @@ export function loadDocument(path: string, file: string, options: LoadOptions = 
  * loadDocumentBytes parses and checks bytes already read (standard input), named file in diagnostics,
  * exactly as loadDocument does a file's.
  */
-export function loadDocumentBytes(bytes: Uint8Array, file: string, options: LoadOptions = {}): LoadedDocument {
+export function loadDocumentBytes(
+  bytes: Uint8Array,
+  file: string,
+  options: LoadOptions = {},
+): LoadedDocument {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = decodeText(file, bytes, options.maxBytes);
   if (decoded.text === undefined) return { file, sha256, valid: false, diagnostics: decoded.diagnostics };

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { readBytes } from '../document/read.js';
 import {
   DEFAULT_APPLY_CONCURRENCY,
   type ExecuteEvent,
@@ -32,7 +33,7 @@ import {
   type RunEnd,
   type RunHeader,
 } from '../engine/runs.js';
-import type { PlannedTarget, PolicyResult, SavedPlan } from '../plan/model.js';
+import { type PlannedTarget, type PolicyResult, type SavedPlan, sha256 } from '../plan/model.js';
 import { loadSavedPlan } from '../plan/saved.js';
 import { type AccountCaller, evaluatePolicies, type PolicyTarget } from '../policy/evaluate.js';
 import { withSignal } from '../providers/common.js';
@@ -56,6 +57,12 @@ export interface ApplySession {
 /** PrepareOptions: resume the last unfinished run of FILE, and the plan options of a plan file. */
 export interface PrepareOptions extends PlanOptions {
   readonly resume?: boolean;
+  /**
+   * verifyInputs refuses a saved plan unless every file it was made from (plan, config, policies) is
+   * here, relative to cwd, with the SHA-256 it had then: what runs is what was reviewed, with the
+   * config and policies that were reviewed (a pull request's merge, for example).
+   */
+  readonly verifyInputs?: boolean;
 }
 
 /** PreparedApply is the plan to apply and where it comes from; no plan when there are errors. */
@@ -86,14 +93,33 @@ export async function prepareApply(
   }
   if (/\.json$/i.test(file)) {
     const saved = loadSavedPlan(resolve(cwd, file), file);
-    return saved.plan === undefined
-      ? { diagnostics: saved.diagnostics }
-      : { plan: saved.plan, source: 'saved', file, diagnostics: saved.diagnostics };
+    if (saved.plan === undefined) return { diagnostics: saved.diagnostics };
+    const changed = options.verifyInputs === true ? changedInputs(cwd, saved.plan, file) : [];
+    if (changed.length > 0) return { diagnostics: changed };
+    return { plan: saved.plan, source: 'saved', file, diagnostics: saved.diagnostics };
   }
   const planned = await session.plan(file, options);
   return planned.plan === undefined || planned.diagnostics.some((d) => d.severity === 'error')
     ? { diagnostics: planned.diagnostics }
     : { plan: planned.plan, source: 'planned', file, diagnostics: planned.diagnostics };
+}
+
+// The inputs of a saved plan that are missing here or changed since the plan was made.
+function changedInputs(cwd: string, plan: SavedPlan, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const input of plan.inputs) {
+    const read = readBytes(resolve(cwd, input.file), input.file);
+    const why =
+      'diagnostic' in read
+        ? `is not here (${read.diagnostic.message})`
+        : sha256(read.bytes) === input.sha256
+          ? undefined
+          : 'changed since the plan was made';
+    if (why === undefined) continue;
+    const message = `the ${input.role} ${input.file} ${why}: apply only what was reviewed, with the files it was reviewed with; make the plan again`;
+    out.push({ severity: 'error', code: 'apply.inputs-changed', file, message });
+  }
+  return out;
 }
 
 // The newest unfinished run of a saved plan (by its digest) or of a plan file (by its name as given).

@@ -10,8 +10,8 @@ import { makePlan, type PlanInputs, type PlanResult } from '../engine/planner.js
 import { planRules } from '../plan/check.js';
 import type { RevocationPlan } from '../plan/revocation-plan.js';
 import type { LoadedPolicy } from '../policy/evaluate.js';
-import type { StdinDocument } from '../validate/validate.js';
 import { type Policy, policyRules } from '../policy/policy.js';
+import type { StdinDocument } from '../validate/validate.js';
 import { identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
 import type { AccountNeeds } from './accounts.js';
 import type { ConfigResult, OpenedAccounts } from './types.js';

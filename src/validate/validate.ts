@@ -109,7 +109,11 @@ export async function validatePaths(
 
   for (const arg of paths) {
     if (arg === '-' && options.stdin !== undefined) {
-      record(loadDocumentBytes(options.stdin.bytes, options.stdin.name, { rules: ruleBook({ ...ctx, policyExists: (p) => existsSync(resolve(cwd, p)) }) }));
+      record(
+        loadDocumentBytes(options.stdin.bytes, options.stdin.name, {
+          rules: ruleBook({ ...ctx, policyExists: (p) => existsSync(resolve(cwd, p)) }),
+        }),
+      );
       continue;
     }
     const found = expand(cwd, arg);

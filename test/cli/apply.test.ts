@@ -2,7 +2,7 @@
 // already revoked the next time, `show RUN` prints the run as apply did, and the built-in state can
 // be seen (secrets redacted) and forgotten.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { demo } from '../helpers/emulator-client.js';
@@ -74,4 +74,21 @@ it('leaves no secret in what a run keeps: the saved plan, the journal, the repor
       }
     }
   }
+});
+
+it('--verify-inputs applies a saved plan only with the plan, config and policy files it was made from', async () => {
+  ws = workspace(builtinConfig, { 'offboard.yaml': join(repoRoot, 'plans/examples/offboard-alice.yaml') });
+  const dir = ws.dir;
+  expect((await runCli(['plan', '--out', 'p.json', 'offboard.yaml'], dir)).code).toBe(0);
+  const plan = readFileSync(join(dir, 'offboard.yaml'), 'utf8');
+  writeFileSync(join(dir, 'offboard.yaml'), `${plan}# edited after review\n`);
+  const refused = await runCli(['apply', '--yes', '--verify-inputs', 'p.json'], dir);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toBe(
+    'p.json: error apply.inputs-changed: the plan offboard.yaml changed since the plan was made: apply only what was reviewed, with the files it was reviewed with; make the plan again\n',
+  );
+  expect(existsSync(join(dir, '.rescind', 'runs'))).toBe(false);
+  writeFileSync(join(dir, 'offboard.yaml'), plan);
+  const applied = await runCli(['apply', '--yes', '--verify-inputs', 'p.json'], dir);
+  expect(applied.code).toBe(0);
 });

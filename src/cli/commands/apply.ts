@@ -31,7 +31,7 @@ import { progressOn } from '../progress.js';
 export const spec: CommandSpec = {
   name: 'apply',
   usage:
-    'rescind apply [--yes] [--resume] [--concurrency N] [--format text|json] [--config FILE]\n' +
+    'rescind apply [--yes] [--resume] [--verify-inputs] [--concurrency N] [--format text|json] [--config FILE]\n' +
     '              [--policy FILE]... FILE|RUN',
   summary:
     'Revoke every target of a plan, verify each one by reading it again, and journal every step in\n' +
@@ -42,6 +42,10 @@ export const spec: CommandSpec = {
   options: {
     yes: { type: 'boolean', description: 'apply without asking (needed when not on a terminal)' },
     resume: { type: 'boolean', description: 'continue the last unfinished run of FILE, or the run RUN' },
+    'verify-inputs': {
+      type: 'boolean',
+      description: 'refuse a saved plan unless its plan, config and policy files are here, unchanged',
+    },
     concurrency: {
       type: 'string',
       integer: { min: 1, max: 256 },
@@ -87,6 +91,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     const prepared = await session.prepareApply(file, {
       resume: v.resume === true,
+      verifyInputs: v['verify-inputs'] === true,
       policies: Array.isArray(v.policy) ? v.policy : [],
     });
     for (const d of prepared.diagnostics) say(formatDiagnostic(d, errStyle));

@@ -42,7 +42,7 @@ _rescind() {
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --policy) COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--yes --resume --concurrency --format --config --policy --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--yes --resume --verify-inputs --concurrency --format --config --policy --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
       ;;
     emulator)
       case "$prev" in
