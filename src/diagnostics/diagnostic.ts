@@ -64,7 +64,7 @@ function compare(a: Diagnostic, b: Diagnostic): number {
  * the same code and message at the same place is reported once.
  */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const sorted = [...diagnostics].sort(compare);
+  const sorted = diagnostics.map(visibleDiagnostic).sort(compare);
   const seen = new Set<string>();
   return sorted.filter((d) => {
     const key = `${diagnosticFile(d) ?? ''}\0${d.range?.start.offset ?? ''}\0${d.code}\0${d.message}`;
@@ -73,3 +73,39 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
     return true;
   });
 }
+
+/**
+ * visibleText makes text from a file or a server safe as part of one line of a terminal, a log or an
+ * editor: line breaks, other control characters, line and paragraph separators (U+2028, U+2029) and
+ * the bidirectional controls that reorder what is shown become visible escapes (\r, \u2028), so that
+ * nothing quoted can break a diagnostic's line, forge another, or hide what it says.
+ */
+export function visibleText(text: string): string {
+  return text.replace(
+    INVISIBLE,
+    (c) => ESCAPES[c] ?? `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these characters are what is escaped
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** visibleDiagnostic is d with its message and detail made visibleText. */
+export function visibleDiagnostic(d: Diagnostic): Diagnostic {
+  const message = visibleText(d.message);
+  const detail = d.detail === undefined ? undefined : visibleText(d.detail);
+  if (message === d.message && detail === d.detail) return d;
+  return { ...d, message, ...(detail === undefined ? {} : { detail }) };
+}
+
+/**
+ * jsonText is JSON text (from JSON.stringify) with the characters JSON leaves raw but a terminal or an
+ * editor would act on (C1 controls, line and paragraph separators, bidirectional controls) written as
+ * \u escapes: the same data for any JSON parser, nothing hidden for a person reading it.
+ */
+export function jsonText(json: string): string {
+  return json.replace(RAW_IN_JSON, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
+const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;

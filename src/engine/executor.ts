@@ -440,11 +440,17 @@ class Run {
       });
       if (revoked.requestId !== undefined) requestId = revoked.requestId;
       if (revoked.outcome === 'failed') {
-        if (!revoked.diagnostics.every(isRetryable) || revokes >= this.#targetAttempts) {
-          return end('failed', revoked.diagnostics);
-        }
+        const retryable = revoked.uncertain === true || revoked.diagnostics.every(isRetryable);
+        if (!retryable) return end('failed', revoked.diagnostics);
+        // Read again after a backoff: gone proves an earlier call worked; active is revoked again,
+        // within the budget. The last call's failure is reported only when a read cannot show it done.
         await this.#backoff(pass);
         read = await this.#limit.run(() => this.#readAlone(w, pass), true);
+        if (revokes >= this.#targetAttempts) {
+          const now = read.observation;
+          if (now !== undefined && (now.state === 'revoked' || now.state === 'absent')) return gone(now);
+          return end('failed', revoked.diagnostics, now);
+        }
         continue;
       }
       if (revoked.outcome === 'already-revoked') {

@@ -49,6 +49,8 @@ export async function revokeAndCheck(
     const failure = callFailed(e, where);
     const now = await reread();
     if (isGone(now.observation)) return { outcome: 'already-revoked', diagnostics: [] };
+    // The read failed too: the refusal may be of a call that took effect, its answer lost.
+    if (now.observation === undefined) return { outcome: 'failed', uncertain: true, diagnostics: [failure] };
     return { outcome: 'failed', diagnostics: [failure] };
   }
 }

@@ -116,6 +116,11 @@ export type RevokeOutcome = 'revoked' | 'already-revoked' | 'failed';
 export interface RevokeResponse {
   outcome: RevokeOutcome;
   requestId?: string;
+  /**
+   * uncertain: the call failed and the read that would tell whether it took effect (an answer lost
+   * after the cloud acted is refused as done when retried) failed too: worth reading again later.
+   */
+  uncertain?: boolean;
   diagnostics: Diagnostic[];
 }
 

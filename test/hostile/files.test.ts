@@ -228,3 +228,31 @@ describe('nothing but rescind reaches the terminal', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('what a file quotes cannot break, forge or hide a diagnostic line', () => {
+  it.each([
+    [
+      'a line separator in a key',
+      'apiVersion: rescind/v1\nkind: RevocationPlan\nmetadata: {name: x, reason: y, "x\\u2028error: forged": 1}\nspec: {revocations: []}\n',
+      '\\u2028',
+    ],
+    ['a carriage return quoted by the YAML parser', 'a: >\r error apply.locked: forged line\n', '\\r'],
+    [
+      'a right-to-left override in a key',
+      'apiVersion: rescind/v1\nkind: RevocationPlan\nmetadata: {name: x, reason: y, "a\\u202eb": 1}\nspec: {revocations: []}\n',
+      '\\u202e',
+    ],
+  ])('%s is shown escaped, in every format', async (_, text, escaped) => {
+    writeFileSync(join(dir, 'quoted.yaml'), text);
+    for (const format of ['text', 'json', 'sarif']) {
+      const out = (await runCli(['validate', '--format', format, 'quoted.yaml'], dir)).stdout;
+      // No raw line break but the format's own, no other control or bidirectional character.
+      expect(out.replace(/\n/g, '')).not.toMatch(
+        /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/,
+      );
+      expect(format === 'text' ? out : JSON.parse(out) && out).toContain(
+        format === 'text' ? escaped : escaped.replace('\\', '\\\\'),
+      );
+    }
+  });
+});

@@ -1,6 +1,12 @@
 // `rescind validate --format json`: a stable, versioned document (docs/cli.md#json).
 
-import type { Diagnostic, JsonPath, SourcePos } from '../../diagnostics/diagnostic.js';
+import {
+  type Diagnostic,
+  type JsonPath,
+  jsonText,
+  type SourcePos,
+  visibleText,
+} from '../../diagnostics/diagnostic.js';
 import type { ValidateResult } from '../../validate/validate.js';
 
 /** VALIDATE_FORMAT_VERSION is bumped on any incompatible change of the JSON below. */
@@ -31,7 +37,7 @@ export function toDiagnosticJson(d: Diagnostic): DiagnosticJson {
   return {
     severity: d.severity,
     code: d.code,
-    message: d.message,
+    message: visibleText(d.message),
     file: d.range?.file ?? d.file ?? null,
     range: d.range ? { start: d.range.start, end: d.range.end } : null,
     path: d.path ?? null,
@@ -53,5 +59,5 @@ export function renderValidateJson(result: ValidateResult): string {
     })),
     diagnostics: result.diagnostics.map(toDiagnosticJson),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${jsonText(JSON.stringify(doc, null, 2))}\n`;
 }

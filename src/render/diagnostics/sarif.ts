@@ -4,7 +4,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { diagnosticCodes } from '../../diagnostics/codes.js';
-import { diagnosticFile } from '../../diagnostics/diagnostic.js';
+import { diagnosticFile, jsonText, visibleText } from '../../diagnostics/diagnostic.js';
 import type { ValidateResult } from '../../validate/validate.js';
 import { VERSION } from '../../version.js';
 
@@ -43,7 +43,7 @@ export function renderValidateSarif(result: ValidateResult): string {
       ruleId: d.code,
       ruleIndex: ruleIndex.get(d.code) ?? -1,
       level: d.severity,
-      message: { text: d.message },
+      message: { text: visibleText(d.message) },
       locations: location,
     };
   });
@@ -68,7 +68,7 @@ export function renderValidateSarif(result: ValidateResult): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return `${jsonText(JSON.stringify(sarif, null, 2))}\n`;
 }
 
 function artifact(file: string): { uri: string; uriBaseId?: string } {

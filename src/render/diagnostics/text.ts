@@ -1,7 +1,7 @@
 // Diagnostics as text, one per line: FILE:LINE:COL: SEVERITY CODE: MESSAGE,
 // then one summary line. The format compilers and editors understand.
 
-import { type Diagnostic, diagnosticFile } from '../../diagnostics/diagnostic.js';
+import { type Diagnostic, diagnosticFile, visibleText } from '../../diagnostics/diagnostic.js';
 import type { ValidateResult } from '../../validate/validate.js';
 import { plain, type Style } from '../style.js';
 
@@ -12,8 +12,9 @@ export function formatDiagnostic(d: Diagnostic, style: Style = plain): string {
     ? `${d.range.file}:${d.range.start.line}:${d.range.start.column}`
     : (file ?? 'rescind');
   const severity = d.severity === 'error' ? style.error('error') : style.warning('warning');
-  const line = `${style.bold(where)}: ${severity} ${style.dim(d.code)}: ${d.message}`;
-  return d.detail ? `${line}\n    ${d.detail}` : line;
+  // Whatever made it, a diagnostic is printed as one line of its own (and its detail as one more).
+  const line = `${style.bold(visibleText(where))}: ${severity} ${style.dim(d.code)}: ${visibleText(d.message)}`;
+  return d.detail ? `${line}\n    ${visibleText(d.detail)}` : line;
 }
 
 /**

@@ -4,6 +4,7 @@
 // (GitHub refuses comments of 65,536): past it, targets are left out and the comment says how to
 // get them all.
 
+import { visibleText } from '../../diagnostics/diagnostic.js';
 import { Action, actionStates, isBlocked, type SavedPlan } from '../../plan/model.js';
 import { countsByType, diffLines, headline, selectorLine, summaryLine, title } from './view.js';
 
@@ -81,7 +82,7 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
 
 // Text of a plan shown as Markdown: nothing in it may open HTML or close the <details> fold.
 function text(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return visibleText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function cell(s: string): string {

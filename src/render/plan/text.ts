@@ -2,6 +2,7 @@
 // targets per type and state, the selectors, one block per target (its before -> after as a
 // unified diff of the cloud's record), the policy results, then exactly one summary line.
 
+import { visibleText } from '../../diagnostics/diagnostic.js';
 import { Action, actionStates, type SavedPlan } from '../../plan/model.js';
 import { plain, type Style } from '../style.js';
 import {
@@ -24,8 +25,8 @@ export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
     return style.dim(g);
   };
   const out: string[] = [];
-  out.push(style.bold(title(plan)));
-  out.push(`${plan.plan.reason}`);
+  out.push(style.bold(visibleText(title(plan))));
+  out.push(visibleText(plan.plan.reason));
   const who = [
     plan.plan.owner === undefined ? undefined : `owner ${plan.plan.owner}`,
     `made from ${plan.plan.file} at ${plan.createdAt}`,
@@ -51,7 +52,7 @@ export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
   if (plan.selectors.length > 0) {
     out.push('');
     out.push('Selectors:');
-    for (const s of plan.selectors) out.push(`  ${selectorLine(s)}`);
+    for (const s of plan.selectors) out.push(`  ${visibleText(selectorLine(s))}`);
   }
   for (const t of plan.targets) {
     out.push('');
@@ -67,7 +68,7 @@ export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
     out.push('');
     out.push('Policies:');
     for (const p of plan.policies) {
-      const line = `  ${policyLine(p)}`;
+      const line = `  ${visibleText(policyLine(p))}`;
       out.push(p.effect === 'deny' ? style.error(line) : style.warning(line));
       for (const address of p.targets) out.push(`      ${address}`);
     }

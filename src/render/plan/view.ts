@@ -3,6 +3,7 @@
 // record, and the one summary line.
 
 import { structuredPatch } from 'diff';
+import { jsonText } from '../../diagnostics/diagnostic.js';
 import {
   Action,
   type ActionState,
@@ -84,7 +85,7 @@ export function diffLines(t: PlannedTarget): string[] {
 }
 
 function recordText(record: unknown): string {
-  return record === undefined ? '' : `${JSON.stringify(record, null, 2)}\n`;
+  return record === undefined ? '' : `${jsonText(JSON.stringify(record, null, 2))}\n`;
 }
 
 /** policyLine is one policy result: effect, the rule and where it comes from, its message and reach. */

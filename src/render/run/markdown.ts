@@ -2,6 +2,7 @@
 // outside a fold, the counts per type and the targets that did not end done inside it. Never longer
 // than MAX_MARKDOWN characters, like the plan's comment.
 
+import { visibleText } from '../../diagnostics/diagnostic.js';
 import { targetOutcomes } from '../../engine/executor.js';
 import type { ApplyReport } from '../../engine/report.js';
 import { MAX_MARKDOWN } from '../plan/markdown.js';
@@ -49,7 +50,7 @@ export function renderRunMarkdown(report: ApplyReport, max: number = MAX_MARKDOW
 }
 
 function text(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return visibleText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function code(s: string): string {

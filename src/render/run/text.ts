@@ -1,6 +1,7 @@
 // A run's report as text (`rescind apply`, `rescind show RUN`): who ran which plan, one line per target
 // with the errors of those that did not end done, the counts per type and outcome, one summary line.
 
+import { visibleText } from '../../diagnostics/diagnostic.js';
 import { targetOutcomes } from '../../engine/executor.js';
 import type { ApplyReport } from '../../engine/report.js';
 import { plain, type Style } from '../style.js';
@@ -26,7 +27,7 @@ export function renderRunText(report: ApplyReport, style: Style = plain): string
         ? style.warning(line)
         : style.error(line);
     out.push(shown);
-    for (const e of t.errors) out.push(`    ${e}`);
+    for (const e of t.errors) out.push(`    ${visibleText(e)}`);
   }
   const rows = outcomesByType(report, targetOutcomes);
   if (rows.length > 0) {
