@@ -66,7 +66,7 @@ beforeAll(() => {
   writeFileSync(
     join(bin, 'gh'),
     `#!/usr/bin/env bash
-args="$*"; echo "\${args//\$'\\n'/\\\\n}" >> "${join(repo, '.gh-calls')}"
+args="$*"; echo "\${args//$'\\n'/\\\\n}" >> "${join(repo, '.gh-calls')}"
 if [[ "$*" == *"--paginate"* ]]; then cat "${join(repo, '.gh-comments')}" 2>/dev/null || true; fi
 `,
   );
@@ -123,7 +123,9 @@ describe('on the pull request', () => {
     const calls = readFileSync(join(repo, '.gh-calls'), 'utf8').trim().split('\n');
     // Each write carries the plan's comment, after the marker that finds it again.
     for (const write of calls.filter((c) => c.includes('--method'))) {
-      expect(write).toContain(' -f body=<!-- rescind:plans:plans__offboard.yaml -->\\n### rescind plan offboard-alice (SEC-2041)');
+      expect(write).toContain(
+        ' -f body=<!-- rescind:plans:plans__offboard.yaml -->\\n### rescind plan offboard-alice (SEC-2041)',
+      );
     }
     expect(calls.map((c) => c.replace(/ -f body=.*/, ''))).toEqual([
       'api --paginate repos/acme/revocations/issues/7/comments --jq .[] | select(.body | startswith("<!-- rescind:plans:plans__offboard.yaml -->")) | .id',

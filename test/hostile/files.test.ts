@@ -248,6 +248,7 @@ describe('what a file quotes cannot break, forge or hide a diagnostic line', () 
       const out = (await runCli(['validate', '--format', format, 'quoted.yaml'], dir)).stdout;
       // No raw line break but the format's own, no other control or bidirectional character.
       expect(out.replace(/\n/g, '')).not.toMatch(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for exactly these.
         /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/,
       );
       expect(format === 'text' ? out : JSON.parse(out) && out).toContain(

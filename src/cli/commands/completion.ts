@@ -59,8 +59,11 @@ function bash(specs: readonly CommandSpec[]): string {
     '# rescind completion for bash: source it, or put it in your bash-completion folder.',
     '_rescind() {',
     '  local cur prev cmd',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
     '  cur="${COMP_WORDS[COMP_CWORD]}"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
     '  prev="${COMP_WORDS[COMP_CWORD-1]}"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
     '  cmd="${COMP_WORDS[1]}"',
     '  if [ "$COMP_CWORD" -eq 1 ]; then',
     `    COMPREPLY=($(compgen -W "${specs.map((s) => s.name).join(' ')} --help --version" -- "$cur"))`,
@@ -109,6 +112,7 @@ function zsh(specs: readonly CommandSpec[]): string {
     "    _describe 'command' commands",
     '    return',
     '  fi',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh parameter expansion, not a template.
     '  case "${words[2]}" in',
   ];
   for (const s of specs) {
