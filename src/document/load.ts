@@ -51,11 +51,10 @@ const MERGE_KEY = /<<["']?\s*:/;
 const COMPLEX_KEY = /(^|[\s[{,])\?(\s|$)|[\]}]\s*:(\s|$)/m;
 // js-yaml ends a line at a lone carriage return, as YAML 1.2 says; `yaml` does not.
 const LONE_CR = /\r(?!\n)/;
-const EMPTY = /^(\s*(#[^\n]*)?\n?)*$/;
 
 /** loadYaml parses one YAML document from text; file names it in diagnostics. */
 export function loadYaml(file: string, text: string, options: { json?: boolean } = {}): LoadResult {
-  if (EMPTY.test(text)) {
+  if (onlyComments(text)) {
     return { diagnostics: [sourceless(file, 'file.empty', 'file is empty; expected a rescind document')] };
   }
   // A file rescind wrote as JSON (a saved plan, a persisted state) is read as JSON: pretty JSON spans
@@ -72,6 +71,24 @@ export function loadYaml(file: string, text: string, options: { json?: boolean }
   const nodes = estimateNodes(text);
   if (nodes > MAX_FULL_PARSE_NODES) return tooManyNodes(file, text, nodes, fast.error);
   return parseSlow(file, text);
+}
+
+/**
+ * onlyComments tells whether text holds only white space and comments, in one pass: a regular expression
+ * with nested repetition (`(\s*(#.*)?\n?)*`) backtracks exponentially over leading blank lines.
+ */
+function onlyComments(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (ch === '#') {
+      const eol = text.indexOf('\n', i);
+      if (eol === -1) return true;
+      i = eol + 1;
+    } else if (/\s/.test(ch)) i++;
+    else return false;
+  }
+  return true;
 }
 
 // A file too large for the parser of record that the fast parser could not read either: its first
