@@ -23,6 +23,10 @@ for saved in "$out/plans"/*.json; do
   run=$(sed -n 's/^  "runId": "\([^"]*\)",$/\1/p' "$out/runs/$name.json" | head -1)
   if [ -n "$run" ]; then
     $rescind show --format markdown "$run" > "$out/runs/$name.md"
+  elif [ $code -eq 0 ] && grep -q '^  "status": "no-changes"' "$out/runs/$name.json"; then
+    # Every target already revoked when the plan was made: no run, nothing to report but that.
+    printf '### rescind apply %s: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n' \
+      "$name" > "$out/runs/$name.md"
   else
     {
       echo "### rescind apply ${name}: refused"

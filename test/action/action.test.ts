@@ -166,6 +166,31 @@ describe('after the merge', () => {
       /^### rescind apply offboard-alice \(SEC-2041\), run \d{8}T\d{6}Z-[0-9a-f]{6}\n\n\*\*Apply complete: 6 verified, 2 already revoked, 1 applied \(not observable\), 0 failed\.\*\*/,
     );
   });
+
+  it('reports a plan with nothing left to revoke as no changes, not as refused', () => {
+    // Alice's edge certificates, all revoked by the apply above, planned again into a folder of their own.
+    const plan = readFileSync(join(repo, 'plans/offboard.yaml'), 'utf8');
+    const esa = plan.slice(0, plan.indexOf('  revocations:')).replace('offboard-alice', 'alice-esa');
+    writeFileSync(
+      join(repo, 'noop.yaml'),
+      `${esa}  revocations:\n${plan.slice(plan.indexOf('    - id: alice-esa-certificates'), plan.indexOf('    - id: alice-ack-clusters'))}`,
+    );
+    const out = join(repo, '.rescind-noop');
+    mkdirSync(join(out, 'plans'), { recursive: true });
+    execFileSync(
+      'node',
+      [join(repoRoot, 'bin/rescind.js'), 'plan', '--out', join(out, 'plans/noop.yaml.json'), 'noop.yaml'],
+      {
+        cwd: repo,
+      },
+    );
+    const applied = step('apply.sh', { OUT: out });
+    expect(applied.code).toBe(0);
+    expect(readFileSync(join(out, 'runs/noop.yaml.md'), 'utf8')).toBe(
+      '### rescind apply noop.yaml: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n',
+    );
+    rmSync(join(repo, 'noop.yaml'));
+  });
 });
 
 describe('on a schedule', () => {

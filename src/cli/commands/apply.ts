@@ -11,7 +11,7 @@ import { isBlocked, type SavedPlan } from '../../plan/model.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { renderPlanText } from '../../render/plan/text.js';
 import { policyLine } from '../../render/plan/view.js';
-import { renderRunJson } from '../../render/run/json.js';
+import { renderNoChangesJson, renderRunJson } from '../../render/run/json.js';
 import { renderRunText } from '../../render/run/text.js';
 import { actingTargets, type PreparedApply } from '../../session/apply.js';
 import { createSession } from '../../session/session.js';
@@ -109,8 +109,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return outcome === undefined || !isDone(outcome);
     });
     if (toDo.length === 0 && prepared.run === undefined) {
-      if (!json) io.stdout.write('No changes. Nothing to apply.\n');
-      else io.stdout.write(`${JSON.stringify({ formatVersion: '1', status: 'no-changes' })}\n`);
+      io.stdout.write(json ? renderNoChangesJson() : 'No changes. Nothing to apply.\n');
       return EXIT.ok;
     }
     if (toDo.length > 0 && v.yes !== true) {
