@@ -3,91 +3,12 @@
 // examples, and must offer the revocation types and each type's target fields.
 // This needs the schema bundles of dist/schemas/ (npm run build).
 
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { typeNames } from '../../src/vocabulary.js';
+import { LspClient } from '../helpers/lsp.js';
 import { repoRoot } from '../helpers/paths.js';
-
-interface Message {
-  id?: number;
-  method?: string;
-  params?: unknown;
-  result?: unknown;
-}
-
-class LspClient {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #waiting = new Map<number, (m: Message) => void>();
-  readonly #diagnostics = new Map<string, (d: unknown) => void>();
-  #buffer = Buffer.alloc(0);
-  #id = 0;
-
-  constructor() {
-    const server = createRequire(import.meta.url).resolve('yaml-language-server/bin/yaml-language-server');
-    this.#child = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
-    this.#child.stdout.on('data', (chunk: Buffer) => this.#read(chunk));
-  }
-
-  #read(chunk: Buffer): void {
-    this.#buffer = Buffer.concat([this.#buffer, chunk]);
-    for (;;) {
-      const end = this.#buffer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(this.#buffer.subarray(0, end).toString())?.[1]);
-      if (this.#buffer.length < end + 4 + length) return;
-      const message = JSON.parse(this.#buffer.subarray(end + 4, end + 4 + length).toString()) as Message;
-      this.#buffer = this.#buffer.subarray(end + 4 + length);
-      this.#dispatch(message);
-    }
-  }
-
-  #dispatch(m: Message): void {
-    if (m.method !== undefined && m.id !== undefined) {
-      // A request from the server: configuration gets defaults, the rest an empty answer.
-      const items = (m.params as { items?: unknown[] } | undefined)?.items;
-      this.#send({
-        jsonrpc: '2.0',
-        id: m.id,
-        result: m.method === 'workspace/configuration' ? items?.map(() => null) : null,
-      });
-    } else if (m.id !== undefined) {
-      this.#waiting.get(m.id)?.(m);
-      this.#waiting.delete(m.id);
-    } else if (m.method === 'textDocument/publishDiagnostics') {
-      const { uri, diagnostics } = m.params as { uri: string; diagnostics: unknown };
-      this.#diagnostics.get(uri)?.(diagnostics);
-    }
-  }
-
-  #send(message: object): void {
-    const text = JSON.stringify(message);
-    this.#child.stdin.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-  }
-
-  notify(method: string, params: unknown): void {
-    this.#send({ jsonrpc: '2.0', method, params });
-  }
-
-  request<T>(method: string, params: unknown): Promise<T> {
-    const id = ++this.#id;
-    this.#send({ jsonrpc: '2.0', id, method, params });
-    return new Promise((resolve) => this.#waiting.set(id, (m) => resolve(m.result as T)));
-  }
-
-  /** open opens a document and waits for its first diagnostics, i.e. until its schema is loaded. */
-  open(uri: string, text: string): Promise<unknown> {
-    const published = new Promise((resolve) => this.#diagnostics.set(uri, resolve));
-    this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
-    return published;
-  }
-
-  close(): void {
-    this.#child.kill();
-  }
-}
 
 const client = new LspClient();
 const folder = `${pathToFileURL(repoRoot).href}plans/examples/`;
@@ -95,27 +16,13 @@ const folder = `${pathToFileURL(repoRoot).href}plans/examples/`;
 const modeline =
   readFileSync(`${repoRoot}plans/examples/huaweicloud.kms.grant.yaml`, 'utf8').split('\n')[0] ?? '';
 
-beforeAll(async () => {
-  await client.request('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(repoRoot).href,
-    capabilities: {},
-  });
-  client.notify('initialized', {});
-  client.notify('workspace/didChangeConfiguration', {
-    settings: { yaml: { completion: true, validate: true, schemaStore: { enable: false } } },
-  });
-});
+beforeAll(() => client.start());
 afterAll(() => client.close());
 
 async function complete(name: string, lines: string[], line: number, character: number): Promise<string[]> {
   const uri = `${folder}${name}`;
   await client.open(uri, `${[modeline, ...lines].join('\n')}\n`);
-  const result = await client.request<{ items: { label: string }[] } | null>('textDocument/completion', {
-    textDocument: { uri },
-    position: { line: line + 1, character },
-  });
-  return (result?.items ?? []).map((i) => i.label);
+  return (await client.completion(uri, line + 1, character)).map((i) => i.label);
 }
 
 const head = [
