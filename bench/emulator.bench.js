@@ -1,11 +1,13 @@
 // Emulator throughput with signature verification on: the emulator runs in a worker
 // thread (its own core), this thread signs requests with rescind's signers and fires
-// them with undici at a fixed concurrency for a few seconds. Run after `npm run build`:
+// them with undici at a fixed concurrency: one second of warm-up, then BENCH_RUNS windows
+// (default 3) of a few seconds each, median. Run after `npm run build`:
 //   node bench/emulator.bench.js [seconds=5] [connections=64] [pipelining=1]
 // Prints: emulator: N req/s (signature verification on, C connections)
 
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { Pool } from 'undici';
+import { RUNS, record, spread } from './lib.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONNECTIONS = Number(process.argv[3] ?? 64);
@@ -79,40 +81,45 @@ if (!isMainThread) {
   };
   // Alibaba requests carry a nonce each, so they are signed ahead of the measurement: the client's
   // core then spends its time sending, and the figure is the emulator's, not the signer's.
-  const presigned = Array.from({ length: (SECONDS + 2) * 4000 }, makers[2]);
+  const presigned = Array.from({ length: (SECONDS * RUNS + 2) * 4000 }, makers[2]);
   const plan = [signedOncePerSecond(0), signedOncePerSecond(1), () => presigned.pop() ?? makers[2]()];
 
   let ok = 0;
   let failed = 0;
   let turn = 0;
-  const deadline = { warm: performance.now() + 1000, end: 0 };
-  let counting = false;
+  let stop = false;
   async function loop() {
-    while (true) {
-      const now = performance.now();
-      if (counting && now >= deadline.end) return;
+    while (!stop) {
       const make = plan[turn++ % plan.length];
       const res = await pool.request(make());
       await res.body.dump();
-      if (!counting) continue;
       if (res.statusCode === 200) ok++;
       else failed++;
     }
   }
   const loops = Array.from({ length: CONNECTIONS * PIPELINING }, loop);
-  // One second of warm-up, then count for SECONDS.
-  await new Promise((r) => setTimeout(r, 1000));
-  const started = performance.now();
-  deadline.end = started + SECONDS * 1000;
-  counting = true;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // One second of warm-up, then RUNS windows of SECONDS each.
+  await sleep(1000);
+  const rates = [];
+  for (let r = 0; r < RUNS; r++) {
+    const before = ok;
+    const started = performance.now();
+    await sleep(SECONDS * 1000);
+    rates.push((ok - before) / ((performance.now() - started) / 1000));
+  }
+  stop = true;
   await Promise.all(loops);
-  const elapsed = (performance.now() - started) / 1000;
   await pool.close();
   worker.postMessage('stop');
   await new Promise((r) => worker.once('exit', r));
   if (failed > 0) console.error(`emulator bench: ${failed} answers were not 200`);
+  const rate = spread(rates);
+  const range =
+    RUNS > 1 ? `, ${Math.round(rate.min)}-${Math.round(rate.max)} in ${RUNS} windows of ${SECONDS} s` : '';
   console.log(
-    `emulator: ${Math.round(ok / elapsed)} req/s (signature verification on, ${CONNECTIONS} connections)`,
+    `emulator: ${Math.round(rate.median)} req/s (signature verification on, ${CONNECTIONS} connections${range})`,
   );
+  record('emulator', { rate, seconds: SECONDS, connections: CONNECTIONS, pipelining: PIPELINING, failed });
   if (failed > 0) process.exitCode = 1;
 }

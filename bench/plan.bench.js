@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, runNode } from './lib.js';
+import { median, record, runNode, spread } from './lib.js';
 
 const CHILD = '--plan-child';
 
@@ -258,6 +258,17 @@ async function main() {
       `plan: median of ${RUNS} runs, ${expected.toLocaleString('en')} targets (${(KEYS * GRANTS_PER_KEY).toLocaleString('en')} KMS grants on ${KEYS} keys, ${(SITES * CERTS_PER_SITE).toLocaleString('en')} ESA certificates on ${SITES} sites), emulator at zero latency`,
     );
     for (const [name, value] of rows) console.log(`  ${name.padEnd(32)} ${value}`);
+    const all = (runs, field, scale = 1) => spread(runs.map((s) => s[field] / scale));
+    record('plan', {
+      runs: RUNS,
+      targets: expected,
+      fleet: `${(KEYS * GRANTS_PER_KEY).toLocaleString('en')} KMS grants on ${KEYS} keys, ${(SITES * CERTS_PER_SITE).toLocaleString('en')} ESA certificates on ${SITES} sites`,
+      bars: BARS,
+      session: { ms: all(session, 'ms'), rssMb: all(session, 'maxRssKb', 1024) },
+      cli: { ms: all(cli, 'ms'), rssMb: all(cli, 'maxRssKb', 1024) },
+      show: { ms: all(shows, 'ms'), rssMb: all(shows, 'maxRssKb', 1024), mib: of(shows, 'bytes') / 2 ** 20 },
+      lists: { session: listed(session), cli: listed(cli), fewest },
+    });
   } finally {
     await emulator.close();
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });

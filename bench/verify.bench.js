@@ -8,6 +8,7 @@
 import { signAlibabaRequest } from '../dist/clouds/alibabacloud/sign.js';
 import { signHuaweiRequest } from '../dist/clouds/huaweicloud/sign.js';
 import { NonceCache, verifyAlibabaRequest, verifyHuaweiRequest } from '../dist/emulator/auth/index.js';
+import { record } from './lib.js';
 
 const N = 20_000;
 const now = new Date();
@@ -87,3 +88,4 @@ if (!verifyHuaweiRequest(hwRequest, { secretFor: () => 'SK', now }).ok)
   throw new Error('verify bench: Huawei request refused');
 console.log(`signing: median of 5 rounds of ${N.toLocaleString('en')}`);
 for (const [name, us] of rows) console.log(`  ${name.padEnd(34)} ${us.toFixed(1).padStart(6)} µs`);
+record('verify', { rounds: 5, n: N, rows: rows.map(([name, us]) => ({ name, us })) });

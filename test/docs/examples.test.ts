@@ -442,6 +442,13 @@ describe('docs/diagnostics.md', () => {
 });
 
 describe('docs/ facts', () => {
+  it("README's benchmark headlines are the ones docs/benchmarks.md's data renders", async () => {
+    // Written by `npm run bench` (bench/report.js); after editing either, `npm run bench -- --rewrite`.
+    const report = join(repoRoot, 'bench/report.js');
+    const { readmeBlock } = (await import(report)) as { readmeBlock: () => string };
+    expect(readFileSync(join(repoRoot, 'README.md'), 'utf8')).toContain(readmeBlock());
+  });
+
   it('plan-format.md states the loader limits of src/document', () => {
     const text = docNamed('plan-format.md').text;
     expect(text).toContain(`${MAX_FILE_BYTES / (1024 * 1024)} MiB`);
