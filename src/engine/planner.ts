@@ -14,6 +14,7 @@ import {
   type InputFile,
   PLAN_FORMAT_VERSION,
   type PlannedTarget,
+  type PolicyResult,
   type SavedPlan,
   type SelectorResult,
   sealed,
@@ -22,6 +23,7 @@ import {
 import type { RevocationPlan } from '../plan/revocation-plan.js';
 import {
   type AccountCaller,
+  BUILTIN,
   evaluatePolicies,
   type LoadedPolicy,
   type PolicyTarget,
@@ -254,6 +256,7 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
     inputs.policies,
     callers,
   );
+  policies.push(...reversibleWarnings(order, byAddress));
   const denied = new Set(policies.filter((p) => p.effect === 'deny').flatMap((p) => p.targets));
   const targets: PlannedTarget[] = order.map((address) => {
     const { record: _record, ...t } = byAddress.get(address) as PlannedTarget & { record: unknown };
@@ -302,6 +305,33 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
     summary: summarize(targets),
   });
   return { plan, diagnostics };
+}
+
+/**
+ * reversibleWarnings are the built-in warnings on targets that read as not active but that the cloud
+ * can make work again (a DISABLED CA): shown as already revoked, they are not revoked for good. One
+ * warning per reason, with its targets in plan order.
+ */
+function reversibleWarnings(
+  order: readonly string[],
+  byAddress: ReadonlyMap<string, PlannedTarget & { record: unknown }>,
+): PolicyResult[] {
+  const byReason = new Map<string, string[]>();
+  for (const address of order) {
+    const t = byAddress.get(address);
+    if (t === undefined || t.action !== 'already-revoked' || t.record === undefined) continue;
+    const why = providerOf(t.type).reversible?.(t.record);
+    if (why === undefined) continue;
+    byReason.set(why, [...(byReason.get(why) ?? []), address]);
+  }
+  return [...byReason].map(([message, targets]) => ({
+    source: BUILTIN,
+    policy: BUILTIN,
+    rule: 'reversible',
+    effect: 'warn',
+    message,
+    targets,
+  }));
 }
 
 /** actionOf maps what a read found to what the plan does: absent is done or missing, as the type says. */

@@ -157,6 +157,12 @@ export interface RevocationType<T, W, Sel, S> {
   readonly absent: 'revoked' | 'missing';
   /** principals are the user, agency, role or grantee IDs a target concerns, for policies' `principals`. */
   principals(target: T, record: S | undefined): string[];
+  /**
+   * reversible says why a target that reads as not active is not revoked for good: the cloud can make
+   * it work again without a new credential (a DISABLED CA can be enabled). Plans show it as a built-in
+   * warning; absent (or undefined) when not active means revoked.
+   */
+  reversible?(record: S): string | undefined;
   /** afterRevoke is the record as it should read once revoked; undefined when revoking removes it. */
   afterRevoke(record: S): S | undefined;
   /** address names a target in plans and journals, e.g. 'hw-prod/kms/<keyId>/grant/<grantId>'. */

@@ -8,7 +8,7 @@ import { startEmulator } from '../../src/emulator/server.js';
 import type { EmulatorState } from '../../src/emulator/state.js';
 import { adminCall, demo, demoIdentities } from '../helpers/emulator-client.js';
 import { runCli } from '../helpers/io.js';
-import { endpointConfig, type Workspace, workspace } from '../helpers/plan.js';
+import { builtinConfig, endpointConfig, type Workspace, workspace } from '../helpers/plan.js';
 
 const PROJECT = demo.projectId;
 const KEY = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
@@ -148,6 +148,57 @@ describe('selectors', () => {
     expect(calls.ListGrants).toBe(3);
     expect(calls.ListClientCertificates).toBe(3);
     expect(calls.ListUserKubeConfigStates).toBe(2);
+  });
+});
+
+describe('not active is not always revoked', () => {
+  it('a disabled or pending CA is planned as already revoked, with a built-in warning that it can come back', async () => {
+    // The built-in seed's subordinate CAs: revoked, disabled, expired and pending.
+    const ca = (id: string, caId: string) =>
+      `    - {id: ${id}, type: huaweicloud.ccm.subordinate-ca, account: hw-prod, target: {caId: ${caId}}}\n`;
+    const ws = workspace(builtinConfig, {
+      'plan.yaml': planOf(
+        ca('revoked', 'a1b2c3d4-0a9e-4c2b-8f6d-1e2a3b4c5d70') +
+          ca('disabled', 'b7c8d9e0-1f2a-4b3c-9d4e-5f6a7b8c9d01') +
+          ca('expired', 'c4d5e6f7-0819-4a2b-8c3d-4e5f6a7b8c92') +
+          ca('pending', 'd9e8f7a6-b5c4-4d3e-9f2a-1b0c9d8e7f63'),
+      ),
+    });
+    stops.push(() => ws.close());
+    const result = await ws.plan('plan.yaml');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.plan?.targets.map((t) => [t.ids[0], t.action])).toEqual([
+      ['revoked', 'already-revoked'],
+      ['disabled', 'already-revoked'],
+      ['expired', 'already-revoked'],
+      ['pending', 'already-revoked'],
+    ]);
+    // Revoked and expired are for good; disabled and pending are not, and the review says so.
+    expect(result.plan?.policies.map((p) => [p.source, p.rule, p.effect, p.message, p.targets])).toEqual([
+      [
+        'builtin',
+        'reversible',
+        'warn',
+        'this CA is DISABLED, not revoked: CCM can enable it again. To end it, delete it, or enable it and plan again to revoke it',
+        ['hw-prod/ccm/ca/b7c8d9e0-1f2a-4b3c-9d4e-5f6a7b8c9d01'],
+      ],
+      [
+        'builtin',
+        'reversible',
+        'warn',
+        'this CA is PENDING, not revoked: it can still be activated. To end it, delete it',
+        ['hw-prod/ccm/ca/d9e8f7a6-b5c4-4d3e-9f2a-1b0c9d8e7f63'],
+      ],
+    ]);
+    const cli = await runCli(['plan', 'plan.yaml'], ws.dir, {
+      HUAWEICLOUD_SDK_AK: demo.huawei.accessKey,
+      HUAWEICLOUD_SDK_SK: demo.huawei.secretKey,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: demo.alibaba.accessKeyId,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: demo.alibaba.accessKeySecret,
+    });
+    // A warning does not block: nothing to apply, exit 0.
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain('warn builtin/reversible [built in]: this CA is DISABLED, not revoked');
   });
 });
 

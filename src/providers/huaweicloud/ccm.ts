@@ -54,10 +54,31 @@ function address(account: string, t: CcmCaTarget): string {
  * stateOf maps a CA status: ACTIVED is active; any other status (DISABLED, DELETED (scheduled for
  * deletion), EXPIRED, PENDING, the emulator's REVOKED, a value the docs do not list) means the CA does
  * not sign now, and CCM revokes only ACTIVED CAs, so it is reported as revoked: the record keeps the
- * status for the plan to show. A CA that CCM does not know is absent.
+ * status for the plan to show, and reversible() has the plan warn about those CCM can bring back. A CA
+ * that CCM does not know is absent.
  */
 function stateOf(ca: CcmCaRecord): TargetState {
   return ca.status === 'ACTIVED' ? 'active' : 'revoked';
+}
+
+// The statuses from which CCM can bring a CA back to ACTIVED without a new CA (enable, restore during the
+// deletion's waiting period, activate), and what to do instead. Revocation alone is for good; CCM revokes
+// only ACTIVED CAs, so rescind cannot revoke these now. Kept short: a pull-request cell shows 200 characters.
+const REVERSIBLE: ReadonlyMap<string, string> = new Map([
+  [
+    'DISABLED',
+    'this CA is DISABLED, not revoked: CCM can enable it again. To end it, delete it, or enable it and plan again to revoke it',
+  ],
+  [
+    'DELETED',
+    'this CA is scheduled for deletion (DELETED), not revoked: CCM can restore it until the deletion is done',
+  ],
+  ['PENDING', 'this CA is PENDING, not revoked: it can still be activated. To end it, delete it'],
+]);
+
+/** reversible: a CA that does not sign now, but that CCM can make sign again. */
+function reversible(ca: CcmCaRecord): string | undefined {
+  return ca.status === undefined ? undefined : REVERSIBLE.get(ca.status);
 }
 
 async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCaRecord>> {
@@ -127,6 +148,7 @@ export const ccmSubordinateCa = {
   // A revoked CA is still shown, with another status: absent is a wrong id.
   absent: 'missing',
   principals: () => [],
+  reversible,
   // Any status but ACTIVED proves the revocation; which one the cloud shows is not relied on.
   afterRevoke: (record: CcmCaRecord) => ({ ...record, status: 'not ACTIVED' }),
   address,
