@@ -5,7 +5,7 @@
 /** layers, bottom first: [name, path pattern]. */
 const layers = [
   ['vocabulary and diagnostics', '^src/(vocabulary|version)\\.ts$|^src/diagnostics/'],
-  ['document, schema and signing', '^src/(document|schema|clouds)/'],
+  ['files, document, schema and signing', '^src/(files|document|schema|clouds)/'],
   ['plan data, config and policy', '^src/(plan|config|policy)/'],
   ['http', '^src/http/'],
   ['providers', '^src/providers/'],

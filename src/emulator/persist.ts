@@ -1,5 +1,6 @@
 // Keeping the emulator's state in a --persist file across runs, safely: one emulator per
-// file (a lock file naming its holder; a dead holder's lock is taken over), never writing
+// file (the lock of src/files/lock.ts, naming its holder; a dead holder's lock is taken over
+// without ever removing a live one), never writing
 // through a symbolic link, each save a new file with a random name created exclusively and
 // then renamed over the old one, and never a file too large to be loaded again.
 
@@ -9,17 +10,16 @@ import {
   fsyncSync,
   lstatSync,
   openSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../document/text.js';
+import { acquireLock, type LockAttempt, LockError } from '../files/lock.js';
 import { EmulatorStateError } from './seed.js';
 import type { EmulatorState } from './state.js';
 
@@ -36,12 +36,6 @@ export interface Persist {
   save(state: EmulatorState): void;
   /** release gives the file back to the next emulator; a second call does nothing. */
   release(): void;
-}
-
-interface Holder {
-  pid: number;
-  host: string;
-  started: string;
 }
 
 /**
@@ -66,22 +60,21 @@ export function holdPersist(file: string): Persist {
     if (e instanceof EmulatorStateError) throw e;
     // Not there yet: the first save creates it.
   }
-  const lock = `${file}.lock`;
-  const me: Holder = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
-  if (!createExclusive(lock, `${JSON.stringify(me)}\n`)) {
-    const holder = readHolder(lock);
-    if (holder !== undefined && isRunning(holder)) {
-      throw persistError(
-        file,
-        `another emulator is using it (pid ${holder.pid} on ${holder.host}, since ${holder.started}); stop it, or keep the state in another file`,
-      );
-    }
-    // The holder is gone (killed, or crashed): take its lock over.
-    rmSync(lock, { force: true });
-    if (!createExclusive(lock, `${JSON.stringify(me)}\n`)) {
-      throw persistError(file, 'another emulator took it at the same moment');
-    }
+  let attempt: LockAttempt;
+  try {
+    attempt = acquireLock(`${file}.lock`, `emulator keeping its state in ${file}`);
+  } catch (e) {
+    if (e instanceof LockError) throw persistError(file, e.message);
+    throw e;
   }
+  if ('heldBy' in attempt) {
+    const h = attempt.heldBy;
+    throw persistError(
+      file,
+      `another emulator is using it (pid ${h.pid} on ${h.host}, since ${h.started}); stop it, or keep the state in another file`,
+    );
+  }
+  const { held } = attempt;
   let released = false;
   return {
     file,
@@ -106,7 +99,7 @@ export function holdPersist(file: string): Persist {
     release() {
       if (released) return;
       released = true;
-      if (readHolder(lock)?.pid === me.pid) rmSync(lock, { force: true });
+      held.release();
     },
   };
 }
@@ -131,30 +124,6 @@ function createExclusive(path: string, text: string): boolean {
   }
   closeSync(fd);
   return true;
-}
-
-function readHolder(lock: string): Holder | undefined {
-  try {
-    const value: unknown = JSON.parse(readFileSync(lock, 'utf8').slice(0, 4096));
-    if (value === null || typeof value !== 'object') return undefined;
-    const { pid, host, started } = value as Record<string, unknown>;
-    if (typeof pid !== 'number' || typeof host !== 'string' || typeof started !== 'string') return undefined;
-    return { pid, host, started };
-  } catch {
-    return undefined;
-  }
-}
-
-// A holder on another host cannot be checked: it counts as running.
-function isRunning(holder: Holder): boolean {
-  if (holder.host !== hostname()) return true;
-  if (holder.pid === process.pid) return true;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (e) {
-    return e instanceof Error && 'code' in e && e.code === 'EPERM';
-  }
 }
 
 function persistError(file: string, why: string): EmulatorStateError {

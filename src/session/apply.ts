@@ -19,7 +19,6 @@ import {
   targetOutcomes,
 } from '../engine/executor.js';
 import { openJournal } from '../engine/journal.js';
-import { acquireLock, type LockAttempt, LockError, type LockHolder } from '../engine/lock.js';
 import type { PlanResult } from '../engine/planner.js';
 import {
   createRun,
@@ -33,6 +32,7 @@ import {
   type RunEnd,
   type RunHeader,
 } from '../engine/runs.js';
+import { acquireLock, type LockAttempt, LockError, type LockHolder } from '../files/lock.js';
 import { type PlannedTarget, type PolicyResult, type SavedPlan, sha256 } from '../plan/model.js';
 import { loadSavedPlan } from '../plan/saved.js';
 import { type AccountCaller, evaluatePolicies, type PolicyTarget } from '../policy/evaluate.js';

@@ -44,7 +44,7 @@ if (mode === 'journal') {
   }
   process.stdout.write(`${JSON.stringify({ outcomes, closeError })}\n`);
 } else if (mode === 'lock') {
-  const { acquireLock } = await import('../../dist/engine/lock.js');
+  const { acquireLock } = await import('../../dist/files/lock.js');
   const lines = createInterface({ input: process.stdin });
   process.stdout.write('ready\n');
   let attempt;

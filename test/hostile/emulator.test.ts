@@ -197,10 +197,22 @@ describe('persist files', () => {
       pid: 2 ** 22 + 12_345,
       host: (await import('node:os')).hostname(),
       started: '2026-01-01T00:00:00Z',
+      what: 'emulator keeping its state in state.json',
     };
     writeFileSync(`${persist}.lock`, JSON.stringify(dead));
     await emulator({ persist });
     expect(JSON.parse(readFileSync(`${persist}.lock`, 'utf8')).pid).toBe(process.pid);
+  });
+
+  it('a lock file that names no holder is a clear error, and is left for a human to remove', async () => {
+    const dir = tempDir();
+    const persist = join(dir, 'state.json');
+    writeFileSync(`${persist}.lock`, 'not a holder\n');
+    const error = await startEmulator({ persist }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      diagnostics: [{ code: 'emulator.persist', message: expect.stringContaining(`lock ${persist}.lock: `) }],
+    });
+    expect(readFileSync(`${persist}.lock`, 'utf8')).toBe('not a holder\n');
   });
 
   it('a missing folder is a clear error, not a bug', async () => {

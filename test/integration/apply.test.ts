@@ -264,7 +264,7 @@ describe('the lock', () => {
         '-e',
         `import { mkdirSync } from 'node:fs';
          mkdirSync(${JSON.stringify(join(f.ws.dir, '.rescind', 'locks'))}, { recursive: true });
-         const { acquireLock } = await import(${JSON.stringify(join(repoRoot, 'dist/engine/lock.js'))});
+         const { acquireLock } = await import(${JSON.stringify(join(repoRoot, 'dist/files/lock.js'))});
          const got = acquireLock(${JSON.stringify(lock)}, 'apply of plan fleet, run by a test');
          process.stdout.write('held' in got ? 'held\\n' : 'not held\\n');
          setTimeout(() => {}, 60_000);`,

@@ -25,7 +25,7 @@ import {
   LockError,
   type LockHolder,
   readLockHolder,
-} from '../../src/engine/lock.js';
+} from '../../src/files/lock.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const child = join(repoRoot, 'test/engine/child.js');
@@ -210,9 +210,7 @@ describe('acquireLock', () => {
 
 describe('processes racing for a stale lock', () => {
   beforeEach(() => {
-    expect(existsSync(join(repoRoot, 'dist/engine/lock.js')), 'dist/engine/lock.js: npm run build').toBe(
-      true,
-    );
+    expect(existsSync(join(repoRoot, 'dist/files/lock.js')), 'dist/files/lock.js: npm run build').toBe(true);
   });
 
   type Child = ChildProcessByStdio<Writable, Readable, null>;
