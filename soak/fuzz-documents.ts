@@ -24,6 +24,7 @@ import { ruleBook } from '../src/validate/check-document.js';
 import { validatePaths } from '../src/validate/validate.js';
 import { startFleet } from '../test/helpers/fleet.js';
 import { repoRoot } from '../test/helpers/paths.js';
+import { YAML_PIECES } from '../test/helpers/yaml-pieces.js';
 import type { ScenarioResult } from './lib.js';
 import { seconds } from './lib.js';
 
@@ -58,59 +59,6 @@ interface Base {
   text: string;
   saved: boolean;
 }
-
-// The pieces YAML and JSON give meaning to, and text that breaks decoders and locators.
-const PIECES = [
-  '\n',
-  ' ',
-  '\t',
-  ':',
-  '- ',
-  '[',
-  ']',
-  '{',
-  '}',
-  ',',
-  '"',
-  "'",
-  '&a ',
-  '*a',
-  '!!',
-  '!!binary ',
-  '#',
-  '<<: ',
-  '<<: *a',
-  '|',
-  '>',
-  '\0',
-  '\uFEFF',
-  '0x',
-  'yes',
-  '~',
-  '__proto__',
-  'constructor',
-  '\r',
-  '\r\n',
-  '---\n',
-  '...\n',
-  '%YAML 1.1\n',
-  '%TAG ! tag:x:\n',
-  '? ',
-  '\\',
-  '\\u0000',
-  'null',
-  '1e400',
-  '-.inf',
-  '😀',
-  '\u2028',
-  '\uD800',
-  '\u0085',
-  'é',
-  '\u202E',
-  '%',
-  '@',
-  '`',
-];
 
 const keyArb = fc.oneof(
   fc.string({ maxLength: 8 }),
@@ -220,7 +168,7 @@ const textEditArb = fc.record({
   at: fc.nat(),
   kind: fc.constantFrom('delete', 'insert', 'insert', 'swap-lines', 'duplicate-line', 'replace'),
   length: fc.integer({ min: 1, max: 12 }),
-  piece: fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 6 })),
+  piece: fc.oneof(fc.constantFrom(...YAML_PIECES), fc.string({ maxLength: 6 })),
 });
 type TextEdit = typeof textEditArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -375,7 +323,7 @@ export async function fuzzDocuments(o: DocumentFuzzOptions): Promise<ScenarioRes
     },
     {
       arbitrary: fc
-        .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 10 })), { maxLength: 40 })
+        .array(fc.oneof(fc.constantFrom(...YAML_PIECES), fc.string({ maxLength: 10 })), { maxLength: 40 })
         .map((parts): Case => ({ form: 'text', base: 'pieces', text: parts.join('') })),
       weight: 2,
     },

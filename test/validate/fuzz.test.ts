@@ -9,40 +9,11 @@ import { decodeText } from '../../src/document/text.js';
 import { mulberry32 } from '../../src/emulator/faults.js';
 import { checkDocument } from '../../src/validate/check-document.js';
 import { repoRoot } from '../helpers/paths.js';
+import { YAML_PIECES } from '../helpers/yaml-pieces.js';
 
 // FUZZ_SEED and FUZZ_ROUNDS run other mutations, e.g. FUZZ_SEED=7 FUZZ_ROUNDS=3000 npx vitest run test/validate/fuzz.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 400);
-const PIECES = [
-  '\n',
-  ' ',
-  '\t',
-  ':',
-  '- ',
-  '[',
-  ']',
-  '{',
-  '}',
-  ',',
-  '"',
-  "'",
-  '&a ',
-  '*a',
-  '!!',
-  '#',
-  '<<: ',
-  '|',
-  '>',
-  '\0',
-  '\uFEFF',
-  '0x',
-  'yes',
-  '~',
-  '__proto__',
-  '\r',
-  '---\n',
-  '%YAML 1.1\n',
-];
 
 function mutate(text: string, random: () => number): string {
   let out = text;
@@ -52,7 +23,7 @@ function mutate(text: string, random: () => number): string {
     const roll = random();
     if (roll < 0.35) out = out.slice(0, at) + out.slice(at + 1 + Math.floor(random() * 8));
     else if (roll < 0.8)
-      out = out.slice(0, at) + (PIECES[Math.floor(random() * PIECES.length)] ?? '') + out.slice(at);
+      out = out.slice(0, at) + (YAML_PIECES[Math.floor(random() * YAML_PIECES.length)] ?? '') + out.slice(at);
     else {
       // Swap two lines: breaks indentation and structure.
       const lines = out.split('\n');
