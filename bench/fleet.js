@@ -171,6 +171,19 @@ export function describeFleet(fleet) {
   return parts.join(', ');
 }
 
+/** callerEnv is this process's environment with the credentials of the emulator's two callers. */
+export function callerEnv(emulator) {
+  const hw = emulator.caller('huaweicloud');
+  const ali = emulator.caller('alibabacloud');
+  return {
+    ...process.env,
+    HUAWEICLOUD_SDK_AK: hw.accessKey,
+    HUAWEICLOUD_SDK_SK: hw.secretKey,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: ali.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ali.accessKeySecret,
+  };
+}
+
 /**
  * openBench starts an emulator seeded with the fleet, with faults, and a folder whose
  * rescind.config.yaml points both accounts at it (rateLimits as given, default none) and holds the
@@ -179,13 +192,8 @@ export function describeFleet(fleet) {
 export async function openBench(fleet, { faults = {}, rateLimits = 0 } = {}) {
   const emulator = await startEmulator({ state: fleet.state, ...faults });
   const hw = emulator.caller('huaweicloud');
-  const ali = emulator.caller('alibabacloud');
   const env = {
-    ...process.env,
-    HUAWEICLOUD_SDK_AK: hw.accessKey,
-    HUAWEICLOUD_SDK_SK: hw.secretKey,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: ali.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ali.accessKeySecret,
+    ...callerEnv(emulator),
     BENCH_ENDPOINT: emulator.url,
     BENCH_PROJECT_ID: project,
     BENCH_DOMAIN_ID: hw.domainId,

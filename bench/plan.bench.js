@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callerEnv } from './fleet.js';
 import { median, record, runNode, spread } from './lib.js';
 
 const CHILD = '--plan-child';
@@ -136,14 +137,7 @@ async function main() {
 
   const emulator = await startEmulator({ state });
   const hw = emulator.caller('huaweicloud');
-  const ali = emulator.caller('alibabacloud');
-  const env = {
-    ...process.env,
-    HUAWEICLOUD_SDK_AK: hw.accessKey,
-    HUAWEICLOUD_SDK_SK: hw.secretKey,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: ali.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: ali.accessKeySecret,
-  };
+  const env = callerEnv(emulator);
   const admin = async (method, path) => {
     const res = await fetch(`${emulator.url}/_emulator/${path}`, { method });
     if (!res.ok) throw new Error(`emulator ${path}: HTTP ${res.status}`);

@@ -10,9 +10,8 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminCall } from '../test/helpers/emulator-client.js';
-import { startFleet } from '../test/helpers/fleet.js';
+import { activeIn, startFleet } from '../test/helpers/fleet.js';
 import {
-  activeIn,
   type Child,
   fleetSplit,
   revokeCalls,

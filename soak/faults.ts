@@ -15,9 +15,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApplyReport } from '../src/engine/report.js';
 import { adminCall } from '../test/helpers/emulator-client.js';
-import { type FleetSize, fleetPlan, startFleet } from '../test/helpers/fleet.js';
+import { activeIn, type FleetSize, fleetPlan, startFleet } from '../test/helpers/fleet.js';
 import {
-  activeIn,
   type Child,
   cli,
   fleetSplit,

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { mulberry32 } from '../src/emulator/faults.js';
 import { reportOf } from '../src/engine/report.js';
 import { loadRun } from '../src/engine/runs.js';
-import { startFleet } from '../test/helpers/fleet.js';
+import { activeIn, startFleet } from '../test/helpers/fleet.js';
 import { auditJournal, type Snapshot } from './journal.js';
 import {
-  activeIn,
   type Child,
   fleetSplit,
   revokeCalls,

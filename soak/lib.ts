@@ -195,20 +195,6 @@ export function revokeCalls(stats: EmulatorStatsView): number {
   return (stats.requests.CancelGrant ?? 0) + (stats.requests.RevokeClientCertificate ?? 0);
 }
 
-/** activeIn lists, by address, the fleet's credentials still active in an emulator state. */
-export function activeIn(state: EmulatorState): Set<string> {
-  const active = new Set<string>();
-  for (const key of state.huaweicloud?.kms?.keys ?? []) {
-    for (const g of key.grants ?? []) active.add(`hw-prod/kms/${key.key_id}/grant/${g.grant_id}`);
-  }
-  for (const site of state.alibabacloud?.esa?.sites ?? []) {
-    for (const c of site.client_certificates ?? []) {
-      if (c.Status === 'active') active.add(`ali-prod/esa/${site.SiteId}/client-certificate/${c.Id}`);
-    }
-  }
-  return active;
-}
-
 /** savePlan saves the workspace's plan.yaml as plan.json (rescind plan --out), in-process. */
 export async function savePlan(dir: string): Promise<void> {
   const planned = await cli(dir, ['plan', '--out', 'plan.json', 'plan.yaml']);

@@ -123,3 +123,17 @@ export async function startFleet(
     },
   };
 }
+
+/** activeIn lists, by address, the fleet's credentials still active in an emulator state. */
+export function activeIn(state: EmulatorState): Set<string> {
+  const active = new Set<string>();
+  for (const key of state.huaweicloud?.kms?.keys ?? []) {
+    for (const g of key.grants ?? []) active.add(`hw-prod/kms/${key.key_id}/grant/${g.grant_id}`);
+  }
+  for (const site of state.alibabacloud?.esa?.sites ?? []) {
+    for (const c of site.client_certificates ?? []) {
+      if (c.Status === 'active') active.add(`ali-prod/esa/${site.SiteId}/client-certificate/${c.Id}`);
+    }
+  }
+  return active;
+}

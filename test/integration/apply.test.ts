@@ -10,14 +10,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit.js';
 import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/cli/main.js';
-import type { EmulatorState } from '../../src/emulator/state.js';
 import { isDone } from '../../src/engine/executor.js';
 import { type ApplyReport, reportOf } from '../../src/engine/report.js';
 import { loadRun } from '../../src/engine/runs.js';
 import { digestOf, type SavedPlan } from '../../src/plan/model.js';
 import { createSession } from '../../src/session/session.js';
 import { adminCall } from '../helpers/emulator-client.js';
-import { type Fleet, fleetSeed, grantId, keyId, startFleet } from '../helpers/fleet.js';
+import { activeIn, type Fleet, fleetSeed, grantId, keyId, startFleet } from '../helpers/fleet.js';
 import { repoRoot } from '../helpers/paths.js';
 import { DEMO_ENV } from '../helpers/provider.js';
 
@@ -71,20 +70,6 @@ async function savePlan(f: Fleet): Promise<void> {
   const planned = await cli(f.ws.dir, ['plan', '--out', 'plan.json', 'plan.yaml']);
   expect(planned.stderr).toBe('');
   expect(planned.code).toBe(0);
-}
-
-// Which of a fleet's credentials are still active in the emulator.
-function activeIn(state: EmulatorState): Set<string> {
-  const active = new Set<string>();
-  for (const key of state.huaweicloud?.kms?.keys ?? []) {
-    for (const g of key.grants ?? []) active.add(`hw-prod/kms/${key.key_id}/grant/${g.grant_id}`);
-  }
-  for (const site of state.alibabacloud?.esa?.sites ?? []) {
-    for (const c of site.client_certificates ?? []) {
-      if (c.Status === 'active') active.add(`ali-prod/esa/${site.SiteId}/client-certificate/${c.Id}`);
-    }
-  }
-  return active;
 }
 
 const revokeCalls = (requests: Record<string, number>) =>

@@ -9,6 +9,7 @@ import type { EmulatorState } from '../../src/emulator/state.js';
 import { adminCall, demo, demoIdentities } from '../helpers/emulator-client.js';
 import { runCli } from '../helpers/io.js';
 import { builtinConfig, endpointConfig, type Workspace, workspace } from '../helpers/plan.js';
+import { DEMO_ENV } from '../helpers/provider.js';
 
 const PROJECT = demo.projectId;
 const KEY = '0d0466b0-e727-4d9c-b35d-f84bb474a37f';
@@ -190,12 +191,7 @@ describe('not active is not always revoked', () => {
         ['hw-prod/ccm/ca/d9e8f7a6-b5c4-4d3e-9f2a-1b0c9d8e7f63'],
       ],
     ]);
-    const cli = await runCli(['plan', 'plan.yaml'], ws.dir, {
-      HUAWEICLOUD_SDK_AK: demo.huawei.accessKey,
-      HUAWEICLOUD_SDK_SK: demo.huawei.secretKey,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: demo.alibaba.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: demo.alibaba.accessKeySecret,
-    });
+    const cli = await runCli(['plan', 'plan.yaml'], ws.dir, DEMO_ENV);
     // A warning does not block: nothing to apply, exit 0.
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('warn builtin/reversible [built in]: this CA is DISABLED, not revoked');
@@ -219,12 +215,7 @@ describe('fails closed', () => {
       ['rescind.config.yaml', 'huaweicloud iam ShowPermanentAccessKey'],
     ]);
 
-    const cli = await runCli(['plan', 'plan.yaml'], ws.dir, {
-      HUAWEICLOUD_SDK_AK: demo.huawei.accessKey,
-      HUAWEICLOUD_SDK_SK: demo.huawei.secretKey,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: demo.alibaba.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: demo.alibaba.accessKeySecret,
-    });
+    const cli = await runCli(['plan', 'plan.yaml'], ws.dir, DEMO_ENV);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toBe('');
     expect(cli.stderr).toMatch(/^plan\.yaml:\d+:\d+: error cloud\.(error|unreachable): /m);
