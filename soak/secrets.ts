@@ -14,8 +14,9 @@ import { createSession } from '../src/session/session.js';
 import { adminCall, demo, demoIdentities } from '../test/helpers/emulator-client.js';
 import { fleetPlan, fleetSeed } from '../test/helpers/fleet.js';
 import { endpointConfig } from '../test/helpers/plan.js';
+import { secretForms } from '../test/helpers/secret-forms.js';
 import { type Child, fleetSplit, type ScenarioResult, seconds, setFaults, spawnRescind } from './lib.js';
-import { CAMPAIGN_SECRETS, Scanner, secretForms } from './scan.js';
+import { CAMPAIGN_SECRETS, Scanner } from './scan.js';
 
 /** SecretsOptions size the scenario. */
 export interface SecretsOptions {

@@ -34,9 +34,17 @@ export interface Bench {
   close(): Promise<void>;
 }
 
-/** startBench starts an emulator and opens the demo accounts on it. */
-export async function startBench(options: EmulatorOptions = {}): Promise<Bench> {
-  const emulator = await startEmulator(options);
+/**
+ * startBench starts an emulator and opens the demo accounts on it. With waitsMoveClock, the emulator's
+ * clock starts now and moves only by the client's retry waits: a throttling bucket refills as if the
+ * waits had been waited.
+ */
+export async function startBench(
+  options: EmulatorOptions = {},
+  { waitsMoveClock = false }: { waitsMoveClock?: boolean } = {},
+): Promise<Bench> {
+  let clock = Date.now();
+  const emulator = await startEmulator(waitsMoveClock ? { ...options, now: () => new Date(clock) } : options);
   const config: RescindConfig = {
     apiVersion: 'rescind/v1',
     kind: 'Config',
@@ -65,6 +73,7 @@ export async function startBench(options: EmulatorOptions = {}): Promise<Bench> 
     http: {
       sleep: async (ms) => {
         waits.push(ms);
+        clock += ms;
       },
       retry: { maxAttempts: 6 },
     },

@@ -11,6 +11,7 @@ import type { Fields } from '../../src/providers/types.js';
 import { createSession } from '../../src/session/session.js';
 import { cloudServices, typeNames } from '../../src/vocabulary.js';
 import { demo } from '../helpers/emulator-client.js';
+import { secretForms } from '../helpers/secret-forms.js';
 
 // One target and one selector (when the type has them) per type, from the demo seed.
 const samples: Record<string, { target: Fields; with: Fields; select?: Fields }> = {
@@ -43,11 +44,6 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-
-// Every form a secret could be printed in.
-function forms(secret: string): string[] {
-  return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-}
 
 async function exercise(secrets: Record<string, string>, env: Record<string, string>): Promise<string> {
   const emulator = await startEmulator();
@@ -96,7 +92,7 @@ async function exercise(secrets: Record<string, string>, env: Record<string, str
   expect(lines.length).toBeGreaterThan(0);
   const all = `${JSON.stringify(outputs)}\n${lines.join('\n')}`;
   for (const [name, secret] of Object.entries(secrets)) {
-    for (const form of forms(secret)) expect(all, `${name} appears in the output`).not.toContain(form);
+    for (const form of secretForms(secret)) expect(all, `${name} appears in the output`).not.toContain(form);
   }
   return all;
 }
