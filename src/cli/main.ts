@@ -3,13 +3,14 @@
 
 import { suggest } from '../diagnostics/suggest.js';
 import { VERSION } from '../version.js';
-import { UsageError } from './args.js';
+import { type CommandSpec, type Parsed, parseCommand, renderHelp, UsageError } from './args.js';
 import { EXIT } from './exit.js';
 import { type Io, processIo } from './io.js';
 
-/** CommandModule is what a command file exports. */
+/** CommandModule is what a command file exports: its spec, and what it does with the parsed arguments. */
 export interface CommandModule {
-  run(argv: readonly string[], io: Io): Promise<number>;
+  spec: CommandSpec;
+  run(args: Parsed, io: Io): Promise<number>;
 }
 
 interface CommandEntry {
@@ -84,7 +85,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     const command = await entry.load();
-    return await command.run(rest, io);
+    const args = parseCommand(command.spec, rest);
+    if (args.help) {
+      io.stdout.write(renderHelp(command.spec));
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`rescind ${name}: ${e.message}\nRun 'rescind ${name} --help' for usage.\n`);

@@ -4,7 +4,8 @@
 
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { run as runEmulator } from '../../src/cli/commands/emulator.js';
+import { parseCommand } from '../../src/cli/args.js';
+import { spec as emulatorSpec, run as runEmulator } from '../../src/cli/commands/emulator.js';
 import type { Io } from '../../src/cli/io.js';
 import { EmulatorStateError, readSeedFile } from '../../src/emulator/seed.js';
 import { startEmulator } from '../../src/emulator/server.js';
@@ -97,12 +98,16 @@ describe('rescind emulator', () => {
     const url = new Promise<string>((resolve) => {
       started = resolve;
     });
-    const code = runEmulator(['--port', '0', '--latency-ms', '1', '--seed', '9'], io, {
-      wait: () => {
-        started(io.out.join('').split('\n')[0] ?? '');
-        return stopped;
+    const code = runEmulator(
+      parseCommand(emulatorSpec, ['--port', '0', '--latency-ms', '1', '--seed', '9']),
+      io,
+      {
+        wait: () => {
+          started(io.out.join('').split('\n')[0] ?? '');
+          return stopped;
+        },
       },
-    });
+    );
     const first = await url;
     expect(first).toMatch(/^rescind emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
     const base = first.replace('rescind emulator listening on ', '');

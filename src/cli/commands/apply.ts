@@ -15,14 +15,7 @@ import { renderNoChangesJson, renderRunJson } from '../../render/run/json.js';
 import { renderRunText } from '../../render/run/text.js';
 import { actingTargets, type PreparedApply } from '../../session/apply.js';
 import { createSession } from '../../session/session.js';
-import {
-  type CommandSpec,
-  CREDENTIALS_ENV,
-  configOption,
-  parseCommand,
-  policyOption,
-  renderHelp,
-} from '../args.js';
+import { type CommandSpec, CREDENTIALS_ENV, configOption, type Parsed, policyOption } from '../args.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
 import { progressOn } from '../progress.js';
@@ -72,12 +65,7 @@ export const spec: CommandSpec = {
 };
 
 /** run applies argv's FILE. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    io.stdout.write(renderHelp(spec));
-    return EXIT.ok;
-  }
+export async function run(args: Parsed, io: Io): Promise<number> {
   const v = args.values;
   const file = args.positionals[0] ?? '';
   const json = v.format === 'json';

@@ -1,8 +1,7 @@
 // rescind completion bash|zsh|fish: a shell completion script, generated from the commands' own specs,
 // so that it always offers the options and values the parser accepts.
 
-import type { CommandSpec } from '../args.js';
-import { parseCommand, renderHelp } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
 import { EXIT } from '../exit.js';
 import type { Io } from '../io.js';
 import { spec as applySpec } from './apply.js';
@@ -27,12 +26,7 @@ export const spec: CommandSpec = {
 };
 
 /** run prints the script for argv's shell. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    io.stdout.write(renderHelp(spec));
-    return EXIT.ok;
-  }
+export async function run(args: Parsed, io: Io): Promise<number> {
   const shell = args.positionals[0];
   const specs = [validateSpec, planSpec, showSpec, applySpec, emulatorSpec, initSpec, spec];
   if (shell === 'bash') io.stdout.write(bash(specs));

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { createSession, type RunningEmulator } from '../../session/session.js';
-import { type CommandSpec, parseCommand, renderHelp, UsageError } from '../args.js';
+import { type CommandSpec, type Parsed, UsageError } from '../args.js';
 import { type Io, styleFor } from '../io.js';
 
 /** spec is the command line of emulator. */
@@ -107,16 +107,7 @@ const processSignals: EmulatorSignals = {
 };
 
 /** run starts the emulator, prints its URL and runs until signals says to stop; 0 then, 1 for a bad seed. */
-export async function run(
-  argv: readonly string[],
-  io: Io,
-  signals: EmulatorSignals = processSignals,
-): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    io.stdout.write(renderHelp(spec));
-    return 0;
-  }
+export async function run(args: Parsed, io: Io, signals: EmulatorSignals = processSignals): Promise<number> {
   const v = args.values;
   const text = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
   const whole = (name: string) => (text(name) === undefined ? undefined : Number(text(name)));

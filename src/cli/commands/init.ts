@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
-import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
 
@@ -34,12 +34,7 @@ export const spec: CommandSpec = {
 };
 
 /** run writes the starter files into io.cwd. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    io.stdout.write(renderHelp(spec));
-    return EXIT.ok;
-  }
+export async function run(args: Parsed, io: Io): Promise<number> {
   const planFile = typeof args.values.plan === 'string' ? args.values.plan : 'plans/example.yaml';
   const files = [
     { file: 'rescind.config.yaml', text: configText },

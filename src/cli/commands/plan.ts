@@ -14,9 +14,8 @@ import {
   type CommandSpec,
   CREDENTIALS_ENV,
   configOption,
-  parseCommand,
+  type Parsed,
   policyOption,
-  renderHelp,
   stdinOption,
 } from '../args.js';
 import { EXIT } from '../exit.js';
@@ -67,12 +66,7 @@ export const spec: CommandSpec = {
 };
 
 /** run makes the plan of argv's FILE and prints it. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    io.stdout.write(renderHelp(spec));
-    return EXIT.ok;
-  }
+export async function run(args: Parsed, io: Io): Promise<number> {
   const v = args.values;
   const file = args.positionals[0] ?? '';
   const config = typeof v.config === 'string' ? v.config : undefined;

@@ -13,7 +13,7 @@ import { renderPlanText } from '../../render/plan/text.js';
 import { renderRunJson } from '../../render/run/json.js';
 import { renderRunMarkdown } from '../../render/run/markdown.js';
 import { renderRunText } from '../../render/run/text.js';
-import { type CommandSpec, parseCommand, renderHelp } from '../args.js';
+import type { CommandSpec, Parsed } from '../args.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
 
@@ -43,12 +43,7 @@ export const spec: CommandSpec = {
 };
 
 /** run prints the saved plan of argv. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    io.stdout.write(renderHelp(spec));
-    return EXIT.ok;
-  }
+export async function run(args: Parsed, io: Io): Promise<number> {
   const file = args.positionals[0] ?? '';
   const errStyle = styleFor(io.stderr, io.env);
   const format = args.values.format;

@@ -4,7 +4,7 @@ import { renderValidateJson } from '../../render/diagnostics/json.js';
 import { renderValidateSarif } from '../../render/diagnostics/sarif.js';
 import { renderValidateText } from '../../render/diagnostics/text.js';
 import { createSession } from '../../session/session.js';
-import { type CommandSpec, parseCommand, renderHelp, stdinOption } from '../args.js';
+import { type CommandSpec, type Parsed, stdinOption } from '../args.js';
 import { type Io, stdinDocument, styleFor } from '../io.js';
 
 /** spec is the command line of validate. */
@@ -48,12 +48,7 @@ export const spec: CommandSpec = {
 };
 
 /** run validates the paths of argv and prints the result. */
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCommand(spec, argv);
-  if (args.help) {
-    io.stdout.write(renderHelp(spec));
-    return 0;
-  }
+export async function run(args: Parsed, io: Io): Promise<number> {
   const config = typeof args.values.config === 'string' ? args.values.config : undefined;
   const session = createSession({ cwd: io.cwd, env: io.env, config });
   const maxPerFile = Number(args.values['max-diagnostics']);
