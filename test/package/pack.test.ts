@@ -72,7 +72,7 @@ afterAll(() => {
 });
 
 describe('the tarball', () => {
-  it('holds the runtime, the schemas, LICENSE and README, and no test, bench or workspace folder', () => {
+  it('holds the runtime, the schemas, the action scripts, LICENSE and README, and no test, bench or workspace folder', () => {
     const schemas = readdirSync(join(repoRoot, 'schemas'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.json'))
       .map((f) => `schemas/${f.split('\\').join('/')}`);
@@ -88,6 +88,11 @@ describe('the tarball', () => {
       'dist/schema/validators.js',
       'dist/schemas/plan.schema.json',
       'plans/examples/emulator-seed.yaml',
+      // The GitLab example runs the action's scripts from the installed package.
+      'action/plan.sh',
+      'action/apply.sh',
+      'action/drift.sh',
+      'action/comment.sh',
       ...schemas,
     ])
       expect(files, file).toContain(file);
