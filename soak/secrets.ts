@@ -168,7 +168,7 @@ export async function secretsScenario(o: SecretsOptions): Promise<ScenarioResult
       `secrets: ${Object.keys(secrets).length} secrets (the demo keys, and keys and tokens full of characters that encodings change, ` +
       `accepted and refused by the cloud, under faults) in ${forms} forms (raw, percent, form, base64, base64url, JSON); ` +
       `${children.length} CLI runs and a debug-logging session (${logLines.length} log lines, ${sessionVerified} targets revoked); ${scanner.line()}; ` +
-      `scanner self-check: ${planted} planted forms all found; ${seconds(Date.now() - started)}`;
+      `scanner self-check: ${planted} planted forms all found; seed ${o.seed}; ${seconds(Date.now() - started)}`;
     return { summary, violations };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -281,10 +281,9 @@ describe('connections', () => {
     const lines = Object.entries({ ...headers, ...auth, 'content-length': String(body.length) })
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
-    const started = Date.now();
-    // Headers, and one byte of the body: then nothing.
+    // Headers, and one byte of the body: then nothing. The 408 is the server's: the client would give
+    // up after 10 s with no answer at all.
     const answer = await raw(e.port, `POST ${path} HTTP/1.1\r\n${lines}\r\n{`, 10_000);
-    expect(Date.now() - started).toBeLessThan(9_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
   });
 });
