@@ -55,14 +55,49 @@ export function isRecord(value: unknown): value is Readonly<Record<string, unkno
 // Alibaba answers XML for some APIs (`<Error><Code>…</Code>…`), a proxy answers HTML.
 function readMarkup(text: string): ErrorBody {
   const tag = (name: string): string | undefined => {
-    const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(text);
+    const m = new RegExp(`<${name}>([^<]*)</${name}>`).exec(text.slice(0, MAX_MARKUP_SCAN));
     return m?.[1] === undefined || m[1].trim() === '' ? undefined : m[1].trim();
   };
   const code = tag('Code');
   if (code !== undefined) return { code, message: cut(tag('Message')), requestId: tag('RequestId') };
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  const stripped = text.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
-  return { ...NONE, message: title !== undefined && title !== '' ? cut(title) : textSnippet(stripped) };
+  // An HTML page: its title, else its text. Read in one pass over its start (a message keeps 500
+  // characters): regular expressions such as <[^>]*> rescan to the end from every `<`, quadratic in a
+  // body of a megabyte of them, and the call's deadline cannot interrupt synchronous work.
+  const page = text.slice(0, MAX_MARKUP_SCAN);
+  const lower = page.toLowerCase();
+  const title = titleOf(page, lower);
+  return { ...NONE, message: title !== undefined ? cut(title) : textSnippet(stripMarkup(page, lower)) };
+}
+
+/** MAX_MARKUP_SCAN is how much of an XML or HTML error body is read for its code, title or text. */
+export const MAX_MARKUP_SCAN = 64 * 1024;
+
+// The text of the page's first <title>…</title>, undefined when it has none or it is blank.
+function titleOf(page: string, lower: string): string | undefined {
+  const open = lower.indexOf('<title');
+  if (open === -1) return undefined;
+  const start = lower.indexOf('>', open);
+  if (start === -1) return undefined;
+  const end = lower.indexOf('<', start + 1);
+  const title = page.slice(start + 1, end === -1 ? page.length : end).trim();
+  return title === '' ? undefined : title;
+}
+
+// The page without its tags, and without the content of its <script> and <style> elements.
+function stripMarkup(page: string, lower: string): string {
+  let out = '';
+  let at = 0;
+  while (at < page.length) {
+    const open = page.indexOf('<', at);
+    if (open === -1) return out + page.slice(at);
+    out += `${page.slice(at, open)} `;
+    const element = /^<(script|style)\b/.exec(lower.slice(open, open + 8))?.[1];
+    const close = element === undefined ? open : lower.indexOf(`</${element}`, open);
+    const end = close === -1 ? -1 : lower.indexOf('>', close);
+    if (end === -1) return out;
+    at = end + 1;
+  }
+  return out;
 }
 
 function textSnippet(text: string): string | undefined {

@@ -93,13 +93,30 @@ function isCertificate(value: unknown): value is EsaCertificateRecord {
   );
 }
 
-// The whole value matches the pattern; `*` is any run of characters, everything else itself.
-function globMatcher(pattern: string): RegExp {
-  const body = pattern
-    .split('*')
-    .map((part) => part.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`, 'su');
+/**
+ * globMatcher: the whole value matches the pattern; `*` is any run of characters, everything else
+ * itself. Matched piece by piece with indexOf, leftmost first (which is right when `*` is the only
+ * wildcard): a regular expression of many `.*` backtracks polynomially in the value's length, with the
+ * number of stars as the exponent, and a plan's author chooses the stars.
+ */
+export function globMatcher(pattern: string): { test(value: string): boolean } {
+  const [first = '', ...rest] = pattern.split('*');
+  const last = rest.pop();
+  return {
+    test(value) {
+      if (last === undefined) return value === first;
+      if (value.length < first.length + last.length) return false;
+      if (!value.startsWith(first) || !value.endsWith(last)) return false;
+      let at = first.length;
+      const end = value.length - last.length;
+      for (const piece of rest) {
+        const found = value.indexOf(piece, at);
+        if (found === -1 || found + piece.length > end) return false;
+        at = found + piece.length;
+      }
+      return true;
+    },
+  };
 }
 
 function matcher(sel: EsaClientCertificateSelect): (c: EsaCertificateRecord) => boolean {
