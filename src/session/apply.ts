@@ -54,7 +54,7 @@ export interface ApplySession {
   plan(file: string, options?: PlanOptions): Promise<PlanResult>;
 }
 
-/** PrepareOptions: resume the last unfinished run of FILE, and the plan options of a plan file. */
+/** PrepareOptions: resume the last run of FILE when it is unfinished, and the plan options of a plan file. */
 export interface PrepareOptions extends PlanOptions {
   readonly resume?: boolean;
   /**
@@ -122,7 +122,9 @@ function changedInputs(cwd: string, plan: SavedPlan, file: string): Diagnostic[]
   return out;
 }
 
-// The newest unfinished run of a saved plan (by its digest) or of a plan file (by its name as given).
+// The last run of a saved plan (by its digest) or of a plan file (by its name as given), when it is
+// unfinished. Only the last one is read whole (a run holds a plan of up to 64 MiB and its journal): an
+// older unfinished run was overtaken by the newer one, which read every target again.
 function findRunToResume(cwd: string, file: string): string | Diagnostic[] {
   let digest: string | undefined;
   if (/\.json$/i.test(file)) {
@@ -130,20 +132,17 @@ function findRunToResume(cwd: string, file: string): string | Diagnostic[] {
     if (saved.plan === undefined) return saved.diagnostics;
     digest = saved.plan.digest;
   }
-  for (const run of listRuns(cwd)) {
-    if (digest !== undefined ? run.digest !== digest : run.planFile !== file) continue;
-    const loaded = loadRun(cwd, run.runId);
-    if ('diagnostics' in loaded || loaded.finished) continue;
-    return run.runId;
-  }
-  return [
-    {
-      severity: 'error',
-      code: 'apply.run',
-      file,
-      message: `no unfinished run of ${file} in .rescind/runs to resume; apply it without --resume`,
-    },
+  const last = listRuns(cwd).find((run) =>
+    digest !== undefined ? run.digest === digest : run.planFile === file,
+  );
+  const refuse = (why: string): Diagnostic[] => [
+    { severity: 'error', code: 'apply.run', file, message: `${why}; apply it without --resume` },
   ];
+  if (last === undefined) return refuse(`no run of ${file} in .rescind/runs to resume`);
+  const loaded = loadRun(cwd, last.runId);
+  if ('diagnostics' in loaded) return loaded.diagnostics;
+  if (loaded.finished) return refuse(`the last run of ${file}, ${last.runId}, finished`);
+  return last.runId;
 }
 
 /** ApplyOptions tune a run. */

@@ -62,7 +62,7 @@ export interface Session {
   plan(file: string, options?: PlanOptions): Promise<PlanResult>;
   /**
    * prepareApply finds what `rescind apply FILE` applies: a saved plan (PLAN.json) as it is, a plan file
-   * planned now, or with resume the last unfinished run of FILE (or the run FILE names).
+   * planned now, or with resume the last run of FILE when it is unfinished (or the run FILE names).
    */
   prepareApply(file: string, options?: PrepareOptions): Promise<PreparedApply>;
   /** apply runs a prepared plan: lock, run folder, journal, executor (`rescind apply`). */

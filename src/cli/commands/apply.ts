@@ -1,6 +1,6 @@
 // rescind apply FILE: revoke what a plan says, verify every target, journal every step. FILE is a plan
-// (planned now, shown, then applied), a saved plan (applied exactly), or with --resume a plan, a saved
-// plan or a run id whose last unfinished run is continued. Asks for `yes` on a terminal unless --yes.
+// (planned now, shown, then applied), a saved plan (applied exactly), or with --resume a plan or saved
+// plan whose last run is continued when unfinished, or a run id. Asks for `yes` on a terminal unless --yes.
 // Ctrl-C stops scheduling and lets calls in flight finish (exit 130); a second Ctrl-C exits at once.
 
 import { hasErrors } from '../../diagnostics/diagnostic.js';
@@ -29,12 +29,16 @@ export const spec: CommandSpec = {
   summary:
     'Revoke every target of a plan, verify each one by reading it again, and journal every step in\n' +
     '.rescind/runs/. FILE is a plan file (planned now and shown first) or a saved plan (rescind plan\n' +
-    '--out), applied exactly. --resume continues the last unfinished run of FILE, or the run RUN.\n' +
+    '--out), applied exactly. --resume continues the last run of FILE when it is unfinished, or the\n' +
+    'run RUN.\n' +
     'Exit status: 0 every target done, 1 any failed (or an error), 3 blocked by a policy, 130\n' +
     'interrupted.',
   options: {
     yes: { type: 'boolean', description: 'apply without asking (needed when not on a terminal)' },
-    resume: { type: 'boolean', description: 'continue the last unfinished run of FILE, or the run RUN' },
+    resume: {
+      type: 'boolean',
+      description: 'continue the last run of FILE when it is unfinished, or the run RUN',
+    },
     'verify-inputs': {
       type: 'boolean',
       description: 'refuse a saved plan unless its plan, config and policy files are here, unchanged',
@@ -57,7 +61,7 @@ export const spec: CommandSpec = {
   },
   examples: [
     'rescind apply plan.json                         # a reviewed saved plan, exactly; asks for yes',
-    'rescind apply --yes --resume plan.json          # finish the last unfinished run of it',
+    'rescind apply --yes --resume plan.json          # finish the last run of it',
   ],
   env: CREDENTIALS_ENV,
   minPositionals: 1,
