@@ -4,7 +4,7 @@
 
 import { percentEncode } from '../../clouds/canonical.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { isRecord, MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -64,8 +64,9 @@ export interface AckPermissionRecord {
 }
 
 /**
- * AckUserAccess is what ACK says of one user on one cluster: the kubeconfig states listed for the cluster
- * (normally one) and the permission rows scoped to it (resource_id the cluster or `{cluster}/...`).
+ * AckUserAccess is what ACK says of one user on one cluster: the kubeconfig state listed for the cluster
+ * (one at most: the list is keyed by cluster) and the permission rows scoped to it (resource_id the
+ * cluster or `{cluster}/...`).
  */
 export interface AckUserAccess {
   cluster_id: string;
@@ -123,7 +124,9 @@ function isPermission(value: unknown): value is AckPermissionRecord {
 }
 
 // One pass over every page of the user's kubeconfig states, or 'changed' when total_count moved
-// between pages or fewer rows came than it says (offset paging may then have skipped one).
+// between pages or fewer clusters came than it says (offset paging may then have skipped one). ACK lists
+// one state a cluster: a cluster listed again is kept once, in its first place, as last listed (what ESA
+// does), and counts once against total_count, so that a repeat cannot stand in for a state skipped.
 async function statesOnce(
   account: ProviderAccount,
   uid: string,
@@ -133,9 +136,12 @@ async function statesOnce(
   const unexpected = (why: string): Fetched<AckKubeconfigState> => ({
     diagnostic: problem('cloud.unexpected', `ACK ListUserKubeConfigStates of user ${uid} ${why}`, where),
   });
-  const states: AckKubeconfigState[] = [];
+  const guard = listGuard();
+  const byCluster = new Map<string, AckKubeconfigState>();
   let total: number | undefined;
-  for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
+  for (let pageNumber = 1; ; pageNumber++) {
+    const pages = guard.page();
+    if (pages !== undefined) return unexpected(pages);
     const result = await account.http.call({
       method: 'GET',
       url: `${account.endpoint('ack')}/users/${percentEncode(uid)}/kubeconfig/states`,
@@ -155,15 +161,17 @@ async function statesOnce(
     const pageSize = isCount(page.page_size) && page.page_size > 0 ? page.page_size : PAGE_SIZE;
     if (total !== undefined && page.total_count !== total) return 'changed';
     total = page.total_count;
+    const bounds = guard.total(total, 'states') ?? guard.rows(body.states.length, 'states');
+    if (bounds !== undefined) return unexpected(`${bounds} ${rid}`);
     for (const item of body.states) {
       if (!isState(item)) return unexpected(`listed a state without a cluster_id ${rid}`);
-      states.push(item);
+      byCluster.set(item.cluster_id, item);
     }
-    if (pageNumber * pageSize >= total) return states.length === total ? { items: states } : 'changed';
+    if (pageNumber * pageSize >= total)
+      return byCluster.size === total ? { items: [...byCluster.values()] } : 'changed';
     if (body.states.length === 0)
       return unexpected(`answered an empty page ${pageNumber} of ${total} states ${rid}`);
   }
-  return unexpected(`has more than ${MAX_PAGES} pages`);
 }
 
 async function listStates(

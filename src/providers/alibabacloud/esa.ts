@@ -3,7 +3,7 @@
 // end (PageNumber/PageSize) and filters them; revoke is RevokeClientCertificate (RPC GET).
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { isRecord, MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -177,9 +177,12 @@ async function listOnce(
   const unexpected = (why: string): Listed => ({
     diagnostic: problem('cloud.unexpected', `ESA ListClientCertificates of site ${siteId} ${why}`, where),
   });
+  const guard = listGuard();
   const byId = new Map<string, EsaCertificateRecord>();
   let total: number | undefined;
-  for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
+  for (let pageNumber = 1; ; pageNumber++) {
+    const pages = guard.page();
+    if (pages !== undefined) return unexpected(pages);
     const result = await account.http.call({
       method: 'GET',
       url: `${account.endpoint('esa')}/`,
@@ -201,6 +204,8 @@ async function listOnce(
     const pageSize = isCount(body.PageSize) && body.PageSize > 0 ? body.PageSize : PAGE_SIZE;
     if (total !== undefined && body.TotalCount !== total) return 'changed';
     total = body.TotalCount;
+    const bounds = guard.total(total, 'certificates') ?? guard.rows(body.Result.length, 'certificates');
+    if (bounds !== undefined) return unexpected(`${bounds} ${rid}`);
     for (const item of body.Result) {
       if (!isCertificate(item)) return unexpected(`listed an item without an Id and a Status ${rid}`);
       byId.set(item.Id, item);
@@ -210,7 +215,6 @@ async function listOnce(
     if (body.Result.length === 0)
       return unexpected(`answered an empty page ${pageNumber} of ${total} certificates ${rid}`);
   }
-  return unexpected(`has more than ${MAX_PAGES} pages`);
 }
 
 // The certificates of one site, listed once per plan when reads are shared.

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { isRecord, MAX_PAGES, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ExpandRequest,
@@ -74,6 +74,9 @@ function listGrants(
     : req.reads.load(`kms ${req.account.name} ${projectId} ${keyId.toLowerCase()}`, fetch);
 }
 
+// Every page of the key's grants. A grant listed twice (by id, without case) is kept once, in its first
+// place, as last listed (what ESA does): marker paging resumes after the last grant given, so a repeat is
+// the same grant again, and a selector must not make two targets of one grant.
 async function fetchGrants(
   account: ProviderAccount,
   projectId: string,
@@ -81,10 +84,16 @@ async function fetchGrants(
   address: string,
   signal: AbortSignal | undefined,
 ): Promise<Listed> {
-  const grants: KmsGrantRecord[] = [];
+  const unexpected = (why: string): Listed => ({
+    diagnostic: problem('cloud.unexpected', `KMS ListGrants of key ${keyId} ${why}`, address),
+  });
+  const guard = listGuard();
+  const byId = new Map<string, KmsGrantRecord>();
   let marker: string | undefined;
   try {
-    for (let page = 0; page < MAX_PAGES; page++) {
+    for (;;) {
+      const pages = guard.page();
+      if (pages !== undefined) return unexpected(pages);
       const result = await account.http.call({
         method: 'POST',
         url: `${account.endpoint('kms')}/v1.0/${projectId}/kms/list-grants`,
@@ -97,48 +106,25 @@ async function fetchGrants(
       const body = result.body as
         | { grants?: unknown; next_marker?: unknown; truncated?: unknown }
         | undefined;
-      if (body === undefined || !Array.isArray(body.grants)) {
-        return {
-          diagnostic: problem(
-            'cloud.unexpected',
-            `KMS ListGrants of key ${keyId} returned no grants list (request id ${result.requestId ?? 'none'})`,
-            address,
-          ),
-        };
-      }
+      const rid = `(request id ${result.requestId ?? 'none'})`;
+      if (body === undefined || !Array.isArray(body.grants))
+        return unexpected(`returned no grants list ${rid}`);
+      const rows = guard.rows(body.grants.length, 'grants');
+      if (rows !== undefined) return unexpected(rows);
       for (const grant of body.grants as unknown[]) {
-        if (!isRecord(grant) || typeof grant.grant_id !== 'string' || grant.grant_id === '') {
-          return {
-            diagnostic: problem(
-              'cloud.unexpected',
-              `KMS ListGrants of key ${keyId} returned a grant without a grant_id (request id ${result.requestId ?? 'none'})`,
-              address,
-            ),
-          };
-        }
-        grants.push(grant as unknown as KmsGrantRecord);
+        if (!isRecord(grant) || typeof grant.grant_id !== 'string' || grant.grant_id === '')
+          return unexpected(`returned a grant without a grant_id ${rid}`);
+        byId.set(grant.grant_id.toLowerCase(), grant as unknown as KmsGrantRecord);
       }
       // truncated is the string "true"/"false" in both SDKs; a boolean is accepted too.
       const more = body.truncated === 'true' || body.truncated === true;
-      if (!more) return { grants, byId: new Map(grants.map((g) => [g.grant_id.toLowerCase(), g])) };
-      if (typeof body.next_marker !== 'string' || body.next_marker === '' || body.next_marker === marker) {
-        return {
-          diagnostic: problem(
-            'cloud.unexpected',
-            `KMS ListGrants of key ${keyId} is truncated without a new next_marker`,
-            address,
-          ),
-        };
-      }
+      if (!more) return { grants: [...byId.values()], byId };
+      if (typeof body.next_marker !== 'string' || body.next_marker === '')
+        return unexpected('is truncated without a next_marker');
+      const cycle = guard.token('next_marker', body.next_marker);
+      if (cycle !== undefined) return unexpected(cycle);
       marker = body.next_marker;
     }
-    return {
-      diagnostic: problem(
-        'cloud.unexpected',
-        `KMS ListGrants of key ${keyId} has more than ${MAX_PAGES} pages`,
-        address,
-      ),
-    };
   } catch (e) {
     if (isNotFound(e)) return { missing: true };
     return { diagnostic: callFailed(e, address) };
