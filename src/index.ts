@@ -47,6 +47,7 @@ export {
   InsecureUrlError,
   NetworkError,
   RescindError,
+  ResponseTooDeepError,
   ResponseTooLargeError,
   ThrottledError,
   TimeoutError,

@@ -11,7 +11,14 @@ import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic, JsonPath, SourceRange } from '../diagnostics/diagnostic.js';
 import { anchorIndex } from './anchors.js';
 import { YAML12_CORE } from './core-schema.js';
-import { estimateNodes, findExcessiveNesting, MAX_DEPTH, MAX_FULL_PARSE_NODES } from './depth.js';
+import {
+  estimateNodes,
+  exceedsDepth,
+  findExcessiveJsonNesting,
+  findExcessiveNesting,
+  MAX_DEPTH,
+  MAX_FULL_PARSE_NODES,
+} from './depth.js';
 import { LineIndex } from './line-index.js';
 import { findNode, nodeSpan } from './locate.js';
 import { type DataProblem, toData } from './to-data.js';
@@ -59,11 +66,17 @@ export function loadYaml(file: string, text: string, options: { json?: boolean }
   }
   // A file rescind wrote as JSON (a saved plan, a persisted state) is read as JSON: pretty JSON spans
   // lines, which the fast YAML path declines. Anything JSON.parse refuses is read as YAML, with positions.
+  // JSON.parse does not recurse, but what reads its data does: the nesting limit holds here as in YAML.
   if (options.json === true) {
+    let data: unknown;
     try {
-      return { source: new Source(file, text, JSON.parse(text)), diagnostics: [] };
+      data = JSON.parse(text);
     } catch {
       // Not JSON after all: the YAML readers report where it goes wrong.
+    }
+    if (data !== undefined) {
+      if (exceedsDepth(data)) return tooDeep(file, text, findExcessiveJsonNesting(text) ?? 0);
+      return { source: new Source(file, text, data), diagnostics: [] };
     }
   }
   const fast = readFast(text);
@@ -221,20 +234,9 @@ export function readWithYaml(text: string): { data?: unknown; errors: Diagnostic
 }
 
 function parseSlow(file: string, text: string): LoadResult {
-  const index = new LineIndex(text);
   const deep = findExcessiveNesting(text);
-  if (deep !== undefined) {
-    return {
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'yaml.too-deep',
-          message: `collections are nested more than ${MAX_DEPTH} deep here; rescind does not read such files`,
-          range: index.range(file, deep, deep + 1),
-        },
-      ],
-    };
-  }
+  if (deep !== undefined) return tooDeep(file, text, deep);
+  const index = new LineIndex(text);
   const docs = yamlLib().parseAllDocuments(text, {
     merge: true,
     // YAML 1.2 core whatever a %YAML directive says: `yes` stays text, as in every other file.
@@ -332,6 +334,20 @@ function parseSlow(file: string, text: string): LoadResult {
     return { diagnostics };
   }
   return { source: new Source(file, text, data, { doc, index }), diagnostics };
+}
+
+// A file nested past MAX_DEPTH, YAML or JSON, refused at the bracket or line where it passes it.
+function tooDeep(file: string, text: string, at: number): LoadResult {
+  return {
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'yaml.too-deep',
+        message: `collections are nested more than ${MAX_DEPTH} deep here; rescind does not read such files`,
+        range: new LineIndex(text).range(file, at, at + 1),
+      },
+    ],
+  };
 }
 
 // What toData could not read, as diagnostics.

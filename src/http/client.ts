@@ -33,6 +33,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { canonicalQuery, type QueryValue } from '../clouds/canonical.js';
 import { checkEndpointUrl } from '../clouds/endpoint-url.js';
 import { type Dialect, headerValue, type RequestSigner } from '../clouds/wire.js';
+import { exceedsDepth, MAX_DEPTH } from '../document/depth.js';
 import { VERSION } from '../version.js';
 import type { Cloud } from '../vocabulary.js';
 import { type AdaptiveOptions, AdaptiveRates, type RateSnapshot } from './adaptive-rate.js';
@@ -43,6 +44,7 @@ import {
   networkFailure,
   parseCloudError,
   RescindError,
+  ResponseTooDeepError,
   ResponseTooLargeError,
   TimeoutError,
 } from './errors.js';
@@ -271,7 +273,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           dialect,
         );
       }
-      const json = parseJson(text);
+      const json = parseJson(text, target);
       return {
         status: res.statusCode,
         headers: answerHeaders,
@@ -423,14 +425,20 @@ function flattenHeaders(
   return out;
 }
 
-function parseJson(text: string): unknown {
+// The answer's JSON; undefined when it is empty or not JSON. JSON nested past MAX_DEPTH is refused:
+// the planner and the executor read answers recursively (fingerprints, renderers), and a record a
+// million levels deep would overflow the stack there, in the middle of a run.
+function parseJson(text: string, target: CallTarget): unknown {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
+  let json: unknown;
   try {
-    return JSON.parse(trimmed) as unknown;
+    json = JSON.parse(trimmed) as unknown;
   } catch {
     return undefined;
   }
+  if (exceedsDepth(json, MAX_DEPTH)) throw new ResponseTooDeepError(target, MAX_DEPTH);
+  return json;
 }
 
 function bodyRequestId(body: unknown): string | undefined {

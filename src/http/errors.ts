@@ -15,7 +15,8 @@ export type RescindErrorCode =
   | 'RESCIND_TIMEOUT'
   | 'RESCIND_ABORTED'
   | 'RESCIND_INSECURE_URL'
-  | 'RESCIND_RESPONSE_TOO_LARGE';
+  | 'RESCIND_RESPONSE_TOO_LARGE'
+  | 'RESCIND_RESPONSE_TOO_DEEP';
 
 /** RescindError is the base of rescind's errors: `name` is the class name, `code` never changes meaning. */
 export class RescindError extends Error {
@@ -229,6 +230,22 @@ export class ResponseTooLargeError extends RescindError {
   constructor(target: CallTarget, maxBytes: number) {
     super(`${callName(target)}: the answer is larger than ${maxBytes} bytes`);
     this.maxBytes = maxBytes;
+  }
+}
+
+/**
+ * ResponseTooDeepError is an answer whose JSON nests collections deeper than maxDepth: whatever reads
+ * it recursively (fingerprints, renderers) would overflow the stack. Nothing of it is kept.
+ */
+export class ResponseTooDeepError extends RescindError {
+  override readonly name: string = 'ResponseTooDeepError';
+  override readonly code = 'RESCIND_RESPONSE_TOO_DEEP' as const;
+  readonly retryable = false;
+  readonly maxDepth: number;
+
+  constructor(target: CallTarget, maxDepth: number) {
+    super(`${callName(target)}: the answer nests collections deeper than ${maxDepth} levels`);
+    this.maxDepth = maxDepth;
   }
 }
 

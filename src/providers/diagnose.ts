@@ -9,6 +9,7 @@ import {
   InsecureUrlError,
   NetworkError,
   RescindError,
+  ResponseTooDeepError,
   ResponseTooLargeError,
   ThrottledError,
   TimeoutError,
@@ -22,7 +23,8 @@ export function callFailed(err: unknown, address?: string): Diagnostic {
   else if (err instanceof NetworkError || err instanceof TimeoutError) code = 'cloud.unreachable';
   else if (err instanceof AbortedError) code = 'cloud.aborted';
   else if (err instanceof InsecureUrlError) code = 'account.endpoint';
-  else if (err instanceof ResponseTooLargeError) code = 'cloud.unexpected';
+  else if (err instanceof ResponseTooLargeError || err instanceof ResponseTooDeepError)
+    code = 'cloud.unexpected';
   return problem(code, err.message, address);
 }
 
