@@ -18,8 +18,8 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   if (isBlocked(plan)) {
     head.push(
       `> **Blocked** by ${denies.length === 1 ? 'a policy' : `${denies.length} policy rules`}: ${listed(
-        denies.map((p) => clip(`${text(p.policy)}/${text(p.rule)}`)),
-        MAX_LISTED_DENIES,
+        denies.slice(0, MAX_LISTED_DENIES).map((p) => short(`${p.policy}/${p.rule}`)),
+        denies.length,
       )}. Nothing is revoked while a deny stands.`,
       '',
     );
@@ -40,7 +40,7 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   }
   if (plan.selectors.length > 0) {
     intro.push('Selectors:', '');
-    for (const s of plan.selectors.slice(0, MAX_ROWS)) intro.push(`- ${clip(text(selectorLine(s)))}`);
+    for (const s of plan.selectors.slice(0, MAX_ROWS)) intro.push(`- ${short(selectorLine(s))}`);
     if (plan.selectors.length > MAX_ROWS)
       intro.push(`- and ${plan.selectors.length - MAX_ROWS} more selectors`);
     intro.push('');
@@ -59,21 +59,25 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   }
   tail.push('</details>', '');
 
-  const blocks = plan.targets.map((t) => [headline(t), ...diffLines(t)].join('\n'));
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(blocks.join('\n')) + 1));
+  // Each target's block is made only while there is room for it: past the budget, no more diffs.
   const fixed = [...head, ...intro, ...tail].join('\n').length;
   const cutNote = (shown: number) =>
     `\n_The plan is too long for a comment: ${shown} of ${plan.targets.length} targets are shown. \`rescind show PLAN.json --format json\` prints all of it._\n`;
-  let budget = max - fixed - `${fence}diff\n${fence}\n\n`.length - cutNote(plan.targets.length).length;
+  const fenced = (fence: number) => `${'`'.repeat(fence)}diff\n${'`'.repeat(fence)}\n\n`.length;
+  let budget = max - fixed - cutNote(plan.targets.length).length;
+  let fence = 3;
   const shown: string[] = [];
-  for (const block of blocks) {
-    if (block.length + 1 > budget) break;
+  for (const t of plan.targets) {
+    const block = [headline(t), ...diffLines(t)].join('\n');
+    const wider = Math.max(fence, longestBacktickRun(block) + 1);
+    if (block.length + 1 + fenced(wider) > budget) break;
     shown.push(block);
     budget -= block.length + 1;
+    fence = wider;
   }
   const body: string[] = [];
-  if (shown.length > 0) body.push(`${fence}diff`, ...shown, fence, '');
-  if (shown.length < blocks.length) body.push(cutNote(shown.length));
+  if (shown.length > 0) body.push(`${'`'.repeat(fence)}diff`, ...shown, '`'.repeat(fence), '');
+  if (shown.length < plan.targets.length) body.push(cutNote(shown.length));
   const out = [...head, ...intro, ...body, ...tail].join('\n');
   if (out.length <= max) return out;
   // Only text that the schemas do not bound (a path, a reason) gets here: the title and summary.
@@ -85,12 +89,15 @@ function text(s: string): string {
   return visibleText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+// A table cell: its text escaped, the pipes too, and clipped. Escapes only lengthen the text, so only
+// what can be shown is escaped: a cell costs what it shows, however long the text.
 function cell(s: string): string {
-  return clip(
-    text(s)
-      .replace(/\|/g, '\\|')
-      .replace(/\s*\n\s*/g, ' '),
-  );
+  return clip(text(s.slice(0, MAX_CELL + 1)).replace(/\|/g, '\\|'));
+}
+
+// Text shown in at most MAX_CELL characters, escaped like a cell but for the pipes.
+function short(s: string): string {
+  return clip(text(s.slice(0, MAX_CELL + 1)));
 }
 
 // The parts around the diff are bounded, so that the diff always has room: at most MAX_ROWS selectors
@@ -103,9 +110,10 @@ function clip(s: string): string {
   return s.length <= MAX_CELL ? s : `${s.slice(0, MAX_CELL - 1).replace(/[\\&][^\s]{0,7}$/, '')}…`;
 }
 
-function listed(items: readonly string[], max: number): string {
-  const shown = items.slice(0, max).join(', ');
-  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+// The first items of a list of total, and how many more there are.
+function listed(items: readonly string[], total: number): string {
+  const shown = items.join(', ');
+  return total > items.length ? `${shown} and ${total - items.length} more` : shown;
 }
 
 function code(s: string): string {

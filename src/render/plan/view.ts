@@ -59,9 +59,20 @@ export function headline(t: PlannedTarget): string {
 }
 
 /**
+ * MAX_DIFF_LINES and MAX_DIFF_CHARACTERS bound the record diffLines diffs, before and after together;
+ * MAX_DIFF_EDITS bounds the lines it may remove or add. A line diff costs about (lines) x (edits),
+ * so past these bounds the record is not diffed: its target shows one line that says so, with the
+ * record's size, and the same in every format.
+ */
+export const MAX_DIFF_LINES = 20_000;
+export const MAX_DIFF_CHARACTERS = 2_000_000;
+export const MAX_DIFF_EDITS = 1_000;
+
+/**
  * diffLines is a target's before -> after as unified-diff lines (` `, `-`, `+`, `@@`) of the cloud's
  * record as pretty JSON, with its state: what revoking changes. None for a target with nothing to
- * show (already revoked, missing, or a record that revoking leaves as it is).
+ * show (already revoked, missing, or a record that revoking leaves as it is). A record past the
+ * bounds above is one `@@` line that says it is not diffed, and why.
  */
 export function diffLines(t: PlannedTarget): string[] {
   if (t.action === 'already-revoked' || t.action === 'missing') return [];
@@ -73,19 +84,58 @@ export function diffLines(t: PlannedTarget): string[] {
       `@@ ${t.before.state} -> ${t.action === 'not-observable' ? 'revoked, not observable' : expected} @@`,
     ];
   }
-  const patch = structuredPatch('before', 'after', before, after, '', '', { context: 3 });
-  const lines: string[] = [];
+  const change = `@@ ${t.before.state} -> ${expected} @@`;
+  const full = '--format json shows it in full';
+  const lines = [lineCount(before), lineCount(after)] as const;
+  if (lines[0] + lines[1] > MAX_DIFF_LINES || before.length + after.length > MAX_DIFF_CHARACTERS) {
+    return [
+      `${change} not diffed: the record is too large (${lines[0]} lines, ${before.length} characters before; ${lines[1]} lines, ${after.length} characters after); ${full}`,
+    ];
+  }
+  // Lines that are more often on one side than on the other must each be added or removed: when
+  // they alone pass the bound, the diff is not run at all.
+  const patch =
+    changedAtLeast(before, after) > MAX_DIFF_EDITS
+      ? undefined
+      : structuredPatch('before', 'after', before, after, '', '', {
+          context: 3,
+          maxEditLength: MAX_DIFF_EDITS,
+        });
+  if (patch === undefined) {
+    return [
+      `${change} not diffed: more than ${MAX_DIFF_EDITS} of the record's lines are removed or added (${lines[0]} lines before, ${lines[1]} after); ${full}`,
+    ];
+  }
+  const out: string[] = [];
   for (const hunk of patch.hunks) {
-    lines.push(
+    out.push(
       `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@ ${t.before.state} -> ${expected}`,
     );
-    for (const line of hunk.lines) if (!line.startsWith('\\')) lines.push(line);
+    for (const line of hunk.lines) if (!line.startsWith('\\')) out.push(line);
   }
-  return lines;
+  return out;
 }
 
 function recordText(record: unknown): string {
   return record === undefined ? '' : `${jsonText(JSON.stringify(record, null, 2))}\n`;
+}
+
+// The lines of a record's text, which ends with a line break (or is empty).
+function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+// A lower bound of the lines a line diff of before and after adds or removes, in one pass: the
+// difference of the times each line is on either side.
+function changedAtLeast(before: string, after: string): number {
+  const counts = new Map<string, number>();
+  for (const line of before.split('\n')) counts.set(line, (counts.get(line) ?? 0) + 1);
+  for (const line of after.split('\n')) counts.set(line, (counts.get(line) ?? 0) - 1);
+  let changed = 0;
+  for (const n of counts.values()) changed += Math.abs(n);
+  return changed;
 }
 
 /** policyLine is one policy result: effect, the rule and where it comes from, its message and reach. */
