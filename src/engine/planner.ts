@@ -9,6 +9,7 @@ import type { Diagnostic, JsonPath } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../document/load.js';
 import type { LoadedDocument } from '../document/pipeline.js';
 import {
+  type AccountBinding,
   type ActionState,
   fingerprintOf,
   type InputFile,
@@ -299,12 +300,42 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
         : { concurrency: inputs.plan.data.spec.concurrency }),
     },
     inputs: inputsRead,
+    accounts: bindingsOf(inputs.accounts, callers),
     selectors,
     targets,
     policies,
     summary: summarize(targets),
   });
   return { plan, diagnostics };
+}
+
+/**
+ * bindingsOf records where each account reached (its cloud, region, endpoints, project, domain) and who
+ * it authenticated as, so that apply can refuse a config or credentials that resolve to anything else.
+ */
+export function bindingsOf(
+  accounts: ReadonlyMap<string, ProviderAccount>,
+  callers: ReadonlyMap<string, AccountCaller>,
+): Record<string, AccountBinding> {
+  const out: Record<string, AccountBinding> = {};
+  for (const name of [...accounts.keys()].sort()) {
+    const account = accounts.get(name) as ProviderAccount;
+    const caller = callers.get(name);
+    const endpoints: AccountBinding['endpoints'] = {};
+    for (const service of Object.keys(account.endpoints).sort() as (keyof typeof endpoints)[]) {
+      const url = account.endpoints[service];
+      if (url !== undefined) endpoints[service] = url;
+    }
+    out[name] = {
+      cloud: account.cloud,
+      region: account.region,
+      endpoints,
+      ...(account.projectId === undefined ? {} : { projectId: account.projectId }),
+      ...(account.domainId === undefined ? {} : { domainId: account.domainId }),
+      ...(caller === undefined ? {} : { caller: { ids: [...caller.ids], roots: [...caller.roots] } }),
+    };
+  }
+  return out;
 }
 
 /**

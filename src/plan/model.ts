@@ -1,12 +1,17 @@
 // The plan model: what `rescind plan` resolved, as every renderer shows it and as a saved plan
 // (PLAN.json, kind SavedPlan) keeps it for `show` and `apply`. Plain data, versioned by
-// formatVersion, checked by schemas/saved-plan.schema.json, sealed by a digest of its own content.
+// formatVersion, checked by schemas/saved-plan.schema.json, sealed by a digest of its own content
+// (RFC 8785 canonical JSON, so that anyone can recompute it: it guards against accidents, and apply
+// trusts nothing else a saved plan says about itself; see src/plan/narrow.ts).
 
 import { createHash } from 'node:crypto';
-import type { TypeName } from '../vocabulary.js';
+import type { ServiceName, TypeName } from '../vocabulary.js';
 
-/** PLAN_FORMAT_VERSION is bumped on any incompatible change of the saved plan (and of `plan --format json`). */
-export const PLAN_FORMAT_VERSION = '1';
+/**
+ * PLAN_FORMAT_VERSION is bumped on any incompatible change of the saved plan (and of `plan --format json`).
+ * 2: the plan records the cloud of each account (`accounts`).
+ */
+export const PLAN_FORMAT_VERSION = '2';
 
 /**
  * ActionState is what happens to a target: revoke (it is active now), already-revoked (nothing to do, no
@@ -85,6 +90,30 @@ export interface InputFile {
   sha256: string;
 }
 
+/** CallerIdentity is who an account's credentials authenticate as: user IDs and the account's root IDs. */
+export interface CallerIdentity {
+  /** ids are the caller's own IDs (Huawei IAM user ID, Alibaba RAM uid). */
+  ids: string[];
+  /** roots are the IDs of the cloud account the caller belongs to (Huawei domain, Alibaba account). */
+  roots: string[];
+}
+
+/**
+ * AccountBinding is where an account of the config reached when the plan was made: its cloud, region,
+ * the base URL of each service it called (`builtin` for the built-in emulator), its project and domain,
+ * and who it authenticated as. Apply refuses a config or credentials that resolve to anything else.
+ */
+export interface AccountBinding {
+  cloud: 'huaweicloud' | 'alibabacloud';
+  region: string;
+  /** endpoints are the base URL of each service called, or `builtin` for the built-in emulator. */
+  endpoints: Partial<Record<ServiceName, string>>;
+  projectId?: string;
+  domainId?: string;
+  /** caller is absent when it could not be read and no target needed it. */
+  caller?: CallerIdentity;
+}
+
 /** PlanSummary counts the targets by action state. */
 export interface PlanSummary {
   revoke: number;
@@ -111,6 +140,8 @@ export interface SavedPlan {
     concurrency?: number;
   };
   inputs: InputFile[];
+  /** accounts are, by name, where each account the plan read reached. */
+  accounts: Record<string, AccountBinding>;
   selectors: SelectorResult[];
   targets: PlannedTarget[];
   policies: PolicyResult[];
@@ -143,24 +174,59 @@ export function isBlocked(plan: Pick<SavedPlan, 'policies'>): boolean {
 }
 
 /**
- * canonicalJson is JSON with object keys sorted, at every depth, and no spaces: the same data always
- * gives the same text, whatever the order its fields were built in.
+ * canonicalJson is the JSON Canonicalization Scheme (RFC 8785) of value: object members sorted by the
+ * UTF-16 code units of their names, at every depth, no spaces, numbers and strings as ECMAScript's
+ * JSON.stringify writes them. Every own member counts, `__proto__` included (rebuilding an object by
+ * assignment would drop it from the text, and from the digest). Members whose value is undefined are
+ * left out, as JSON.stringify leaves them out. A number that JSON cannot hold (NaN, Infinity) throws.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  const out: string[] = [];
+  writeCanonical(value, out);
+  return out.join('');
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
+function writeCanonical(value: unknown, out: string[]): void {
+  if (value === null || value === undefined) {
+    out.push('null');
+    return;
   }
-  return value;
+  switch (typeof value) {
+    case 'boolean':
+      out.push(value ? 'true' : 'false');
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new RangeError(`canonicalJson: ${value} is not a JSON number`);
+      out.push(JSON.stringify(value));
+      return;
+    case 'string':
+      out.push(JSON.stringify(value));
+      return;
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
+  }
+  if (Array.isArray(value)) {
+    out.push('[');
+    value.forEach((item, i) => {
+      if (i > 0) out.push(',');
+      writeCanonical(item, out);
+    });
+    out.push(']');
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
+  out.push('{');
+  keys.forEach((key, i) => {
+    if (i > 0) out.push(',');
+    out.push(JSON.stringify(key), ':');
+    writeCanonical(record[key], out);
+  });
+  out.push('}');
 }
 
 /** sha256 is the lower-hex SHA-256 of text or bytes. */

@@ -31,6 +31,11 @@ export interface ProviderAccount {
   readonly domainId?: string;
   /** endpoint is the base URL of a service (no trailing slash). */
   endpoint(service: ServiceName): string;
+  /**
+   * endpoints are what each service the account was opened for is bound to, as plans record it: its base
+   * URL, or `builtin` for the built-in emulator (whose port changes with every run).
+   */
+  readonly endpoints: Readonly<Partial<Record<ServiceName, string>>>;
   readonly http: HttpClient;
   /** accessKeyId is the public ID of the account's access key (never its secret); absent for a token. */
   readonly accessKeyId?: string;

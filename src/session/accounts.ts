@@ -77,6 +77,8 @@ export async function openAccounts(
       continue;
     }
     const { credentials, endpoints, projectId, domainId } = resolved;
+    const bound: Partial<Record<ServiceName, string>> = {};
+    for (const [service, url] of endpoints) bound[service] = emulator === undefined ? url : 'builtin';
     const accessKeyId =
       credentials.kind === 'aksk'
         ? credentials.accessKey
@@ -107,6 +109,7 @@ export async function openAccounts(
         if (url === undefined) throw new Error(`account ${name} was not opened for ${service}`);
         return url;
       },
+      endpoints: bound,
       http,
     });
   }

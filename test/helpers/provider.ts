@@ -141,6 +141,7 @@ export function stubAccount(
     cloud: 'alibabacloud',
     region: 'cn-hangzhou',
     endpoint: () => endpoint,
+    endpoints: { esa: endpoint, ack: endpoint, sts: endpoint },
     http,
   };
   return { account, calls };

@@ -58,11 +58,12 @@ function savedPlan(deep: string): unknown {
   return {
     apiVersion: 'rescind/v1',
     kind: 'SavedPlan',
-    formatVersion: '1',
+    formatVersion: '2',
     rescindVersion: '0',
     createdAt: '2026-01-01T00:00:00Z',
     plan: { file: 'p.yaml', name: 'p', reason: 'r' },
     inputs: [],
+    accounts: {},
     selectors: [],
     policies: [],
     summary: { revoke: 1, alreadyRevoked: 0, notObservable: 0, blocked: 0, missing: 0 },

@@ -14,11 +14,12 @@ function savedPlan(parts: Partial<SavedPlan>): SavedPlan {
   return {
     apiVersion: 'rescind/v1',
     kind: 'SavedPlan',
-    formatVersion: '1',
+    formatVersion: '2',
     rescindVersion: '0.0.0',
     createdAt: '2026-01-01T00:00:00Z',
     plan: { file: 'plan.yaml', name: 'huge', reason: 'test' },
     inputs: [],
+    accounts: {},
     selectors: [],
     targets: [],
     policies: [],
