@@ -44,7 +44,15 @@ export const diagnosticCodes = {
   'apply.confirm': 'apply needs a yes: on a terminal, or --yes',
   'apply.locked': 'another apply of the same plan is running',
   'apply.run': 'a run to resume cannot be found or read',
-  'apply.inputs-changed': 'a file a saved plan was made from is missing or changed (apply --verify-inputs)',
+  'apply.inputs-changed':
+    'a file a saved plan was made from is missing, changed, or not read by a fresh plan of the same files',
+  'apply.not-reviewed':
+    'a saved plan holds a target, field or option that a fresh plan of the same files, config and policies does not',
+  'apply.account-changed':
+    'an account reaches another cloud, region, endpoint, project, domain or cloud account than when the plan was made',
+  'apply.absent-since-plan':
+    'a target active when the plan was made reads absent now, and no call of this run revoked it: never counted as done',
+  'apply.denied': 'the built-in rules deny a target for the identity apply runs as, on what it reads now',
   'plan.inconsistent': "a saved plan's target does not match its address: rescind plan did not write it so",
   'plan.not-revocable': 'a target exists but its type cannot revoke it (a root CA)',
   'plan.digest': 'a saved plan was changed after it was written: its content does not match its digest',

@@ -35,9 +35,11 @@ import { sharedReads } from './shared-reads.js';
 
 /**
  * TargetOutcome is how a target ended: verified (revoked by this run, a read shows it), already-revoked
- * (revoked or gone before this run touched it: no revoke call), applied-not-observable (the revoke call
- * succeeded; no API can show it), failed, drift (its state changed since the plan: not touched),
- * interrupted (stopped between its revoke and its verification, or during a retry), not-started.
+ * (it reads revoked, and no call of this run did it), applied-not-observable (the revoke call succeeded;
+ * no API can show it), failed, drift (its state changed since the plan: not touched), absent-since-plan
+ * (active when the plan was made, absent now, and no call of this run did it: revoked by someone else,
+ * or the account reaches another cloud than the plan's: never counted as done), interrupted (stopped
+ * between its revoke and its verification, or during a retry), not-started.
  */
 export type TargetOutcome =
   | 'verified'
@@ -45,6 +47,7 @@ export type TargetOutcome =
   | 'applied-not-observable'
   | 'failed'
   | 'drift'
+  | 'absent-since-plan'
   | 'interrupted'
   | 'not-started';
 
@@ -55,6 +58,7 @@ export const targetOutcomes: readonly TargetOutcome[] = [
   'applied-not-observable',
   'failed',
   'drift',
+  'absent-since-plan',
   'interrupted',
   'not-started',
 ];
@@ -123,6 +127,12 @@ export interface ExecuteInputs {
   record: (record: RunRecord) => Promise<void>;
   /** prior holds what an earlier attempt of this run did, by address: done targets are skipped. */
   prior?: ReadonlyMap<string, Prior>;
+  /**
+   * guard is asked before every revoke call, with what the target reads now: a diagnostic refuses the
+   * call (the target fails with it). The session runs the built-in rules here, on the live record and
+   * the identity apply runs as, whatever the plan says.
+   */
+  guard?: (target: PlannedTarget, now: Observation<unknown>) => Diagnostic | undefined;
 }
 
 /** ExecuteEvent tells progress: a target ended. */
@@ -339,7 +349,17 @@ class Run {
     const sentBefore = (w.prior?.intents ?? 0) > 0;
     const gone = (observation: Observation<unknown>): TargetResult => {
       settle();
-      const outcome = revokes > 0 || sentBefore ? 'verified' : 'already-revoked';
+      const ours = revokes > 0 || sentBefore;
+      if (!ours && observation.state === 'absent' && w.target.before.state === 'active') {
+        const message = `${w.target.address} was active when the plan was made and is absent now, and this run did not revoke it: check that account ${w.target.account} reaches the cloud the plan was made against; make a new plan if it was revoked since`;
+        return this.#finish(w, {
+          outcome: 'absent-since-plan',
+          revokes,
+          observed: observation,
+          diagnostics: [problem('apply.absent-since-plan', message, w.target.address)],
+        });
+      }
+      const outcome = ours ? 'verified' : 'already-revoked';
       return this.#finish(w, {
         outcome,
         revokes,
@@ -394,6 +414,9 @@ class Run {
         const message = `${w.target.address} still reads ${now.state} after ${revokes} revoke calls`;
         return end('failed', [problem('apply.not-verified', message, w.target.address)], now);
       }
+
+      const denied = this.#inputs.guard?.(w.target, now);
+      if (denied !== undefined) return end('failed', [denied], now);
 
       // The revoke: its intent journaled (and fsync'd) before it, its outcome after. The intent is
       // written while the call waits for its slot, at most `concurrency` calls ahead, so that no slot

@@ -6,7 +6,7 @@ import { isDone, type TargetOutcome } from './executor.js';
 import type { LoadedRun } from './runs.js';
 
 /** REPORT_FORMAT_VERSION is bumped on any incompatible change of the report's JSON. */
-export const REPORT_FORMAT_VERSION = '1';
+export const REPORT_FORMAT_VERSION = '2';
 
 /**
  * RunStatus: done (every target revoked as far as anything can show), failed (the run ended with a
@@ -38,6 +38,7 @@ export interface OutcomeCounts {
   appliedNotObservable: number;
   failed: number;
   drift: number;
+  absentSincePlan: number;
   interrupted: number;
   notStarted: number;
 }
@@ -56,6 +57,8 @@ export interface ApplyReport {
   status: RunStatus;
   /** callers are who each account authenticated as, by account. */
   callers: Record<string, { ids: string[] }>;
+  /** resumeWith are the options a resume of the run needs besides `--resume RUN`, as they were given. */
+  resumeWith?: { config?: string; policies?: string[] };
   targets: ReportTarget[];
   summary: OutcomeCounts;
 }
@@ -95,6 +98,7 @@ export function reportOf(run: LoadedRun): ApplyReport {
     appliedNotObservable: 0,
     failed: 0,
     drift: 0,
+    absentSincePlan: 0,
     interrupted: 0,
     notStarted: 0,
   };
@@ -126,6 +130,7 @@ export function reportOf(run: LoadedRun): ApplyReport {
     ...(run.end === undefined ? {} : { endedAt: run.end.at }),
     status,
     callers: last?.callers ?? {},
+    ...(last?.options === undefined ? {} : { resumeWith: last.options }),
     targets,
     summary,
   };

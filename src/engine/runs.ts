@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { SavedPlan } from '../plan/model.js';
+import type { AccountBinding, SavedPlan } from '../plan/model.js';
 import { loadSavedPlan, writeSavedPlan } from '../plan/saved.js';
 import { isDone, type Prior, type RunRecord, type TargetOutcome, targetOutcomes } from './executor.js';
 import { readJournal, syncDir } from './journal.js';
@@ -31,6 +31,10 @@ export type RunHeader = {
   concurrency: number;
   /** callers are who each account authenticates as, for the audit. */
   callers: Record<string, { ids: string[] }>;
+  /** accounts are where each account reached: cloud, region, endpoints, project, domain, caller. */
+  accounts?: Record<string, AccountBinding>;
+  /** options are the config and policy files a resume of this run needs (as given on the command line). */
+  options?: { config?: string; policies?: string[] };
   host: string;
   pid: number;
 };

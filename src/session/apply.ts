@@ -1,12 +1,14 @@
 // `rescind apply` in a session, in two steps so that the CLI can show the plan and ask between them:
-// prepareApply finds the plan (a saved plan as it is, a plan file planned now, or the run to resume),
-// and applyPrepared runs it: accounts opened, who they authenticate as checked against the built-in
-// rules again (apply may run with other credentials than plan did), the plan's lock taken, the run's
-// folder and journal written, the executor run, the lock released. Loaded by the session on first use.
+// prepareApply finds the plan (a plan file planned now; a saved plan or a run to resume, each derived
+// from a fresh plan of the files it was made from, never taken on trust), and applyPrepared runs it:
+// accounts opened, the plan's lock taken, the run's folder and journal written, the executor run with
+// the built-in rules asked again before every revoke call, the lock released. Loaded by the session on
+// first use.
 
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readBytes } from '../document/read.js';
 import {
@@ -32,16 +34,25 @@ import {
   type RunEnd,
   type RunHeader,
 } from '../engine/runs.js';
+import { sharedReads } from '../engine/shared-reads.js';
 import { acquireLock, type LockAttempt, LockError, type LockHolder } from '../files/lock.js';
-import { type PlannedTarget, type PolicyResult, type SavedPlan, sha256 } from '../plan/model.js';
+import {
+  type InputFile,
+  type PlannedTarget,
+  type PolicyResult,
+  type SavedPlan,
+  sha256,
+  summarize,
+} from '../plan/model.js';
+import { isActing, narrowSaved } from '../plan/narrow.js';
 import { loadSavedPlan } from '../plan/saved.js';
 import { type AccountCaller, evaluatePolicies, type PolicyTarget } from '../policy/evaluate.js';
 import { withSignal } from '../providers/common.js';
-import { providerOf, whoami } from '../providers/registry.js';
-import type { Fields, ProviderAccount } from '../providers/types.js';
+import { providerOf } from '../providers/registry.js';
+import type { Fields, Observation } from '../providers/types.js';
 import { renderPlanJson } from '../render/plan/json.js';
 import { VERSION } from '../version.js';
-import { identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
+import { cloudOfType, identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { PlanOptions } from './plan.js';
 import type { ConfigResult, OpenedAccounts } from './types.js';
@@ -58,16 +69,22 @@ export interface ApplySession {
 export interface PrepareOptions extends PlanOptions {
   readonly resume?: boolean;
   /**
-   * verifyInputs refuses a saved plan unless every file it was made from (plan, config, policies) is
-   * here, relative to cwd, with the SHA-256 it had then: what runs is what was reviewed, with the
-   * config and policies that were reviewed (a pull request's merge, for example).
+   * verifyInputs is kept for scripts that pass it: a saved plan (and a run resumed) is always applied
+   * only with the files it was made from, and only as far as a fresh plan of them agrees.
    */
   readonly verifyInputs?: boolean;
 }
 
 /** PreparedApply is the plan to apply and where it comes from; no plan when there are errors. */
 export interface PreparedApply {
+  /**
+   * plan is what apply runs. For a saved plan or a run resumed, it is derived, never taken on trust: a
+   * fresh plan of the same files, made now with this config and these credentials, narrowed to the
+   * targets the saved plan approved (src/plan/narrow.ts).
+   */
   plan?: SavedPlan;
+  /** reviewed is the plan as it was reviewed (the saved plan, or the run's): the run's folder keeps it. */
+  reviewed?: SavedPlan;
   /** source: a saved plan, a plan file planned now, or a run resumed. */
   source?: 'saved' | 'planned' | 'run';
   /** run is the run to resume. */
@@ -89,25 +106,122 @@ export async function prepareApply(
     if (typeof runId !== 'string') return { diagnostics: runId };
     const run = loadRun(cwd, runId);
     if ('diagnostics' in run) return { diagnostics: run.diagnostics };
-    return { plan: run.plan, source: 'run', run, file: relative(cwd, run.paths.plan), diagnostics: [] };
+    const shown = relative(cwd, run.paths.plan);
+    const derived = await derive(session, run.plan, shown, options);
+    if (derived.plan === undefined) return { diagnostics: derived.diagnostics };
+    return { plan: derived.plan, reviewed: run.plan, source: 'run', run, file: shown, diagnostics: [] };
   }
   if (/\.json$/i.test(file)) {
     const saved = loadSavedPlan(resolve(cwd, file), file);
     if (saved.plan === undefined) return { diagnostics: saved.diagnostics };
-    const changed = options.verifyInputs === true ? changedInputs(cwd, saved.plan, file) : [];
-    if (changed.length > 0) return { diagnostics: changed };
-    return { plan: saved.plan, source: 'saved', file, diagnostics: saved.diagnostics };
+    const derived = await derive(session, saved.plan, file, options);
+    if (derived.plan === undefined) return { diagnostics: derived.diagnostics };
+    return {
+      plan: derived.plan,
+      reviewed: saved.plan,
+      source: 'saved',
+      file,
+      diagnostics: saved.diagnostics,
+    };
   }
   const planned = await session.plan(file, options);
   return planned.plan === undefined || planned.diagnostics.some((d) => d.severity === 'error')
     ? { diagnostics: planned.diagnostics }
-    : { plan: planned.plan, source: 'planned', file, diagnostics: planned.diagnostics };
+    : {
+        plan: planned.plan,
+        reviewed: planned.plan,
+        source: 'planned',
+        file,
+        diagnostics: planned.diagnostics,
+      };
 }
 
-// The inputs of a saved plan that are missing here or changed since the plan was made.
-function changedInputs(cwd: string, plan: SavedPlan, file: string): Diagnostic[] {
+/**
+ * derive makes what apply runs of a saved plan (file names it): its inputs here, unchanged; a fresh plan
+ * of them with this config, these credentials and the policies it was made with (and --policy ones);
+ * that plan narrowed to the saved plan's targets; each saved target the fresh plan does not produce
+ * read, and the whole apply refused when one of them exists. Nothing the saved plan says about itself
+ * (its verdicts, its records, its inputs) is taken on trust.
+ */
+async function derive(
+  session: ApplySession,
+  saved: SavedPlan,
+  file: string,
+  options: PrepareOptions,
+): Promise<{ plan?: SavedPlan; diagnostics: Diagnostic[] }> {
+  const { cwd } = session;
+  const config = session.config();
+  if (config.config === undefined) return { diagnostics: config.diagnostics };
+  const wrong = checkTargets(saved.targets.filter(isActing), config, file);
+  if (wrong.length > 0) return { diagnostics: wrong };
+  const inputs = checkInputs(cwd, saved, file, config);
+  if (inputs.diagnostics.length > 0) return { diagnostics: inputs.diagnostics };
+
+  // The plan again, now. Its policies: the config's, those the saved plan was made with, and --policy.
+  const extra = (options.policies ?? []).filter(
+    (p) => !saved.inputs.some((i) => i.role === 'policy' && i.file === p),
+  );
+  const policies = [...inputs.policies, ...extra];
+  const { stdin: _stdin, resume: _resume, verifyInputs: _verify, ...planOptions } = options;
+  const fresh = await session.plan(inputs.plan, { ...planOptions, policies });
+  // A target that is gone now is the executor's to report (absent since the plan), not a refusal.
+  const failures = fresh.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'plan.missing');
+  if (fresh.plan === undefined || failures.length > 0) {
+    const why: Diagnostic = {
+      severity: 'error',
+      code: 'apply.not-reviewed',
+      file,
+      message: `a fresh plan of ${inputs.plan} could not be made, so what the saved plan approves cannot be checked against it; nothing was revoked`,
+    };
+    return { diagnostics: [...(failures.length > 0 ? failures : fresh.diagnostics), why] };
+  }
+  const freshPlan: SavedPlan = {
+    ...fresh.plan,
+    inputs: fresh.plan.inputs.filter((i) => !(i.role === 'policy' && extra.includes(i.file))),
+  };
+  const narrowed = narrowSaved(saved, freshPlan, file);
+  if (narrowed.plan === undefined) return { diagnostics: narrowed.diagnostics };
+  const plan = narrowed.plan;
+  if (narrowed.unproduced.length === 0) return { plan, diagnostics: [] };
+
+  // Targets the fresh plan does not produce: each must read gone (revoked since, by this plan's earlier
+  // run or by someone else); one that does not is a target the reviewer never saw.
+  const gone = await readUnproduced(session, narrowed.unproduced, file, options.signal);
+  if (gone.diagnostics.length > 0) return { diagnostics: gone.diagnostics };
+  const targets = [...plan.targets, ...narrowed.unproduced];
+  const order = new Map(saved.targets.map((t, i) => [t.address, i]));
+  targets.sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0));
+  return { plan: { ...plan, targets, summary: summarize(targets) }, diagnostics: [] };
+}
+
+// The saved plan's inputs: one plan file and one config, each here with the SHA-256 it had; the config
+// is the one this apply runs with (its name may differ; its bytes may not).
+function checkInputs(
+  cwd: string,
+  plan: SavedPlan,
+  file: string,
+  config: ConfigResult,
+): { plan: string; policies: string[]; diagnostics: Diagnostic[] } {
   const out: Diagnostic[] = [];
-  for (const input of plan.inputs) {
+  const refuse = (message: string) =>
+    out.push({ severity: 'error', code: 'apply.inputs-changed', file, message });
+  const plans = plan.inputs.filter((i) => i.role === 'plan');
+  const configs = plan.inputs.filter((i) => i.role === 'config');
+  const policies = plan.inputs.filter((i) => i.role === 'policy');
+  if (plans.length !== 1 || configs.length !== 1) {
+    refuse(
+      `the saved plan names ${plans.length} plan files and ${configs.length} configs as its inputs, not one of each: it was not written so by rescind plan`,
+    );
+    return { plan: '', policies: [], diagnostics: out };
+  }
+  const planInput = plans[0] as InputFile;
+  const configInput = configs[0] as InputFile;
+  if (config.sha256 !== configInput.sha256) {
+    refuse(
+      `the config ${config.file ?? ''} is not the config ${configInput.file} the plan was made with: apply only with the config it was reviewed with, or make the plan again`,
+    );
+  }
+  for (const input of [planInput, ...policies]) {
     const read = readBytes(resolve(cwd, input.file), input.file);
     const why =
       'diagnostic' in read
@@ -116,10 +230,61 @@ function changedInputs(cwd: string, plan: SavedPlan, file: string): Diagnostic[]
           ? undefined
           : 'changed since the plan was made';
     if (why === undefined) continue;
-    const message = `the ${input.role} ${input.file} ${why}: apply only what was reviewed, with the files it was reviewed with; make the plan again`;
-    out.push({ severity: 'error', code: 'apply.inputs-changed', file, message });
+    refuse(
+      `the ${input.role} ${input.file} ${why}: apply only what was reviewed, with the files it was reviewed with; make the plan again`,
+    );
+    if (out.length >= 20) break;
   }
-  return out;
+  return { plan: planInput.file, policies: policies.map((p) => p.file), diagnostics: out };
+}
+
+// Reads each target a fresh plan does not produce; a diagnostic for each that is not gone, or unreadable.
+async function readUnproduced(
+  session: ApplySession,
+  targets: readonly PlannedTarget[],
+  file: string,
+  signal: AbortSignal | undefined,
+): Promise<{ diagnostics: Diagnostic[] }> {
+  const opened = await session.openAccounts(needsOf(targets));
+  if (opened.diagnostics.length > 0) return { diagnostics: opened.diagnostics };
+  const reads = sharedReads();
+  const limit = pLimit(DEFAULT_APPLY_CONCURRENCY);
+  const out: Diagnostic[] = [];
+  await Promise.all(
+    targets.map((t) =>
+      limit(async () => {
+        const account = opened.accounts.get(t.account);
+        if (account === undefined || out.length >= 20) return;
+        const read = await providerOf(t.type).read({
+          account,
+          target: t.target as Fields,
+          reads,
+          ...withSignal(signal),
+        });
+        const state = read.observation?.state;
+        if (state === 'revoked' || state === 'absent') return;
+        const seen = state === undefined ? 'cannot be read now' : `reads ${state}`;
+        out.push({
+          severity: 'error',
+          code: 'apply.not-reviewed',
+          file,
+          message: `${t.address}: a fresh plan of the same files does not produce this target, and it ${seen}: nothing was revoked`,
+        });
+      }),
+    ),
+  );
+  return { diagnostics: out };
+}
+
+// The accounts of targets and the services they need, with each cloud's identity service.
+function needsOf(targets: readonly PlannedTarget[]): Record<string, ServiceName[]> {
+  const needs: Record<string, Set<ServiceName>> = {};
+  for (const t of targets) {
+    const set = needs[t.account] ?? new Set<ServiceName>([identityService[cloudOfType(t.type)]]);
+    set.add(serviceOfType(t.type));
+    needs[t.account] = set;
+  }
+  return Object.fromEntries(Object.entries(needs).map(([name, set]) => [name, [...set]]));
 }
 
 // The last run of a saved plan (by its digest) or of a plan file (by its name as given), when it is
@@ -155,6 +320,8 @@ export interface ApplyOptions {
   /** onStart hears the run id once the run's folder exists, before any call. */
   readonly onStart?: (runId: string) => void;
   readonly now?: () => Date;
+  /** resumeWith are the options a resume of this run needs, journaled so that its report can say them. */
+  readonly resumeWith?: RunHeader['options'];
   /** executor tuning, for tests: target-level backoff and sleep. */
   readonly backoffMs?: number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -173,7 +340,7 @@ export interface AppliedRun {
 
 /** actingTargets are the targets of a plan that apply calls on. */
 export function actingTargets(plan: SavedPlan): PlannedTarget[] {
-  return plan.targets.filter((t) => t.action === 'revoke' || t.action === 'not-observable');
+  return plan.targets.filter(isActing);
 }
 
 /** applyPrepared runs a prepared plan; see the top of this file. */
@@ -184,6 +351,7 @@ export async function applyPrepared(
 ): Promise<AppliedRun> {
   const { cwd } = session;
   const plan = prepared.plan;
+  const reviewed = prepared.reviewed ?? plan;
   const now = options.now ?? (() => new Date());
   const concurrency = options.concurrency ?? plan.plan.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
   const acting = actingTargets(plan);
@@ -192,36 +360,23 @@ export async function applyPrepared(
   const wrong = checkTargets(acting, config, prepared.file ?? plan.plan.file);
   if (wrong.length > 0) return { diagnostics: wrong };
 
-  // Accounts, for their services and their identity service (the audit's who, and the built-in rules).
-  const needs: Record<string, Set<ServiceName>> = {};
-  for (const t of acting) {
-    const set = needs[t.account] ?? new Set<ServiceName>();
-    set.add(serviceOfType(t.type));
-    needs[t.account] = set;
-  }
-  const accountNeeds: Record<string, ServiceName[]> = {};
-  for (const [name, services] of Object.entries(needs)) {
-    const cloud = providerOf(acting.find((t) => t.account === name)?.type ?? 'huaweicloud.kms.grant').cloud;
-    accountNeeds[name] = [...services, identityService[cloud]];
-  }
-  const opened = await session.openAccounts(accountNeeds, { connections: Math.max(8, concurrency) });
-  if (opened.diagnostics.length > 0) return { diagnostics: opened.diagnostics };
-
-  // Who each account is now: the plan was checked against the plan's credentials, not these.
+  // Who each account is: read by the plan this apply runs, made with these credentials (a saved plan's
+  // is derived from a fresh plan: see prepareApply). The built-in rules run again before every revoke
+  // call, on the record read then.
   const callers = new Map<string, AccountCaller>();
-  const unknown: Diagnostic[] = [];
-  await Promise.all(
-    [...opened.accounts].map(async ([name, account]) => {
-      const who = await whoami[account.cloud]({ account, ...withSignal(options.signal) });
-      if (who.caller !== undefined) callers.set(name, who.caller);
-      else unknown.push(...who.diagnostics);
-    }),
-  );
-  const denied = builtinDenies(acting, opened.accounts, callers);
+  for (const [name, binding] of Object.entries(plan.accounts)) {
+    if (binding.caller !== undefined) callers.set(name, binding.caller);
+  }
+  const denied = builtinDenies(acting, callers, (t) => t.before.record);
   if (denied.length > 0) return { denied, diagnostics: [] };
-  const needsCaller = new Set(principalAccounts(acting));
-  const missingCaller = unknown.filter((d) => needsCaller.has(d.address?.split('/')[0] ?? ''));
-  if (missingCaller.length > 0) return { diagnostics: missingCaller };
+  const opened = await session.openAccounts(needsOf(acting), { connections: Math.max(8, concurrency) });
+  if (opened.diagnostics.length > 0) return { diagnostics: opened.diagnostics };
+  const guard = (target: PlannedTarget, observed: Observation<unknown>): Diagnostic | undefined => {
+    const deny = builtinDenies([target], callers, () => observed.record)[0];
+    if (deny === undefined) return undefined;
+    const message = `${target.address}: ${deny.message} (built-in rule ${deny.rule}, on what the target reads now)`;
+    return { severity: 'error', code: 'apply.denied', message, address: target.address };
+  };
 
   // The plan's lock, then the run's folder and journal.
   const runId = prepared.run?.paths.runId ?? newRunId(now());
@@ -239,7 +394,7 @@ export async function applyPrepared(
     return { lockedBy: h, diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
   }
   try {
-    const paths = prepared.run?.paths ?? (await createRun(cwd, runId, renderPlanJson(plan)));
+    const paths = prepared.run?.paths ?? (await createRun(cwd, runId, renderPlanJson(reviewed)));
     if (Array.isArray(paths)) return { diagnostics: paths };
     const journal = openJournal(paths.journal);
     const who: RunHeader['callers'] = {};
@@ -253,12 +408,14 @@ export async function applyPrepared(
       plan: {
         name: plan.plan.name,
         file: plan.plan.file,
-        digest: plan.digest,
+        digest: reviewed.digest,
         ...(plan.plan.ticket === undefined ? {} : { ticket: plan.plan.ticket }),
         ...(plan.plan.owner === undefined ? {} : { owner: plan.plan.owner }),
       },
       concurrency,
       callers: who,
+      accounts: plan.accounts,
+      ...(options.resumeWith === undefined ? {} : { options: options.resumeWith }),
       host: hostname(),
       pid: process.pid,
     };
@@ -275,7 +432,7 @@ export async function applyPrepared(
                 at: now().toISOString(),
                 who: who[r.account]?.ids ?? [],
                 plan: plan.plan.name,
-                digest: plan.digest,
+                digest: reviewed.digest,
                 ...(plan.plan.ticket === undefined ? {} : { ticket: plan.plan.ticket }),
               }
             : { ...r, at: now().toISOString() },
@@ -285,6 +442,7 @@ export async function applyPrepared(
           plan,
           accounts: opened.accounts,
           record,
+          guard,
           ...(prepared.run === undefined ? {} : { prior: prepared.run.prior }),
         },
         {
@@ -333,31 +491,20 @@ function checkTargets(acting: readonly PlannedTarget[], config: ConfigResult, fi
   return out;
 }
 
-// The accounts with a target that names a principal: only they need a known caller.
-function principalAccounts(acting: readonly PlannedTarget[]): string[] {
-  return acting
-    .filter((t) => providerOf(t.type).principals(t.target as Fields, t.before.record).length > 0)
-    .map((t) => t.account);
-}
-
-// The built-in rules again, against the callers of this run.
+// The built-in rules, against the callers of this run, on the records given (each target's principals:
+// its user, agency or grantee, read from its fields and its record).
 function builtinDenies(
-  acting: readonly PlannedTarget[],
-  accounts: ReadonlyMap<string, ProviderAccount>,
+  targets: readonly PlannedTarget[],
   callers: ReadonlyMap<string, AccountCaller>,
+  recordOf: (t: PlannedTarget) => unknown,
 ): PolicyResult[] {
-  const targets: PolicyTarget[] = acting
-    .filter((t) => accounts.has(t.account))
-    .map((t) => ({
-      address: t.address,
-      type: t.type,
-      account: t.account,
-      ids: t.ids,
-      with: t.with,
-      principals: providerOf(t.type).principals(t.target as Fields, t.before.record),
-    }));
-  // An account whose caller is unknown is left to the check after this one (an error, not a deny).
-  const known = new Map([...callers].filter(([, c]) => c !== undefined));
-  const withCaller = targets.filter((t) => known.has(t.account));
-  return evaluatePolicies(withCaller, { reason: '' }, [], known).filter((r) => r.effect === 'deny');
+  const policyTargets: PolicyTarget[] = targets.map((t) => ({
+    address: t.address,
+    type: t.type,
+    account: t.account,
+    ids: t.ids,
+    with: t.with,
+    principals: providerOf(t.type).principals(t.target as Fields, recordOf(t)),
+  }));
+  return evaluatePolicies(policyTargets, { reason: '' }, [], callers).filter((r) => r.effect === 'deny');
 }

@@ -175,13 +175,13 @@ describe('bounds', () => {
   it('never more calls in flight than --concurrency, never faster than the rate limit', async () => {
     fleet = await startFleet({ keys: 1, grants: 60, sites: 1, certificates: 60 }, { latencyMs: 15 });
     const f = fleet;
-    await savePlan(f);
     // KMS at 40 requests per second for this account; ESA unlimited.
     const config = readFileSync(join(f.ws.dir, 'rescind.config.yaml'), 'utf8').replace(
       'rateLimits: {default: 0}}\n  ali-prod',
       'rateLimits: {default: 0, kms: 40}}\n  ali-prod',
     );
     writeFileSync(join(f.ws.dir, 'rescind.config.yaml'), config);
+    await savePlan(f);
     await adminCall(f.emulator.url, 'POST', '/_emulator/reset');
     const started = Date.now();
     const applied = await cli(f.ws.dir, ['apply', '--yes', '--concurrency', '5', 'plan.json']);
@@ -197,11 +197,12 @@ describe('bounds', () => {
 });
 
 describe('drift', () => {
-  it('a target whose record changed since the plan is refused; one gone since is already revoked', async () => {
+  it('a target whose record changed since the plan is refused; one gone since is absent since the plan, not done', async () => {
     fleet = await startFleet({ keys: 1, grants: 4 });
     const f = fleet;
     await savePlan(f);
-    // The same fleet, but grant 1 has more operations now and grant 2 was revoked by someone else.
+    // The same cloud at the same endpoint, but grant 1 has more operations now and grant 2 was revoked
+    // by someone else.
     const changed = fleetSeed({ keys: 1, grants: 4 }, (g) => {
       if (g.grant_id === grantId(0, 1)) g.operations = ['decrypt-data', 'encrypt-data'];
     });
@@ -209,27 +210,47 @@ describe('drift', () => {
     if (key?.grants === undefined) throw new Error('no key');
     key.grants = key.grants.filter((g) => g.grant_id !== grantId(0, 2));
     const { startEmulator } = await import('../../src/emulator/server.js');
-    const other = await startEmulator({ state: changed });
+    await f.emulator.close();
+    const other = await startEmulator({ state: changed, port: f.emulator.port });
     try {
-      const config = readFileSync(join(f.ws.dir, 'rescind.config.yaml'), 'utf8').replaceAll(
-        f.emulator.url,
-        other.url,
-      );
-      writeFileSync(join(f.ws.dir, 'rescind.config.yaml'), config);
       const applied = await cli(f.ws.dir, ['apply', '--yes', '--format', 'json', 'plan.json']);
       expect(applied.code).toBe(EXIT.error);
       const report = JSON.parse(applied.stdout) as ApplyReport;
       expect(report.targets.map((t) => [t.address.split('/').pop(), t.outcome])).toEqual([
         [grantId(0, 0), 'verified'],
         [grantId(0, 1), 'drift'],
-        [grantId(0, 2), 'already-revoked'],
+        [grantId(0, 2), 'absent-since-plan'],
         [grantId(0, 3), 'verified'],
       ]);
       expect(report.targets[1]?.errors[0]).toMatch(/changed since the plan was made/);
+      expect(report.targets[2]?.errors[0]).toMatch(/was active when the plan was made and is absent now/);
+      expect(report.summary).toMatchObject({ verified: 2, drift: 1, absentSincePlan: 1, alreadyRevoked: 0 });
       const stats = (await adminCall(other.url, 'GET', '/_emulator/stats')).json as {
         requests: Record<string, number>;
       };
       expect(stats.requests.CancelGrant).toBe(2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a target gone since the plan, and nothing else wrong, exits 4: done but for it', async () => {
+    fleet = await startFleet({ keys: 1, grants: 3 });
+    const f = fleet;
+    await savePlan(f);
+    const changed = fleetSeed({ keys: 1, grants: 3 });
+    const key = changed.huaweicloud?.kms?.keys?.[0];
+    if (key?.grants === undefined) throw new Error('no key');
+    key.grants = key.grants.filter((g) => g.grant_id !== grantId(0, 0));
+    const { startEmulator } = await import('../../src/emulator/server.js');
+    await f.emulator.close();
+    const other = await startEmulator({ state: changed, port: f.emulator.port });
+    try {
+      const applied = await cli(f.ws.dir, ['apply', '--yes', 'plan.json']);
+      expect(applied.code).toBe(EXIT.absent);
+      expect(applied.stdout).toMatch(
+        /^Apply failed: 2 verified, 0 already revoked, 0 applied \(not observable\), 0 failed, 1 absent since the plan\. Resume with: rescind apply --resume \S+$/m,
+      );
     } finally {
       await other.close();
     }

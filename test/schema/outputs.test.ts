@@ -152,7 +152,7 @@ describe('plan, show and apply --format json, on the built-in emulator', () => {
     expect(conforming('apply-report.schema.json', none.stdout)).toEqual({
       apiVersion: 'rescind/v1',
       kind: 'ApplyReport',
-      formatVersion: '1',
+      formatVersion: '2',
       status: 'no-changes',
     });
   });

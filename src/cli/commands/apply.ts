@@ -29,10 +29,11 @@ export const spec: CommandSpec = {
   summary:
     'Revoke every target of a plan, verify each one by reading it again, and journal every step in\n' +
     '.rescind/runs/. FILE is a plan file (planned now and shown first) or a saved plan (rescind plan\n' +
-    '--out), applied exactly. --resume continues the last run of FILE when it is unfinished, or the\n' +
+    '--out), applied as far as a fresh plan of the same files, config and policies agrees with it, in\n' +
+    'the folder it was made in. --resume continues the last run of FILE when it is unfinished, or the\n' +
     'run RUN.\n' +
-    'Exit status: 0 every target done, 1 any failed (or an error), 3 blocked by a policy, 130\n' +
-    'interrupted.',
+    'Exit status: 0 every target done, 1 any failed (or an error), 3 blocked by a policy, 4 done but\n' +
+    'for targets active when the plan was made and absent now, 130 interrupted.',
   options: {
     yes: { type: 'boolean', description: 'apply without asking (needed when not on a terminal)' },
     resume: {
@@ -41,7 +42,7 @@ export const spec: CommandSpec = {
     },
     'verify-inputs': {
       type: 'boolean',
-      description: 'refuse a saved plan unless its plan, config and policy files are here, unchanged',
+      description: 'always on: a saved plan runs only with its plan, config and policy files, unchanged',
     },
     concurrency: {
       type: 'string',
@@ -133,6 +134,10 @@ export async function run(args: Parsed, io: Io): Promise<number> {
           stop: stop.signal,
           onEvent: (e) => progress.update(e),
           onStart: (runId) => progress.note(`run ${runId}: journal in .rescind/runs/${runId}/`),
+          resumeWith: {
+            ...(typeof v.config === 'string' ? { config: v.config } : {}),
+            ...(Array.isArray(v.policy) && v.policy.length > 0 ? { policies: v.policy } : {}),
+          },
         },
       );
     } finally {
@@ -154,7 +159,10 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     const report = reportOf(run);
     io.stdout.write(json ? renderRunJson(report) : renderRunText(report, styleFor(io.stdout, io.env)));
     if (applied.results.stopped) return EXIT.interrupted;
-    return report.status === 'done' ? EXIT.ok : EXIT.error;
+    if (report.status === 'done') return EXIT.ok;
+    // Done but for targets that read absent since the plan: apart, so that a wrong account cannot pass.
+    const absentOnly = report.targets.every((t) => isDone(t.outcome) || t.outcome === 'absent-since-plan');
+    return absentOnly ? EXIT.absent : EXIT.error;
   } finally {
     await session.close();
   }

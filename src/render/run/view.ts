@@ -11,6 +11,7 @@ export const Outcome: Readonly<Record<TargetOutcome, { glyph: string; label: str
   'applied-not-observable': { glyph: '?', label: 'applied (not observable)' },
   failed: { glyph: 'x', label: 'failed' },
   drift: { glyph: '!', label: 'drift' },
+  'absent-since-plan': { glyph: '∅', label: 'absent since the plan' },
   interrupted: { glyph: '~', label: 'interrupted' },
   'not-started': { glyph: '.', label: 'not started' },
 };
@@ -62,6 +63,38 @@ export function runSummaryLine(report: ApplyReport, outcomes: readonly TargetOut
   const parts = outcomes
     .filter((o) => always.includes(o) || report.summary[countKey(o)] > 0)
     .map((o) => `${report.summary[countKey(o)]} ${Outcome[o].label}`);
-  const resume = report.status === 'done' ? '' : ` Resume with: rescind apply --resume ${report.runId}`;
+  const resume = report.status === 'done' ? '' : ` Resume with: ${resumeCommand(report)}`;
   return `${head}: ${parts.join(', ')}.${resume}`;
 }
+
+/**
+ * resumeCommand is the command that resumes a run with every option it was applied with (its config and
+ * policy files), each file quoted for a POSIX shell so that no name can run anything when pasted.
+ */
+export function resumeCommand(report: Pick<ApplyReport, 'runId' | 'resumeWith'>): string {
+  const args = ['rescind', 'apply', '--resume', report.runId];
+  const config = report.resumeWith?.config;
+  if (config !== undefined) args.push('--config', shellQuote(config));
+  for (const p of report.resumeWith?.policies ?? []) args.push('--policy', shellQuote(p));
+  return args.join(' ');
+}
+
+// A word as a shell reads it back: as is when it holds only safe characters, else single-quoted; a word
+// with a control, line-separating or bidi character is written in bash's $'...' with each such character
+// escaped, so that it can neither break the line nor reorder what is shown.
+function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_./:=@%+-]+$/.test(word)) return word;
+  if (!UNSHOWABLE.test(word)) return `'${word.replaceAll("'", "'\\''")}'`;
+  let out = "$'";
+  for (const ch of word) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '\\' || ch === "'") out += `\\${ch}`;
+    else if (!UNSHOWABLE.test(ch)) out += ch;
+    else if (code <= 0xff) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += `\\u${code.toString(16).padStart(4, '0')}`;
+  }
+  return `${out}'`;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these characters are what is escaped
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;

@@ -24,7 +24,7 @@ complete -c rescind -n '__fish_seen_subcommand_from show' -l format -xa 'text js
 complete -c rescind -n '__fish_seen_subcommand_from show' -F
 complete -c rescind -n '__fish_seen_subcommand_from apply' -l yes -d 'apply without asking (needed when not on a terminal)'
 complete -c rescind -n '__fish_seen_subcommand_from apply' -l resume -d 'continue the last run of FILE when it is unfinished, or the run RUN'
-complete -c rescind -n '__fish_seen_subcommand_from apply' -l verify-inputs -d 'refuse a saved plan unless its plan, config and policy files are here, unchanged'
+complete -c rescind -n '__fish_seen_subcommand_from apply' -l verify-inputs -d 'always on: a saved plan runs only with its plan, config and policy files, unchanged'
 complete -c rescind -n '__fish_seen_subcommand_from apply' -l concurrency -x -d 'calls at once (default: the plan\'s spec.concurrency, else 8)'
 complete -c rescind -n '__fish_seen_subcommand_from apply' -l format -xa 'text json' -d 'the results: text, or json (the run report)'
 complete -c rescind -n '__fish_seen_subcommand_from apply' -l config -rF -d 'the config with the accounts (default: rescind.config.yaml)'

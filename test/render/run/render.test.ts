@@ -17,7 +17,7 @@ const grant = (n: number) =>
 const report: ApplyReport = {
   apiVersion: 'rescind/v1',
   kind: 'ApplyReport',
-  formatVersion: '1',
+  formatVersion: '2',
   runId: '20261130T101500Z-3f9a1c',
   plan: {
     name: 'offboard-alice',
@@ -127,6 +127,7 @@ const report: ApplyReport = {
     appliedNotObservable: 1,
     failed: 1,
     drift: 1,
+    absentSincePlan: 0,
     interrupted: 1,
     notStarted: 1,
   },
