@@ -52,6 +52,7 @@ export const diagnosticCodes = {
     'an account reaches another cloud, region, endpoint, project, domain or cloud account than when the plan was made',
   'apply.absent-since-plan':
     'a target active when the plan was made reads absent now, and no call of this run revoked it: never counted as done',
+  'apply.journal': "a run's journal could not be written (a full disk): the run stopped, and can be resumed",
   'apply.denied': 'the built-in rules deny a target for the identity apply runs as, on what it reads now',
   'plan.inconsistent': "a saved plan's target does not match its address: rescind plan did not write it so",
   'plan.not-revocable': 'a target exists but its type cannot revoke it (a root CA)',

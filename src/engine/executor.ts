@@ -165,6 +165,12 @@ export interface ExecuteOptions {
 export interface ExecuteResult {
   targets: TargetResult[];
   stopped: boolean;
+  /**
+   * journalError is the first record that could not be journaled (a full disk): the run stopped there,
+   * as a first Ctrl-C stops it, and the records of calls in flight then were lost. The results say what
+   * happened; the journal says what a resume can trust.
+   */
+  journalError?: Error;
 }
 
 /** DEFAULT_APPLY_CONCURRENCY is how many calls an apply makes at once without --concurrency. */
@@ -204,6 +210,7 @@ class Run {
   readonly #retryReads = new Map<number, SharedReads>();
   #done = 0;
   #total = 0;
+  #journalError: Error | undefined;
 
   constructor(inputs: ExecuteInputs, options: ExecuteOptions) {
     this.#inputs = inputs;
@@ -219,7 +226,20 @@ class Run {
   }
 
   get #stopped(): boolean {
-    return this.#stop?.aborted === true || this.#signal?.aborted === true;
+    return this.#stop?.aborted === true || this.#signal?.aborted === true || this.#journalError !== undefined;
+  }
+
+  // Journals one record; false when it could not be (the first failure stops the run: nothing more is
+  // sent, calls in flight finish). A record that failed may or may not be in the file, as after a kill.
+  async #record(record: RunRecord): Promise<boolean> {
+    if (this.#journalError !== undefined) return false;
+    try {
+      await this.#inputs.record(record);
+      return true;
+    } catch (e) {
+      this.#journalError ??= e instanceof Error ? e : new Error(String(e));
+      return false;
+    }
   }
 
   async execute(): Promise<ExecuteResult> {
@@ -263,15 +283,20 @@ class Run {
     }
     // Pre-reads: one task per shared group, in plan order, before any revoke is queued.
     this.#schedulePreReads(pending);
-    // A journal write that fails rejects here and fails the run: nothing unrecorded is reported done.
+    // A journal write that fails stops the run (#record): what was not journaled is not in the report
+    // a resume trusts, however the target ended here.
     await Promise.all(
       pending.map(async (w) => {
         const result = await this.#runTarget(w);
-        await this.#inputs.record(targetRecord(result));
+        await this.#record(targetRecord(result));
         results[w.index] = this.#report(result);
       }),
     );
-    return { targets: results.filter((r): r is TargetResult => r !== undefined), stopped: this.#stopped };
+    return {
+      targets: results.filter((r): r is TargetResult => r !== undefined),
+      stopped: this.#stopped,
+      ...(this.#journalError === undefined ? {} : { journalError: this.#journalError }),
+    };
   }
 
   // One read task per group (its targets read together, sharing one list), one per lone target.
@@ -423,9 +448,9 @@ class Run {
       // waits for the disk. A first revoke waits behind every target already started; a retry does not.
       const attempt = revokes + 1;
       let intended = false;
+      // An intent that could not be journaled stops the run before its call is made.
       const intent = async () => {
-        await this.#inputs.record({ type: 'intent', address: w.target.address, attempt });
-        intended = true;
+        intended = await this.#record({ type: 'intent', address: w.target.address, attempt });
       };
       const revoked = await this.#limit.run(
         async (): Promise<RevokeResponse | undefined> => {
@@ -444,16 +469,11 @@ class Run {
       if (revoked === undefined) {
         // Stopped while it waited: an intent written ahead is taken back, so resume counts true.
         if (intended) {
-          await this.#inputs.record({
-            type: 'revoke',
-            address: w.target.address,
-            attempt,
-            outcome: 'not-sent',
-          });
+          await this.#record({ type: 'revoke', address: w.target.address, attempt, outcome: 'not-sent' });
         }
         continue;
       }
-      await this.#inputs.record({
+      await this.#record({
         type: 'revoke',
         address: w.target.address,
         attempt,

@@ -93,8 +93,13 @@ export async function createRun(
   planText: string,
 ): Promise<RunPaths | Diagnostic[]> {
   const paths = runPaths(root, runId);
-  mkdirSync(join(root, LOCKS_DIR), { recursive: true, mode: 0o700 });
-  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(join(root, LOCKS_DIR), { recursive: true, mode: 0o700 });
+    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const why = e instanceof Error && 'code' in e ? String(e.code) : String(e);
+    return [runProblem(`cannot make the run's folder: ${why}`, join(RUNS_DIR, runId))];
+  }
   const written = writeSavedPlan(paths.plan, join(RUNS_DIR, runId, 'plan.json'), planText);
   if (written.length > 0) return written;
   await syncDir(paths.dir);

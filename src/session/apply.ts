@@ -31,6 +31,7 @@ import {
   loadRun,
   lockPath,
   newRunId,
+  RUNS_DIR,
   type RunEnd,
   type RunHeader,
 } from '../engine/runs.js';
@@ -380,13 +381,13 @@ export async function applyPrepared(
 
   // The plan's lock, then the run's folder and journal.
   const runId = prepared.run?.paths.runId ?? newRunId(now());
-  mkdirSync(join(cwd, LOCKS_DIR), { recursive: true, mode: 0o700 });
   let lock: LockAttempt;
   try {
+    mkdirSync(join(cwd, LOCKS_DIR), { recursive: true, mode: 0o700 });
     lock = acquireLock(lockPath(cwd, plan.plan.name), `apply of plan ${plan.plan.name}, run ${runId}`);
   } catch (e) {
-    if (!(e instanceof LockError)) throw e;
-    return { diagnostics: [{ severity: 'error', code: 'apply.locked', message: e.message }] };
+    const message = e instanceof LockError ? e.message : `cannot take the plan's lock: ${String(e)}`;
+    return { diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
   }
   if ('heldBy' in lock) {
     const h = lock.heldBy;
@@ -396,12 +397,11 @@ export async function applyPrepared(
   try {
     const paths = prepared.run?.paths ?? (await createRun(cwd, runId, renderPlanJson(reviewed)));
     if (Array.isArray(paths)) return { diagnostics: paths };
-    const journal = openJournal(paths.journal);
     const who: RunHeader['callers'] = {};
     for (const [name, caller] of callers) if (caller !== undefined) who[name] = { ids: [...caller.ids] };
-    const header: RunHeader = {
+    const header = (id: string): RunHeader => ({
       type: 'run',
-      runId,
+      runId: id,
       at: now().toISOString(),
       resumed: prepared.run !== undefined,
       rescindVersion: VERSION,
@@ -418,10 +418,16 @@ export async function applyPrepared(
       ...(options.resumeWith === undefined ? {} : { options: options.resumeWith }),
       host: hostname(),
       pid: process.pid,
-    };
+    });
+    let journal: ReturnType<typeof openJournal>;
+    try {
+      journal = openJournal(paths.journal);
+      await journal.append(header(runId));
+    } catch (e) {
+      return { diagnostics: [journalProblem(e instanceof Error ? e : new Error(String(e)), runId)] };
+    }
     let results: ExecuteResult;
     try {
-      await journal.append(header);
       options.onStart?.(runId);
       // Each target's audit line says who, when and which plan, on its own.
       const record = (r: RunRecord): Promise<void> =>
@@ -454,17 +460,35 @@ export async function applyPrepared(
           ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
         },
       );
-      const summary = Object.fromEntries(targetOutcomes.map((o) => [o, 0])) as Record<TargetOutcome, number>;
-      for (const t of results.targets) summary[t.outcome]++;
-      const end: RunEnd = { type: 'end', at: now().toISOString(), stopped: results.stopped, summary };
-      await journal.append(end);
+      if (results.journalError === undefined) {
+        const summary = Object.fromEntries(targetOutcomes.map((o) => [o, 0])) as Record<
+          TargetOutcome,
+          number
+        >;
+        for (const t of results.targets) summary[t.outcome]++;
+        const end: RunEnd = { type: 'end', at: now().toISOString(), stopped: results.stopped, summary };
+        await journal.append(end).catch((e: unknown) => {
+          results = { ...results, journalError: e instanceof Error ? e : new Error(String(e)) };
+        });
+      }
     } finally {
-      await journal.close();
+      await journal.close().catch(() => {});
+    }
+    if (results.journalError !== undefined) {
+      return { runId, results, diagnostics: [journalProblem(results.journalError, runId)] };
     }
     return { runId, results, diagnostics: [] };
   } finally {
     lock.held.release();
   }
+}
+
+// A journal that could not be written (a full disk): the run stopped there; the message says why, in
+// the system's words, and how to go on.
+function journalProblem(e: Error, runId: string): Diagnostic {
+  const cause = e.cause instanceof Error && 'code' in e.cause ? ` (${String(e.cause.code)})` : '';
+  const message = `${e.message}${cause}: the run stopped there; calls in flight finished, nothing more was sent, and what the journal could not record is not counted done; free space, then resume the run`;
+  return { severity: 'error', code: 'apply.journal', message, file: join(RUNS_DIR, runId, 'journal.jsonl') };
 }
 
 // What a saved plan's schema and digest cannot promise: each target's account is in this config, of its

@@ -171,6 +171,72 @@ describe('kill and resume', () => {
   }, 60_000);
 });
 
+describe('a full disk', () => {
+  it('stops cleanly when the journal cannot be written, reports the run so far, and resumes', async () => {
+    fleet = await startFleet({ keys: 1, grants: 100, sites: 1, certificates: 100 }, { latencyMs: 5 });
+    const f = fleet;
+    await savePlan(f);
+    // A first run, stopped early, leaves a run with its plan written and a short journal.
+    let watching = false;
+    const first = await cli(f.ws.dir, ['apply', '--yes', '--concurrency', '2', 'plan.json'], {
+      onStderr: (text, interrupt) => {
+        if (watching || !/^run \d{8}T/m.test(text)) return;
+        watching = true;
+        const poll = async () => {
+          if (revokeCalls((await f.stats()).requests) >= 5) interrupt();
+          else setTimeout(poll, 5);
+        };
+        void poll();
+      },
+    });
+    expect(first.code).toBe(EXIT.interrupted);
+    const runId = /run (\d{8}T\d{6}Z-[0-9a-f]{6})/.exec(first.stderr)?.[1] ?? '';
+    const journal = join(f.ws.dir, '.rescind', 'runs', runId, 'journal.jsonl');
+    // Its resume may grow the journal by a few kilobytes only: the disk is full after a few targets.
+    const blocks = Math.ceil((readFileSync(journal).length + 6000) / 1024);
+    const before = revokeCalls((await f.stats()).requests);
+    // The emulator runs in this process: the child is waited for without blocking it.
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        `ulimit -f ${blocks}; exec "$0" "$@"`,
+        process.execPath,
+        join(repoRoot, 'bin/rescind.js'),
+        'apply',
+        '--yes',
+        '--resume',
+        runId,
+      ],
+      { cwd: f.ws.dir, env: { ...process.env, ...DEMO_ENV }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(child);
+    const full = { stdout: '', stderr: '', status: -1 };
+    child.stdout?.on('data', (b: Buffer) => {
+      full.stdout += b.toString();
+    });
+    child.stderr?.on('data', (b: Buffer) => {
+      full.stderr += b.toString();
+    });
+    full.status = await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+    expect(full.stderr).not.toMatch(/internal error|This is a bug/);
+    expect(full.stderr).toMatch(
+      /^\.rescind\/runs\/\S+\/journal\.jsonl: error apply\.journal: journal .*journal\.jsonl: cannot write: .* \(EFBIG\): the run stopped there; calls in flight finished, nothing more was sent/m,
+    );
+    expect(full.status).toBe(EXIT.error);
+    expect(full.stdout).toMatch(
+      new RegExp(`^Apply incomplete: .*\\. Resume with: rescind apply --resume ${runId}$`, 'm'),
+    );
+    const sent = revokeCalls((await f.stats()).requests) - before;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent + before).toBeLessThan(200);
+
+    const resumed = await cli(f.ws.dir, ['apply', '--yes', '--resume', runId]);
+    expect(resumed.code).toBe(EXIT.ok);
+    expect(activeIn(await f.state()).size).toBe(0);
+  }, 60_000);
+});
+
 describe('bounds', () => {
   it('never more calls in flight than --concurrency, never faster than the rate limit', async () => {
     fleet = await startFleet({ keys: 1, grants: 60, sites: 1, certificates: 60 }, { latencyMs: 15 });

@@ -158,6 +158,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     }
     const report = reportOf(run);
     io.stdout.write(json ? renderRunJson(report) : renderRunText(report, styleFor(io.stdout, io.env)));
+    if (applied.results.journalError !== undefined) return EXIT.error;
     if (applied.results.stopped) return EXIT.interrupted;
     if (report.status === 'done') return EXIT.ok;
     // Done but for targets that read absent since the plan: apart, so that a wrong account cannot pass.
