@@ -56,6 +56,8 @@ const HIDDEN = /[\u00ad\u061c\u180e\u200b-\u200d\u2060-\u2064\ufeff\u{e0000}-\u{
  *   `>`, `<`, `` ` ``, `~`, `*`, `_` and `|` are escaped anywhere already. A code span at the start
  *   cannot open a fence: its closing backticks stand on the same line, and a fence's info string
  *   holds none.
+ * - A last space becomes `&#32;` too: `**text **` would not be bold, and two spaces at the end of a
+ *   line are a line break.
  */
 export function inlineText(text: string, max: number = Number.POSITIVE_INFINITY): string {
   // Escaping never makes text shorter, so max characters of the text are all that can be shown.
@@ -64,10 +66,11 @@ export function inlineText(text: string, max: number = Number.POSITIVE_INFINITY)
   const limit = truncated ? max - 1 : max;
   let out = '';
   let first = true;
-  for (const m of visibleMarkdown(cut).matchAll(/[ |]|[^ |]+/g)) {
+  const shown = visibleMarkdown(cut);
+  for (const m of shown.matchAll(/[ |]|[^ |]+/g)) {
     const word = m[0];
     let pieces: string[];
-    if (word === ' ') pieces = [first ? '&#32;' : ' '];
+    if (word === ' ') pieces = [first || m.index === shown.length - 1 ? '&#32;' : ' '];
     else if (word === '|') pieces = ['\\|'];
     else if (LINKED.test(word)) pieces = [codeSpan(word)];
     else pieces = escapeWord(word, first);
