@@ -35,7 +35,8 @@ const HIDDEN = /[\u00ad\u061c\u180e\u200b-\u200d\u2060-\u2064\ufeff\u{e0000}-\u{
  * span, and ends with '…'. The length is counted after escaping, so a caller's budget holds.
  *
  * The rules, and what each one stops:
- * - visibleMarkdown first: no line break, control or invisible character (see there).
+ * - A character visibleMarkdown escapes is its escape (`\n`, `\u202e`): no line break, control
+ *   or invisible character (see there). Its backslash stands before a letter, where it is text.
  * - `\` becomes `\\`: a backslash of the text can escape nothing of the comment around it.
  * - `` ` `` `*` `_` `~` `[` `]` `$` get a backslash (CommonMark's escape of ASCII punctuation):
  *   no code span, emphasis that would fake a summary line such as **Plan: 0 to revoke.**,
@@ -66,11 +67,10 @@ export function inlineText(text: string, max: number = Number.POSITIVE_INFINITY)
   const limit = truncated ? max - 1 : max;
   let out = '';
   let first = true;
-  const shown = visibleMarkdown(cut);
-  for (const m of shown.matchAll(/[ |]|[^ |]+/g)) {
+  for (const m of cut.matchAll(/[ |]|[^ |]+/g)) {
     const word = m[0];
     let pieces: string[];
-    if (word === ' ') pieces = [first || m.index === shown.length - 1 ? '&#32;' : ' '];
+    if (word === ' ') pieces = [first || m.index === cut.length - 1 ? '&#32;' : ' '];
     else if (word === '|') pieces = ['\\|'];
     else if (LINKED.test(word)) pieces = [codeSpan(word)];
     else pieces = escapeWord(word, first);
@@ -100,7 +100,9 @@ const ESCAPED: Readonly<Record<string, string>> = {
   '&': '&amp;',
 };
 
-// A word as the pieces it is shown by, one per character, so that a cut never splits an escape.
+// A word as the pieces it is shown by, one per character, so that a cut never splits an escape. A
+// character visibleMarkdown escapes is its \u escape, whose backslash escapes nothing: a letter
+// follows it.
 function escapeWord(word: string, first: boolean): string[] {
   const pieces: string[] = [];
   let rest = word;
@@ -114,7 +116,8 @@ function escapeWord(word: string, first: boolean): string[] {
       rest = word.slice(1);
     }
   }
-  for (const c of rest) pieces.push(ESCAPED[c] ?? c);
+  const hidden = visibleMarkdown(rest) !== rest;
+  for (const c of rest) pieces.push(ESCAPED[c] ?? (hidden ? visibleMarkdown(c) : c));
   return pieces;
 }
 
