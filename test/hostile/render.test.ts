@@ -73,7 +73,8 @@ describe('a policy message of 1,000,000 spaces', () => {
     const row = md.split('\n').find((line) => line.startsWith('| warn |'));
     expect(row).toBeDefined();
     expect(row?.length).toBeLessThan(300);
-    expect(row).toContain(`| ${' '.repeat(199)}… |`);
+    // The first space is &#32;, which no line can start a code block with.
+    expect(row).toContain(`| &#32;${' '.repeat(194)}… |`);
   });
 
   it('is one line of the text, as long as the message', () => {
@@ -99,7 +100,7 @@ describe('a policy message of 1,000,000 spaces', () => {
       .split('\n')
       .find((line) => line.startsWith('| warn |'));
     expect(row).toMatch(
-      /^\| warn \| review\/mixed \| built in \| a\\\|b\\n&lt;c&gt;&amp;(\\\|\\n)+\\?… \| 0 \|$/,
+      /^\| warn \| review\/mixed \| built in \| a\\\|b\\n&lt;c&gt;&amp;(\\\|\\n)+(\\\|)?… \| 0 \|$/,
     );
     expect(row?.length).toBeLessThan(300);
   });

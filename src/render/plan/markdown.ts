@@ -2,10 +2,11 @@
 // <details> fold; inside it the counts, the selectors, every target as a ```diff block (markers
 // in column 0) and the policy results as a table. Never longer than MAX_MARKDOWN characters
 // (GitHub refuses comments of 65,536): past it, targets are left out and the comment says how to
-// get them all.
+// get them all. Every text of the plan goes through markdown-text.ts, which says why it cannot
+// become structure.
 
-import { visibleText } from '../../diagnostics/diagnostic.js';
 import { Action, actionStates, isBlocked, type SavedPlan } from '../../plan/model.js';
+import { cellName, codeSpan, fenceFor, inlineText, visibleMarkdown } from '../markdown-text.js';
 import { countsByType, diffLines, headline, selectorLine, summaryLine, title } from './view.js';
 
 /** MAX_MARKDOWN is the most characters renderPlanMarkdown writes. */
@@ -13,12 +14,17 @@ export const MAX_MARKDOWN = 65_000;
 
 /** renderPlanMarkdown is the Markdown of a plan, at most max characters. */
 export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN): string {
-  const head: string[] = [`### ${text(title(plan))}`, '', `**${text(summaryLine(plan))}**`, ''];
+  const head: string[] = [
+    `### ${inlineText(title(plan), MAX_TITLE)}`,
+    '',
+    `**${inlineText(summaryLine(plan))}**`,
+    '',
+  ];
   const denies = plan.policies.filter((p) => p.effect === 'deny');
   if (isBlocked(plan)) {
     head.push(
       `> **Blocked** by ${denies.length === 1 ? 'a policy' : `${denies.length} policy rules`}: ${listed(
-        denies.slice(0, MAX_LISTED_DENIES).map((p) => short(`${p.policy}/${p.rule}`)),
+        denies.slice(0, MAX_LISTED_DENIES).map((p) => inlineText(`${p.policy}/${p.rule}`, MAX_CELL)),
         denies.length,
       )}. Nothing is revoked while a deny stands.`,
       '',
@@ -27,7 +33,7 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   const intro: string[] = [
     `<details><summary>Show the plan: ${plan.targets.length} ${plan.targets.length === 1 ? 'target' : 'targets'}</summary>`,
     '',
-    `${text(plan.plan.reason)} (made from \`${code(plan.plan.file)}\` at ${plan.createdAt})`,
+    `${inlineText(plan.plan.reason)} (made from ${codeSpan(plan.plan.file)} at ${inlineText(plan.createdAt)})`,
     '',
   ];
   const rows = countsByType(plan);
@@ -35,12 +41,15 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
     intro.push(`| type | ${actionStates.map((s) => Action[s].label).join(' | ')} |`);
     intro.push(`|---|${actionStates.map(() => '---:').join('|')}|`);
     for (const row of rows)
-      intro.push(`| \`${row.type}\` | ${actionStates.map((s) => row.counts[s]).join(' | ')} |`);
+      intro.push(
+        `| ${cellName(row.type, MAX_CELL)} | ${actionStates.map((s) => row.counts[s]).join(' | ')} |`,
+      );
     intro.push('');
   }
   if (plan.selectors.length > 0) {
     intro.push('Selectors:', '');
-    for (const s of plan.selectors.slice(0, MAX_ROWS)) intro.push(`- ${short(selectorLine(s))}`);
+    for (const s of plan.selectors.slice(0, MAX_ROWS))
+      intro.push(`- ${inlineText(selectorLine(s), MAX_CELL)}`);
     if (plan.selectors.length > MAX_ROWS)
       intro.push(`- and ${plan.selectors.length - MAX_ROWS} more selectors`);
     intro.push('');
@@ -50,7 +59,7 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
     tail.push('| effect | rule | from | message | targets |', '|---|---|---|---|---:|');
     for (const p of plan.policies.slice(0, MAX_ROWS)) {
       tail.push(
-        `| ${p.effect} | ${cell(`${p.policy}/${p.rule}`)} | ${cell(p.source === 'builtin' ? 'built in' : p.source)} | ${cell(p.message)} | ${p.targets.length} |`,
+        `| ${inlineText(p.effect)} | ${cell(`${p.policy}/${p.rule}`)} | ${cell(p.source === 'builtin' ? 'built in' : p.source)} | ${cell(p.message)} | ${p.targets.length} |`,
       );
     }
     if (plan.policies.length > MAX_ROWS)
@@ -68,8 +77,9 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   let fence = 3;
   const shown: string[] = [];
   for (const t of plan.targets) {
-    const block = [headline(t), ...diffLines(t)].join('\n');
-    const wider = Math.max(fence, longestBacktickRun(block) + 1);
+    // Inside the block nothing is Markdown; the fence grows past the longest run of backticks.
+    const block = [headline(t), ...diffLines(t)].map(visibleMarkdown).join('\n');
+    const wider = Math.max(fence, fenceFor(block).length);
     if (block.length + 1 + fenced(wider) > budget) break;
     shown.push(block);
     budget -= block.length + 1;
@@ -81,47 +91,32 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
   const out = [...head, ...intro, ...body, ...tail].join('\n');
   if (out.length <= max) return out;
   // Only text that the schemas do not bound (a path, a reason) gets here: the title and summary.
-  return [clip(`### ${text(title(plan))}`), '', `**${text(summaryLine(plan))}**`, cutNote(0)].join('\n');
+  return [
+    `### ${inlineText(title(plan), MAX_CELL)}`,
+    '',
+    `**${inlineText(summaryLine(plan))}**`,
+    cutNote(0),
+  ].join('\n');
 }
 
-// Text of a plan shown as Markdown: nothing in it may open HTML or close the <details> fold.
-function text(s: string): string {
-  return visibleText(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-// A table cell: its text escaped, the pipes too, and clipped. Escapes only lengthen the text, so only
-// what can be shown is escaped: a cell costs what it shows, however long the text.
+// A table cell: at most MAX_CELL characters of Markdown. inlineText escapes only what can be shown,
+// so a cell costs what it shows, however long the text.
 function cell(s: string): string {
-  return clip(text(s.slice(0, MAX_CELL + 1)).replace(/\|/g, '\\|'));
-}
-
-// Text shown in at most MAX_CELL characters, escaped like a cell but for the pipes.
-function short(s: string): string {
-  return clip(text(s.slice(0, MAX_CELL + 1)));
+  return inlineText(s, MAX_CELL);
 }
 
 // The parts around the diff are bounded, so that the diff always has room: at most MAX_ROWS selectors
-// and policy rows, MAX_LISTED_DENIES names in the blocked line, and MAX_CELL characters in each.
+// and policy rows, MAX_LISTED_DENIES names in the blocked line, and MAX_CELL characters in each; the
+// title at most MAX_TITLE (a name of 63 and a ticket of 128 characters fit, escaped). All in
+// characters of Markdown, escapes counted.
 const MAX_ROWS = 30;
 const MAX_LISTED_DENIES = 10;
 const MAX_CELL = 200;
-
-function clip(s: string): string {
-  return s.length <= MAX_CELL ? s : `${s.slice(0, MAX_CELL - 1).replace(/[\\&][^\s]{0,7}$/, '')}…`;
-}
+/** MAX_TITLE is the most characters of Markdown a comment's title, or its summary line, shows. */
+export const MAX_TITLE = 1_000;
 
 // The first items of a list of total, and how many more there are.
 function listed(items: readonly string[], total: number): string {
   const shown = items.join(', ');
   return total > items.length ? `${shown} and ${total - items.length} more` : shown;
-}
-
-function code(s: string): string {
-  return s.replace(/`/g, "'");
-}
-
-function longestBacktickRun(s: string): number {
-  let longest = 0;
-  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
-  return longest;
 }

@@ -1,6 +1,7 @@
 // `rescind plan` and `rescind show` as text, for a terminal or a log: a legend, the count of
 // targets per type and state, the selectors, one block per target (its before -> after as a
-// unified diff of the cloud's record), the policy results, then exactly one summary line.
+// unified diff of the cloud's record), the policy results, then exactly one summary line. Every text
+// from a file or a cloud is visibleText: no control or bidirectional character reaches the terminal.
 
 import { visibleText } from '../../diagnostics/diagnostic.js';
 import { Action, actionStates, type SavedPlan } from '../../plan/model.js';
@@ -31,7 +32,7 @@ export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
     plan.plan.owner === undefined ? undefined : `owner ${plan.plan.owner}`,
     `made from ${plan.plan.file} at ${plan.createdAt}`,
   ].filter((p) => p !== undefined);
-  out.push(who.join(', '));
+  out.push(visibleText(who.join(', ')));
   out.push('');
   out.push('Actions:');
   for (const [state, meaning] of LEGEND) {
@@ -41,12 +42,13 @@ export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
   if (rows.length > 0) {
     out.push('');
     out.push('Targets by type:');
-    const typeWidth = Math.max(4, ...rows.map((r) => r.type.length));
+    const types = rows.map((r) => visibleText(r.type));
+    const typeWidth = Math.max(4, ...types.map((t) => t.length));
     const heads = actionStates.map((s) => Action[s].label);
     out.push(`  ${'type'.padEnd(typeWidth)}  ${heads.join('  ')}`);
-    for (const row of rows) {
+    for (const [n, row] of rows.entries()) {
       const cells = actionStates.map((s, i) => String(row.counts[s]).padStart(heads[i]?.length ?? 1));
-      out.push(`  ${row.type.padEnd(typeWidth)}  ${cells.join('  ')}`);
+      out.push(`  ${(types[n] ?? '').padEnd(typeWidth)}  ${cells.join('  ')}`);
     }
   }
   if (plan.selectors.length > 0) {
@@ -56,21 +58,21 @@ export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
   }
   for (const t of plan.targets) {
     out.push('');
-    out.push(`${glyph(t.action)}${style.bold(headline(t).slice(1))}`);
+    out.push(`${glyph(t.action)}${style.bold(visibleText(headline(t).slice(1)))}`);
     for (const line of diffLines(t)) {
-      if (line.startsWith('-')) out.push(`    ${style.error(line)}`);
-      else if (line.startsWith('+')) out.push(`    ${style.added(line)}`);
+      if (line.startsWith('-')) out.push(`    ${style.error(visibleText(line))}`);
+      else if (line.startsWith('+')) out.push(`    ${style.added(visibleText(line))}`);
       else if (line.startsWith('@@')) out.push(`    ${style.dim(line)}`);
-      else out.push(`    ${line}`);
+      else out.push(`    ${visibleText(line)}`);
     }
   }
   if (plan.policies.length > 0) {
     out.push('');
     out.push('Policies:');
     for (const p of plan.policies) {
-      const line = `  ${visibleText(policyLine(p))}`;
+      const line = `  ${policyLine(p)}`;
       out.push(p.effect === 'deny' ? style.error(line) : style.warning(line));
-      for (const address of p.targets) out.push(`      ${address}`);
+      for (const address of p.targets) out.push(`      ${visibleText(address)}`);
     }
   }
   out.push('');

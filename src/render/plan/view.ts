@@ -3,7 +3,7 @@
 // record, and the one summary line.
 
 import { structuredPatch } from 'diff';
-import { jsonText } from '../../diagnostics/diagnostic.js';
+import { jsonText, visibleText } from '../../diagnostics/diagnostic.js';
 import {
   Action,
   type ActionState,
@@ -138,12 +138,15 @@ function changedAtLeast(before: string, after: string): number {
   return changed;
 }
 
-/** policyLine is one policy result: effect, the rule and where it comes from, its message and reach. */
+/**
+ * policyLine is one policy result: effect, the rule and where it comes from, its message and reach,
+ * as visibleText (apply prints it to a terminal as it is).
+ */
 export function policyLine(p: SavedPlan['policies'][number]): string {
   const where = p.source === 'builtin' ? 'built in' : p.source;
   const reach =
     p.targets.length === 0 ? '' : ` (${p.targets.length} ${p.targets.length === 1 ? 'target' : 'targets'})`;
-  return `${p.effect} ${p.policy}/${p.rule} [${where}]: ${p.message}${reach}`;
+  return visibleText(`${p.effect} ${p.policy}/${p.rule} [${where}]: ${p.message}${reach}`);
 }
 
 /** selectorLine says what a selector matched, 0 included. */

@@ -24,9 +24,14 @@ export function runTitle(report: ApplyReport): string {
 
 /** targetLine is a target's headline: outcome, address, type, ids, request id. */
 export function targetLine(t: ReportTarget): string {
+  return `${Outcome[t.outcome].glyph} ${Outcome[t.outcome].label}: ${targetDetail(t)}`;
+}
+
+/** targetDetail is targetLine after the outcome: address, type, ids, request id, revoke calls. */
+export function targetDetail(t: ReportTarget): string {
   const id = t.requestId === undefined ? '' : `, request id ${t.requestId}`;
   const calls = t.revokes > 1 ? `, ${t.revokes} revoke calls` : '';
-  return `${Outcome[t.outcome].glyph} ${Outcome[t.outcome].label}: ${t.address} (${t.type}, from ${t.ids.join(', ')}${id}${calls})`;
+  return `${t.address} (${t.type}, from ${t.ids.join(', ')}${id}${calls})`;
 }
 
 /** OutcomeRow is the number of targets of one type in each outcome. */
