@@ -21,6 +21,7 @@ import {
   sealed,
   summarize,
 } from '../plan/model.js';
+import { bindingChanges } from '../plan/narrow.js';
 import type { RevocationPlan } from '../plan/revocation-plan.js';
 import {
   type AccountCaller,
@@ -33,6 +34,7 @@ import { withSignal } from '../providers/common.js';
 import { providerOf, whoami } from '../providers/registry.js';
 import type { Fields, Observation, ProviderAccount } from '../providers/types.js';
 import { VERSION } from '../version.js';
+import type { UnobservedRevocation } from './runs.js';
 import { sharedReads } from './shared-reads.js';
 
 /** PlanInputs are what a plan is made from, loaded and valid. */
@@ -48,6 +50,11 @@ export interface PlannerOptions {
   concurrency?: number;
   now?: () => Date;
   signal?: AbortSignal;
+  /**
+   * revoked are, by address, the targets no API reads that a recorded run of this plan revoked: each is
+   * planned already revoked (no change) when its account reaches the same cloud as in that run.
+   */
+  revoked?: ReadonlyMap<string, UnobservedRevocation>;
 }
 
 /** PlanResult is the plan when every read succeeded, and the diagnostics (missing targets, failed reads). */
@@ -203,7 +210,11 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
       state: hit.observation.state,
       ...(hit.observation.record === undefined ? {} : { record: hit.observation.record }),
     };
-    const action = actionOf(hit.observation.state, provider.absent);
+    const revokedBy = unobservedRevocation(options.revoked?.get(address), inputs.accounts.get(r.account));
+    const action =
+      revokedBy !== undefined && hit.observation.state === 'unknown'
+        ? 'already-revoked'
+        : actionOf(hit.observation.state, provider.absent);
     if (action === 'missing') {
       diagnostics.push({
         severity: 'error',
@@ -226,6 +237,7 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
       before,
       ...(after === undefined ? {} : { after }),
       fingerprint: fingerprintOf(before),
+      ...(action === 'already-revoked' && revokedBy !== undefined ? { revokedBy } : {}),
       record: hit.observation.record,
     });
     order.push(address);
@@ -307,6 +319,18 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
     summary: summarize(targets),
   });
   return { plan, diagnostics };
+}
+
+// The run that revoked a target no API reads, when its account reached the cloud it reaches now (the
+// same cloud, region, project, domain and endpoints: who ran it may differ).
+function unobservedRevocation(
+  found: UnobservedRevocation | undefined,
+  account: ProviderAccount | undefined,
+): { runId: string; at: string } | undefined {
+  if (found?.binding === undefined || account === undefined) return undefined;
+  const now = bindingsOf(new Map([[account.name, account]]), new Map())[account.name];
+  const { caller: _caller, ...was } = found.binding;
+  return bindingChanges(was, now).length === 0 ? { runId: found.runId, at: found.at } : undefined;
 }
 
 /**

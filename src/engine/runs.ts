@@ -248,6 +248,57 @@ function firstLine(path: string): RunHeader | undefined {
   }
 }
 
+/** UnobservedRevocation is a target no API reads that a recorded run revoked: the run, when, and its account's cloud. */
+export interface UnobservedRevocation {
+  runId: string;
+  at: string;
+  /** binding is where the run's account reached, from the run's header (absent for a run before format 2). */
+  binding?: AccountBinding;
+}
+
+/** UNOBSERVED_RUNS and UNOBSERVED_BYTES bound what unobservedRevocations reads: the newest runs first. */
+const UNOBSERVED_RUNS = 100;
+const UNOBSERVED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * unobservedRevocations finds, by address, the targets no API reads (applied, not observable) that the
+ * recorded runs of plan planName under root revoked: the newest run that did, for each. It reads at most
+ * the newest 100 runs of the plan and 64 MiB of journals; a journal it cannot read is skipped (what it
+ * would have said is then simply not known: the target stays to revoke).
+ */
+export function unobservedRevocations(root: string, planName: string): Map<string, UnobservedRevocation> {
+  const found = new Map<string, UnobservedRevocation>();
+  let bytes = 0;
+  const runs = listRuns(root)
+    .filter((r) => r.planName === planName)
+    .slice(0, UNOBSERVED_RUNS);
+  for (const run of runs) {
+    const path = runPaths(root, run.runId).journal;
+    let records: Record<string, unknown>[];
+    try {
+      const size = lstatSync(path).size;
+      if (bytes + size > UNOBSERVED_BYTES) break;
+      bytes += size;
+      records = readJournal(path).records;
+    } catch {
+      continue;
+    }
+    let header: RunHeader | undefined;
+    for (const line of records as JournalLine[]) {
+      if (line.type === 'run') header = line;
+      if (line.type !== 'target' || line.outcome !== 'applied-not-observable') continue;
+      if (typeof line.address !== 'string' || found.has(line.address)) continue;
+      const binding = header?.accounts?.[line.account];
+      found.set(line.address, {
+        runId: run.runId,
+        at: typeof line.at === 'string' ? line.at : '',
+        ...(binding === undefined ? {} : { binding }),
+      });
+    }
+  }
+  return found;
+}
+
 function runProblem(message: string, file: string): Diagnostic {
   return { severity: 'error', code: 'apply.run', message, file };
 }

@@ -60,6 +60,11 @@ export interface PlannedTarget {
   after?: unknown;
   /** fingerprint is the SHA-256 of `before`: apply refuses a target whose state changed since. */
   fingerprint: string;
+  /**
+   * revokedBy is, for a target no API reads, the recorded run of this plan that revoked it (its revoke
+   * call succeeded), against the same cloud: it is shown already revoked, and no change.
+   */
+  revokedBy?: { runId: string; at: string };
 }
 
 /** SelectorResult is one selector of the plan and how many targets it matched (0 is shown, not an error). */

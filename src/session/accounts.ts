@@ -32,6 +32,8 @@ export interface OpenContext {
   readonly http?: HttpTuning | undefined;
   /** builtin starts the session's built-in emulator, or returns it when it runs already. */
   builtin(): Promise<RunningEmulator>;
+  /** builtinInstance is the id of the built-in emulator's state, once it runs: its accounts are bound to it. */
+  builtinInstance?(): string | undefined;
   /** at locates a problem of an account: its entry in the config file. */
   at?(account: string): Pick<Diagnostic, 'range' | 'path'>;
 }
@@ -78,7 +80,8 @@ export async function openAccounts(
     }
     const { credentials, endpoints, projectId, domainId } = resolved;
     const bound: Partial<Record<ServiceName, string>> = {};
-    for (const [service, url] of endpoints) bound[service] = emulator === undefined ? url : 'builtin';
+    const where = `builtin:${ctx.builtinInstance?.() ?? 'unknown'}`;
+    for (const [service, url] of endpoints) bound[service] = emulator === undefined ? url : where;
     const accessKeyId =
       credentials.kind === 'aksk'
         ? credentials.accessKey

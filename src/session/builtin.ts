@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { holdPersist, PERSIST_MAX_BYTES } from '../emulator/persist.js';
 import { loadPersisted } from '../emulator/seed.js';
 import type { EmulatorState } from '../emulator/state.js';
-import { BUILTIN_STATE_FILE } from './session.js';
+import { BUILTIN_INSTANCE_FILE, BUILTIN_STATE_FILE } from './session.js';
 
 /** BuiltinState is the built-in emulator's state file of a folder, and its state when there is one. */
 export interface BuiltinState {
@@ -36,6 +36,7 @@ export function resetBuiltin(cwd: string): boolean {
   try {
     const existed = loadPersisted(file, PERSIST_MAX_BYTES) !== undefined;
     rmSync(file, { force: true });
+    rmSync(resolve(cwd, BUILTIN_INSTANCE_FILE), { force: true });
     return existed;
   } finally {
     held.release();

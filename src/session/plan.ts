@@ -7,6 +7,7 @@ import { policyPaths } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { type LoadedDocument, loadDocument, loadDocumentBytes } from '../document/pipeline.js';
 import { makePlan, type PlanInputs, type PlanResult } from '../engine/planner.js';
+import { unobservedRevocations } from '../engine/runs.js';
 import { planRules } from '../plan/check.js';
 import type { RevocationPlan } from '../plan/revocation-plan.js';
 import type { LoadedPolicy } from '../policy/evaluate.js';
@@ -94,7 +95,10 @@ export async function planFile(
     policies,
     accounts: opened.accounts,
   };
+  // Targets no API reads that a recorded run of this plan revoked: no change (docs/cli.md).
+  const revoked = unobservedRevocations(cwd, data.metadata.name);
   const result = await makePlan(inputs, {
+    revoked,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -5,7 +5,8 @@
 // need is not loaded: opening accounts (accounts.ts, with the HTTP client), the emulator and
 // validate are imported on first use.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_FILE, configRules, loadConfig, type RescindConfig } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -25,6 +26,12 @@ export type { AccountNeeds, ConfigResult, EmulatorOptions, HttpTuning, OpenedAcc
 
 /** BUILTIN_STATE_FILE is where the built-in emulator keeps its state, relative to the working directory. */
 export const BUILTIN_STATE_FILE = join('.rescind', 'emulator-state.json');
+/**
+ * BUILTIN_INSTANCE_FILE names the built-in emulator's state as one cloud: a random id made with the state
+ * (and forgotten with it by `emulator --reset-builtin`), so that plans and runs bound to the built-in
+ * emulator (`builtin:ID`) are not taken for plans of the cloud a reset made anew.
+ */
+export const BUILTIN_INSTANCE_FILE = join('.rescind', 'emulator-instance');
 
 /** SessionOptions say where a session runs and what it reads. */
 export interface SessionOptions {
@@ -91,10 +98,12 @@ export function createSession(options: SessionOptions): Session {
   };
 
   // The built-in emulator, started once per session, with its state kept under .rescind/.
+  let instance: string | undefined;
   const startBuiltin = (): Promise<RunningEmulator> => {
     builtin ??= (async () => {
       const persist = resolve(cwd, BUILTIN_STATE_FILE);
       mkdirSync(dirname(persist), { recursive: true });
+      instance = builtinInstance(cwd, !existsSync(persist));
       return startEmulator({ persist });
     })();
     return builtin;
@@ -118,7 +127,13 @@ export function createSession(options: SessionOptions): Session {
       return range === undefined ? { path } : { path, range };
     };
     const http = { ...tuning, ...options.http };
-    const opened = await open(cfg, needs, { ...options, http, builtin: startBuiltin, at });
+    const opened = await open(cfg, needs, {
+      ...options,
+      http,
+      builtin: startBuiltin,
+      builtinInstance: () => instance,
+      at,
+    });
     for (const client of opened.clients) clients.push(client);
     return { accounts: opened.accounts, diagnostics: opened.diagnostics };
   };
@@ -159,6 +174,22 @@ export function createSession(options: SessionOptions): Session {
     },
   };
   return self;
+}
+
+// The id of the built-in emulator's state of cwd: made anew with a new state, else the one kept.
+function builtinInstance(cwd: string, fresh: boolean): string {
+  const file = resolve(cwd, BUILTIN_INSTANCE_FILE);
+  if (!fresh) {
+    try {
+      const kept = readFileSync(file, 'utf8').trim();
+      if (/^[0-9a-f]{16}$/.test(kept)) return kept;
+    } catch {
+      // None kept: a new one.
+    }
+  }
+  const id = randomBytes(8).toString('hex');
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  return id;
 }
 
 // The config: a file given, rescind.config.yaml in cwd, or data given (checked like a file).

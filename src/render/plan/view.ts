@@ -55,7 +55,11 @@ export function countsByType(plan: SavedPlan): CountRow[] {
 
 /** headline is a target's first line: glyph, label, type, address and the revocations that reach it. */
 export function headline(t: PlannedTarget): string {
-  return `${Action[t.action].glyph} ${Action[t.action].label}: ${t.address} (${t.type}, from ${t.ids.join(', ')})`;
+  const by =
+    t.revokedBy === undefined
+      ? ''
+      : `; revoked by run ${t.revokedBy.runId} at ${t.revokedBy.at}, not observable`;
+  return `${Action[t.action].glyph} ${Action[t.action].label}: ${t.address} (${t.type}, from ${t.ids.join(', ')}${by})`;
 }
 
 /**
