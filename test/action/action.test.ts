@@ -2,11 +2,11 @@
 // changes a plan, against the built-in emulator: SARIF and one sticky comment per plan with its saved
 // plan; apply after the merge refused when the plan changed after review, then applied; drift silent
 // while access stays revoked and failing, naming the targets, once it comes back. GitHub's API is a
-// recording stand-in for `gh` on PATH: what the scripts ask of it is checked, not how GitHub answers.
+// recording stand-in for `gh` on PATH (test/helpers/fake-gh.mjs): what the scripts ask of it is
+// checked, not how GitHub answers.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -20,11 +20,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadSavedPlan } from '../../src/plan/saved.js';
+import { type FakeGh, installFakeGh } from '../helpers/fake-gh.js';
 import { repoRoot } from '../helpers/paths.js';
 import { builtinConfig } from '../helpers/plan.js';
 
 let repo: string;
-let bin: string;
+let gh: FakeGh;
 let base: string;
 const rescind = `node ${join(repoRoot, 'bin/rescind.js')}`;
 
@@ -48,7 +49,8 @@ function step(script: string, env: Record<string, string> = {}) {
     encoding: 'utf8',
     env: {
       ...process.env,
-      PATH: `${bin}:${process.env.PATH}`,
+      ...gh.env,
+      PATH: `${gh.bin}:${process.env.PATH}`,
       RESCIND: rescind,
       GITHUB_REPOSITORY: 'acme/revocations',
       PR: '7',
@@ -60,18 +62,8 @@ function step(script: string, env: Record<string, string> = {}) {
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'rescind-action-'));
-  bin = join(repo, '.bin');
-  mkdirSync(bin);
-  // gh, as far as the comment step uses it: lists the comments it was given, records each write.
-  writeFileSync(
-    join(bin, 'gh'),
-    `#!/usr/bin/env bash
-args="$*"; echo "\${args//$'\\n'/\\\\n}" >> "${join(repo, '.gh-calls')}"
-if [[ "$*" == *"--paginate"* ]]; then cat "${join(repo, '.gh-comments')}" 2>/dev/null || true; fi
-`,
-  );
-  chmodSync(join(bin, 'gh'), 0o755);
-  writeFileSync(join(repo, '.gitignore'), '.bin/\n.gh-*\n.rescind/\n.rescind-pr/\n');
+  gh = installFakeGh(join(repo, '.gh'));
+  writeFileSync(join(repo, '.gitignore'), '.gh/\n.gh-*\n.rescind/\n.rescind-pr/\n');
   writeFileSync(join(repo, 'rescind.config.yaml'), builtinConfig);
   mkdirSync(join(repo, 'plans'));
   copyFileSync(
@@ -110,27 +102,31 @@ describe('on the pull request', () => {
       ['config', 'rescind.config.yaml'],
     ]);
     // The unchanged plan of the base is validated, not planned.
-    expect(readFileSync(join(repo, '.gh-output'), 'utf8')).toBe('status=0\nplans=plans/offboard.yaml\n');
+    expect(readFileSync(join(repo, '.gh-output'), 'utf8')).toBe('status=0\nplans=plans__offboard.yaml\n');
   });
 
   it('posts one comment per plan, then updates it on the next push instead of adding another', () => {
+    const comments = 'GET repos/acme/revocations/issues/7/comments';
+    gh.answer({ [comments]: { json: [[]] } });
     const first = step('comment.sh');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    // GitHub now holds the comment the first run posted.
-    writeFileSync(join(repo, '.gh-comments'), '4242\n');
+    // GitHub now holds the comment the first run posted, written by the workflow's token.
+    const [post] = gh.calls().filter((c) => c.includes('--method'));
+    const body = post?.at(-1)?.replace(/^body=/, '');
+    gh.answer({ [comments]: { json: [[{ id: 4242, user: { login: 'github-actions[bot]' }, body }]] } });
     expect(step('comment.sh').code).toBe(0);
-    const calls = readFileSync(join(repo, '.gh-calls'), 'utf8').trim().split('\n');
+    const calls = gh.calls();
     // Each write carries the plan's comment, after the marker that finds it again.
     for (const write of calls.filter((c) => c.includes('--method'))) {
-      expect(write).toContain(
-        ' -f body=<!-- rescind:plans:plans__offboard.yaml -->\\n### rescind plan offboard-alice (SEC-2041)',
+      expect(write.at(-1)).toMatch(
+        /^body=<!-- rescind:plans:plans__offboard\.yaml -->\n### rescind plan offboard-alice \(SEC-2041\)/,
       );
     }
-    expect(calls.map((c) => c.replace(/ -f body=.*/, ''))).toEqual([
-      'api --paginate repos/acme/revocations/issues/7/comments --jq .[] | select(.body | startswith("<!-- rescind:plans:plans__offboard.yaml -->")) | .id',
+    expect(calls.map((c) => c.join(' ').replace(/ -f body=.*/s, ''))).toEqual([
+      'api --paginate --slurp repos/acme/revocations/issues/7/comments',
       'api --method POST repos/acme/revocations/issues/7/comments',
-      'api --paginate repos/acme/revocations/issues/7/comments --jq .[] | select(.body | startswith("<!-- rescind:plans:plans__offboard.yaml -->")) | .id',
+      'api --paginate --slurp repos/acme/revocations/issues/7/comments',
       'api --method PATCH repos/acme/revocations/issues/comments/4242',
     ]);
   });
@@ -187,7 +183,7 @@ describe('after the merge', () => {
     const applied = step('apply.sh', { OUT: out });
     expect(applied.code).toBe(0);
     expect(readFileSync(join(out, 'runs/noop.yaml.md'), 'utf8')).toBe(
-      '### rescind apply noop.yaml: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n',
+      '### rescind apply `noop.yaml`: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n',
     );
     rmSync(join(repo, 'noop.yaml'));
   });
@@ -204,7 +200,7 @@ describe('on a schedule', () => {
     const back = step('drift.sh', { PLANS: 'plans/offboard.yaml', GITHUB_STEP_SUMMARY: summary });
     expect(back.code).toBe(2);
     const text = readFileSync(summary, 'utf8');
-    expect(text).toMatch(/^### Access came back: plans\/offboard\.yaml$/m);
+    expect(text).toMatch(/^### Access came back: `plans\/offboard\.yaml`$/m);
     expect(text.match(/^- revoke: /gm)).toHaveLength(6);
   });
 });
