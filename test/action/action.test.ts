@@ -1,6 +1,7 @@
 // The rescind action's steps (the scripts action.yml runs), on a fixture repository whose pull request
 // changes a plan, against the built-in emulator: SARIF and one sticky comment per plan with its saved
-// plan; apply after the merge refused when the plan changed after review, then applied; drift silent
+// plan; after the merge, the saved plans found by the merged pull request's head commit (find-plans.sh),
+// then apply refused when the plan changed after review, then applied; drift silent
 // while access stays revoked and failing, naming the targets, once it comes back. GitHub's API is a
 // recording stand-in for `gh` on PATH (test/helpers/fake-gh.mjs): what the scripts ask of it is
 // checked, not how GitHub answers.
@@ -20,6 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadSavedPlan } from '../../src/plan/saved.js';
+import { cleanEnv } from '../helpers/action-repo.js';
 import { type FakeGh, installFakeGh } from '../helpers/fake-gh.js';
 import { repoRoot } from '../helpers/paths.js';
 import { builtinConfig } from '../helpers/plan.js';
@@ -34,7 +36,7 @@ const git = (...args: string[]) =>
     cwd: repo,
     encoding: 'utf8',
     env: {
-      ...process.env,
+      ...cleanEnv(),
       GIT_AUTHOR_NAME: 't',
       GIT_AUTHOR_EMAIL: 't@example.com',
       GIT_COMMITTER_NAME: 't',
@@ -48,7 +50,7 @@ function step(script: string, env: Record<string, string> = {}) {
     cwd: repo,
     encoding: 'utf8',
     env: {
-      ...process.env,
+      ...cleanEnv(),
       ...gh.env,
       PATH: `${gh.bin}:${process.env.PATH}`,
       RESCIND: rescind,
@@ -63,7 +65,7 @@ function step(script: string, env: Record<string, string> = {}) {
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'rescind-action-'));
   gh = installFakeGh(join(repo, '.gh'));
-  writeFileSync(join(repo, '.gitignore'), '.gh/\n.gh-*\n.rescind/\n.rescind-pr/\n');
+  writeFileSync(join(repo, '.gitignore'), '.gh/\n.gh-*\n.rescind/\n.rescind-*/\n');
   writeFileSync(join(repo, 'rescind.config.yaml'), builtinConfig);
   mkdirSync(join(repo, 'plans'));
   copyFileSync(
@@ -146,19 +148,74 @@ describe('on the pull request', () => {
 });
 
 describe('after the merge', () => {
+  it('takes the reviewed plans from the pull request run of the head commit that was merged', () => {
+    // The merge commit on main, and GitHub's record of the pull request, its plan run and artifact.
+    const head = git('rev-parse', 'HEAD');
+    git('checkout', '-q', 'main');
+    git('merge', '-q', '--no-ff', '-m', 'Merge pull request #7', 'offboard-alice');
+    const merge = git('rev-parse', 'HEAD');
+    const full = 'acme/revocations';
+    const ours = { full_name: full };
+    gh.answer({
+      [`GET repos/${full}/commits/${merge}/pulls?per_page=100`]: {
+        json: [
+          {
+            number: 7,
+            merged_at: '2026-12-01T15:00:00Z',
+            merge_commit_sha: merge,
+            base: { ref: 'main', repo: ours },
+            head: { sha: head, repo: ours },
+          },
+        ],
+      },
+      [`GET repos/${full}/actions/runs?head_sha=${head}&event=pull_request&per_page=100`]: {
+        json: {
+          workflow_runs: [
+            {
+              id: 101,
+              head_sha: head,
+              event: 'pull_request',
+              path: '.github/workflows/rescind.yml',
+              status: 'completed',
+              conclusion: 'success',
+              created_at: '2026-12-01T09:00:00Z',
+              repository: ours,
+              head_repository: ours,
+            },
+          ],
+        },
+      },
+      [`GET repos/${full}/actions/runs/101/artifacts?per_page=100`]: {
+        json: { artifacts: [{ id: 9, name: 'rescind-plans-7', expired: false }] },
+      },
+      'download 101 rescind-plans-7': { dir: join(repo, '.rescind-pr/plans') },
+    });
+    const found = step('find-plans.sh', {
+      OUT: '.rescind-merge',
+      GITHUB_SHA: merge,
+      GITHUB_REF_NAME: 'main',
+      GITHUB_WORKFLOW_REF: `${full}/.github/workflows/rescind.yml@refs/heads/main`,
+    });
+    expect(found.stderr).toBe('');
+    expect(found.code).toBe(0);
+    expect(readFileSync(join(repo, '.rescind-merge/plans/index.txt'), 'utf8')).toContain(
+      '\nplans__offboard.yaml\n',
+    );
+  });
+
   it('refuses the saved plan when the plan changed after review, and applies it when it did not', () => {
     const reviewed = readFileSync(join(repo, 'plans/offboard.yaml'), 'utf8');
     writeFileSync(join(repo, 'plans/offboard.yaml'), reviewed.replace('alice-*', '*'));
-    const refused = step('apply.sh');
+    const refused = step('apply.sh', { OUT: '.rescind-merge' });
     expect(refused.stderr).toBe('');
     expect(refused.code).toBe(1);
-    expect(readFileSync(join(repo, '.rescind-pr/runs/plans__offboard.yaml.md'), 'utf8')).toContain(
+    expect(readFileSync(join(repo, '.rescind-merge/runs/plans__offboard.yaml.md'), 'utf8')).toContain(
       'error apply.inputs-changed: the plan plans/offboard.yaml changed since the plan was made',
     );
     writeFileSync(join(repo, 'plans/offboard.yaml'), reviewed);
-    const applied = step('apply.sh');
+    const applied = step('apply.sh', { OUT: '.rescind-merge' });
     expect(applied.code).toBe(0);
-    expect(readFileSync(join(repo, '.rescind-pr/runs/plans__offboard.yaml.md'), 'utf8')).toMatch(
+    expect(readFileSync(join(repo, '.rescind-merge/runs/plans__offboard.yaml.md'), 'utf8')).toMatch(
       /^### rescind apply offboard-alice \(SEC-2041\), run \d{8}T\d{6}Z-[0-9a-f]{6}\n\n\*\*Apply complete: 6 verified, 2 already revoked, 1 applied \(not observable\), 0 failed\.\*\*/,
     );
   });
