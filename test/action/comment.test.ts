@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ActionRepo, makeActionRepo } from '../helpers/action-repo.js';
+import { type ActionRepo, hostileBranch, makeActionRepo } from '../helpers/action-repo.js';
 
 let repo: ActionRepo;
 const comments = 'GET repos/acme/revocations/issues/7/comments';
@@ -118,7 +118,7 @@ describe('comment.sh', () => {
     for (const [name, value] of [
       ['PR', '7/../../../user'],
       ['PR', '$(touch pwned)'],
-      ['PR', 'x";echo${IFS}NODE_OPTIONS=--require=evil>>$GITHUB_ENV;echo${IFS}"'],
+      ['PR', hostileBranch],
       ['GITHUB_REPOSITORY', 'acme/revocations/../x'],
       ['KIND', '../plans'],
     ] as const) {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ActionRepo, makeActionRepo } from '../helpers/action-repo.js';
+import { type ActionRepo, hostileBranch, makeActionRepo } from '../helpers/action-repo.js';
 import type { Route } from '../helpers/fake-gh.js';
 
 let repo: ActionRepo;
@@ -221,7 +221,7 @@ describe('find-plans.sh', () => {
       ['GITHUB_SHA', '$(touch pwned)'],
       ['GITHUB_SHA', `${merge}/../../user`],
       ['GITHUB_REPOSITORY', 'acme/revocations/../x'],
-      ['GITHUB_REF_NAME', 'x";echo${IFS}NODE_OPTIONS=--require=evil>>$GITHUB_ENV;echo${IFS}"'],
+      ['GITHUB_REF_NAME', hostileBranch],
       ['GITHUB_WORKFLOW_REF', '`touch pwned`'],
     ] as const) {
       const ran = find('.out-hostile', { [name]: value, GITHUB_ENV: join(repo.dir, '.out-env') });

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSavedPlan } from '../../src/plan/saved.js';
-import { type ActionRepo, makeActionRepo } from '../helpers/action-repo.js';
+import { type ActionRepo, hostileBranch, makeActionRepo } from '../helpers/action-repo.js';
 import { repoRoot } from '../helpers/paths.js';
 
 let repo: ActionRepo;
@@ -22,11 +22,7 @@ const policy = 'apiVersion: rescind/v1\nkind: Policy\nmetadata: {name: house}\ns
 const broken = 'apiVersion: rescind/v1\nkind: RevocationPlan\nmetadata: {name: broken}\n';
 
 // The branch name of the issue, and other shell syntax, as parts of file names.
-const hostile = [
-  'x";echo${IFS}NODE_OPTIONS=--require=evil>>$GITHUB_ENV;echo${IFS}"',
-  `q"s 'a' $(touch pwned) \`touch pwned\``,
-  "'; touch pwned; '",
-];
+const hostile = [hostileBranch, `q"s 'a' $(touch pwned) \`touch pwned\``, "'; touch pwned; '"];
 
 /** The plans of the pull request, each with the name plan.sh must give it. */
 const plans: [path: string, name: string, text: string][] = [
@@ -200,7 +196,7 @@ describe('drift.sh', () => {
     });
     expect(ran.code).toBe(1);
     expect(readFileSync(summary, 'utf8')).toMatch(
-      /^### rescind plan blocked by a policy: `plans\/quoted\.yaml`\n\n```text\n[^]*freeze\/no-ca/,
+      /^### rescind plan blocked by a policy: `plans\/quoted\.yaml`\n\n```text\n[\s\S]*freeze\/no-ca/,
     );
   });
 });

@@ -11,6 +11,13 @@ import { type FakeGh, installFakeGh } from './fake-gh.js';
 import { repoRoot } from './paths.js';
 import { builtinConfig } from './plan.js';
 
+/**
+ * hostileBranch is a legal git branch name that, pasted into a double-quoted shell string, ends it
+ * and appends to $GITHUB_ENV (issue 16). Values like it must stay data in every script.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's ${IFS}, on purpose
+export const hostileBranch = 'x";echo${IFS}NODE_OPTIONS=--require=evil>>$GITHUB_ENV;echo${IFS}"';
+
 /** Ran is what a script did: its exit status and output. */
 export interface Ran {
   readonly code: number | null;
