@@ -29,5 +29,5 @@ words() {
 # is_name is true for a name the plan step gives (helper.mjs encodeName): letters, digits, `.`, `_`,
 # `~` and `-`, not starting with `.`. Only such names become file names and comment markers.
 is_name() {
-  [[ $1 =~ ^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$ ]]
+  [[ ${#1} -le 200 && $1 =~ ^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$ ]]
 }

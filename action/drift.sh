@@ -30,7 +30,7 @@ report() {
 
 find "${plans[@]}" \( -path '*/.*' -o -name node_modules \) -prune \
   -o -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 > "$tmp/found" || status=1
-sort -z "$tmp/found" > "$tmp/candidates"
+LC_ALL=C sort -z "$tmp/found" > "$tmp/candidates"
 mapfile -d '' -t candidates < "$tmp/candidates"
 if [ "${#candidates[@]}" -eq 0 ]; then exit "$status"; fi
 "${rescind[@]}" validate --format json --config "$config" -- "${candidates[@]}" > "$tmp/validate.json" || true

@@ -8,39 +8,14 @@
 // `rescind: ...` on stderr and exits 1. Nothing here runs a command or reads the network.
 
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { codeSpan, fenced, firstLine, Refusal, readBounded } from './lib.mjs';
 
-/** MAX_INPUT is the most any command reads from a file or from stdin: 64 MiB. */
-const MAX_INPUT = 64 * 1024 * 1024;
 /** MAX_FILES is the most candidate files `plans` takes. */
 const MAX_FILES = 10_000;
 /** MAX_NAME is the longest name `plans` gives; a longer one is cut and ends in a digest. */
 const MAX_NAME = 160;
 /** NOT_PLANS are the kinds `rescind validate` reports for files that are not plans. */
 const NOT_PLANS = new Set(['Config', 'Policy', 'EmulatorState', 'SavedPlan']);
-
-/** Refusal is an expected failure: its message is printed, without a stack. */
-class Refusal extends Error {}
-
-/** readBounded reads a file (or stdin, fd 0) whole, refusing more than MAX_INPUT bytes. */
-function readBounded(path) {
-  const fd = path === '-' ? 0 : openSync(path, 'r');
-  const chunks = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const chunk = Buffer.alloc(1024 * 1024);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      total += n;
-      if (total > MAX_INPUT) throw new Refusal(`${path === '-' ? 'stdin' : path} is over ${MAX_INPUT} bytes`);
-      chunks.push(chunk.subarray(0, n));
-    }
-  } finally {
-    if (fd !== 0) closeSync(fd);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** readJson parses a file that must hold JSON, naming it when it does not. */
 function readJson(path, what) {
@@ -120,45 +95,15 @@ function plans(reportPath) {
   if (out.length > 0) process.stdout.write(`${out.join('\0')}\0`);
 }
 
-/** longestRun is the length of the longest run of character c in text. */
-function longestRun(text, c) {
-  let longest = 0;
-  let run = 0;
-  for (const ch of text) {
-    run = ch === c ? run + 1 : 0;
-    if (run > longest) longest = run;
-  }
-  return longest;
-}
-
-/**
- * fence prints stdin as a fenced code block with info string `info`: the fence is longer than any run
- * of backticks in the text, so no line of it can close the block (a `~~~` line cannot close a
- * backtick fence), and the HTML, links and mentions in it stay text.
- */
+/** fence prints stdin as a fenced code block with info string `info` (lib.mjs fenced). */
 function fence(info) {
   if (!/^[a-z]*$/.test(info)) throw new Refusal(`bad info string ${JSON.stringify(info)}`);
-  const text = readBounded('-').toString('utf8');
-  const marks = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
-  const body = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-  process.stdout.write(`${marks}${info}\n${body}${marks}\n`);
+  process.stdout.write(fenced(readBounded('-').toString('utf8'), info));
 }
 
-/**
- * code prints text as one inline code span, for a heading: line breaks, other control characters and
- * the characters that reorder text are shown as `\uXXXX`, and the span's backticks outnumber any run in
- * the text, so it cannot end the heading, nor open a link, an image, a mention or HTML.
- */
+/** code prints text as one inline code span, for a heading (lib.mjs codeSpan). */
 function code(text) {
-  const shown = text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes
-    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/g,
-    (ch) => (ch === '\\' ? '\\\\' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
-  );
-  const ticks = '`'.repeat(longestRun(shown, '`') + 1);
-  // A space inside each end keeps a leading or trailing backtick or space from joining the ticks.
-  const pad = /^[` ]|[` ]$/.test(shown) ? ' ' : '';
-  process.stdout.write(`${ticks}${pad}${shown}${pad}${ticks}`);
+  process.stdout.write(codeSpan(text));
 }
 
 /** field prints the top-level string or number `key` of the JSON object in a file, or nothing. */
@@ -170,11 +115,6 @@ function field(path, key) {
     return;
   }
   if (typeof value === 'string' || typeof value === 'number') process.stdout.write(String(value));
-}
-
-/** firstLine is a text's first line, whatever its line ending. */
-function firstLine(text) {
-  return text.split(/\r\n|\n|\r/, 1)[0];
 }
 
 /**

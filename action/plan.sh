@@ -61,7 +61,7 @@ if [ -n "${BASE_REF:-}" ]; then
 else
   find "${plans[@]}" \( -path '*/.*' -o -name node_modules \) -prune \
     -o -type f \( -name '*.yaml' -o -name '*.yml' \) -print0 > "$tmp/found" || status=1
-  sort -z "$tmp/found" > "$tmp/candidates"
+  LC_ALL=C sort -z "$tmp/found" > "$tmp/candidates"
 fi
 
 # Which of them are plans: the kind validate read from each, however it is written.

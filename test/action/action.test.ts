@@ -269,7 +269,7 @@ describe('the workflow files', () => {
     };
     expect(action.runs.using).toBe('composite');
     const runs = action.runs.steps.map((s) => s.run ?? '').join('\n');
-    for (const script of ['plan.sh', 'apply.sh', 'drift.sh', 'comment.sh'])
+    for (const script of ['setup.sh', 'plan.sh', 'find-plans.sh', 'apply.sh', 'drift.sh', 'comment.sh'])
       expect(runs).toContain(`/action/${script}`);
     const gitlab = parse(readFileSync(join(repoRoot, 'examples/gitlab/.gitlab-ci.yml'), 'utf8')) as Record<
       string,

@@ -209,4 +209,13 @@ describe.skipIf(!shellcheck)('the scripts', () => {
     expect(ran.stdout).toBe('');
     expect(ran.status).toBe(0);
   });
+
+  it("and so are the GitLab example's job scripts", () => {
+    const gitlab = parse(read('examples/gitlab/.gitlab-ci.yml')) as Record<string, { script?: unknown[] }>;
+    for (const job of ['plan', 'apply', 'drift']) {
+      const lines = (gitlab[job]?.script ?? []).flat(2).join('\n');
+      const ran = spawnSync('shellcheck', ['-s', 'bash', '-'], { input: lines, encoding: 'utf8' });
+      expect(ran.stdout, job).toBe('');
+    }
+  });
 });
