@@ -145,6 +145,24 @@ describe('plan.sh with hostile settings', () => {
     expect(existsSync(join(repo.dir, 'pwned'))).toBe(false);
     expect(readFileSync(env.GITHUB_ENV as string, 'utf8')).toBe('');
   });
+
+  it('takes every other setting of the scripts as data', () => {
+    // One value with every kind of shell syntax of the names above.
+    for (const value of [hostile.join(' ')]) {
+      for (const [script, name] of [
+        ['plan.sh', 'PLANS'],
+        ['plan.sh', 'CONFIG'],
+        ['plan.sh', 'POLICIES'],
+        ['drift.sh', 'PLANS'],
+        ['drift.sh', 'CONFIG'],
+      ] as const) {
+        const settings = { ...env, PLANS: 'plans/quoted.yaml', OUT: '.out-hostile', [name]: value };
+        expect(repo.run(script, settings).code, `${script} ${name}=${value}`).toBe(1);
+      }
+    }
+    expect(existsSync(join(repo.dir, 'pwned'))).toBe(false);
+    expect(readFileSync(env.GITHUB_ENV as string, 'utf8')).toBe('');
+  });
 });
 
 describe('drift.sh', () => {
