@@ -26,7 +26,7 @@ for saved in "$out/plans"/*.json; do
     continue
   fi
   code=0
-  "${rescind[@]}" apply --yes --verify-inputs --config "$config" --format json -- "$saved" \
+  "${rescind[@]}" apply --yes --verify-inputs --config="$config" --format json -- "$saved" \
     > "$out/runs/$name.json" 2> "$out/runs/$name.err" || code=$?
   run=$("${helper[@]}" field "$out/runs/$name.json" runId)
   shown=$("${helper[@]}" code "$name")

@@ -33,14 +33,14 @@ find "${plans[@]}" \( -path '*/.*' -o -name node_modules \) -prune \
 LC_ALL=C sort -z "$tmp/found" > "$tmp/candidates"
 mapfile -d '' -t candidates < "$tmp/candidates"
 if [ "${#candidates[@]}" -eq 0 ]; then exit "$status"; fi
-"${rescind[@]}" validate --format json --config "$config" -- "${candidates[@]}" > "$tmp/validate.json" || true
+"${rescind[@]}" validate --format json --config="$config" -- "${candidates[@]}" > "$tmp/validate.json" || true
 "${helper[@]}" plans "$tmp/validate.json" < "$tmp/candidates" > "$tmp/plans" || exit 1
 mapfile -d '' -t found < "$tmp/plans"
 
 for ((i = 0; i + 1 < ${#found[@]}; i += 2)); do
   file=${found[i]}
   code=0
-  text=$("${rescind[@]}" plan --detailed-exitcode --config "$config" -- "$file" 2>&1) || code=$?
+  text=$("${rescind[@]}" plan --detailed-exitcode --config="$config" -- "$file" 2>&1) || code=$?
   case $code in
     0) ;;
     2)

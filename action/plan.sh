@@ -41,9 +41,9 @@ finish() {
 }
 
 policy_args=()
-for p in "${policies[@]}"; do policy_args+=(--policy "$p"); done
+for p in "${policies[@]}"; do policy_args+=("--policy=$p"); done
 
-"${rescind[@]}" validate --format sarif --config "$config" -- "${plans[@]}" > "$out/rescind.sarif" || status=1
+"${rescind[@]}" validate --format sarif --config="$config" -- "${plans[@]}" > "$out/rescind.sarif" || status=1
 
 # The files to plan: those the pull request adds, changes or renames, or every YAML file.
 if [ -n "${BASE_REF:-}" ]; then
@@ -67,7 +67,7 @@ fi
 # Which of them are plans: the kind validate read from each, however it is written.
 mapfile -d '' -t candidates < "$tmp/candidates"
 if [ "${#candidates[@]}" -eq 0 ]; then finish; fi
-"${rescind[@]}" validate --format json --config "$config" -- "${candidates[@]}" > "$tmp/validate.json" || true
+"${rescind[@]}" validate --format json --config="$config" -- "${candidates[@]}" > "$tmp/validate.json" || true
 if ! "${helper[@]}" plans "$tmp/validate.json" < "$tmp/candidates" > "$tmp/plans"; then
   status=1
   finish
@@ -78,7 +78,7 @@ for ((i = 0; i + 1 < ${#found[@]}; i += 2)); do
   file=${found[i]}
   name=${found[i + 1]}
   code=0
-  "${rescind[@]}" plan --format markdown --config "$config" "${policy_args[@]}" --out "$out/plans/$name.json" \
+  "${rescind[@]}" plan --format markdown --config="$config" "${policy_args[@]}" --out="$out/plans/$name.json" \
     -- "$file" > "$out/plans/$name.md" 2> "$out/plans/$name.err" || code=$?
   if [ "$code" -eq 3 ]; then
     if [ "$status" -eq 0 ]; then status=3; fi
