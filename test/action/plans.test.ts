@@ -9,6 +9,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { loadSavedPlan } from '../../src/plan/saved.js';
 import { type ActionRepo, hostileBranch, makeActionRepo } from '../helpers/action-repo.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -79,9 +80,10 @@ afterAll(() => repo.close());
 
 describe('plan.sh on a pull request', () => {
   let ran: ReturnType<ActionRepo['run']>;
+  // A dozen plans, each a rescind process: more than the default hook time on a busy machine.
   beforeAll(() => {
     ran = repo.run('plan.sh', { ...env, BASE_REF: base });
-  });
+  }, 120_000);
 
   it('plans every plan the pull request adds, whatever its kind looks like and its path holds', () => {
     for (const [path, name] of plans) {
@@ -144,7 +146,7 @@ describe('plan.sh with hostile settings', () => {
     }
     expect(existsSync(join(repo.dir, 'pwned'))).toBe(false);
     expect(readFileSync(env.GITHUB_ENV as string, 'utf8')).toBe('');
-  });
+  }, 60_000);
 
   it('takes every other setting of the scripts as data', () => {
     // One value with every kind of shell syntax of the names above.
@@ -162,7 +164,7 @@ describe('plan.sh with hostile settings', () => {
     }
     expect(existsSync(join(repo.dir, 'pwned'))).toBe(false);
     expect(readFileSync(env.GITHUB_ENV as string, 'utf8')).toBe('');
-  });
+  }, 60_000);
 });
 
 describe('drift.sh', () => {
@@ -180,7 +182,7 @@ describe('drift.sh', () => {
       '### Access came back: `plans/quoted.yaml`',
       '### Access came back: `plans/team/ca.yaml`',
     ]);
-  });
+  }, 60_000);
 
   it('finds plans by their kind, not by how it is written, and skips a policy', () => {
     const summary = join(repo.dir, '.out-summary-all');
@@ -195,7 +197,7 @@ describe('drift.sh', () => {
     for (const [path] of some) expect(named.join('\n')).toContain(`drift/${path}`);
     expect(existsSync(join(repo.dir, 'pwned'))).toBe(false);
     expect(existsSync(join(repo.dir, 'registry'))).toBe(false);
-  });
+  }, 60_000);
 
   it('fails on a plan a policy blocks, instead of taking it for a plan that stays revoked', () => {
     repo.write(
