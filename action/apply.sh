@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The merge half of the rescind action: apply each saved plan of the merged pull request, exactly, and
 # only with the plan, config and policy files it was reviewed with (--verify-inputs); write each run's
-# report as a Markdown comment.
+# report as a Markdown comment. find-plans.sh has put the reviewed saved plans in OUT/plans.
 #
-# Environment: RESCIND (default: npx --yes rescind), CONFIG (default rescind.config.yaml), OUT (default
-# .rescind-pr: the saved plans are OUT/plans/*.json), GITHUB_OUTPUT (optional): status.
+# Environment: RESCIND (how to run rescind, as words; default: the bin/rescind.js these scripts ship
+# with), CONFIG (default rescind.config.yaml), OUT (default .rescind-pr: the saved plans are
+# OUT/plans/N.json, each N a name the plan step gave), GITHUB_OUTPUT (optional): status.
 # Exit status: 0 every plan applied and verified, 1 a plan refused or a target failed, 3 a policy denies.
-set -uo pipefail
+set -euo pipefail
+# shellcheck source=action/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-rescind=${RESCIND:-npx --yes rescind}
 config=${CONFIG:-rescind.config.yaml}
 out=${OUT:-.rescind-pr}
 mkdir -p "$out/runs"
@@ -17,31 +19,41 @@ status=0
 shopt -s nullglob
 for saved in "$out/plans"/*.json; do
   name=$(basename "$saved" .json)
-  $rescind apply --yes --verify-inputs --config "$config" --format json "$saved" \
-    > "$out/runs/$name.json" 2> "$out/runs/$name.err"
-  code=$?
-  run=$(sed -n 's/^  "runId": "\([^"]*\)",$/\1/p' "$out/runs/$name.json" | head -1)
+  if ! is_name "$name"; then
+    # Not a name the plan step gives: no such file reaches a path or a comment marker.
+    echo "rescind: $(printf '%q' "$saved") is not a saved plan of the plan step; not applied" >&2
+    status=1
+    continue
+  fi
+  code=0
+  "${rescind[@]}" apply --yes --verify-inputs --config="$config" --format json -- "$saved" \
+    > "$out/runs/$name.json" 2> "$out/runs/$name.err" || code=$?
+  run=$("${helper[@]}" field "$out/runs/$name.json" runId)
+  shown=$("${helper[@]}" code "$name")
   if [ -n "$run" ]; then
-    $rescind show --format markdown "$run" > "$out/runs/$name.md"
-  elif [ $code -eq 0 ] && grep -q '^  "status": "no-changes"' "$out/runs/$name.json"; then
+    if ! "${rescind[@]}" show --format markdown -- "$run" > "$out/runs/$name.md" 2>> "$out/runs/$name.err"; then
+      code=1
+      {
+        printf '### rescind apply %s: run %s, no report\n\n' "$shown" "$("${helper[@]}" code "$run")"
+        head -c 60000 "$out/runs/$name.err" | "${helper[@]}" fence text
+      } > "$out/runs/$name.md"
+    fi
+  elif [ "$code" -eq 0 ] && [ "$("${helper[@]}" field "$out/runs/$name.json" status)" = no-changes ]; then
     # Every target already revoked when the plan was made: no run, nothing to report but that.
     printf '### rescind apply %s: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n' \
-      "$name" > "$out/runs/$name.md"
+      "$shown" > "$out/runs/$name.md"
   else
     {
-      echo "### rescind apply ${name}: refused"
-      echo
-      echo '```text'
-      head -c 60000 "$out/runs/$name.err"
-      echo '```'
+      printf '### rescind apply %s: refused\n\n' "$shown"
+      head -c 60000 "$out/runs/$name.err" | "${helper[@]}" fence text
     } > "$out/runs/$name.md"
   fi
-  if [ $code -eq 3 ]; then
-    [ $status -eq 0 ] && status=3
-  elif [ $code -ne 0 ]; then
+  if [ "$code" -eq 3 ]; then
+    if [ "$status" -eq 0 ]; then status=3; fi
+  elif [ "$code" -ne 0 ]; then
     status=1
   fi
 done
 
-[ -n "${GITHUB_OUTPUT:-}" ] && echo "status=$status" >> "$GITHUB_OUTPUT"
-exit $status
+if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "status=$status" >> "$GITHUB_OUTPUT"; fi
+exit "$status"

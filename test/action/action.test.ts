@@ -1,12 +1,13 @@
 // The rescind action's steps (the scripts action.yml runs), on a fixture repository whose pull request
 // changes a plan, against the built-in emulator: SARIF and one sticky comment per plan with its saved
-// plan; apply after the merge refused when the plan changed after review, then applied; drift silent
+// plan; after the merge, the saved plans found by the merged pull request's head commit (find-plans.sh),
+// then apply refused when the plan changed after review, then applied; drift silent
 // while access stays revoked and failing, naming the targets, once it comes back. GitHub's API is a
-// recording stand-in for `gh` on PATH: what the scripts ask of it is checked, not how GitHub answers.
+// recording stand-in for `gh` on PATH (test/helpers/fake-gh.mjs): what the scripts ask of it is
+// checked, not how GitHub answers.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -20,11 +21,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadSavedPlan } from '../../src/plan/saved.js';
+import { cleanEnv } from '../helpers/action-repo.js';
+import { type FakeGh, installFakeGh } from '../helpers/fake-gh.js';
 import { repoRoot } from '../helpers/paths.js';
 import { builtinConfig } from '../helpers/plan.js';
 
 let repo: string;
-let bin: string;
+let gh: FakeGh;
 let base: string;
 const rescind = `node ${join(repoRoot, 'bin/rescind.js')}`;
 
@@ -33,7 +36,7 @@ const git = (...args: string[]) =>
     cwd: repo,
     encoding: 'utf8',
     env: {
-      ...process.env,
+      ...cleanEnv(),
       GIT_AUTHOR_NAME: 't',
       GIT_AUTHOR_EMAIL: 't@example.com',
       GIT_COMMITTER_NAME: 't',
@@ -47,8 +50,9 @@ function step(script: string, env: Record<string, string> = {}) {
     cwd: repo,
     encoding: 'utf8',
     env: {
-      ...process.env,
-      PATH: `${bin}:${process.env.PATH}`,
+      ...cleanEnv(),
+      ...gh.env,
+      PATH: `${gh.bin}:${process.env.PATH}`,
       RESCIND: rescind,
       GITHUB_REPOSITORY: 'acme/revocations',
       PR: '7',
@@ -60,18 +64,8 @@ function step(script: string, env: Record<string, string> = {}) {
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'rescind-action-'));
-  bin = join(repo, '.bin');
-  mkdirSync(bin);
-  // gh, as far as the comment step uses it: lists the comments it was given, records each write.
-  writeFileSync(
-    join(bin, 'gh'),
-    `#!/usr/bin/env bash
-args="$*"; echo "\${args//$'\\n'/\\\\n}" >> "${join(repo, '.gh-calls')}"
-if [[ "$*" == *"--paginate"* ]]; then cat "${join(repo, '.gh-comments')}" 2>/dev/null || true; fi
-`,
-  );
-  chmodSync(join(bin, 'gh'), 0o755);
-  writeFileSync(join(repo, '.gitignore'), '.bin/\n.gh-*\n.rescind/\n.rescind-pr/\n');
+  gh = installFakeGh(join(repo, '.gh'));
+  writeFileSync(join(repo, '.gitignore'), '.gh/\n.gh-*\n.rescind/\n.rescind-*/\n');
   writeFileSync(join(repo, 'rescind.config.yaml'), builtinConfig);
   mkdirSync(join(repo, 'plans'));
   copyFileSync(
@@ -110,27 +104,31 @@ describe('on the pull request', () => {
       ['config', 'rescind.config.yaml'],
     ]);
     // The unchanged plan of the base is validated, not planned.
-    expect(readFileSync(join(repo, '.gh-output'), 'utf8')).toBe('status=0\nplans=plans/offboard.yaml\n');
+    expect(readFileSync(join(repo, '.gh-output'), 'utf8')).toBe('status=0\nplans=plans__offboard.yaml\n');
   });
 
   it('posts one comment per plan, then updates it on the next push instead of adding another', () => {
+    const comments = 'GET repos/acme/revocations/issues/7/comments';
+    gh.answer({ [comments]: { json: [[]] } });
     const first = step('comment.sh');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    // GitHub now holds the comment the first run posted.
-    writeFileSync(join(repo, '.gh-comments'), '4242\n');
+    // GitHub now holds the comment the first run posted, written by the workflow's token.
+    const [post] = gh.calls().filter((c) => c.includes('--method'));
+    const body = post?.at(-1)?.replace(/^body=/, '');
+    gh.answer({ [comments]: { json: [[{ id: 4242, user: { login: 'github-actions[bot]' }, body }]] } });
     expect(step('comment.sh').code).toBe(0);
-    const calls = readFileSync(join(repo, '.gh-calls'), 'utf8').trim().split('\n');
+    const calls = gh.calls();
     // Each write carries the plan's comment, after the marker that finds it again.
     for (const write of calls.filter((c) => c.includes('--method'))) {
-      expect(write).toContain(
-        ' -f body=<!-- rescind:plans:plans__offboard.yaml -->\\n### rescind plan offboard-alice (SEC-2041)',
+      expect(write.at(-1)).toMatch(
+        /^body=<!-- rescind:plans:plans__offboard\.yaml -->\n### rescind plan offboard-alice \(SEC-2041\)/,
       );
     }
-    expect(calls.map((c) => c.replace(/ -f body=.*/, ''))).toEqual([
-      'api --paginate repos/acme/revocations/issues/7/comments --jq .[] | select(.body | startswith("<!-- rescind:plans:plans__offboard.yaml -->")) | .id',
+    expect(calls.map((c) => c.join(' ').replace(/ -f body=.*/s, ''))).toEqual([
+      'api --paginate --slurp repos/acme/revocations/issues/7/comments',
       'api --method POST repos/acme/revocations/issues/7/comments',
-      'api --paginate repos/acme/revocations/issues/7/comments --jq .[] | select(.body | startswith("<!-- rescind:plans:plans__offboard.yaml -->")) | .id',
+      'api --paginate --slurp repos/acme/revocations/issues/7/comments',
       'api --method PATCH repos/acme/revocations/issues/comments/4242',
     ]);
   });
@@ -150,19 +148,74 @@ describe('on the pull request', () => {
 });
 
 describe('after the merge', () => {
+  it('takes the reviewed plans from the pull request run of the head commit that was merged', () => {
+    // The merge commit on main, and GitHub's record of the pull request, its plan run and artifact.
+    const head = git('rev-parse', 'HEAD');
+    git('checkout', '-q', 'main');
+    git('merge', '-q', '--no-ff', '-m', 'Merge pull request #7', 'offboard-alice');
+    const merge = git('rev-parse', 'HEAD');
+    const full = 'acme/revocations';
+    const ours = { full_name: full };
+    gh.answer({
+      [`GET repos/${full}/commits/${merge}/pulls?per_page=100`]: {
+        json: [
+          {
+            number: 7,
+            merged_at: '2026-12-01T15:00:00Z',
+            merge_commit_sha: merge,
+            base: { ref: 'main', repo: ours },
+            head: { sha: head, repo: ours },
+          },
+        ],
+      },
+      [`GET repos/${full}/actions/runs?head_sha=${head}&event=pull_request&per_page=100`]: {
+        json: {
+          workflow_runs: [
+            {
+              id: 101,
+              head_sha: head,
+              event: 'pull_request',
+              path: '.github/workflows/rescind.yml',
+              status: 'completed',
+              conclusion: 'success',
+              created_at: '2026-12-01T09:00:00Z',
+              repository: ours,
+              head_repository: ours,
+            },
+          ],
+        },
+      },
+      [`GET repos/${full}/actions/runs/101/artifacts?per_page=100`]: {
+        json: { artifacts: [{ id: 9, name: 'rescind-plans-7', expired: false }] },
+      },
+      'download 101 rescind-plans-7': { dir: join(repo, '.rescind-pr/plans') },
+    });
+    const found = step('find-plans.sh', {
+      OUT: '.rescind-merge',
+      GITHUB_SHA: merge,
+      GITHUB_REF_NAME: 'main',
+      GITHUB_WORKFLOW_REF: `${full}/.github/workflows/rescind.yml@refs/heads/main`,
+    });
+    expect(found.stderr).toBe('');
+    expect(found.code).toBe(0);
+    expect(readFileSync(join(repo, '.rescind-merge/plans/index.txt'), 'utf8')).toContain(
+      '\nplans__offboard.yaml\n',
+    );
+  });
+
   it('refuses the saved plan when the plan changed after review, and applies it when it did not', () => {
     const reviewed = readFileSync(join(repo, 'plans/offboard.yaml'), 'utf8');
     writeFileSync(join(repo, 'plans/offboard.yaml'), reviewed.replace('alice-*', '*'));
-    const refused = step('apply.sh');
+    const refused = step('apply.sh', { OUT: '.rescind-merge' });
     expect(refused.stderr).toBe('');
     expect(refused.code).toBe(1);
-    expect(readFileSync(join(repo, '.rescind-pr/runs/plans__offboard.yaml.md'), 'utf8')).toContain(
+    expect(readFileSync(join(repo, '.rescind-merge/runs/plans__offboard.yaml.md'), 'utf8')).toContain(
       'error apply.inputs-changed: the plan plans/offboard.yaml changed since the plan was made',
     );
     writeFileSync(join(repo, 'plans/offboard.yaml'), reviewed);
-    const applied = step('apply.sh');
+    const applied = step('apply.sh', { OUT: '.rescind-merge' });
     expect(applied.code).toBe(0);
-    expect(readFileSync(join(repo, '.rescind-pr/runs/plans__offboard.yaml.md'), 'utf8')).toMatch(
+    expect(readFileSync(join(repo, '.rescind-merge/runs/plans__offboard.yaml.md'), 'utf8')).toMatch(
       /^### rescind apply offboard-alice \(SEC-2041\), run \d{8}T\d{6}Z-[0-9a-f]{6}\n\n\*\*Apply complete: 6 verified, 2 already revoked, 1 applied \(not observable\), 0 failed\.\*\*/,
     );
   });
@@ -187,7 +240,7 @@ describe('after the merge', () => {
     const applied = step('apply.sh', { OUT: out });
     expect(applied.code).toBe(0);
     expect(readFileSync(join(out, 'runs/noop.yaml.md'), 'utf8')).toBe(
-      '### rescind apply noop.yaml: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n',
+      '### rescind apply `noop.yaml`: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n',
     );
     rmSync(join(repo, 'noop.yaml'));
   });
@@ -204,7 +257,7 @@ describe('on a schedule', () => {
     const back = step('drift.sh', { PLANS: 'plans/offboard.yaml', GITHUB_STEP_SUMMARY: summary });
     expect(back.code).toBe(2);
     const text = readFileSync(summary, 'utf8');
-    expect(text).toMatch(/^### Access came back: plans\/offboard\.yaml$/m);
+    expect(text).toMatch(/^### Access came back: `plans\/offboard\.yaml`$/m);
     expect(text.match(/^- revoke: /gm)).toHaveLength(6);
   });
 });
@@ -216,7 +269,7 @@ describe('the workflow files', () => {
     };
     expect(action.runs.using).toBe('composite');
     const runs = action.runs.steps.map((s) => s.run ?? '').join('\n');
-    for (const script of ['plan.sh', 'apply.sh', 'drift.sh', 'comment.sh'])
+    for (const script of ['setup.sh', 'plan.sh', 'find-plans.sh', 'apply.sh', 'drift.sh', 'comment.sh'])
       expect(runs).toContain(`/action/${script}`);
     const gitlab = parse(readFileSync(join(repoRoot, 'examples/gitlab/.gitlab-ci.yml'), 'utf8')) as Record<
       string,
