@@ -4,15 +4,22 @@
 # report as a Markdown comment. find-plans.sh has put the reviewed saved plans in OUT/plans.
 #
 # Environment: RESCIND (how to run rescind, as words; default: the bin/rescind.js these scripts ship
-# with), CONFIG (default rescind.config.yaml), OUT (default .rescind-pr: the saved plans are
-# OUT/plans/N.json, each N a name the plan step gave), GITHUB_OUTPUT (optional): status.
-# Exit status: 0 every plan applied and verified, 1 a plan refused or a target failed, 3 a policy denies.
+# with), CONFIG (default rescind.config.yaml), POLICIES (more policy files, space-separated, as plan.sh
+# got them: evaluated again, so that a saved plan from which one was dropped is still held to it), OUT
+# (default .rescind-pr: the saved plans are OUT/plans/N.json, each N a name the plan step gave),
+# GITHUB_OUTPUT (optional): status.
+# Exit status: 0 every plan applied and verified, 1 a plan refused or a target failed (or, exit 4 of
+# apply, a target absent since the plan), 3 a policy denies.
 set -euo pipefail
 # shellcheck source=action/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 config=${CONFIG:-rescind.config.yaml}
 out=${OUT:-.rescind-pr}
+policies=()
+words policies "${POLICIES:-}"
+policy_args=()
+for p in "${policies[@]}"; do policy_args+=("--policy=$p"); done
 mkdir -p "$out/runs"
 
 status=0
@@ -26,7 +33,7 @@ for saved in "$out/plans"/*.json; do
     continue
   fi
   code=0
-  "${rescind[@]}" apply --yes --verify-inputs --config="$config" --format json -- "$saved" \
+  "${rescind[@]}" apply --yes --verify-inputs --config="$config" "${policy_args[@]}" --format json -- "$saved" \
     > "$out/runs/$name.json" 2> "$out/runs/$name.err" || code=$?
   run=$("${helper[@]}" field "$out/runs/$name.json" runId)
   shown=$("${helper[@]}" code "$name")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The scheduled half of the rescind action: plan every applied plan again with --detailed-exitcode.
 # A plan with something to revoke again (a grant re-created, a certificate re-issued to a selector's
-# match) is access that came back: the job fails and names the targets in the step summary.
+# match: exit 2) is access that came back: the job fails and names the targets in the step summary.
+# A target no API reads is no change once a recorded run revoked it, so .rescind/runs must be kept
+# between the apply and this check (the action keeps it in the default branch's cache).
 #
 # Environment: RESCIND (how to run rescind, as words; default: the bin/rescind.js these scripts ship
 # with), PLANS (default: plans), CONFIG (default rescind.config.yaml), GITHUB_STEP_SUMMARY (optional).
@@ -44,15 +46,12 @@ for ((i = 0; i + 1 < ${#found[@]}; i += 2)); do
   case $code in
     0) ;;
     2)
-      # Something to revoke again is access that came back. A target no API can read (not
-      # observable) is always planned, and says nothing about it: only `- revoke:` lines count.
-      # FIXME(issue 16): the text is read here until rescind plans a not-observable target that a
-      # recorded run revoked as no change; then exit code 2 alone will say it.
-      came_back=$(grep -E '^- revoke: ' <<< "$text" || true)
-      if [ -n "$came_back" ]; then
-        if [ "$status" -eq 0 ]; then status=2; fi
-        report 'Access came back' "$file" "$came_back"
-      fi
+      # Something to revoke again is access that came back (a target no API reads counts only
+      # until a recorded run revoked it: keep .rescind/runs between apply and this check). The
+      # exit code says it; the lines of the targets are shown.
+      if [ "$status" -eq 0 ]; then status=2; fi
+      came_back=$(grep -E '^(- revoke|\? not observable): ' <<< "$text" || true)
+      report 'Access came back' "$file" "${came_back:-$text}"
       ;;
     3)
       status=1
