@@ -3,45 +3,10 @@
 
 import { suggest } from '../diagnostics/suggest.js';
 import { VERSION } from '../version.js';
-import { type CommandSpec, type Parsed, parseCommand, renderHelp, UsageError } from './args.js';
+import { parseCommand, renderHelp, UsageError } from './args.js';
+import { COMMANDS as commands } from './command-list.js';
 import { EXIT } from './exit.js';
 import { type Io, processIo } from './io.js';
-
-/** CommandModule is what a command file exports: its spec, and what it does with the parsed arguments. */
-export interface CommandModule {
-  spec: CommandSpec;
-  run(args: Parsed, io: Io): Promise<number>;
-}
-
-interface CommandEntry {
-  summary: string;
-  load(): Promise<CommandModule>;
-}
-
-const commands: Readonly<Record<string, CommandEntry>> = {
-  validate: {
-    summary: 'check plans, configs and policies against their schemas',
-    load: () => import('./commands/validate.js'),
-  },
-  plan: {
-    summary: 'show what a plan would revoke, from live state (nothing is revoked)',
-    load: () => import('./commands/plan.js'),
-  },
-  show: { summary: 'print a saved plan, or the report of a run', load: () => import('./commands/show.js') },
-  apply: {
-    summary: 'revoke what a plan says, verify every target, journal every step',
-    load: () => import('./commands/apply.js'),
-  },
-  emulator: { summary: 'run the local cloud emulator', load: () => import('./commands/emulator.js') },
-  init: {
-    summary: 'write a starter config and an example plan (never overwrites)',
-    load: () => import('./commands/init.js'),
-  },
-  completion: {
-    summary: 'print a completion script for bash, zsh or fish',
-    load: () => import('./commands/completion.js'),
-  },
-};
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

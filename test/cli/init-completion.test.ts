@@ -52,6 +52,19 @@ describe('rescind completion', () => {
     await expect(out.stdout).toMatchFileSnapshot(`../golden/completion/rescind.${shell}`);
   });
 
+  it('describes each command with the whole phrase that rescind --help lists, in fish and zsh', async () => {
+    const help = (await runCli(['--help'], process.cwd())).stdout;
+    const listed = [...help.matchAll(/^ {2}([a-z]+) +(.+)$/gm)].map(([, name, summary]) => [name, summary]);
+    expect(listed.length).toBeGreaterThan(6);
+    const fish = (await runCli(['completion', 'fish'], process.cwd())).stdout;
+    const zsh = (await runCli(['completion', 'zsh'], process.cwd())).stdout;
+    for (const [name, summary] of listed) {
+      const described = new RegExp(` -a ${name} -d '(.*)'$`, 'm').exec(fish)?.[1];
+      expect(described, name).toBe(summary);
+      expect(zsh).toContain(`'${name}:${summary}'`);
+    }
+  });
+
   it('refuses another shell', async () => {
     const out = await runCli(['completion', 'tcsh'], process.cwd());
     expect(out.code).toBe(1);

@@ -2,6 +2,7 @@
 // so that it always offers the options and values the parser accepts.
 
 import type { CommandSpec, Parsed } from '../args.js';
+import { COMMANDS } from '../command-list.js';
 import { EXIT } from '../exit.js';
 import type { Io } from '../io.js';
 import { spec as applySpec } from './apply.js';
@@ -39,6 +40,12 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     return EXIT.error;
   }
   return EXIT.ok;
+}
+
+// A command's one-line summary, a whole phrase, as `rescind --help` lists it (the spec's summary is a
+// paragraph: its first line stops mid-sentence).
+function summaryOf(s: CommandSpec): string {
+  return COMMANDS[s.name]?.summary ?? s.name;
 }
 
 // The words an option's value can be: its choices, files, or nothing to offer.
@@ -93,14 +100,13 @@ function bash(specs: readonly CommandSpec[]): string {
 
 function zsh(specs: readonly CommandSpec[]): string {
   const quote = (s: string) => s.replace(/'/g, "'\\''").replace(/[[\]:]/g, (c) => `\\${c}`);
-  const first = (s: string) => s.split('\n')[0] ?? '';
   const lines = [
     '#compdef rescind',
     '# rescind completion for zsh: put it in a folder of your $fpath as _rescind.',
     '_rescind() {',
     '  local -a commands',
     '  commands=(',
-    ...specs.map((s) => `    '${s.name}:${quote(first(s.summary))}'`),
+    ...specs.map((s) => `    '${s.name}:${quote(summaryOf(s))}'`),
     '  )',
     '  if (( CURRENT == 2 )); then',
     "    _describe 'command' commands",
@@ -137,7 +143,7 @@ function fish(specs: readonly CommandSpec[]): string {
     'complete -c rescind -f',
     ...specs.map(
       (s) =>
-        `complete -c rescind -n 'not __fish_seen_subcommand_from ${names}' -a ${s.name} -d ${quote(s.summary.split('\n')[0] ?? '')}`,
+        `complete -c rescind -n 'not __fish_seen_subcommand_from ${names}' -a ${s.name} -d ${quote(summaryOf(s))}`,
     ),
   ];
   for (const s of specs) {

@@ -3,13 +3,13 @@
 _rescind() {
   local -a commands
   commands=(
-    'validate:Check plans, configs and policies (files, directories walked for *.yaml and *.yml, or - for'
-    'plan:Read the live state of every revocation of the plan FILE (- for standard input), expand its'
-    'show:Print a saved plan (rescind plan --out) as rescind plan printed it, or the report of the run RUN'
-    'apply:Revoke every target of a plan, verify each one by reading it again, and journal every step in'
-    'emulator:Run the local cloud emulator\: Huawei Cloud CCE, CCM and KMS and Alibaba Cloud ESA and ACK on one'
-    'init:Write a starter rescind.config.yaml (two accounts on the built-in emulator) and an example plan,'
-    'completion:Print a completion script for a shell\: commands, options and their allowed values.'
+    'validate:check plans, configs and policies against their schemas'
+    'plan:show what a plan would revoke, from live state (nothing is revoked)'
+    'show:print a saved plan, or the report of a run'
+    'apply:revoke what a plan says, verify every target, journal every step'
+    'emulator:run the local cloud emulator'
+    'init:write a starter config and an example plan (never overwrites)'
+    'completion:print a completion script for bash, zsh or fish'
   )
   if (( CURRENT == 2 )); then
     _describe 'command' commands
