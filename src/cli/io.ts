@@ -9,6 +9,10 @@ export interface Output {
   write(text: string): void;
   /** isTTY is true when the stream is a terminal. */
   readonly isTTY?: boolean;
+  /** color false turns colours off, whatever the environment says (--no-color). */
+  readonly color?: boolean;
+  /** quiet leaves out what is neither an error nor a result: progress and notes (--quiet). */
+  readonly quiet?: boolean;
 }
 
 /** Io is everything a command may touch besides the filesystem and network. */
@@ -42,8 +46,9 @@ export async function stdinDocument(
   return { bytes: await io.readStdin(MAX_FILE_BYTES), name };
 }
 
-/** wantsColor follows FORCE_COLOR and NO_COLOR, then whether the stream is a terminal. */
+/** wantsColor follows --no-color, then FORCE_COLOR and NO_COLOR, then whether the stream is a terminal. */
 export function wantsColor(out: Output, env: Io['env']): boolean {
+  if (out.color === false) return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;

@@ -15,8 +15,12 @@ export interface Progress {
   finish(): void;
 }
 
-/** progressOn makes the progress of a run of total targets on out; now is the clock in ms. */
+/**
+ * progressOn makes the progress of a run of total targets on out; now is the clock in ms. On a quiet
+ * stream (--quiet) it writes nothing.
+ */
 export function progressOn(out: Output, total: number, now: () => number = Date.now): Progress {
+  if (out.quiet === true) return { update: () => {}, note: () => {}, finish: () => {} };
   const started = now();
   if (out.isTTY !== true) {
     return {

@@ -5,6 +5,7 @@
 // need is not loaded: opening accounts (accounts.ts, with the HTTP client), the emulator and
 // validate are imported on first use.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_FILE, configRules, loadConfig, type RescindConfig } from '../config/config.js';
@@ -73,8 +74,24 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** SessionDefaults are what a session takes, unless its own options say otherwise. */
+export type SessionDefaults = Pick<SessionOptions, 'logger'>;
+
+const ambient = new AsyncLocalStorage<SessionDefaults>();
+
+/**
+ * withSessionDefaults runs fn so that every session created inside it (in its async calls too) takes
+ * defaults where its own options say nothing: the CLI turns on the HTTP log of any command this way
+ * (--debug), without each command passing it on. Outside fn, nothing changes.
+ */
+export function withSessionDefaults<T>(defaults: SessionDefaults, fn: () => T): T {
+  return ambient.run(defaults, fn);
+}
+
 /** createSession makes a session; it starts nothing until asked. */
-export function createSession(options: SessionOptions): Session {
+export function createSession(given: SessionOptions): Session {
+  const logger = given.logger ?? ambient.getStore()?.logger;
+  const options: SessionOptions = logger === undefined ? given : { ...given, logger };
   const { cwd } = options;
   const clients: HttpClient[] = [];
   const emulators: RunningEmulator[] = [];

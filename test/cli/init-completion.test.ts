@@ -84,5 +84,10 @@ describe('rescind completion', () => {
     expect(complete(['rescind', 'plan', '--format', 'm'])).toEqual(['markdown']);
     expect(complete(['rescind', 'apply', '--re'])).toEqual(['--resume']);
     expect(complete(['rescind', 'completion', 'f'])).toEqual(['fish']);
+    // Global options, before the command or after it.
+    expect(complete(['rescind', '--de'])).toEqual(['--debug']);
+    expect(complete(['rescind', '--debug', 'pl'])).toEqual(['plan']);
+    expect(complete(['rescind', '--quiet', 'plan', '--for'])).toEqual(['--format']);
+    expect(complete(['rescind', 'apply', '--no-'])).toEqual(['--no-color']);
   });
 });

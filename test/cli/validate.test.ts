@@ -140,7 +140,7 @@ describe('command line errors', () => {
   it('prints usage to stderr with no command, to stdout with --help', async () => {
     const none = await runCli([], cwd);
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('Usage: rescind COMMAND');
+    expect(none.stderr).toContain('Usage: rescind [--debug] [--quiet] [--no-color] COMMAND');
     const help = await runCli(['--help'], cwd);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('validate');

@@ -1,7 +1,7 @@
 // rescind completion bash|zsh|fish: a shell completion script, generated from the commands' own specs,
 // so that it always offers the options and values the parser accepts.
 
-import type { CommandSpec, Parsed } from '../args.js';
+import { type CommandSpec, GLOBAL_OPTIONS, type OptionSpec, type Parsed } from '../args.js';
 import { COMMANDS } from '../command-list.js';
 import { EXIT } from '../exit.js';
 import type { Io } from '../io.js';
@@ -45,7 +45,12 @@ export async function run(args: Parsed, io: Io): Promise<number> {
 // A command's one-line summary, a whole phrase, as `rescind --help` lists it (the spec's summary is a
 // paragraph: its first line stops mid-sentence).
 function summaryOf(s: CommandSpec): string {
-  return COMMANDS[s.name]?.summary ?? s.name;
+  return Object.hasOwn(COMMANDS, s.name) ? COMMANDS[s.name as keyof typeof COMMANDS] : s.name;
+}
+
+// A command's options and the global ones, which every command takes.
+function optionsOf(s: CommandSpec): Readonly<Record<string, OptionSpec>> {
+  return { ...s.options, ...GLOBAL_OPTIONS };
 }
 
 // The words an option's value can be: its choices, files, or nothing to offer.
@@ -59,15 +64,23 @@ function bash(specs: readonly CommandSpec[]): string {
   const lines = [
     '# rescind completion for bash: source it, or put it in your bash-completion folder.',
     '_rescind() {',
-    '  local cur prev cmd',
+    '  local cur prev cmd i',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
     '  cur="${COMP_WORDS[COMP_CWORD]}"',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
     '  prev="${COMP_WORDS[COMP_CWORD-1]}"',
+    // The command is the first word that is not an option: global options may come before it.
+    '  cmd=""',
+    '  for ((i = 1; i < COMP_CWORD; i++)); do',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
-    '  cmd="${COMP_WORDS[1]}"',
-    '  if [ "$COMP_CWORD" -eq 1 ]; then',
-    `    COMPREPLY=($(compgen -W "${specs.map((s) => s.name).join(' ')} --help --version" -- "$cur"))`,
+    '    if [[ "${COMP_WORDS[i]}" != -* ]]; then cmd="${COMP_WORDS[i]}"; break; fi',
+    '  done',
+    '  if [ -z "$cmd" ]; then',
+    `    COMPREPLY=($(compgen -W "${specs.map((s) => s.name).join(' ')} --help --version ${Object.keys(
+      GLOBAL_OPTIONS,
+    )
+      .map((n) => `--${n}`)
+      .join(' ')}" -- "$cur"))`,
     '    return',
     '  fi',
     '  case "$cmd" in',
@@ -75,7 +88,7 @@ function bash(specs: readonly CommandSpec[]): string {
   for (const s of specs) {
     lines.push(`    ${s.name})`);
     lines.push('      case "$prev" in');
-    for (const [name, o] of Object.entries(s.options)) {
+    for (const [name, o] of Object.entries(optionsOf(s))) {
       if (o.type !== 'string') continue;
       const values = valuesOf(o);
       if (values === 'file') lines.push(`        --${name}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`);
@@ -84,7 +97,7 @@ function bash(specs: readonly CommandSpec[]): string {
       else lines.push(`        --${name}) return ;;`);
     }
     lines.push('      esac');
-    const flags = [...Object.keys(s.options).map((n) => `--${n}`), '--help'].join(' ');
+    const flags = [...Object.keys(optionsOf(s)).map((n) => `--${n}`), '--help'].join(' ');
     if (s.name === 'completion') {
       lines.push(`      COMPREPLY=($(compgen -W "bash zsh fish ${flags}" -- "$cur"))`);
     } else {
@@ -116,7 +129,7 @@ function zsh(specs: readonly CommandSpec[]): string {
     '  case "${words[2]}" in',
   ];
   for (const s of specs) {
-    const args = Object.entries(s.options).map(([name, o]) => {
+    const args = Object.entries(optionsOf(s)).map(([name, o]) => {
       const values = valuesOf(o);
       const value =
         o.type === 'boolean'
@@ -148,7 +161,7 @@ function fish(specs: readonly CommandSpec[]): string {
   ];
   for (const s of specs) {
     const when = `-n '__fish_seen_subcommand_from ${s.name}'`;
-    for (const [name, o] of Object.entries(s.options)) {
+    for (const [name, o] of Object.entries(optionsOf(s))) {
       const values = valuesOf(o);
       const value =
         o.type === 'boolean'
