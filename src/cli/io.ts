@@ -1,6 +1,7 @@
 // The CLI's connection to the world, passed in so that commands run in-process
 // in tests: output streams, the working directory, the environment, the terminal.
 
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../document/text.js';
 import { ansi, plain, type Style } from '../render/style.js';
 
@@ -32,16 +33,20 @@ export interface Io {
 }
 
 /**
- * stdinDocument reads standard input for the path `-`, named name in diagnostics; undefined (and a
- * message on stderr) when there is no standard input to read.
+ * stdinDocument reads standard input for the path `-`, named name in diagnostics; a diagnostic when
+ * there is no standard input to read.
  */
 export async function stdinDocument(
   io: Io,
   name: string,
-): Promise<{ bytes: Uint8Array; name: string } | undefined> {
+): Promise<{ bytes: Uint8Array; name: string } | Diagnostic> {
   if (io.readStdin === undefined) {
-    io.stderr.write('rescind: error file.unreadable: -: there is no standard input to read\n');
-    return undefined;
+    return {
+      severity: 'error',
+      code: 'file.unreadable',
+      file: '-',
+      message: 'there is no standard input to read',
+    };
   }
   return { bytes: await io.readStdin(MAX_FILE_BYTES), name };
 }

@@ -2,9 +2,10 @@
 // (--debug, --quiet, --no-color) are read here, before or after the command's name, and reach the
 // command through its Io and its sessions. process.exit is never called; main() sets process.exitCode.
 
-import { visibleText } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, visibleText } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
 import type { HttpLogger } from '../http/log.js';
+import { renderErrorJson } from '../render/diagnostics/error-report.js';
 import { withSessionDefaults } from '../session/session.js';
 import { VERSION } from '../version.js';
 import {
@@ -105,12 +106,12 @@ function leading(argv: readonly string[]): Leading {
 
 /** run runs the CLI with argv (without node and script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const json = asksForJson(argv);
   let lead: Leading;
   try {
     lead = leading(argv);
   } catch (e) {
-    io.stderr.write(`rescind: ${(e as Error).message}\nRun 'rescind --help' for usage.\n`);
-    return EXIT.error;
+    return usageError(io, json, null, (e as Error).message);
   }
   const [name, ...rest] = lead.rest;
   if (lead.help || name === 'help') {
@@ -119,10 +120,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   if (lead.version || name === 'version') return version(lead, name === 'version' ? rest : lead.rest, io);
   if (lead.format !== undefined) {
-    io.stderr.write(
-      `rescind: --format is an option of a command or of --version, not before a command\nRun 'rescind --help' for usage.\n`,
+    return usageError(
+      io,
+      json,
+      null,
+      '--format is an option of a command or of --version, not before a command',
     );
-    return EXIT.error;
   }
   if (name === undefined) {
     io.stderr.write(usage());
@@ -132,10 +135,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   if (load === undefined) {
     const near = suggest(name, Object.keys(commands));
     const hint = near ? `; did you mean ${JSON.stringify(near)}?` : '';
-    io.stderr.write(
-      `rescind: unknown command ${JSON.stringify(name)}${hint}\nRun 'rescind --help' for the commands.\n`,
-    );
-    return EXIT.error;
+    return usageError(io, json, null, `unknown command ${JSON.stringify(name)}${hint}`);
   }
   let flags = lead.flags;
   try {
@@ -148,22 +148,56 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     flags = either(lead.flags, globalFlags(args.values));
     if (io.env.RESCIND_LOG === 'debug') flags = { ...flags, debug: true };
     const logger = flags.debug ? debugLogger(io.stderr) : undefined;
-    return await withSessionDefaults(logger === undefined ? {} : { logger }, () =>
-      command.run(args, commandIo(io, flags)),
+    const watched = commandIo(io, flags);
+    const code = await withSessionDefaults(logger === undefined ? {} : { logger }, () =>
+      command.run(args, watched.io),
     );
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`rescind ${name}: ${e.message}\nRun 'rescind ${name} --help' for usage.\n`);
-      return EXIT.error;
+    // Asked for JSON, a failed command always leaves a JSON document on stdout: one that said why on
+    // stderr alone (apply, until it reports its own) gets an error report without diagnostics.
+    if (args.values.format === 'json' && code !== EXIT.ok && !watched.wrote()) {
+      io.stdout.write(renderErrorJson(name, code, []));
     }
+    return code;
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(io, json, name, e.message);
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr.write(
-      `rescind: internal error: ${visibleText(message)}\nThis is a bug in rescind; please report it with the command you ran.\n`,
-    );
+    if (json) {
+      const d: Diagnostic = {
+        severity: 'error',
+        code: 'cli.internal',
+        message: `internal error: ${message}`,
+      };
+      io.stdout.write(renderErrorJson(name, EXIT.error, [d]));
+    } else {
+      io.stderr.write(
+        `rescind: internal error: ${visibleText(message)}\nThis is a bug in rescind; please report it with the command you ran.\n`,
+      );
+    }
     const stack = (io.env.RESCIND_DEBUG || flags.debug) && e instanceof Error ? e.stack : undefined;
     if (stack !== undefined) io.stderr.write(`${stack}\n`);
     return EXIT.error;
   }
+}
+
+// Whether the command line asks for JSON (--format json, or --format=json), wherever: a mistake in it is
+// then reported as JSON too.
+function asksForJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+}
+
+// A mistake in the command line, of command (null: before one, or none that exists): with json, an
+// error report on stdout (code cli.usage); otherwise the message on stderr and where to find the usage.
+function usageError(io: Io, json: boolean, command: string | null, message: string): number {
+  if (json) {
+    io.stdout.write(
+      renderErrorJson(command, EXIT.error, [{ severity: 'error', code: 'cli.usage', message }]),
+    );
+  } else if (command === null) {
+    io.stderr.write(`rescind: ${message}\nRun 'rescind --help' for usage.\n`);
+  } else {
+    io.stderr.write(`rescind ${command}: ${message}\nRun 'rescind ${command} --help' for usage.\n`);
+  }
+  return EXIT.error;
 }
 
 // rescind --version (or -v, or version), as text or, with --format json, a document of kind Version
@@ -205,16 +239,24 @@ function either(a: GlobalFlags, b: GlobalFlags): GlobalFlags {
   return { debug: a.debug || b.debug, quiet: a.quiet || b.quiet, noColor: a.noColor || b.noColor };
 }
 
-// The Io a command runs with: its streams marked colourless (--no-color) and stderr quiet (--quiet).
-function commandIo(io: Io, flags: GlobalFlags): Io {
-  if (!flags.noColor && !flags.quiet) return io;
-  const mark = (out: Output, quiet: boolean): Output => ({
-    write: (text) => out.write(text),
+// The Io a command runs with: its streams marked colourless (--no-color) and stderr quiet (--quiet),
+// and whether it wrote to stdout.
+function commandIo(io: Io, flags: GlobalFlags): { io: Io; wrote: () => boolean } {
+  let wrote = false;
+  const mark = (out: Output, quiet: boolean, onWrite: () => void): Output => ({
+    write: (text) => {
+      onWrite();
+      out.write(text);
+    },
     ...(out.isTTY === undefined ? {} : { isTTY: out.isTTY }),
     ...(flags.noColor ? { color: false } : out.color === undefined ? {} : { color: out.color }),
     ...(quiet ? { quiet: true } : {}),
   });
-  return { ...io, stdout: mark(io.stdout, false), stderr: mark(io.stderr, flags.quiet) };
+  const stdout = mark(io.stdout, false, () => {
+    wrote = true;
+  });
+  const stderr = flags.noColor || flags.quiet ? mark(io.stderr, flags.quiet, () => {}) : io.stderr;
+  return { io: { ...io, stdout, stderr }, wrote: () => wrote };
 }
 
 // --debug: the HTTP log's lines (redacted by the HTTP layer) on stderr, each one line starting `debug: `.

@@ -45,6 +45,10 @@ export const diagnosticCodes = {
   'apply.locked': 'another apply of the same plan is running',
   'apply.run': 'a run to resume cannot be found or read',
   'apply.inputs-changed': 'a file a saved plan was made from is missing or changed (apply --verify-inputs)',
+  'runs.unreadable': 'the runs folder (.rescind/runs/), or a run in it, cannot be read',
+  'cli.usage':
+    'a mistake in the command line: an unknown command or option, a value not allowed, an argument missing',
+  'cli.internal': 'an internal error: a bug in rescind',
   'plan.inconsistent': "a saved plan's target does not match its address: rescind plan did not write it so",
   'plan.not-revocable': 'a target exists but its type cannot revoke it (a root CA)',
   'plan.digest': 'a saved plan was changed after it was written: its content does not match its digest',
