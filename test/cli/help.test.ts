@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/io.js';
 
-const commands = ['validate', 'plan', 'show', 'apply', 'emulator', 'init', 'completion'];
+const commands = ['validate', 'plan', 'show', 'apply', 'runs', 'emulator', 'init', 'completion'];
 
 describe('--help', () => {
   it.each(commands)('rescind %s --help (golden)', async (command) => {

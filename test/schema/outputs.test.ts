@@ -1,6 +1,7 @@
 // Every JSON that a command prints is described by a published schema, held to it here on what the
 // commands really print (in-process, on the built-in emulator): validate (schemas/validate-report),
 // plan and show of a saved plan (schemas/saved-plan), apply and show of a run (schemas/apply-report),
+// the runs (schemas/run-list),
 // a command that fails with --format json (schemas/error-report), --version --format json
 // (schemas/version). Every output schema of schemas/ is held to something here.
 
@@ -141,6 +142,11 @@ describe('plan, show and apply --format json, on the built-in emulator', () => {
     const shown = await cli(['show', '--format', 'json', report.runId]);
     expect(shown.code).toBe(0);
     expect(conforming('apply-report.schema.json', shown.stdout)).toEqual(report);
+
+    const runs = await cli(['runs', '--format', 'json']);
+    expect(runs.code).toBe(0);
+    const list = conforming<{ runs: { runId: string }[] }>('run-list.schema.json', runs.stdout);
+    expect(list.runs.map((r) => r.runId)).toEqual([report.runId]);
 
     // A certificate the demo seed has revoked already: nothing to apply, so no run.
     const revoked = [

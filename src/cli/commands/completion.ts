@@ -9,6 +9,7 @@ import { spec as applySpec } from './apply.js';
 import { spec as emulatorSpec } from './emulator.js';
 import { spec as initSpec } from './init.js';
 import { spec as planSpec } from './plan.js';
+import { spec as runsSpec } from './runs.js';
 import { spec as showSpec } from './show.js';
 import { spec as validateSpec } from './validate.js';
 
@@ -16,7 +17,9 @@ import { spec as validateSpec } from './validate.js';
 export const spec: CommandSpec = {
   name: 'completion',
   usage: 'rescind completion bash|zsh|fish',
-  summary: 'Print a completion script for a shell: commands, options and their allowed values.',
+  summary:
+    'Print a completion script for a shell: commands, options and their allowed values, and the run\n' +
+    'ids of .rescind/runs/ for show and apply --resume (from rescind runs --ids).',
   examples: [
     'rescind completion bash > ~/.local/share/bash-completion/completions/rescind',
     'rescind completion fish > ~/.config/fish/completions/rescind.fish',
@@ -29,7 +32,7 @@ export const spec: CommandSpec = {
 /** run prints the script for argv's shell. */
 export async function run(args: Parsed, io: Io): Promise<number> {
   const shell = args.positionals[0];
-  const specs = [validateSpec, planSpec, showSpec, applySpec, emulatorSpec, initSpec, spec];
+  const specs = [validateSpec, planSpec, showSpec, applySpec, runsSpec, emulatorSpec, initSpec, spec];
   if (shell === 'bash') io.stdout.write(bash(specs));
   else if (shell === 'zsh') io.stdout.write(zsh(specs));
   else if (shell === 'fish') io.stdout.write(fish(specs));
@@ -100,6 +103,18 @@ function bash(specs: readonly CommandSpec[]): string {
     const flags = [...Object.keys(optionsOf(s)).map((n) => `--${n}`), '--help'].join(' ');
     if (s.name === 'completion') {
       lines.push(`      COMPREPLY=($(compgen -W "bash zsh fish ${flags}" -- "$cur"))`);
+    } else if (s.name === 'show' || s.name === 'apply') {
+      // A saved plan, or a run id (for apply, after --resume), from `rescind runs --ids`.
+      const ids = `COMPREPLY+=($(compgen -W "$("\${COMP_WORDS[0]}" runs --ids 2>/dev/null)" -- "$cur"))`;
+      lines.push(
+        `      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); return; fi`,
+        '      COMPREPLY=($(compgen -f -- "$cur"))',
+        s.name === 'show'
+          ? `      ${ids}`
+          : `      if [[ " \${COMP_WORDS[*]} " == *" --resume "* ]]; then ${ids}; fi`,
+      );
+    } else if (s.maxPositionals === 0) {
+      lines.push(`      COMPREPLY=($(compgen -W "${flags}" -- "$cur"))`);
     } else {
       lines.push(
         `      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi`,
@@ -116,6 +131,12 @@ function zsh(specs: readonly CommandSpec[]): string {
   const lines = [
     '#compdef rescind',
     '# rescind completion for zsh: put it in a folder of your $fpath as _rescind.',
+    '_rescind_runs() {',
+    '  local -a ids',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh parameter expansion, not a template.
+    '  ids=(${(f)"$(${words[1]} runs --ids 2>/dev/null)"})',
+    "  _describe 'run' ids",
+    '}',
     '_rescind() {',
     '  local -a commands',
     '  commands=(',
@@ -141,8 +162,19 @@ function zsh(specs: readonly CommandSpec[]): string {
               : ':value:';
       return `'${o.multiple ? '*' : ''}--${name}[${quote(o.description)}]${value}'`;
     });
-    const rest = s.name === 'completion' ? "'1:shell:(bash zsh fish)'" : "'*:file:_files'";
-    lines.push(`    ${s.name}) _arguments ${[...args, "'--help[show the help]'", rest].join(' ')} ;;`);
+    const rest =
+      s.name === 'completion'
+        ? "'1:shell:(bash zsh fish)'"
+        : s.name === 'show'
+          ? "'*:saved plan or run:{_rescind_runs; _files}'"
+          : s.name === 'apply'
+            ? // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh parameter expansion, not a template.
+              "'*:plan or run:{(( ${words[(I)--resume]} )) && _rescind_runs; _files}'"
+            : s.maxPositionals === 0
+              ? undefined
+              : "'*:file:_files'";
+    const all = [...args, "'--help[show the help]'", ...(rest === undefined ? [] : [rest])];
+    lines.push(`    ${s.name}) _arguments ${all.join(' ')} ;;`);
   }
   lines.push('  esac', '}', '_rescind "$@"', '');
   return lines.join('\n');
@@ -174,7 +206,17 @@ function fish(specs: readonly CommandSpec[]): string {
       lines.push(`complete -c rescind ${when} -l ${name}${value} -d ${quote(o.description)}`);
     }
     if (s.name === 'completion') lines.push(`complete -c rescind ${when} -xa 'bash zsh fish'`);
-    else if (s.name !== 'init' && s.name !== 'emulator') lines.push(`complete -c rescind ${when} -F`);
+    else if (s.name !== 'init' && s.name !== 'emulator' && s.name !== 'runs')
+      lines.push(`complete -c rescind ${when} -F`);
+    // Run ids for show, and for apply after --resume.
+    const runsWhen =
+      s.name === 'show'
+        ? when
+        : s.name === 'apply'
+          ? `-n '__fish_seen_subcommand_from apply; and __fish_contains_opt resume'`
+          : '';
+    if (runsWhen !== '')
+      lines.push(`complete -c rescind ${runsWhen} -a '(rescind runs --ids 2>/dev/null)' -d 'run'`);
   }
   lines.push('');
   return lines.join('\n');

@@ -8,7 +8,7 @@ _rescind() {
     if [[ "${COMP_WORDS[i]}" != -* ]]; then cmd="${COMP_WORDS[i]}"; break; fi
   done
   if [ -z "$cmd" ]; then
-    COMPREPLY=($(compgen -W "validate plan show apply emulator init completion --help --version --debug --quiet --no-color" -- "$cur"))
+    COMPREPLY=($(compgen -W "validate plan show apply runs emulator init completion --help --version --debug --quiet --no-color" -- "$cur"))
     return
   fi
   case "$cmd" in
@@ -36,7 +36,9 @@ _rescind() {
       case "$prev" in
         --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --debug --quiet --no-color --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --debug --quiet --no-color --help" -- "$cur")); return; fi
+      COMPREPLY=($(compgen -f -- "$cur"))
+      COMPREPLY+=($(compgen -W "$("${COMP_WORDS[0]}" runs --ids 2>/dev/null)" -- "$cur"))
       ;;
     apply)
       case "$prev" in
@@ -45,7 +47,16 @@ _rescind() {
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --policy) COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--yes --resume --verify-inputs --concurrency --format --config --policy --debug --quiet --no-color --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--yes --resume --verify-inputs --concurrency --format --config --policy --debug --quiet --no-color --help" -- "$cur")); return; fi
+      COMPREPLY=($(compgen -f -- "$cur"))
+      if [[ " ${COMP_WORDS[*]} " == *" --resume "* ]]; then COMPREPLY+=($(compgen -W "$("${COMP_WORDS[0]}" runs --ids 2>/dev/null)" -- "$cur")); fi
+      ;;
+    runs)
+      case "$prev" in
+        --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        --limit) return ;;
+      esac
+      COMPREPLY=($(compgen -W "--format --limit --ids --debug --quiet --no-color --help" -- "$cur"))
       ;;
     emulator)
       case "$prev" in
@@ -59,13 +70,13 @@ _rescind() {
         --drop-rate) return ;;
         --seed) return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --show-builtin --reset-builtin --debug --quiet --no-color --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --show-builtin --reset-builtin --debug --quiet --no-color --help" -- "$cur"))
       ;;
     init)
       case "$prev" in
         --plan) COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--plan --debug --quiet --no-color --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      COMPREPLY=($(compgen -W "--plan --debug --quiet --no-color --help" -- "$cur"))
       ;;
     completion)
       case "$prev" in
