@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { suggest } from '../diagnostics/suggest.js';
+import { docsLink } from './docs-link.js';
 
 /** OptionSpec describes one --option of a command. */
 export interface OptionSpec {
@@ -174,13 +175,13 @@ export function renderHelp(spec: CommandSpec): string {
 
 // What every command reads of the environment.
 const COMMON_ENV = [
-  'NO_COLOR, FORCE_COLOR, TERM   colours of text output (docs/cli.md#environment)',
+  `NO_COLOR, FORCE_COLOR, TERM   colours of text output (${docsLink('cli.md#environment')})`,
   'RESCIND_LOG   debug: the same as --debug',
 ];
 
 /** CREDENTIALS_ENV names the credentials' variables, for the commands that call a cloud. */
 export const CREDENTIALS_ENV: readonly string[] = [
-  'HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN   Huawei Cloud credentials (docs/config.md#credentials)',
+  `HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN   Huawei Cloud credentials (${docsLink('config.md#credentials')})`,
   'ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN   Alibaba Cloud credentials',
 ];
 

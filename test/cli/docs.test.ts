@@ -16,6 +16,7 @@ import { spec as plan } from '../../src/cli/commands/plan.js';
 import { spec as runs } from '../../src/cli/commands/runs.js';
 import { spec as show } from '../../src/cli/commands/show.js';
 import { spec as validate } from '../../src/cli/commands/validate.js';
+import { DOCS_URL } from '../../src/cli/docs-link.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
@@ -25,6 +26,16 @@ function shellLines(markdown: string): string[] {
   const blocks = [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
   return blocks.flatMap((b) => b.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim());
 }
+
+describe('links', () => {
+  it('--help and init link to the docs of this repository', () => {
+    const { repository } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      repository: { url: string };
+    };
+    const repo = repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    expect(DOCS_URL).toBe(`${repo}/blob/main/docs/`);
+  });
+});
 
 describe("the README's workflow", () => {
   it('writes no file that git would offer to commit', () => {

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { createSession, type RunningEmulator } from '../../session/session.js';
 import { type CommandSpec, type Parsed, UsageError } from '../args.js';
+import { docsLink } from '../docs-link.js';
 import { type Io, styleFor } from '../io.js';
 
 /** spec is the command line of emulator. */
@@ -17,8 +18,8 @@ export const spec: CommandSpec = {
     '       rescind emulator --show-builtin | --reset-builtin',
   summary:
     'Run the local cloud emulator: Huawei Cloud CCE, CCM and KMS and Alibaba Cloud ESA and ACK on one\n' +
-    'port of 127.0.0.1, with real request signing and seeded fault injection (docs/emulator.md).\n' +
-    'Runs until interrupted (Ctrl-C, SIGTERM).',
+    'port of 127.0.0.1, with real request signing and seeded fault injection. Runs until interrupted\n' +
+    `(Ctrl-C, SIGTERM). More: ${docsLink('emulator.md')}`,
   options: {
     port: {
       type: 'string',
