@@ -50,6 +50,8 @@ for saved in "$out/plans"/*.json; do
     printf '### rescind apply %s: no changes\n\nEvery target was already revoked when the plan was made; nothing was sent.\n' \
       "$shown" > "$out/runs/$name.md"
   else
+    # Why: the error report apply printed as JSON, and anything it said on stderr.
+    "${helper[@]}" diagnostics "$out/runs/$name.json" >> "$out/runs/$name.err" || true
     {
       printf '### rescind apply %s: refused\n\n' "$shown"
       head -c 60000 "$out/runs/$name.err" | "${helper[@]}" fence text

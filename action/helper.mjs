@@ -118,6 +118,26 @@ function field(path, key) {
 }
 
 /**
+ * diagnostics prints the diagnostics of a rescind error report (`kind: ErrorReport`, what a command run
+ * with --format json prints when it cannot make its result) as rescind prints them on stderr: one line
+ * each, FILE:LINE:COL: SEVERITY CODE: MESSAGE. Nothing when the file is not one.
+ */
+function diagnostics(path) {
+  let report;
+  try {
+    report = JSON.parse(readBounded(path).toString('utf8'));
+  } catch {
+    return;
+  }
+  if (report?.kind !== 'ErrorReport' || !Array.isArray(report.diagnostics)) return;
+  for (const d of report.diagnostics.slice(0, 100)) {
+    const where = [d.file, d.range?.start?.line, d.range?.start?.column].filter((x) => x !== undefined);
+    const head = where.length > 0 ? `${where.join(':')}: ` : 'rescind: ';
+    process.stdout.write(`${head}${d.severity} ${d.code}: ${d.message}\n`);
+  }
+}
+
+/**
  * commentId prints the id of the first comment written by `login` whose first line is `marker`,
  * whole, or nothing. Comments are the pages `gh api --paginate --slurp` prints (a list of lists).
  * A comment by anyone else is never taken, whatever it says.
@@ -249,6 +269,7 @@ const commands = {
   fence: [1, fence],
   code: [1, code],
   field: [2, field],
+  diagnostics: [1, diagnostics],
   'comment-id': [3, commentId],
   'merged-pr': [4, mergedPr],
   'plan-run': [4, planRun],

@@ -64,6 +64,7 @@ export { renderPlanJson } from './render/plan/json.js';
 export { renderPlanMarkdown } from './render/plan/markdown.js';
 export { renderPlanText } from './render/plan/text.js';
 export { renderRunJson } from './render/run/json.js';
+export { RUN_LIST_FORMAT_VERSION, renderRunListJson, renderRunListText } from './render/run/list.js';
 export { renderRunMarkdown } from './render/run/markdown.js';
 export { renderRunText } from './render/run/text.js';
 export { type DocumentKind, documentKinds, SCHEMA_BASE } from './schema/schemas.js';
@@ -75,6 +76,9 @@ export {
   createSession,
   type HttpTuning,
   type OpenedAccounts,
+  type RunListing,
+  type RunsOptions,
+  type RunsResult,
   type Session,
   type SessionOptions,
 } from './session/session.js';

@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { suggest } from '../diagnostics/suggest.js';
+import { docsLink } from './docs-link.js';
 
 /** OptionSpec describes one --option of a command. */
 export interface OptionSpec {
@@ -47,12 +48,40 @@ export interface Parsed {
   help: boolean;
 }
 
-/** parseCommand parses argv against spec, or throws UsageError. */
+/**
+ * GLOBAL_OPTIONS are the options of every command, given before the command's name or after it:
+ * `rescind --debug plan FILE` and `rescind plan --debug FILE` are the same.
+ */
+export const GLOBAL_OPTIONS: Readonly<Record<'debug' | 'quiet' | 'no-color', OptionSpec>> = {
+  debug: {
+    type: 'boolean',
+    description: 'log each HTTP attempt and its outcome on stderr, secrets redacted (also RESCIND_LOG=debug)',
+  },
+  quiet: {
+    type: 'boolean',
+    description: 'no progress and no notes on stderr; errors and results still print',
+  },
+  'no-color': { type: 'boolean', description: 'no colours, whatever FORCE_COLOR says (also NO_COLOR)' },
+};
+
+/** GlobalFlags are the global options as given on a command line. */
+export interface GlobalFlags {
+  debug: boolean;
+  quiet: boolean;
+  noColor: boolean;
+}
+
+/** globalFlags are the global options among a command's parsed values. */
+export function globalFlags(values: Parsed['values']): GlobalFlags {
+  return { debug: values.debug === true, quiet: values.quiet === true, noColor: values['no-color'] === true };
+}
+
+/** parseCommand parses argv against spec (and the global options), or throws UsageError. */
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
   };
-  for (const [name, o] of Object.entries(spec.options)) {
+  for (const [name, o] of Object.entries({ ...GLOBAL_OPTIONS, ...spec.options })) {
     options[name] = {
       type: o.type,
       ...(o.short ? { short: o.short } : {}),
@@ -126,10 +155,17 @@ export function renderHelp(spec: CommandSpec): string {
     return [flag, `${o.description}${allowed}${fallback}`];
   });
   rows.push(['-h, --help', 'show this help']);
-  const width = Math.max(...rows.map(([f]) => (f ?? '').length));
-  const lines = rows.map(([f, d]) => `  ${(f ?? '').padEnd(width)}  ${d}`);
-  const sections = [`Usage: ${spec.usage}`, spec.summary, `Options:\n${lines.join('\n')}`];
-  const env = [...(spec.env ?? []), ...COLOUR_ENV];
+  const globals = Object.entries(GLOBAL_OPTIONS).map(([name, o]) => [`--${name}`, o.description]);
+  const width = Math.max(...[...rows, ...globals].map(([f]) => (f ?? '').length));
+  const table = (list: (string | undefined)[][]) =>
+    list.map(([f, d]) => `  ${(f ?? '').padEnd(width)}  ${d}`).join('\n');
+  const sections = [
+    `Usage: ${spec.usage}`,
+    spec.summary,
+    `Options:\n${table(rows)}`,
+    `Global options:\n${table(globals)}`,
+  ];
+  const env = [...(spec.env ?? []), ...COMMON_ENV];
   sections.push(`Environment:\n${env.map((e) => `  ${e}`).join('\n')}`);
   if (spec.examples !== undefined && spec.examples.length > 0) {
     sections.push(`Examples:\n${spec.examples.map((e) => `  ${e}`).join('\n')}`);
@@ -137,12 +173,15 @@ export function renderHelp(spec: CommandSpec): string {
   return `${sections.join('\n\n')}\n`;
 }
 
-// What every command's text output reads of the environment.
-const COLOUR_ENV = ['NO_COLOR, FORCE_COLOR, TERM   colours of text output (docs/cli.md#environment)'];
+// What every command reads of the environment.
+const COMMON_ENV = [
+  `NO_COLOR, FORCE_COLOR, TERM   colours of text output (${docsLink('cli.md#environment')})`,
+  'RESCIND_LOG   debug: the same as --debug',
+];
 
 /** CREDENTIALS_ENV names the credentials' variables, for the commands that call a cloud. */
 export const CREDENTIALS_ENV: readonly string[] = [
-  'HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN   Huawei Cloud credentials (docs/config.md#credentials)',
+  `HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN   Huawei Cloud credentials (${docsLink('config.md#credentials')})`,
   'ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN   Alibaba Cloud credentials',
 ];
 

@@ -1,7 +1,9 @@
 // The CLI's connection to the world, passed in so that commands run in-process
 // in tests: output streams, the working directory, the environment, the terminal.
 
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../document/text.js';
+import type { HttpLogger } from '../http/log.js';
 import { ansi, plain, type Style } from '../render/style.js';
 
 /** Output is a text stream. */
@@ -9,6 +11,10 @@ export interface Output {
   write(text: string): void;
   /** isTTY is true when the stream is a terminal. */
   readonly isTTY?: boolean;
+  /** color false turns colours off, whatever the environment says (--no-color). */
+  readonly color?: boolean;
+  /** quiet leaves out what is neither an error nor a result: progress and notes (--quiet). */
+  readonly quiet?: boolean;
 }
 
 /** Io is everything a command may touch besides the filesystem and network. */
@@ -25,25 +31,32 @@ export interface Io {
   exitNow?: (code: number) => void;
   /** readStdin reads standard input whole, up to maxBytes + 1 bytes (more means too large). */
   readStdin?: (maxBytes: number) => Promise<Uint8Array>;
+  /** logger receives the HTTP layer's redacted debug lines of every session a command makes (--debug). */
+  logger?: HttpLogger;
 }
 
 /**
- * stdinDocument reads standard input for the path `-`, named name in diagnostics; undefined (and a
- * message on stderr) when there is no standard input to read.
+ * stdinDocument reads standard input for the path `-`, named name in diagnostics; a diagnostic when
+ * there is no standard input to read.
  */
 export async function stdinDocument(
   io: Io,
   name: string,
-): Promise<{ bytes: Uint8Array; name: string } | undefined> {
+): Promise<{ bytes: Uint8Array; name: string } | Diagnostic> {
   if (io.readStdin === undefined) {
-    io.stderr.write('rescind: error file.unreadable: -: there is no standard input to read\n');
-    return undefined;
+    return {
+      severity: 'error',
+      code: 'file.unreadable',
+      file: '-',
+      message: 'there is no standard input to read',
+    };
   }
   return { bytes: await io.readStdin(MAX_FILE_BYTES), name };
 }
 
-/** wantsColor follows FORCE_COLOR and NO_COLOR, then whether the stream is a terminal. */
+/** wantsColor follows --no-color, then FORCE_COLOR and NO_COLOR, then whether the stream is a terminal. */
 export function wantsColor(out: Output, env: Io['env']): boolean {
+  if (out.color === false) return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;

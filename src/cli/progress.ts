@@ -1,7 +1,10 @@
 // Progress of a long run on stderr: on a terminal one line redrawn in place (done/total, rate, ETA),
-// at most ten times a second; otherwise one plain line per target as it ends, for logs.
+// at most ten times a second; otherwise one plain line per target as it ends, for logs. What comes
+// from a cloud (an address expanded from a listing, a request id, an error message) is escaped as the
+// text renderers escape it on stdout: no control or bidirectional character reaches the terminal raw.
 
-import type { ExecuteEvent } from '../engine/executor.js';
+import { diagnosticText, visibleText } from '../diagnostics/diagnostic.js';
+import type { ExecuteEvent, TargetResult } from '../engine/executor.js';
 import type { Output } from './io.js';
 
 /** Progress hears each target's end and clears its line when the run is over. */
@@ -12,17 +15,21 @@ export interface Progress {
   finish(): void;
 }
 
-/** progressOn makes the progress of a run of total targets on out; now is the clock in ms. */
+/**
+ * progressOn makes the progress of a run of total targets on out; now is the clock in ms. On a quiet
+ * stream (--quiet) it writes nothing.
+ */
 export function progressOn(out: Output, total: number, now: () => number = Date.now): Progress {
+  if (out.quiet === true) return { update: () => {}, note: () => {}, finish: () => {} };
   const started = now();
   if (out.isTTY !== true) {
     return {
       update: ({ result, done }) => {
-        const id = result.requestId === undefined ? '' : ` (request id ${result.requestId})`;
-        out.write(`[${done}/${total}] ${result.outcome} ${result.address}${id}\n`);
-        for (const d of result.diagnostics) out.write(`    ${d.message}\n`);
+        const id = result.requestId === undefined ? '' : ` (request id ${visibleText(result.requestId)})`;
+        out.write(`[${done}/${total}] ${visibleText(`${result.outcome} ${result.address}`)}${id}\n`);
+        writeErrors(out, result);
       },
-      note: (line) => out.write(`${line}\n`),
+      note: (line) => out.write(`${visibleText(line)}\n`),
       finish: () => {},
     };
   }
@@ -44,15 +51,15 @@ export function progressOn(out: Output, total: number, now: () => number = Date.
       last = event;
       // Failures are worth a line of their own; the bar is redrawn below it.
       if (!['verified', 'already-revoked', 'applied-not-observable'].includes(event.result.outcome)) {
-        out.write(`\r\x1b[K${event.result.outcome} ${event.result.address}\n`);
-        for (const d of event.result.diagnostics) out.write(`    ${d.message}\n`);
+        out.write(`\r\x1b[K${visibleText(`${event.result.outcome} ${event.result.address}`)}\n`);
+        writeErrors(out, event.result);
         draw(event);
         return;
       }
       if (now() - drawn >= 100 || event.done === total) draw(event);
     },
     note: (line) => {
-      out.write(`\r\x1b[K${line}\n`);
+      out.write(`\r\x1b[K${visibleText(line)}\n`);
       if (last !== undefined) draw(last);
     },
     finish: () => {
@@ -60,4 +67,9 @@ export function progressOn(out: Output, total: number, now: () => number = Date.
       out.write('\n');
     },
   };
+}
+
+// The messages of a target that did not end done, one indented line each, as diagnostics print them.
+function writeErrors(out: Output, result: TargetResult): void {
+  for (const d of result.diagnostics) out.write(`    ${diagnosticText(d.message)}\n`);
 }

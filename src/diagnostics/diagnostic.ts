@@ -91,6 +91,35 @@ export function visibleText(text: string): string {
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
+/** MAX_QUOTE is the most characters of a file's (or a server's) text that a diagnostic quotes. */
+export const MAX_QUOTE = 80;
+
+/**
+ * quote is text as a message quotes it: JSON-quoted, and when longer than max characters, its first
+ * max characters, an ellipsis, and how long it is (`"| rescind validate…" (8,012 characters)`).
+ */
+export function quote(text: string, max: number = MAX_QUOTE): string {
+  if (text.length <= max) return JSON.stringify(text);
+  return `${JSON.stringify(`${text.slice(0, max)}…`)} (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/**
+ * MAX_MESSAGE is the most characters of a diagnostic's message, and of its detail, that any format
+ * prints: whatever a message quotes, and wherever it was made, a diagnostic stays a readable line.
+ */
+export const MAX_MESSAGE = 1000;
+
+/**
+ * diagnosticText is a message or a detail as every format prints it: at most MAX_MESSAGE characters
+ * (then an ellipsis and how many more there were), made visibleText. It is cut before it is escaped,
+ * since escapes only lengthen it.
+ */
+export function diagnosticText(text: string): string {
+  if (text.length <= MAX_MESSAGE) return visibleText(text);
+  const more = (text.length - MAX_MESSAGE).toLocaleString('en-US');
+  return `${visibleText(text.slice(0, MAX_MESSAGE))}… (${more} more characters)`;
+}
+
 /** visibleDiagnostic is d with its message and detail made visibleText. */
 export function visibleDiagnostic(d: Diagnostic): Diagnostic {
   const message = visibleText(d.message);

@@ -8,7 +8,7 @@
 import jsyaml from 'js-yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
-import type { Diagnostic, JsonPath, SourceRange } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, type JsonPath, quote, type SourceRange } from '../diagnostics/diagnostic.js';
 import { anchorIndex } from './anchors.js';
 import { YAML12_CORE } from './core-schema.js';
 import {
@@ -399,11 +399,20 @@ function yamlDiagnostic(
   return { severity, code, message, range: index.range(file, start, end) };
 }
 
-// yaml's messages start upper-case and may end with a period and a code excerpt.
+// yaml's messages start upper-case and may end with a period and a code excerpt; some end quoting the
+// file's text (`Unexpected scalar token in YAML stream: "..."`), as much as a whole paragraph: that
+// quote is cut to MAX_QUOTE characters.
 function plainMessage(message: string): string {
   const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '').trim();
-  const lowered = first.charAt(0).toLowerCase() + first.slice(1);
-  return lowered.replace(/\.$/, '');
+  const lowered = (first.charAt(0).toLowerCase() + first.slice(1)).replace(/\.$/, '');
+  const at = lowered.indexOf(': "');
+  if (at < 0 || !lowered.endsWith('"')) return lowered;
+  try {
+    const text: unknown = JSON.parse(lowered.slice(at + 2));
+    return typeof text === 'string' ? `${lowered.slice(0, at + 2)}${quote(text)}` : lowered;
+  } catch {
+    return lowered;
+  }
 }
 
 // The tags that resolve to data of the core schema, and `!` ("plain string").

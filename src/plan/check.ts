@@ -57,7 +57,7 @@ export function checkPlan(plan: unknown, ctx: PlanCheckContext = {}): Finding[] 
         error(
           'plan.account-cloud',
           [...at, 'account'],
-          `${r.type} revokes in ${cloudOfType(r.type)}, but account ${JSON.stringify(r.account)} is a ${account.cloud} account`,
+          `${r.type} revokes in ${cloudOfType(r.type)}, but account ${JSON.stringify(r.account)} is ${/^[aeiou]/.test(account.cloud) ? 'an' : 'a'} ${account.cloud} account`,
         ),
       );
     }

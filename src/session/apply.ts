@@ -504,7 +504,7 @@ function checkTargets(acting: readonly PlannedTarget[], config: ConfigResult, fi
       const message = `${t.address}: account ${JSON.stringify(t.account)} is not defined in ${config.file ?? 'the config'}`;
       out.push({ severity: 'error', code: 'plan.unknown-account', file, message });
     } else if (account.cloud !== provider.cloud) {
-      const message = `${t.address}: ${t.type} revokes in ${provider.cloud}, but account ${JSON.stringify(t.account)} is a ${account.cloud} account`;
+      const message = `${t.address}: ${t.type} revokes in ${provider.cloud}, but account ${JSON.stringify(t.account)} is ${account.cloud === 'alibabacloud' ? 'an' : 'a'} ${account.cloud} account`;
       out.push({ severity: 'error', code: 'plan.account-cloud', file, message });
     } else if (provider.address(t.account, t.target as Fields) !== t.address) {
       const message = `${t.address}: the target's fields name ${provider.address(t.account, t.target as Fields)}; the saved plan was not written so by rescind plan`;

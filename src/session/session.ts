@@ -13,6 +13,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkData } from '../document/pipeline.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/server.js';
 import type { PlanResult } from '../engine/planner.js';
+import type { RunListing, RunsOptions, RunsResult } from '../engine/run-list.js';
 import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
 import { canonicalJson, type SavedPlan, sha256 } from '../plan/model.js';
@@ -22,7 +23,17 @@ import type { AppliedRun, ApplyOptions, PreparedApply, PrepareOptions } from './
 import type { PlanOptions } from './plan.js';
 import type { ConfigResult, OpenedAccounts } from './types.js';
 
-export type { AccountNeeds, ConfigResult, EmulatorOptions, HttpTuning, OpenedAccounts, RunningEmulator };
+export type {
+  AccountNeeds,
+  ConfigResult,
+  EmulatorOptions,
+  HttpTuning,
+  OpenedAccounts,
+  RunListing,
+  RunningEmulator,
+  RunsOptions,
+  RunsResult,
+};
 
 /** BUILTIN_STATE_FILE is where the built-in emulator keeps its state, relative to the working directory. */
 export const BUILTIN_STATE_FILE = join('.rescind', 'emulator-state.json');
@@ -74,6 +85,8 @@ export interface Session {
   prepareApply(file: string, options?: PrepareOptions): Promise<PreparedApply>;
   /** apply runs a prepared plan: lock, run folder, journal, executor (`rescind apply`). */
   apply(prepared: PreparedApply & { plan: SavedPlan }, options?: ApplyOptions): Promise<AppliedRun>;
+  /** runs lists the runs recorded under cwd's .rescind/runs/, newest first (`rescind runs`). */
+  runs(options?: RunsOptions): Promise<RunsResult>;
   /** startEmulator starts an emulator (`rescind emulator`); close() stops it. */
   startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
   /** close closes every client and stops every emulator the session started; a second call waits for the first. */
@@ -163,6 +176,10 @@ export function createSession(options: SessionOptions): Session {
     apply: async (prepared, applyOptions = {}) => {
       const { applyPrepared } = await import('./apply.js');
       return applyPrepared(self, prepared, applyOptions);
+    },
+    runs: async (runsOptions = {}) => {
+      const { listRecordedRuns } = await import('../engine/run-list.js');
+      return listRecordedRuns(cwd, runsOptions);
     },
     startEmulator,
     close: () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/io.js';
 
-const commands = ['validate', 'plan', 'show', 'apply', 'emulator', 'init', 'completion'];
+const commands = ['validate', 'plan', 'show', 'apply', 'runs', 'emulator', 'init', 'completion'];
 
 describe('--help', () => {
   it.each(commands)('rescind %s --help (golden)', async (command) => {
@@ -16,8 +16,9 @@ describe('--help', () => {
     await expect(out.stdout).toMatchFileSnapshot(`../golden/help/${command}.txt`);
   });
 
-  it('rescind --help lists every command', async () => {
+  it('rescind --help lists every command and the global options (golden)', async () => {
     const out = await runCli(['--help'], process.cwd());
+    await expect(out.stdout).toMatchFileSnapshot('../golden/help/rescind.txt');
     for (const command of commands) expect(out.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
   });
 });

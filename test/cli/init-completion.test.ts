@@ -2,11 +2,13 @@
 // prints scripts generated from the commands' specs (golden files), and the bash one completes.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_BASE } from '../../src/schema/schemas.js';
 import { runCli } from '../helpers/io.js';
+import { repoRoot } from '../helpers/paths.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -22,14 +24,30 @@ describe('rescind init', () => {
     expect(init.stdout).toBe(
       'wrote rescind.config.yaml\nwrote plans/example.yaml\n\nNext: rescind plan plans/example.yaml\n',
     );
+    // Outside the project rescind is installed in (here, this checkout), the modeline names the
+    // schema's published URL: a path from the plan to this checkout would work on this machine only.
     const plan = readFileSync(join(dir, 'plans/example.yaml'), 'utf8');
-    const modeline = /^# yaml-language-server: \$schema=(\S+)$/m.exec(plan)?.[1] ?? '';
-    // The modeline names the bundled schema relative to the plan, as editors resolve it.
-    expect(existsSync(join(dir, 'plans', modeline))).toBe(true);
+    expect(plan.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE}plan.schema.json`);
+    const config = readFileSync(join(dir, 'rescind.config.yaml'), 'utf8');
+    expect(config.split('\n')[0]).toBe(`# yaml-language-server: $schema=${SCHEMA_BASE}config.schema.json`);
     expect((await runCli(['validate', 'plans/'], dir)).code).toBe(0);
     const planned = await runCli(['plan', 'plans/example.yaml'], dir);
     expect(planned.code).toBe(0);
     expect(planned.stdout).toMatch(/^Plan: 4 to revoke, 1 already revoked, 0 not observable, 0 blocked\.$/m);
+  });
+
+  it('inside the project rescind is installed in, names the bundled schemas by relative paths', async () => {
+    // A folder of this checkout (a git repository) that git ignores: rescind is installed here.
+    mkdirSync(join(repoRoot, '.rescind'), { recursive: true });
+    dir = mkdtempSync(join(repoRoot, '.rescind', 'init-'));
+    expect((await runCli(['init', '--plan', 'deep/er/plan.yaml'], dir)).code).toBe(0);
+    for (const file of ['rescind.config.yaml', 'deep/er/plan.yaml']) {
+      const modeline = /^# yaml-language-server: \$schema=(\S+)$/m.exec(
+        readFileSync(join(dir, file), 'utf8'),
+      )?.[1];
+      expect(modeline).toMatch(/^(\.\.\/)+dist\/schemas\/(config|plan)\.schema\.json$/);
+      expect(existsSync(join(dir, dirname(file), modeline ?? ''))).toBe(true);
+    }
   });
 
   it('writes nothing when a file exists, and says which', async () => {
@@ -52,6 +70,19 @@ describe('rescind completion', () => {
     await expect(out.stdout).toMatchFileSnapshot(`../golden/completion/rescind.${shell}`);
   });
 
+  it('describes each command with the whole phrase that rescind --help lists, in fish and zsh', async () => {
+    const help = (await runCli(['--help'], process.cwd())).stdout;
+    const listed = [...help.matchAll(/^ {2}([a-z]+) +(.+)$/gm)].map(([, name, summary]) => [name, summary]);
+    expect(listed.length).toBeGreaterThan(6);
+    const fish = (await runCli(['completion', 'fish'], process.cwd())).stdout;
+    const zsh = (await runCli(['completion', 'zsh'], process.cwd())).stdout;
+    for (const [name, summary] of listed) {
+      const described = new RegExp(` -a ${name} -d '(.*)'$`, 'm').exec(fish)?.[1];
+      expect(described, name).toBe(summary);
+      expect(zsh).toContain(`'${name}:${summary}'`);
+    }
+  });
+
   it('refuses another shell', async () => {
     const out = await runCli(['completion', 'tcsh'], process.cwd());
     expect(out.code).toBe(1);
@@ -71,5 +102,10 @@ describe('rescind completion', () => {
     expect(complete(['rescind', 'plan', '--format', 'm'])).toEqual(['markdown']);
     expect(complete(['rescind', 'apply', '--re'])).toEqual(['--resume']);
     expect(complete(['rescind', 'completion', 'f'])).toEqual(['fish']);
+    // Global options, before the command or after it.
+    expect(complete(['rescind', '--de'])).toEqual(['--debug']);
+    expect(complete(['rescind', '--debug', 'pl'])).toEqual(['plan']);
+    expect(complete(['rescind', '--quiet', 'plan', '--for'])).toEqual(['--format']);
+    expect(complete(['rescind', 'apply', '--no-'])).toEqual(['--no-color']);
   });
 });

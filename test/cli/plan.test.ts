@@ -160,6 +160,17 @@ describe('rescind plan', () => {
     // The built-in emulator never started: no state was written beside the plan.
     expect(existsSync(join(ws.dir, '.rescind'))).toBe(false);
   });
+
+  it('reports a file that is no plan at all (the README) in lines a terminal can show', async () => {
+    ws = workspace(builtinConfig, { 'README.md': join(repoRoot, 'README.md') });
+    const result = await cli(['plan', 'README.md']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(3);
+    // One of them quoted a paragraph of 8,190 characters whole; now its start and its length.
+    expect(result.stderr).toMatch(/^README\.md:\d+:1: error yaml\.syntax: .*…" \([\d,]+ characters\)$/m);
+    for (const line of lines) expect(line.length).toBeLessThan(250);
+  });
 });
 
 describe('accounts', () => {

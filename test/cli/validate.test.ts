@@ -33,6 +33,31 @@ describe('rescind validate', () => {
     expect(lines.at(-1)).toMatch(/^Found \d+ errors? in 1 of 2 files\.$/);
   });
 
+  it('names the cloud of an account of the wrong cloud with its article: an alibabacloud account', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rescind-cloud-'));
+    writeFileSync(
+      join(dir, 'rescind.config.yaml'),
+      'apiVersion: rescind/v1\nkind: Config\naccounts:\n  ali: {cloud: alibabacloud, region: cn-hangzhou, emulator: builtin}\n',
+    );
+    writeFileSync(
+      join(dir, 'plan.yaml'),
+      [
+        'apiVersion: rescind/v1',
+        'kind: RevocationPlan',
+        'metadata: {name: x, reason: a test}',
+        'spec:',
+        '  revocations:',
+        '    - {id: ca, type: huaweicloud.ccm.subordinate-ca, account: ali, target: {caId: 6434f74f-2d13-4e6a-89eb-93ee313f1a43}}',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['validate', 'plan.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'error plan.account-cloud: huaweicloud.ccm.subordinate-ca revokes in huaweicloud, but account "ali" is an alibabacloud account\n',
+    );
+  });
+
   it('walks directories for *.yaml and *.yml', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rescind-walk-'));
     writeFileSync(join(dir, 'a.yml'), 'apiVersion: rescind/v1\nkind: Policy\n');
@@ -115,7 +140,7 @@ describe('command line errors', () => {
   it('prints usage to stderr with no command, to stdout with --help', async () => {
     const none = await runCli([], cwd);
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('Usage: rescind COMMAND');
+    expect(none.stderr).toContain('Usage: rescind [--debug] [--quiet] [--no-color] COMMAND');
     const help = await runCli(['--help'], cwd);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('validate');

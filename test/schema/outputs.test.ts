@@ -1,11 +1,14 @@
 // Every JSON that a command prints is described by a published schema, held to it here on what the
 // commands really print (in-process, on the built-in emulator): validate (schemas/validate-report),
-// plan and show of a saved plan (schemas/saved-plan), apply and show of a run (schemas/apply-report).
+// plan and show of a saved plan (schemas/saved-plan), apply and show of a run (schemas/apply-report),
+// the runs (schemas/run-list),
+// a command that fails with --format json (schemas/error-report), --version --format json
+// (schemas/version). Every output schema of schemas/ is held to something here.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAjv, SCHEMA_BASE } from '../../src/schema/schemas.js';
+import { createAjv, documentKinds, SCHEMA_BASE } from '../../src/schema/schemas.js';
 import { runCli } from '../helpers/io.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
 import { builtinConfig, type Workspace, workspace } from '../helpers/plan.js';
@@ -14,8 +17,12 @@ import { DEMO_ENV } from '../helpers/provider.js';
 // The ajv of rescind itself, with every file of schemas/.
 const ajv = createAjv();
 
+// The schemas the tests below hold output to.
+const used = new Set<string>();
+
 // conforming parses a command's stdout and holds it to the schema file named.
 function conforming<T = Record<string, unknown>>(schema: string, stdout: string): T {
+  used.add(schema);
   const validate = ajv.getSchema(SCHEMA_BASE + schema);
   if (validate === undefined) throw new Error(`no schema ${schema}`);
   const data: unknown = JSON.parse(stdout);
@@ -119,7 +126,14 @@ describe('plan, show and apply --format json, on the built-in emulator', () => {
       'offboard.yaml',
     ]);
     expect(applied.code).toBe(3);
-    expect(applied.stdout).toBe('');
+    // No report, since nothing ran: an error report says the exit status; stderr says which rule.
+    const blocked = conforming<{ exitCode: number; diagnostics: { code: string; message: string }[] }>(
+      'error-report.schema.json',
+      applied.stdout,
+    );
+    expect(blocked.exitCode).toBe(3);
+    expect(blocked.diagnostics[0]?.code).toBe('policy.denied');
+    expect(applied.stderr).toBe('');
   });
 
   it('apply and show of its run: schemas/apply-report.schema.json; an apply with nothing to do too', async () => {
@@ -132,6 +146,11 @@ describe('plan, show and apply --format json, on the built-in emulator', () => {
     const shown = await cli(['show', '--format', 'json', report.runId]);
     expect(shown.code).toBe(0);
     expect(conforming('apply-report.schema.json', shown.stdout)).toEqual(report);
+
+    const runs = await cli(['runs', '--format', 'json']);
+    expect(runs.code).toBe(0);
+    const list = conforming<{ runs: { runId: string }[] }>('run-list.schema.json', runs.stdout);
+    expect(list.runs.map((r) => r.runId)).toEqual([report.runId]);
 
     // A certificate the demo seed has revoked already: nothing to apply, so no run.
     const revoked = [
@@ -155,5 +174,30 @@ describe('plan, show and apply --format json, on the built-in emulator', () => {
       formatVersion: '2',
       status: 'no-changes',
     });
+  });
+});
+
+describe('errors and the version', () => {
+  it('a command that fails with --format json: schemas/error-report.schema.json', async () => {
+    const r = await runCli(['plan', '--format', 'json', 'invalid/kms-errors.yaml'], fixture('validate'));
+    expect(r.code).toBe(1);
+    const report = conforming<{ diagnostics: unknown[] }>('error-report.schema.json', r.stdout);
+    expect(report.diagnostics.length).toBeGreaterThan(1);
+  });
+
+  it('--version --format json: schemas/version.schema.json', async () => {
+    const r = await runCli(['--version', '--format', 'json'], repoRoot);
+    conforming('version.schema.json', r.stdout);
+  });
+});
+
+describe('the output schemas', () => {
+  it('are each held to what a command prints, above', () => {
+    const inputs = new Set([...Object.values(documentKinds), 'common.schema.json']);
+    const outputs = readdirSync(join(repoRoot, 'schemas')).filter(
+      (f) => f.endsWith('.schema.json') && !inputs.has(f),
+    );
+    expect(outputs.length).toBeGreaterThan(3);
+    expect(outputs.filter((f) => !used.has(f))).toEqual([]);
   });
 });

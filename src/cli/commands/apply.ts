@@ -3,12 +3,11 @@
 // plan whose last run is continued when unfinished, or a run id. Asks for `yes` on a terminal unless --yes.
 // Ctrl-C stops scheduling and lets calls in flight finish (exit 130); a second Ctrl-C exits at once.
 
-import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { type Diagnostic, hasErrors } from '../../diagnostics/diagnostic.js';
 import { isDone } from '../../engine/executor.js';
 import { reportOf } from '../../engine/report.js';
 import { loadRun } from '../../engine/runs.js';
-import { isBlocked, type SavedPlan } from '../../plan/model.js';
-import { formatDiagnostic } from '../../render/diagnostics/text.js';
+import { isBlocked, type PolicyResult, type SavedPlan } from '../../plan/model.js';
 import { renderPlanText } from '../../render/plan/text.js';
 import { policyLine } from '../../render/plan/view.js';
 import { renderNoChangesJson, renderRunJson } from '../../render/run/json.js';
@@ -17,6 +16,7 @@ import { actingTargets, type PreparedApply } from '../../session/apply.js';
 import { createSession } from '../../session/session.js';
 import { type CommandSpec, CREDENTIALS_ENV, configOption, type Parsed, policyOption } from '../args.js';
 import { EXIT } from '../exit.js';
+import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
 import { progressOn } from '../progress.js';
 
@@ -79,6 +79,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   const session = createSession({
     cwd: io.cwd,
     env: io.env,
+    ...(io.logger === undefined ? {} : { logger: io.logger }),
     config: typeof v.config === 'string' ? v.config : undefined,
   });
   try {
@@ -87,13 +88,17 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       verifyInputs: v['verify-inputs'] === true,
       policies: Array.isArray(v.policy) ? v.policy : [],
     });
-    for (const d of prepared.diagnostics) say(formatDiagnostic(d, errStyle));
     const plan = prepared.plan;
-    if (plan === undefined || hasErrors(prepared.diagnostics)) return EXIT.error;
+    if (plan === undefined || hasErrors(prepared.diagnostics)) {
+      return fail(io, 'apply', json, prepared.diagnostics);
+    }
+    printDiagnostics(io, prepared.diagnostics);
     if (prepared.source === 'planned' && !json)
       io.stdout.write(`${renderPlanText(plan, styleFor(io.stdout, io.env))}\n`);
     if (isBlocked(plan)) {
-      for (const p of plan.policies.filter((p) => p.effect === 'deny')) say(errStyle.error(policyLine(p)));
+      const denies = plan.policies.filter((p) => p.effect === 'deny');
+      if (json) return fail(io, 'apply', json, denies.map(denied), EXIT.blocked);
+      for (const p of denies) say(errStyle.error(policyLine(p)));
       say(`rescind apply: the plan is blocked by a policy; nothing was revoked`);
       return EXIT.blocked;
     }
@@ -106,9 +111,13 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       return EXIT.ok;
     }
     if (toDo.length > 0 && v.yes !== true) {
+      if (io.ask === undefined) {
+        const message = 'not on a terminal, so apply cannot ask: pass --yes to apply without asking';
+        return fail(io, 'apply', json, [{ severity: 'error', code: 'apply.confirm', message }]);
+      }
       const answer = await confirm(io, plan, toDo.length, prepared);
       if (answer !== 'yes') {
-        if (answer !== undefined) say('Apply cancelled; nothing was revoked.');
+        say('Apply cancelled; nothing was revoked.');
         return EXIT.error;
       }
     }
@@ -144,18 +153,19 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       off?.();
       progress.finish();
     }
-    for (const d of applied.diagnostics) say(formatDiagnostic(d, errStyle));
     if (applied.denied !== undefined) {
+      if (json) return fail(io, 'apply', json, applied.denied.map(denied), EXIT.blocked);
       for (const p of applied.denied) say(errStyle.error(policyLine(p)));
       say('rescind apply: the credentials apply runs with are denied these targets; nothing was revoked');
       return EXIT.blocked;
     }
-    if (applied.runId === undefined || applied.results === undefined) return EXIT.error;
-    const run = loadRun(io.cwd, applied.runId);
-    if ('diagnostics' in run) {
-      for (const d of run.diagnostics) say(formatDiagnostic(d, errStyle));
-      return EXIT.error;
+    if (applied.runId === undefined || applied.results === undefined) {
+      return fail(io, 'apply', json, applied.diagnostics);
     }
+    // A run that stopped on its own (a full disk) says why, and still reports what its journal holds.
+    printDiagnostics(io, applied.diagnostics);
+    const run = loadRun(io.cwd, applied.runId);
+    if ('diagnostics' in run) return fail(io, 'apply', json, run.diagnostics);
     const report = reportOf(run);
     io.stdout.write(json ? renderRunJson(report) : renderRunText(report, styleFor(io.stdout, io.env)));
     if (applied.results.journalError !== undefined) return EXIT.error;
@@ -169,22 +179,22 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   }
 }
 
-// Asks for `yes` on the terminal; undefined (and a diagnostic) when there is no terminal to ask on.
-async function confirm(
-  io: Io,
-  plan: SavedPlan,
-  count: number,
-  prepared: PreparedApply,
-): Promise<string | undefined> {
-  if (io.ask === undefined) {
-    io.stderr.write(
-      'rescind: error apply.confirm: not on a terminal, so apply cannot ask: pass --yes to apply without asking\n',
-    );
-    return undefined;
-  }
+// A deny of a policy as a diagnostic, for the JSON error report.
+function denied(p: PolicyResult): Diagnostic {
+  const message = `${p.policy}/${p.rule} (${p.source}) denies ${p.targets.length === 1 ? '1 target' : `${p.targets.length} targets`}: ${p.message}`;
+  return {
+    severity: 'error',
+    code: 'policy.denied',
+    message,
+    ...(p.targets[0] === undefined ? {} : { address: p.targets[0] }),
+  };
+}
+
+// Asks for `yes` on the terminal (io.ask is there).
+async function confirm(io: Io, plan: SavedPlan, count: number, prepared: PreparedApply): Promise<string> {
   const accounts = [...new Set(actingTargets(plan).map((t) => t.account))].join(', ');
   const what = prepared.run === undefined ? 'revoke' : `resume run ${prepared.run.paths.runId} and revoke`;
-  const answer = await io.ask(
+  const answer = await io.ask?.(
     `\nrescind will ${what} ${count} ${count === 1 ? 'credential' : 'credentials'} of plan ${plan.plan.name} in ${accounts}.\n` +
       "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
   );

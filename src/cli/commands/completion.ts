@@ -1,13 +1,15 @@
 // rescind completion bash|zsh|fish: a shell completion script, generated from the commands' own specs,
 // so that it always offers the options and values the parser accepts.
 
-import type { CommandSpec, Parsed } from '../args.js';
+import { type CommandSpec, GLOBAL_OPTIONS, type OptionSpec, type Parsed } from '../args.js';
+import { COMMANDS } from '../command-list.js';
 import { EXIT } from '../exit.js';
 import type { Io } from '../io.js';
 import { spec as applySpec } from './apply.js';
 import { spec as emulatorSpec } from './emulator.js';
 import { spec as initSpec } from './init.js';
 import { spec as planSpec } from './plan.js';
+import { spec as runsSpec } from './runs.js';
 import { spec as showSpec } from './show.js';
 import { spec as validateSpec } from './validate.js';
 
@@ -15,7 +17,9 @@ import { spec as validateSpec } from './validate.js';
 export const spec: CommandSpec = {
   name: 'completion',
   usage: 'rescind completion bash|zsh|fish',
-  summary: 'Print a completion script for a shell: commands, options and their allowed values.',
+  summary:
+    'Print a completion script for a shell: commands, options and their allowed values, and the run\n' +
+    'ids of .rescind/runs/ for show and apply --resume (from rescind runs --ids).',
   examples: [
     'rescind completion bash > ~/.local/share/bash-completion/completions/rescind',
     'rescind completion fish > ~/.config/fish/completions/rescind.fish',
@@ -28,7 +32,7 @@ export const spec: CommandSpec = {
 /** run prints the script for argv's shell. */
 export async function run(args: Parsed, io: Io): Promise<number> {
   const shell = args.positionals[0];
-  const specs = [validateSpec, planSpec, showSpec, applySpec, emulatorSpec, initSpec, spec];
+  const specs = [validateSpec, planSpec, showSpec, applySpec, runsSpec, emulatorSpec, initSpec, spec];
   if (shell === 'bash') io.stdout.write(bash(specs));
   else if (shell === 'zsh') io.stdout.write(zsh(specs));
   else if (shell === 'fish') io.stdout.write(fish(specs));
@@ -39,6 +43,17 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     return EXIT.error;
   }
   return EXIT.ok;
+}
+
+// A command's one-line summary, a whole phrase, as `rescind --help` lists it (the spec's summary is a
+// paragraph: its first line stops mid-sentence).
+function summaryOf(s: CommandSpec): string {
+  return Object.hasOwn(COMMANDS, s.name) ? COMMANDS[s.name as keyof typeof COMMANDS] : s.name;
+}
+
+// A command's options and the global ones, which every command takes.
+function optionsOf(s: CommandSpec): Readonly<Record<string, OptionSpec>> {
+  return { ...s.options, ...GLOBAL_OPTIONS };
 }
 
 // The words an option's value can be: its choices, files, or nothing to offer.
@@ -52,15 +67,23 @@ function bash(specs: readonly CommandSpec[]): string {
   const lines = [
     '# rescind completion for bash: source it, or put it in your bash-completion folder.',
     '_rescind() {',
-    '  local cur prev cmd',
+    '  local cur prev cmd i',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
     '  cur="${COMP_WORDS[COMP_CWORD]}"',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
     '  prev="${COMP_WORDS[COMP_CWORD-1]}"',
+    // The command is the first word that is not an option: global options may come before it.
+    '  cmd=""',
+    '  for ((i = 1; i < COMP_CWORD; i++)); do',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template.
-    '  cmd="${COMP_WORDS[1]}"',
-    '  if [ "$COMP_CWORD" -eq 1 ]; then',
-    `    COMPREPLY=($(compgen -W "${specs.map((s) => s.name).join(' ')} --help --version" -- "$cur"))`,
+    '    if [[ "${COMP_WORDS[i]}" != -* ]]; then cmd="${COMP_WORDS[i]}"; break; fi',
+    '  done',
+    '  if [ -z "$cmd" ]; then',
+    `    COMPREPLY=($(compgen -W "${specs.map((s) => s.name).join(' ')} --help --version ${Object.keys(
+      GLOBAL_OPTIONS,
+    )
+      .map((n) => `--${n}`)
+      .join(' ')}" -- "$cur"))`,
     '    return',
     '  fi',
     '  case "$cmd" in',
@@ -68,7 +91,7 @@ function bash(specs: readonly CommandSpec[]): string {
   for (const s of specs) {
     lines.push(`    ${s.name})`);
     lines.push('      case "$prev" in');
-    for (const [name, o] of Object.entries(s.options)) {
+    for (const [name, o] of Object.entries(optionsOf(s))) {
       if (o.type !== 'string') continue;
       const values = valuesOf(o);
       if (values === 'file') lines.push(`        --${name}) COMPREPLY=($(compgen -f -- "$cur")); return ;;`);
@@ -77,9 +100,21 @@ function bash(specs: readonly CommandSpec[]): string {
       else lines.push(`        --${name}) return ;;`);
     }
     lines.push('      esac');
-    const flags = [...Object.keys(s.options).map((n) => `--${n}`), '--help'].join(' ');
+    const flags = [...Object.keys(optionsOf(s)).map((n) => `--${n}`), '--help'].join(' ');
     if (s.name === 'completion') {
       lines.push(`      COMPREPLY=($(compgen -W "bash zsh fish ${flags}" -- "$cur"))`);
+    } else if (s.name === 'show' || s.name === 'apply') {
+      // A saved plan, or a run id (for apply, after --resume), from `rescind runs --ids`.
+      const ids = `COMPREPLY+=($(compgen -W "$("\${COMP_WORDS[0]}" runs --ids 2>/dev/null)" -- "$cur"))`;
+      lines.push(
+        `      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); return; fi`,
+        '      COMPREPLY=($(compgen -f -- "$cur"))',
+        s.name === 'show'
+          ? `      ${ids}`
+          : `      if [[ " \${COMP_WORDS[*]} " == *" --resume "* ]]; then ${ids}; fi`,
+      );
+    } else if (s.maxPositionals === 0) {
+      lines.push(`      COMPREPLY=($(compgen -W "${flags}" -- "$cur"))`);
     } else {
       lines.push(
         `      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${flags}" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi`,
@@ -93,14 +128,19 @@ function bash(specs: readonly CommandSpec[]): string {
 
 function zsh(specs: readonly CommandSpec[]): string {
   const quote = (s: string) => s.replace(/'/g, "'\\''").replace(/[[\]:]/g, (c) => `\\${c}`);
-  const first = (s: string) => s.split('\n')[0] ?? '';
   const lines = [
     '#compdef rescind',
     '# rescind completion for zsh: put it in a folder of your $fpath as _rescind.',
+    '_rescind_runs() {',
+    '  local -a ids',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh parameter expansion, not a template.
+    '  ids=(${(f)"$(${words[1]} runs --ids 2>/dev/null)"})',
+    "  _describe 'run' ids",
+    '}',
     '_rescind() {',
     '  local -a commands',
     '  commands=(',
-    ...specs.map((s) => `    '${s.name}:${quote(first(s.summary))}'`),
+    ...specs.map((s) => `    '${s.name}:${quote(summaryOf(s))}'`),
     '  )',
     '  if (( CURRENT == 2 )); then',
     "    _describe 'command' commands",
@@ -110,7 +150,7 @@ function zsh(specs: readonly CommandSpec[]): string {
     '  case "${words[2]}" in',
   ];
   for (const s of specs) {
-    const args = Object.entries(s.options).map(([name, o]) => {
+    const args = Object.entries(optionsOf(s)).map(([name, o]) => {
       const values = valuesOf(o);
       const value =
         o.type === 'boolean'
@@ -122,8 +162,19 @@ function zsh(specs: readonly CommandSpec[]): string {
               : ':value:';
       return `'${o.multiple ? '*' : ''}--${name}[${quote(o.description)}]${value}'`;
     });
-    const rest = s.name === 'completion' ? "'1:shell:(bash zsh fish)'" : "'*:file:_files'";
-    lines.push(`    ${s.name}) _arguments ${[...args, "'--help[show the help]'", rest].join(' ')} ;;`);
+    const rest =
+      s.name === 'completion'
+        ? "'1:shell:(bash zsh fish)'"
+        : s.name === 'show'
+          ? "'*:saved plan or run:{_rescind_runs; _files}'"
+          : s.name === 'apply'
+            ? // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh parameter expansion, not a template.
+              "'*:plan or run:{(( ${words[(I)--resume]} )) && _rescind_runs; _files}'"
+            : s.maxPositionals === 0
+              ? undefined
+              : "'*:file:_files'";
+    const all = [...args, "'--help[show the help]'", ...(rest === undefined ? [] : [rest])];
+    lines.push(`    ${s.name}) _arguments ${all.join(' ')} ;;`);
   }
   lines.push('  esac', '}', '_rescind "$@"', '');
   return lines.join('\n');
@@ -137,12 +188,12 @@ function fish(specs: readonly CommandSpec[]): string {
     'complete -c rescind -f',
     ...specs.map(
       (s) =>
-        `complete -c rescind -n 'not __fish_seen_subcommand_from ${names}' -a ${s.name} -d ${quote(s.summary.split('\n')[0] ?? '')}`,
+        `complete -c rescind -n 'not __fish_seen_subcommand_from ${names}' -a ${s.name} -d ${quote(summaryOf(s))}`,
     ),
   ];
   for (const s of specs) {
     const when = `-n '__fish_seen_subcommand_from ${s.name}'`;
-    for (const [name, o] of Object.entries(s.options)) {
+    for (const [name, o] of Object.entries(optionsOf(s))) {
       const values = valuesOf(o);
       const value =
         o.type === 'boolean'
@@ -155,7 +206,17 @@ function fish(specs: readonly CommandSpec[]): string {
       lines.push(`complete -c rescind ${when} -l ${name}${value} -d ${quote(o.description)}`);
     }
     if (s.name === 'completion') lines.push(`complete -c rescind ${when} -xa 'bash zsh fish'`);
-    else if (s.name !== 'init' && s.name !== 'emulator') lines.push(`complete -c rescind ${when} -F`);
+    else if (s.name !== 'init' && s.name !== 'emulator' && s.name !== 'runs')
+      lines.push(`complete -c rescind ${when} -F`);
+    // Run ids for show, and for apply after --resume.
+    const runsWhen =
+      s.name === 'show'
+        ? when
+        : s.name === 'apply'
+          ? `-n '__fish_seen_subcommand_from apply; and __fish_contains_opt resume'`
+          : '';
+    if (runsWhen !== '')
+      lines.push(`complete -c rescind ${runsWhen} -a '(rescind runs --ids 2>/dev/null)' -d 'run'`);
   }
   lines.push('');
   return lines.join('\n');

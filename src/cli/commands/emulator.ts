@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { createSession, type RunningEmulator } from '../../session/session.js';
 import { type CommandSpec, type Parsed, UsageError } from '../args.js';
+import { docsLink } from '../docs-link.js';
 import { type Io, styleFor } from '../io.js';
 
 /** spec is the command line of emulator. */
@@ -17,8 +18,8 @@ export const spec: CommandSpec = {
     '       rescind emulator --show-builtin | --reset-builtin',
   summary:
     'Run the local cloud emulator: Huawei Cloud CCE, CCM and KMS and Alibaba Cloud ESA and ACK on one\n' +
-    'port of 127.0.0.1, with real request signing and seeded fault injection (docs/emulator.md).\n' +
-    'Runs until interrupted (Ctrl-C, SIGTERM).',
+    'port of 127.0.0.1, with real request signing and seeded fault injection. Runs until interrupted\n' +
+    `(Ctrl-C, SIGTERM). More: ${docsLink('emulator.md')}`,
   options: {
     port: {
       type: 'string',
@@ -158,7 +159,11 @@ export async function run(args: Parsed, io: Io, signals: EmulatorSignals = proce
   const options = Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
   const state = text('state');
   const persist = text('persist');
-  const session = createSession({ cwd: io.cwd, env: io.env });
+  const session = createSession({
+    cwd: io.cwd,
+    env: io.env,
+    ...(io.logger === undefined ? {} : { logger: io.logger }),
+  });
   let emulator: RunningEmulator;
   try {
     emulator = await session.startEmulator({

@@ -1,12 +1,15 @@
 // rescind init: a starter rescind.config.yaml (two accounts on the built-in emulator) and one example
-// plan, each with the editor modeline that points at the package's bundled schemas. It never
-// overwrites: when either file exists, nothing is written.
+// plan, each with the editor modeline that names its schema the way every teammate's editor finds it:
+// the package's bundled schema, by a relative path, when rescind is installed inside the project;
+// otherwise the schema's published URL. It never overwrites: when either file exists, nothing is written.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
+import { SCHEMA_BASE } from '../../schema/schemas.js';
 import type { CommandSpec, Parsed } from '../args.js';
+import { docsLink } from '../docs-link.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
 
@@ -51,12 +54,14 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     }
     return EXIT.error;
   }
+  const inProject = isInside(SCHEMAS, projectRoot(io.cwd));
   for (const f of files) {
     const path = resolve(io.cwd, f.file);
     mkdirSync(dirname(path), { recursive: true });
-    // The modeline names the bundled schema relative to the file, as the editor resolves it.
-    const schemas = relative(dirname(path), SCHEMAS) || '.';
-    writeFileSync(path, f.text(schemas), { flag: 'wx' });
+    // Relative to the file, as the editor resolves it; or the URL, the same on every machine.
+    const schema = (name: string) =>
+      inProject ? relative(dirname(path), join(SCHEMAS, name)).split(sep).join('/') : `${SCHEMA_BASE}${name}`;
+    writeFileSync(path, f.text(schema), { flag: 'wx' });
     io.stdout.write(`wrote ${f.file}\n`);
   }
   io.stdout.write(`\nNext: rescind plan ${planFile}\n`);
@@ -71,13 +76,29 @@ const SCHEMAS =
     .find((dir) => existsSync(join(dir, 'plan.schema.json'))) ??
   fileURLToPath(new URL('../../schemas/', import.meta.url));
 
-function configText(schemas: string): string {
-  return `# yaml-language-server: $schema=${join(schemas, 'config.schema.json').split('\\').join('/')}
+// The folder of the project init writes into: the nearest folder from cwd up that holds .git (the
+// repository every teammate checks out), else cwd itself.
+function projectRoot(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return realpathSync(dir);
+    if (dirname(dir) === dir) return realpathSync(cwd);
+  }
+}
+
+// Whether path is root or a path under it.
+function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function configText(schema: (name: string) => string): string {
+  return `# yaml-language-server: $schema=${schema('config.schema.json')}
 #
 # The accounts that plans revoke in. Both run on the emulator built into rescind,
 # so the example plan needs no cloud and no credentials. For a real account, drop
 # \`emulator: builtin\`, and set HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK or
-# ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (docs/config.md).
+# ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET:
+# ${docsLink('config.md#credentials')}
 apiVersion: rescind/v1
 kind: Config
 accounts:
@@ -94,8 +115,8 @@ accounts:
 `;
 }
 
-function planText(schemas: string): string {
-  return `# yaml-language-server: $schema=${join(schemas, 'plan.schema.json').split('\\').join('/')}
+function planText(schema: (name: string) => string): string {
+  return `# yaml-language-server: $schema=${schema('plan.schema.json')}
 #
 # An example revocation plan, on the built-in emulator's demo accounts. Preview it
 # with \`rescind plan\`; \`rescind apply\` revokes it and verifies every target.

@@ -5,7 +5,6 @@ import { resolve } from 'node:path';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { hasChanges, isBlocked } from '../../plan/model.js';
 import { writeSavedPlan } from '../../plan/saved.js';
-import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { renderPlanJson } from '../../render/plan/json.js';
 import { renderPlanMarkdown } from '../../render/plan/markdown.js';
 import { renderPlanText } from '../../render/plan/text.js';
@@ -19,6 +18,7 @@ import {
   stdinOption,
 } from '../args.js';
 import { EXIT } from '../exit.js';
+import { fail, printDiagnostics } from '../failure.js';
 import { type Io, stdinDocument, styleFor } from '../io.js';
 
 /** spec is the command line of plan. */
@@ -69,28 +69,36 @@ export const spec: CommandSpec = {
 export async function run(args: Parsed, io: Io): Promise<number> {
   const v = args.values;
   const file = args.positionals[0] ?? '';
+  const json = v.format === 'json';
   const config = typeof v.config === 'string' ? v.config : undefined;
   const policies = Array.isArray(v.policy) ? v.policy : [];
   const name = typeof v['stdin-filepath'] === 'string' ? v['stdin-filepath'] : '<stdin>';
   const stdin = file === '-' ? await stdinDocument(io, name) : undefined;
-  if (file === '-' && stdin === undefined) return EXIT.error;
-  const session = createSession({ cwd: io.cwd, env: io.env, config });
+  if (stdin !== undefined && 'code' in stdin) return fail(io, 'plan', json, [stdin]);
+  const session = createSession({
+    cwd: io.cwd,
+    env: io.env,
+    config,
+    ...(io.logger === undefined ? {} : { logger: io.logger }),
+  });
   const result = await session
     .plan(file, { policies, concurrency: Number(v.concurrency), ...(stdin === undefined ? {} : { stdin }) })
     .finally(() => session.close());
-  const errStyle = styleFor(io.stderr, io.env);
-  for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
   const plan = result.plan;
-  if (plan === undefined) return EXIT.error;
-  if (v.format === 'json') io.stdout.write(renderPlanJson(plan));
+  if (plan === undefined) return fail(io, 'plan', json, result.diagnostics);
+  // A plan with an error (a missing target) is shown, never saved.
+  const errors = hasErrors(result.diagnostics);
+  const unsaved =
+    !errors && typeof v.out === 'string'
+      ? writeSavedPlan(resolve(io.cwd, v.out), v.out, renderPlanJson(plan))
+      : [];
+  if (json && unsaved.length > 0) return fail(io, 'plan', json, [...result.diagnostics, ...unsaved]);
+  printDiagnostics(io, result.diagnostics);
+  if (json) io.stdout.write(renderPlanJson(plan));
   else if (v.format === 'markdown') io.stdout.write(renderPlanMarkdown(plan));
   else io.stdout.write(renderPlanText(plan, styleFor(io.stdout, io.env)));
-  if (hasErrors(result.diagnostics)) return EXIT.error;
-  if (typeof v.out === 'string') {
-    const failed = writeSavedPlan(resolve(io.cwd, v.out), v.out, renderPlanJson(plan));
-    for (const d of failed) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
-    if (failed.length > 0) return EXIT.error;
-  }
+  if (errors) return EXIT.error;
+  if (unsaved.length > 0) return fail(io, 'plan', false, unsaved);
   if (isBlocked(plan)) return EXIT.blocked;
   if (v['detailed-exitcode'] === true) return hasChanges(plan) ? EXIT.changes : EXIT.ok;
   return EXIT.ok;

@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { reportOf } from '../../engine/report.js';
 import { isRunId, loadRun } from '../../engine/runs.js';
 import { loadSavedPlan } from '../../plan/saved.js';
-import { formatDiagnostic } from '../../render/diagnostics/text.js';
 import { renderPlanJson } from '../../render/plan/json.js';
 import { renderPlanMarkdown } from '../../render/plan/markdown.js';
 import { renderPlanText } from '../../render/plan/text.js';
@@ -15,6 +14,7 @@ import { renderRunMarkdown } from '../../render/run/markdown.js';
 import { renderRunText } from '../../render/run/text.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { EXIT } from '../exit.js';
+import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
 
 /** spec is the command line of show. */
@@ -45,25 +45,22 @@ export const spec: CommandSpec = {
 /** run prints the saved plan of argv. */
 export async function run(args: Parsed, io: Io): Promise<number> {
   const file = args.positionals[0] ?? '';
-  const errStyle = styleFor(io.stderr, io.env);
   const format = args.values.format;
+  const json = format === 'json';
   // A run id: the report of that run, from its journal.
   if (isRunId(file) && !existsSync(resolve(io.cwd, file))) {
     const run = loadRun(io.cwd, file);
-    if ('diagnostics' in run) {
-      for (const d of run.diagnostics) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
-      return EXIT.error;
-    }
+    if ('diagnostics' in run) return fail(io, 'show', json, run.diagnostics);
     const report = reportOf(run);
-    if (format === 'json') io.stdout.write(renderRunJson(report));
+    if (json) io.stdout.write(renderRunJson(report));
     else if (format === 'markdown') io.stdout.write(renderRunMarkdown(report));
     else io.stdout.write(renderRunText(report, styleFor(io.stdout, io.env)));
     return EXIT.ok;
   }
   const loaded = loadSavedPlan(resolve(io.cwd, file), file);
-  for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d, errStyle)}\n`);
-  if (loaded.plan === undefined) return EXIT.error;
-  if (format === 'json') io.stdout.write(renderPlanJson(loaded.plan));
+  if (loaded.plan === undefined) return fail(io, 'show', json, loaded.diagnostics);
+  printDiagnostics(io, loaded.diagnostics);
+  if (json) io.stdout.write(renderPlanJson(loaded.plan));
   else if (format === 'markdown') io.stdout.write(renderPlanMarkdown(loaded.plan));
   else io.stdout.write(renderPlanText(loaded.plan, styleFor(io.stdout, io.env)));
   return EXIT.ok;

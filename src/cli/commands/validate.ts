@@ -5,6 +5,7 @@ import { renderValidateSarif } from '../../render/diagnostics/sarif.js';
 import { renderValidateText } from '../../render/diagnostics/text.js';
 import { createSession } from '../../session/session.js';
 import { type CommandSpec, type Parsed, stdinOption } from '../args.js';
+import { fail } from '../failure.js';
 import { type Io, stdinDocument, styleFor } from '../io.js';
 
 /** spec is the command line of validate. */
@@ -50,15 +51,20 @@ export const spec: CommandSpec = {
 /** run validates the paths of argv and prints the result. */
 export async function run(args: Parsed, io: Io): Promise<number> {
   const config = typeof args.values.config === 'string' ? args.values.config : undefined;
-  const session = createSession({ cwd: io.cwd, env: io.env, config });
+  const session = createSession({
+    cwd: io.cwd,
+    env: io.env,
+    config,
+    ...(io.logger === undefined ? {} : { logger: io.logger }),
+  });
   const maxPerFile = Number(args.values['max-diagnostics']);
   const name = typeof args.values['stdin-filepath'] === 'string' ? args.values['stdin-filepath'] : '<stdin>';
+  const format = args.values.format;
   const stdin = args.positionals.includes('-') ? await stdinDocument(io, name) : undefined;
-  if (args.positionals.includes('-') && stdin === undefined) return 1;
+  if (stdin !== undefined && 'code' in stdin) return fail(io, 'validate', format === 'json', [stdin]);
   const result = await session
     .validate(args.positionals, { maxPerFile, stdin })
     .finally(() => session.close());
-  const format = args.values.format;
   if (format === 'json') io.stdout.write(renderValidateJson(result));
   else if (format === 'sarif') io.stdout.write(renderValidateSarif(result));
   else io.stdout.write(renderValidateText(result, styleFor(io.stdout, io.env)));

@@ -2,10 +2,10 @@
 
 import {
   type Diagnostic,
+  diagnosticText,
   type JsonPath,
   jsonText,
   type SourcePos,
-  visibleText,
 } from '../../diagnostics/diagnostic.js';
 import type { ValidateResult } from '../../validate/validate.js';
 
@@ -37,7 +37,7 @@ export function toDiagnosticJson(d: Diagnostic): DiagnosticJson {
   return {
     severity: d.severity,
     code: d.code,
-    message: visibleText(d.message),
+    message: diagnosticText(d.message),
     file: d.range?.file ?? d.file ?? null,
     range: d.range ? { start: d.range.start, end: d.range.end } : null,
     path: d.path ?? null,

@@ -4,7 +4,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { diagnosticCodes } from '../../diagnostics/codes.js';
-import { diagnosticFile, jsonText, visibleText } from '../../diagnostics/diagnostic.js';
+import { diagnosticFile, diagnosticText, jsonText } from '../../diagnostics/diagnostic.js';
 import type { ValidateResult } from '../../validate/validate.js';
 import { VERSION } from '../../version.js';
 
@@ -43,7 +43,7 @@ export function renderValidateSarif(result: ValidateResult): string {
       ruleId: d.code,
       ruleIndex: ruleIndex.get(d.code) ?? -1,
       level: d.severity,
-      message: { text: visibleText(d.message) },
+      message: { text: diagnosticText(d.message) },
       locations: location,
     };
   });

@@ -1,7 +1,12 @@
 // Diagnostics as text, one per line: FILE:LINE:COL: SEVERITY CODE: MESSAGE,
 // then one summary line. The format compilers and editors understand.
 
-import { type Diagnostic, diagnosticFile, visibleText } from '../../diagnostics/diagnostic.js';
+import {
+  type Diagnostic,
+  diagnosticFile,
+  diagnosticText,
+  visibleText,
+} from '../../diagnostics/diagnostic.js';
 import type { ValidateResult } from '../../validate/validate.js';
 import { plain, type Style } from '../style.js';
 
@@ -13,8 +18,8 @@ export function formatDiagnostic(d: Diagnostic, style: Style = plain): string {
     : (file ?? 'rescind');
   const severity = d.severity === 'error' ? style.error('error') : style.warning('warning');
   // Whatever made it, a diagnostic is printed as one line of its own (and its detail as one more).
-  const line = `${style.bold(visibleText(where))}: ${severity} ${style.dim(d.code)}: ${visibleText(d.message)}`;
-  return d.detail ? `${line}\n    ${visibleText(d.detail)}` : line;
+  const line = `${style.bold(visibleText(where))}: ${severity} ${style.dim(d.code)}: ${diagnosticText(d.message)}`;
+  return d.detail ? `${line}\n    ${diagnosticText(d.detail)}` : line;
 }
 
 /**

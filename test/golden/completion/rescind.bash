@@ -1,11 +1,14 @@
 # rescind completion for bash: source it, or put it in your bash-completion folder.
 _rescind() {
-  local cur prev cmd
+  local cur prev cmd i
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
-  cmd="${COMP_WORDS[1]}"
-  if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "validate plan show apply emulator init completion --help --version" -- "$cur"))
+  cmd=""
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    if [[ "${COMP_WORDS[i]}" != -* ]]; then cmd="${COMP_WORDS[i]}"; break; fi
+  done
+  if [ -z "$cmd" ]; then
+    COMPREPLY=($(compgen -W "validate plan show apply runs emulator init completion --help --version --debug --quiet --no-color" -- "$cur"))
     return
   fi
   case "$cmd" in
@@ -16,7 +19,7 @@ _rescind() {
         --stdin-filepath) return ;;
         --max-diagnostics) return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --config --stdin-filepath --max-diagnostics --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --config --stdin-filepath --max-diagnostics --debug --quiet --no-color --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
       ;;
     plan)
       case "$prev" in
@@ -27,13 +30,15 @@ _rescind() {
         --stdin-filepath) return ;;
         --concurrency) return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --out --detailed-exitcode --config --policy --stdin-filepath --concurrency --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --out --detailed-exitcode --config --policy --stdin-filepath --concurrency --debug --quiet --no-color --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
       ;;
     show)
       case "$prev" in
         --format) COMPREPLY=($(compgen -W "text json markdown" -- "$cur")); return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--format --debug --quiet --no-color --help" -- "$cur")); return; fi
+      COMPREPLY=($(compgen -f -- "$cur"))
+      COMPREPLY+=($(compgen -W "$("${COMP_WORDS[0]}" runs --ids 2>/dev/null)" -- "$cur"))
       ;;
     apply)
       case "$prev" in
@@ -42,7 +47,16 @@ _rescind() {
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --policy) COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--yes --resume --verify-inputs --concurrency --format --config --policy --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--yes --resume --verify-inputs --concurrency --format --config --policy --debug --quiet --no-color --help" -- "$cur")); return; fi
+      COMPREPLY=($(compgen -f -- "$cur"))
+      if [[ " ${COMP_WORDS[*]} " == *" --resume "* ]]; then COMPREPLY+=($(compgen -W "$("${COMP_WORDS[0]}" runs --ids 2>/dev/null)" -- "$cur")); fi
+      ;;
+    runs)
+      case "$prev" in
+        --format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+        --limit) return ;;
+      esac
+      COMPREPLY=($(compgen -W "--format --limit --ids --debug --quiet --no-color --help" -- "$cur"))
       ;;
     emulator)
       case "$prev" in
@@ -56,18 +70,18 @@ _rescind() {
         --drop-rate) return ;;
         --seed) return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --show-builtin --reset-builtin --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --show-builtin --reset-builtin --debug --quiet --no-color --help" -- "$cur"))
       ;;
     init)
       case "$prev" in
         --plan) COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--plan --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      COMPREPLY=($(compgen -W "--plan --debug --quiet --no-color --help" -- "$cur"))
       ;;
     completion)
       case "$prev" in
       esac
-      COMPREPLY=($(compgen -W "bash zsh fish --help" -- "$cur"))
+      COMPREPLY=($(compgen -W "bash zsh fish --debug --quiet --no-color --help" -- "$cur"))
       ;;
   esac
 }
