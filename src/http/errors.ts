@@ -192,7 +192,7 @@ export class TlsError extends RescindError {
     const reason = tlsReason(init.tlsCode, init.cause);
     const via = init.via === undefined ? '' : ` through the proxy ${init.via}`;
     const hint = isCertificateCode(init.tlsCode)
-      ? 'rescind never turns certificate checks off; to trust a private CA or a TLS-inspecting proxy, give its certificate in network.caFile of the config or in NODE_EXTRA_CA_CERTS (docs/cli.md#network)'
+      ? 'rescind never turns certificate checks off; to trust a private CA or a TLS-inspecting proxy, give its certificate in network.caFile of the config or in NODE_EXTRA_CA_CERTS (docs/cli.md#trusting-a-ca)'
       : 'check that the endpoint is an https:// URL of a TLS server';
     const tail = attempts > 1 ? ` (${attempts} attempts)` : '';
     super(
@@ -510,9 +510,6 @@ export const RETRYABLE_NETWORK_CODES: readonly string[] = [
   'UND_ERR_INFO',
   'ERR_ASSERTION',
 ];
-
-/** NETWORK_CODES are failure codes that make a NetworkError (or TimeoutError) rather than a bug. */
-export const NETWORK_CODES: readonly string[] = [...RETRYABLE_NETWORK_CODES, 'ENOTFOUND'];
 
 /** errorCode is the `code` of err or of the first error on its cause chain that has a string one. */
 export function errorCode(err: unknown): string | undefined {

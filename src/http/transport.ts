@@ -7,7 +7,7 @@
 import { BlockList, isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, Pool, ProxyAgent } from 'undici';
-import { isLoopbackHost } from '../clouds/endpoint-url.js';
+import { isLoopbackHost, parseProxyUrl } from '../clouds/endpoint-url.js';
 
 /**
  * ProxySetting says which proxy requests go through: `none`; one `url` for every request; or `env`, the
@@ -55,49 +55,6 @@ export interface HttpTransport {
    * every user has released it.
    */
   retain(): () => Promise<void>;
-}
-
-/** ProxyUrlCheck is a proxy URL as parsed, or why it cannot be one. */
-export type ProxyUrlCheck =
-  | { readonly url: URL; readonly shown: string; readonly secrets: readonly string[] }
-  | { readonly error: string };
-
-/**
- * parseProxyUrl reads a proxy URL as the variables hold it: `http://host:port`, `https://host:port`, or
- * `host:port` (http, as curl reads it), with optional `user:password@`. shown is its origin, without
- * credentials; secrets are the credentials (the password, and `user:password` whose base64 is the
- * Proxy-Authorization header), for redaction. The error never repeats the value.
- */
-export function parseProxyUrl(text: string): ProxyUrlCheck {
-  const trimmed = text.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    return { error: 'is not a URL' };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return {
-      error: `is a ${url.protocol.slice(0, -1)} proxy; rescind speaks to http:// and https:// proxies`,
-    };
-  }
-  if (url.hostname === '') return { error: 'names no host' };
-  const secrets: string[] = [];
-  if (url.password !== '') {
-    const user = safeDecode(url.username);
-    const password = safeDecode(url.password);
-    secrets.push(password, url.password, `${user}:${password}`, `${url.username}:${url.password}`);
-  }
-  return { url, shown: url.origin, secrets };
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

@@ -5,17 +5,12 @@
 // rules themselves (NO_PROXY, proxy URLs) without a network, and transports shared by clients.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseProxyUrl } from '../../src/clouds/endpoint-url.js';
 import { huaweiDialect } from '../../src/clouds/huaweicloud/dialect.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import { NetworkError, TlsError } from '../../src/http/errors.js';
 import { secretForms } from '../../src/http/redact.js';
-import {
-  createTransport,
-  type HttpTransport,
-  noProxyMatches,
-  parseProxyUrl,
-  proxyFor,
-} from '../../src/http/transport.js';
+import { createTransport, type HttpTransport, noProxyMatches, proxyFor } from '../../src/http/transport.js';
 import { json, startServer, type TestServer } from '../helpers/http-server.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { pem, serverTls } from '../helpers/tls.js';

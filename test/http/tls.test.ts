@@ -39,7 +39,7 @@ const call = (c: HttpClient, origin: string) =>
   c.call({ method: 'GET', url: `${origin}/v1/x`, service: 'kms', operation: 'ListGrants' });
 
 const HINT =
-  'rescind never turns certificate checks off; to trust a private CA or a TLS-inspecting proxy, give its certificate in network.caFile of the config or in NODE_EXTRA_CA_CERTS (docs/cli.md#network)';
+  'rescind never turns certificate checks off; to trust a private CA or a TLS-inspecting proxy, give its certificate in network.caFile of the config or in NODE_EXTRA_CA_CERTS (docs/cli.md#trusting-a-ca)';
 
 describe('certificates', () => {
   it.each([
