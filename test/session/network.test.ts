@@ -4,6 +4,7 @@
 // as located diagnostics; a TLS failure that ends `rescind plan` as cloud.tls rather than an internal
 // error; and two thousand built-in accounts that plan over one bounded pool.
 
+import { execFile } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { NetworkError, TimeoutError, TlsError } from '../../src/http/errors.js';
 import { createSession, type Session } from '../../src/session/session.js';
 import { json, startServer, type TestServer } from '../helpers/http-server.js';
 import { runCli } from '../helpers/io.js';
+import { repoRoot } from '../helpers/paths.js';
 import { startProxy } from '../helpers/proxy.js';
 import { pem, serverTls, TLS_DIR } from '../helpers/tls.js';
 
@@ -63,6 +65,17 @@ async function callKms(s: Session): Promise<unknown> {
     .catch((e: unknown) => e);
 }
 
+// A plan of one KMS grant of account hw.
+const KMS_PLAN = [
+  'apiVersion: rescind/v1',
+  'kind: RevocationPlan',
+  'metadata: {name: tls, reason: test}',
+  'spec:',
+  '  revocations:',
+  `    - {id: g, type: huaweicloud.kms.grant, account: hw, target: {keyId: 0d0466b0-e727-4d9c-b35d-f84bb474a37f, grantId: ${'a'.repeat(64)}}}`,
+  '',
+].join('\n');
+
 const hw = (endpoint: string, network = '') =>
   `  hw: {cloud: huaweicloud, region: ap-southeast-1, projectId: ${PROJECT}, endpoint: "${endpoint}"${network}}`;
 
@@ -73,6 +86,37 @@ describe('caFile', () => {
     expect(await callKms(session(trusting))).toMatchObject({ status: 200 });
     const plain = workspace([hw(https.origin)]);
     expect(await callKms(session(plain))).toBeInstanceOf(TlsError);
+  });
+
+  it('keeps the CAs of NODE_EXTRA_CA_CERTS when a caFile adds others', async () => {
+    const https = await server(undefined, pem('server'));
+    // The caFile trusts only an unrelated certificate; the test CA comes from NODE_EXTRA_CA_CERTS.
+    const dir = workspace([hw(https.origin, ', network: {caFile: certs/other.pem}')]);
+    writeFileSync(join(dir, 'certs', 'other.pem'), pem('self-signed'));
+    const env = { ...ENV, NODE_EXTRA_CA_CERTS: join(dir, 'certs', 'ca.pem') };
+    expect(await callKms(session(dir, env))).toMatchObject({ status: 200 });
+    expect(await callKms(session(dir))).toBeInstanceOf(TlsError);
+  });
+
+  it('NODE_EXTRA_CA_CERTS trusts a CA for the whole process, as docs/cli.md says', async () => {
+    const https = await server(undefined, pem('server'));
+    const dir = workspace([hw(https.origin)]);
+    writeFileSync(join(dir, 'plan.yaml'), KMS_PLAN);
+    // Spawned without waiting synchronously: the test server answers from this process.
+    const rescind = (env: Record<string, string>) =>
+      new Promise<string>((done) => {
+        execFile(
+          process.execPath,
+          [join(repoRoot, 'bin', 'rescind.js'), 'plan', 'plan.yaml'],
+          { cwd: dir, env: { PATH: process.env.PATH ?? '', ...ENV, ...env } },
+          (_error, stdout, stderr) => done(`${stdout}${stderr}`),
+        );
+      });
+    const trusted = await rescind({ NODE_EXTRA_CA_CERTS: join(dir, 'certs', 'ca.pem') });
+    // Past TLS, the test server's empty answers are not what IAM and KMS say.
+    expect(trusted).toContain('error cloud.unexpected');
+    expect(trusted).not.toContain('cloud.tls');
+    expect(await rescind({})).toContain('error cloud.tls');
   });
 
   it('applies the top-level network to every account, under their own', async () => {
@@ -112,18 +156,7 @@ describe('caFile', () => {
   it('rescind plan ends with cloud.tls naming the host, exit 1, not an internal error', async () => {
     const https = await server(undefined, pem('self-signed'));
     const dir = workspace([hw(https.origin)]);
-    writeFileSync(
-      join(dir, 'plan.yaml'),
-      [
-        'apiVersion: rescind/v1',
-        'kind: RevocationPlan',
-        'metadata: {name: tls, reason: test}',
-        'spec:',
-        '  revocations:',
-        `    - {id: g, type: huaweicloud.kms.grant, account: hw, target: {keyId: 0d0466b0-e727-4d9c-b35d-f84bb474a37f, grantId: ${'a'.repeat(64)}}}`,
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(dir, 'plan.yaml'), KMS_PLAN);
     const result = await runCli(['plan', 'plan.yaml'], dir, ENV);
     expect(result.code).toBe(1);
     const host = new URL(https.origin).host;
