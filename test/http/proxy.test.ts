@@ -5,8 +5,12 @@
 // rules themselves (NO_PROXY, proxy URLs) without a network, and transports shared by clients.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { alibabaDialect } from '../../src/clouds/alibabacloud/dialect.js';
+import { alibabaSigner } from '../../src/clouds/alibabacloud/sign.js';
 import { parseProxyUrl } from '../../src/clouds/endpoint-url.js';
 import { huaweiDialect } from '../../src/clouds/huaweicloud/dialect.js';
+import { huaweiSigner } from '../../src/clouds/huaweicloud/sign.js';
+import { NonceCache, verifyAlibabaRequest, verifyHuaweiRequest } from '../../src/emulator/auth/index.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../../src/http/client.js';
 import { NetworkError, TlsError } from '../../src/http/errors.js';
 import { secretForms } from '../../src/http/redact.js';
@@ -63,6 +67,70 @@ describe('HTTPS_PROXY through a CONNECT proxy', () => {
     expect(result.body).toEqual({ host: target });
     expect(p.requests).toEqual([{ method: 'CONNECT', target, authorization: undefined }]);
     expect(server.received.map((r) => r.path)).toEqual(['/v1/x']);
+  });
+
+  it('keeps Huawei and Alibaba signatures valid through the tunnel, on every attempt', async () => {
+    const nonces = new NonceCache(30 * 60 * 1000);
+    const outcomes: unknown[] = [];
+    const server = await startServer(
+      (req, res, i) => {
+        const signed = {
+          method: req.method,
+          path: req.path,
+          query: req.query,
+          headers: req.headers,
+          body: req.body,
+        };
+        outcomes.push(
+          req.headers['x-acs-signature-nonce'] === undefined
+            ? verifyHuaweiRequest(signed, { secretFor: () => 'hw-test-secret-key-0001', now: new Date() })
+            : verifyAlibabaRequest(signed, {
+                secretFor: () => 'ali-test-secret-0001',
+                nonces,
+                now: new Date(),
+              }),
+        );
+        if (i % 2 === 0) json(res, 503, {});
+        else json(res, 200, {});
+      },
+      { tls: serverTls(pem('server')) },
+    );
+    closers.push(() => server.close());
+    const p = await proxy();
+    const base = `https://kms.rescind.test:${portOf(server)}`;
+    const hw = client({
+      proxy: { kind: 'env', httpsProxy: p.origin },
+      signer: huaweiSigner({ accessKey: 'HWTESTAK000000000001', secretKey: 'hw-test-secret-key-0001' }),
+      retry: { maxAttempts: 2 },
+    });
+    await hw.call({
+      method: 'POST',
+      url: `${base}/v1.0/p/kms/list-grants`,
+      body: { key_id: 'k' },
+      service: 'kms',
+      operation: 'ListGrants',
+    });
+    const ali = client({
+      dialect: alibabaDialect,
+      proxy: { kind: 'env', httpsProxy: p.origin },
+      signer: alibabaSigner({ accessKeyId: 'ALITESTAK00000000001', accessKeySecret: 'ali-test-secret-0001' }),
+      retry: { maxAttempts: 2 },
+    });
+    await ali.call({
+      method: 'GET',
+      url: `${base}/`,
+      query: { SiteId: 1 },
+      service: 'esa',
+      operation: 'ListClientCertificates',
+      apiVersion: '2024-09-10',
+    });
+    expect(outcomes).toEqual([
+      expect.objectContaining({ ok: true }),
+      expect.objectContaining({ ok: true }),
+      expect.objectContaining({ ok: true }),
+      expect.objectContaining({ ok: true }),
+    ]);
+    expect(p.requests.every((r) => r.method === 'CONNECT')).toBe(true);
   });
 
   it('uses HTTP_PROXY for https:// when HTTPS_PROXY is not set', async () => {
