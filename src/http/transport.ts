@@ -34,7 +34,10 @@ export interface TransportOptions {
   readonly connectTimeoutMs?: number;
   /** proxy is the proxy setting; default none. */
   readonly proxy?: ProxySetting;
-  /** ca are PEM certificates trusted besides Node's own (which include NODE_EXTRA_CA_CERTS). */
+  /**
+   * ca are PEM certificates trusted besides Node's public CAs. Given any, they also stand in for what
+   * NODE_EXTRA_CA_CERTS added to Node's store: a caller that wants those lists them too (the session does).
+   */
   readonly ca?: readonly string[];
 }
 
