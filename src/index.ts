@@ -51,6 +51,7 @@ export {
   ResponseTooLargeError,
   ThrottledError,
   TimeoutError,
+  TlsError,
 } from './http/errors.js';
 export { type ActionState, PLAN_FORMAT_VERSION, type PlannedTarget, type SavedPlan } from './plan/model.js';
 export type { RevocationPlan } from './plan/revocation-plan.js';

@@ -1,6 +1,7 @@
 // Which URLs may carry credentials and revocations: https://, or plain http:// to this
 // machine only, never with credentials written into the URL. One rule, read by `validate`
-// for the config's endpoints and enforced by the HTTP layer on every request.
+// for the config's endpoints and enforced by the HTTP layer on every request. Also how a
+// proxy URL is read (from the environment or the config), and what of it may be shown.
 
 import { isIPv4, isIPv6 } from 'node:net';
 
@@ -46,4 +47,47 @@ export function checkEndpointUrl(url: string | URL): EndpointUrlCheck {
     };
   }
   return { shown: parsed.origin, error: `unsupported protocol ${parsed.protocol} (https:// expected)` };
+}
+
+/** ProxyUrlCheck is a proxy URL as parsed, or why it cannot be one. */
+export type ProxyUrlCheck =
+  | { readonly url: URL; readonly shown: string; readonly secrets: readonly string[] }
+  | { readonly error: string };
+
+/**
+ * parseProxyUrl reads a proxy URL as the variables hold it: `http://host:port`, `https://host:port`, or
+ * `host:port` (http, as curl reads it), with optional `user:password@`. shown is its origin, without
+ * credentials; secrets are the credentials (the password, and `user:password` whose base64 is the
+ * Proxy-Authorization header), for redaction. The error never repeats the value.
+ */
+export function parseProxyUrl(text: string): ProxyUrlCheck {
+  const trimmed = text.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return { error: 'is not a URL' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return {
+      error: `is a ${url.protocol.slice(0, -1)} proxy; rescind speaks to http:// and https:// proxies`,
+    };
+  }
+  if (url.hostname === '') return { error: 'names no host' };
+  const secrets: string[] = [];
+  if (url.password !== '') {
+    const user = safeDecode(url.username);
+    const password = safeDecode(url.password);
+    secrets.push(password, url.password, `${user}:${password}`, `${url.username}:${url.password}`);
+  }
+  return { url, shown: url.origin, secrets };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

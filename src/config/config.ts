@@ -1,10 +1,10 @@
 // The config file (kind Config, rescind.config.yaml), typed after
 // schemas/config.schema.json, the checks beyond that schema, and loading it through the
-// document pipeline with policy paths resolved against the config file's folder.
+// document pipeline with policy and CA file paths resolved against the config file's folder.
 
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkEndpointUrl } from '../clouds/endpoint-url.js';
+import { checkEndpointUrl, parseProxyUrl } from '../clouds/endpoint-url.js';
 import type { JsonPath } from '../diagnostics/diagnostic.js';
 import { error, type Finding } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, loadDocument } from '../document/pipeline.js';
@@ -21,6 +21,18 @@ export interface CredentialEnv {
   authTokenEnv?: string;
 }
 
+/**
+ * NetworkSettings say how requests travel (docs/cli.md#network): proxy (`none` or a proxy URL without
+ * credentials; absent: the environment's), caFile (PEM, relative to the config file), timeouts in seconds
+ * and retries. The config's top-level ones apply to every account, under each account's own.
+ */
+export interface NetworkSettings {
+  proxy?: string;
+  caFile?: string;
+  timeouts?: { connect?: number; read?: number; call?: number };
+  retries?: number;
+}
+
 /** Account is one named cloud account. */
 export interface Account {
   cloud: Cloud;
@@ -32,6 +44,7 @@ export interface Account {
   emulator?: 'builtin';
   credentials?: CredentialEnv;
   rateLimits?: Partial<Record<ServiceName | 'default', number>>;
+  network?: NetworkSettings;
 }
 
 /** RescindConfig is a whole config file. */
@@ -40,16 +53,34 @@ export interface RescindConfig {
   kind: 'Config';
   accounts: Record<string, Account>;
   policies?: string[];
+  network?: NetworkSettings;
+}
+
+/**
+ * networkOf is an account's network settings: its own over the config's top-level ones, key by key
+ * (and timeout by timeout).
+ */
+export function networkOf(config: RescindConfig, account: string): NetworkSettings {
+  const top = config.network ?? {};
+  const own = (Object.hasOwn(config.accounts, account) ? config.accounts[account]?.network : undefined) ?? {};
+  const merged: NetworkSettings = { ...top, ...own };
+  if (top.timeouts !== undefined || own.timeouts !== undefined) {
+    merged.timeouts = { ...top.timeouts, ...own.timeouts };
+  }
+  return merged;
 }
 
 /**
  * checkConfig returns the findings beyond the schema: endpoints that a run would refuse (the rule of
  * checkEndpointUrl: https://, or http:// to loopback, and never credentials in a URL; the URL is not
- * repeated, since it may hold a secret), and policy files that do not exist.
+ * repeated, since it may hold a secret), a proxy URL with credentials in it (a secret in a file), and
+ * policy and CA files that do not exist. exists resolves a path against the config file's folder.
  */
-export function checkConfig(config: RescindConfig, policyExists: (relative: string) => boolean): Finding[] {
+export function checkConfig(config: RescindConfig, exists: (relative: string) => boolean): Finding[] {
   const findings: Finding[] = [];
+  const networks: [JsonPath, NetworkSettings | undefined][] = [[['network'], config.network]];
   for (const [name, account] of Object.entries(config.accounts)) {
+    networks.push([['accounts', name, 'network'], account.network]);
     const urls: [JsonPath, string | undefined][] = [[['accounts', name, 'endpoint'], account.endpoint]];
     for (const [service, url] of Object.entries(account.endpoints ?? {})) {
       urls.push([['accounts', name, 'endpoints', service], url]);
@@ -61,8 +92,35 @@ export function checkConfig(config: RescindConfig, policyExists: (relative: stri
         findings.push(error('account.endpoint', path, `the endpoint is refused: ${checked.error}`));
     }
   }
+  for (const [path, network] of networks) {
+    if (network === undefined) continue;
+    const proxy = network.proxy;
+    if (proxy !== undefined && proxy !== 'none') {
+      const parsed = parseProxyUrl(proxy);
+      if ('error' in parsed) {
+        findings.push(error('account.proxy', [...path, 'proxy'], `the proxy URL ${parsed.error}`));
+      } else if (parsed.url.username !== '' || parsed.url.password !== '') {
+        findings.push(
+          error(
+            'config.secret',
+            [...path, 'proxy'],
+            'a proxy URL in the config must not hold credentials: give the proxy with them in HTTPS_PROXY in the environment',
+          ),
+        );
+      }
+    }
+    if (network.caFile !== undefined && !exists(network.caFile)) {
+      findings.push(
+        error(
+          'account.ca-file',
+          [...path, 'caFile'],
+          `caFile ${JSON.stringify(network.caFile)} does not exist (relative to the folder of the config file)`,
+        ),
+      );
+    }
+  }
   (config.policies ?? []).forEach((p, i) => {
-    if (!policyExists(p)) {
+    if (!exists(p)) {
       findings.push(
         error('config.policy-not-found', ['policies', i], `policy file ${JSON.stringify(p)} does not exist`),
       );
@@ -71,9 +129,12 @@ export function checkConfig(config: RescindConfig, policyExists: (relative: stri
   return findings;
 }
 
-/** configRules are the Config rules for the document pipeline; policyExists resolves against the config's folder. */
-export function configRules(policyExists: (relative: string) => boolean): KindRules {
-  return { check: (data) => checkConfig(data as RescindConfig, policyExists) };
+/**
+ * configRules are the Config rules for the document pipeline; exists resolves a policy or CA file path
+ * against the config's folder.
+ */
+export function configRules(exists: (relative: string) => boolean): KindRules {
+  return { check: (data) => checkConfig(data as RescindConfig, exists) };
 }
 
 /** LoadedConfig is a loaded config file; config is present when it is valid. */

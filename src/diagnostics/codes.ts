@@ -70,9 +70,14 @@ export const diagnosticCodes = {
   'account.endpoint': "an account's endpoint cannot be used: not https://, or not a URL",
   'account.incomplete': 'an account lacks what a service needs: projectId for CCE and KMS, domainId for CCM',
   'account.emulator': 'the built-in emulator of an account could not start',
+  'account.proxy': "an account's proxy cannot be used: not an http:// or https:// proxy URL",
+  'account.ca-file': "an account's caFile cannot be used: missing, unreadable, or not PEM certificates",
   'cloud.error': 'the cloud answered a call with an error',
   'cloud.throttled': 'the cloud kept throttling a call after every retry',
-  'cloud.unreachable': 'the cloud could not be reached, or did not answer in time, after every retry',
+  'cloud.unreachable':
+    'the cloud could not be reached, or did not answer in time or in well-formed HTTP, after every retry',
+  'cloud.tls':
+    "a TLS connection failed: the server's certificate is not trusted, not for its name or expired, or the handshake failed",
   'cloud.aborted': 'a call was cancelled before the cloud answered',
   'cloud.not-found': 'a resource that a target or a selector names does not exist',
   'cloud.unexpected': 'the cloud answered with something rescind does not understand',

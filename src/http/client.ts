@@ -1,10 +1,11 @@
-// The HTTP client of one account: a keep-alive undici Agent (one pool per endpoint origin) composed once
-// with rescind's interceptors, and call(), which sends one typed request and returns the parsed answer or
-// throws one typed error. Plain http:// is refused except on loopback.
+// The HTTP client of one account: rescind's interceptors composed once over a transport (a keep-alive
+// undici Agent, one pool per endpoint origin, its proxies and CAs; src/http/transport.ts), which accounts
+// with the same network settings share, and call(), which sends one typed request and returns the parsed
+// answer or throws one typed error. Plain http:// is refused except on loopback.
 //
 // How a call travels (Dispatcher.compose applies the last interceptor first):
 //
-//   call() ─▶ secureOrigin ─▶ retry ─▶ rateLimit ─▶ sign ─▶ log ─▶ Agent (pool per origin, keep-alive)
+//   call() ─▶ secureOrigin ─▶ retry ─▶ rateLimit ─▶ sign ─▶ log ─▶ transport (direct, or through a proxy)
 //
 // - secureOrigin refuses http:// to a non-loopback host before anything else happens.
 // - retry is OUTSIDE rateLimit and sign: every attempt takes a token and is signed anew (fresh date and
@@ -12,7 +13,8 @@
 //   dialect's retryable codes and failed exchanges (ECONNRESET, refused, dropped sockets), never another
 //   4xx; it waits what Retry-After (seconds or HTTP date) or the dialect's own header asks, else a
 //   full-jitter exponential backoff. Writes are retried too: the engine re-reads a target after a lost
-//   answer, so a repeated revoke is harmless.
+//   answer, so a repeated revoke is harmless. A failed exchange includes an answer that is not HTTP or is
+//   cut short (successful answers are held until complete for that), never a TLS failure.
 // - rateLimit paces attempts: first by the adaptive limiter of their account, service and operation,
 //   which is off until that API throttles and then follows the rate its answers allow (AWS's adaptive
 //   retry mode, CUBIC; src/http/adaptive-rate.ts), then by the configured bucket of their account and
@@ -23,13 +25,15 @@
 //   time they are dispatched.
 // - log (optional) writes one redacted line per attempt and outcome; it is innermost so that it shows
 //   what was really sent, signature redacted.
-// Timeouts: connect, headers and body limits per attempt (undici), and one deadline per call (retries and
-// waits included, AbortSignal.timeout). Failures: CloudError / ThrottledError for a final non-2xx answer,
-// NetworkError, TimeoutError, AbortedError, InsecureUrlError; no message carries a secret.
+// Timeouts: connect (the transport's), headers and body limits per attempt (undici), and one deadline per
+// call (retries and waits included, AbortSignal.timeout). Failures: CloudError / ThrottledError for a final
+// non-2xx answer, NetworkError, TlsError, TimeoutError, AbortedError, InsecureUrlError, ResponseTooLarge /
+// ResponseTooDeep; never an error of undici or node:net, and no message carries a secret (nor a proxy's
+// credentials). onEvent hears of each wait (a retry's backoff, a rate limit) as it starts.
 // The client names no cloud: what differs between clouds comes in as a Dialect and a RequestSigner
 // (src/clouds/).
 
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { canonicalQuery, type QueryValue } from '../clouds/canonical.js';
 import { checkEndpointUrl } from '../clouds/endpoint-url.js';
 import { type Dialect, headerValue, type RequestSigner } from '../clouds/wire.js';
@@ -57,10 +61,11 @@ import {
   type RetryEvent,
   type Sleep,
 } from './meta.js';
-import { type RateLimitOptions, rateLimit } from './rate-limit.js';
+import { type RateLimitOptions, type RateWait, rateLimit } from './rate-limit.js';
 import { redact, redactErrorChain } from './redact.js';
 import { type RetryOptions, retry } from './retry.js';
 import { sign } from './sign.js';
+import { createTransport, type HttpTransport, type ProxySetting } from './transport.js';
 
 /** HttpClientOptions configure the client of one account. Durations are in milliseconds. */
 export interface HttpClientOptions {
@@ -72,18 +77,33 @@ export interface HttpClientOptions {
   readonly signer?: RequestSigner;
   /** secrets are redacted from errors and debug lines, in addition to the signer's. */
   readonly secrets?: readonly string[];
+  /**
+   * transport carries the client's requests, shared with other clients (the client retains it and
+   * releases it on close); without one the client makes its own from connections, keepAliveTimeoutMs,
+   * connectTimeoutMs, proxy and ca.
+   */
+  readonly transport?: HttpTransport;
   /** connections is the most sockets per endpoint origin; default 8. */
   readonly connections?: number;
   /** keepAliveTimeoutMs is how long an idle socket is kept when the server does not say; default 10 000. */
   readonly keepAliveTimeoutMs?: number;
+  /** proxy is the proxy setting of the client's own transport; default none. */
+  readonly proxy?: ProxySetting;
+  /** ca are PEM certificates its own transport trusts besides Node's. */
+  readonly ca?: readonly string[];
   /** timeoutMs is each call's deadline, retries and waits included; default 120 000. */
   readonly timeoutMs?: number;
   /** maxResponseBytes caps an answer's body; a larger one fails with ResponseTooLargeError. Default 16 MiB. */
   readonly maxResponseBytes?: number;
-  /** connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs limit each attempt; defaults 10 000, 30 000, 30 000. */
+  /**
+   * connectTimeoutMs (of its own transport), headersTimeoutMs and bodyTimeoutMs limit each attempt;
+   * defaults 5 000, 30 000, 30 000.
+   */
   readonly connectTimeoutMs?: number;
   readonly headersTimeoutMs?: number;
   readonly bodyTimeoutMs?: number;
+  /** onEvent hears of each wait as it starts: a retry after a failure, an attempt held by a rate limit. */
+  readonly onEvent?: (event: HttpEvent) => void;
   /** retry tunes retries; its sleep/random/now default to the client's. */
   readonly retry?: Omit<RetryOptions, 'dialect' | 'sleep' | 'random' | 'now'>;
   /** rateLimit paces requests per service; absent or rps 0 = no limit. */
@@ -102,6 +122,26 @@ export interface HttpClientOptions {
   readonly random?: () => number;
   readonly nonce?: () => string;
 }
+
+/** HttpEventCall names the call an HttpEvent is about. */
+export interface HttpEventCall {
+  readonly account: string;
+  readonly service: string;
+  readonly operation: string;
+}
+
+/**
+ * HttpEvent is a wait of a call, told as it starts: `retry`, an attempt failed and the next starts after
+ * delayMs (RetryEvent says why); `wait`, an attempt is held by the configured rate (`rate-limit`, for
+ * delayMs) or by the rate its API allows after throttling (`throttled-rate`, delayMs unknown).
+ */
+export type HttpEvent =
+  | (HttpEventCall & RetryEvent & { readonly kind: 'retry' })
+  | (HttpEventCall & {
+      readonly kind: 'wait';
+      readonly reason: RateWait['reason'];
+      readonly delayMs: number | undefined;
+    });
 
 /** HttpMethod is a method call() sends. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -163,8 +203,18 @@ export interface HttpClient {
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const now = options.now ?? Date.now;
   const sleep = options.sleep;
-  const secrets = [...(options.signer?.secrets ?? []), ...(options.secrets ?? [])];
-  const connectTimeout = options.connectTimeoutMs ?? 10_000;
+  const transport =
+    options.transport ??
+    createTransport({
+      ...(options.connections === undefined ? {} : { connections: options.connections }),
+      ...(options.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeoutMs: options.keepAliveTimeoutMs }),
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+    });
+  const release = transport.retain();
+  const secrets = [...(options.signer?.secrets ?? []), ...(options.secrets ?? []), ...transport.secrets];
+  const connectTimeout = transport.connectTimeoutMs;
   const headersTimeout = options.headersTimeoutMs ?? 30_000;
   const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -173,17 +223,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const logger = options.logger;
   const { dialect } = options;
 
-  const agent = new Agent({
-    connections: options.connections ?? 8,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,
-    headersTimeout,
-    bodyTimeout,
-    connect: { timeout: connectTimeout },
-  });
+  const tell = (event: HttpEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // An observer's failure must not change what happens to a request.
+    }
+  };
   // Listed innermost first: Dispatcher.compose makes the last one the first to see a request.
   const interceptors: Dispatcher.DispatcherComposeInterceptor[] = [];
   if (logger !== undefined) {
-    interceptors.push(log({ logger, secrets, now, requestIdHeader: dialect.requestIdHeader }));
+    interceptors.push(
+      log({ logger, secrets, now, requestIdHeader: dialect.requestIdHeader, via: transport.via }),
+    );
   }
   if (options.signer !== undefined) {
     interceptors.push(
@@ -201,11 +253,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         now,
         ...(sleep ? { sleep } : {}),
         ...(adaptive ? { adaptive } : {}),
+        onWait: ({ meta, reason, delayMs }) => {
+          if (meta === undefined) return;
+          const call = { account: meta.account, service: meta.service, operation: meta.operation };
+          tell({ kind: 'wait', ...call, reason, delayMs });
+          if (logger !== undefined) writeLine(logger, waitLine(call, reason, delayMs), secrets);
+        },
       }),
     );
   }
   interceptors.push(
     retry({
+      maxHeldBodyBytes: maxResponseBytes,
       ...options.retry,
       dialect,
       now,
@@ -215,7 +274,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }),
   );
   interceptors.push(secureOrigin());
-  const dispatcher = agent.compose(interceptors);
+  const dispatcher = transport.dispatcher.compose(interceptors);
 
   const call = async (o: CallOptions): Promise<CallResult> => {
     const target: CallTarget = { cloud: dialect.cloud, service: o.service, operation: o.operation };
@@ -237,6 +296,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
       onRetry: (event) => {
         attempts = event.attempt + 1;
+        tell({
+          kind: 'retry',
+          account: options.account,
+          service: o.service,
+          operation: o.operation,
+          ...event,
+        });
         if (logger !== undefined) writeLine(logger, retryLine(target, event), secrets);
       },
     };
@@ -290,6 +356,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         deadline,
         timeoutMs: o.timeoutMs ?? timeoutMs,
         timeouts: { connect: connectTimeout, headers: headersTimeout, body: bodyTimeout },
+        host: url.host,
+        via: transport.via(url.origin),
       });
     }
   };
@@ -300,7 +368,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     dispatcher,
     call,
     rates: () => adaptive?.snapshot() ?? [],
-    close: () => agent.close(),
+    close: release,
   };
 }
 
@@ -338,6 +406,8 @@ function failure(
     readonly deadline: AbortSignal;
     readonly timeoutMs: number;
     readonly timeouts: { readonly connect: number; readonly headers: number; readonly body: number };
+    readonly host: string;
+    readonly via: string | undefined;
   },
 ): unknown {
   redactErrorChain(err, ctx.secrets);
@@ -357,6 +427,8 @@ function failure(
       attempts: ctx.attempts,
       secrets: ctx.secrets,
       timeouts: ctx.timeouts,
+      host: ctx.host,
+      via: ctx.via,
     }) ?? err
   );
 }
@@ -376,6 +448,11 @@ function retryLine(target: CallTarget, e: RetryEvent): string {
       : [e.status, e.cloudCode].filter((p) => p !== undefined).join(' ');
   const asked = e.retryAfterMs === undefined ? '' : ` (server asked ${e.retryAfterMs}ms)`;
   return `http retry ${target.service} ${target.operation}: attempt ${e.attempt}/${e.maxAttempts} ${e.reason} ${why}, next in ${e.delayMs}ms${asked}`;
+}
+
+function waitLine(call: HttpEventCall, reason: RateWait['reason'], delayMs: number | undefined): string {
+  const why = reason === 'rate-limit' ? 'the configured rate' : 'the rate the API allows after throttling';
+  return `http wait ${call.service} ${call.operation}: ${delayMs === undefined ? '' : `${delayMs}ms `}for ${why}`;
 }
 
 /**

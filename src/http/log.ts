@@ -1,11 +1,12 @@
-// The debug-log interceptor: one line per attempt as sent (method, URL, headers, body size) and one per
-// outcome (status, time, request id, or the failure), every line through redact(). It sits innermost,
-// after sign, so it shows each attempt exactly as it went out, with its signature redacted.
+// The debug-log interceptor: one line per attempt as sent (method, URL, call, attempt, proxy, headers,
+// body size) and one per outcome (status, call, attempt, time, request id, or the failure), every line
+// through redact(). It sits innermost, after sign, so it shows each attempt exactly as it went out, with
+// its signature redacted. A proxy is named by its origin: its credentials never reach a line.
 
 import type { Dispatcher } from 'undici';
 import { headerValue } from '../clouds/wire.js';
 import { errorCode } from './errors.js';
-import { type Clock, metaOf } from './meta.js';
+import { attemptOf, type Clock, metaOf } from './meta.js';
 import { redact, redactHeaders } from './redact.js';
 import { normalizeHeaders } from './sign.js';
 
@@ -22,12 +23,15 @@ export interface LogOptions {
   /** requestIdHeader is the cloud's request-id header (the dialect's); x-request-id when not given. */
   readonly requestIdHeader?: string;
   readonly now?: Clock;
+  /** via names the proxy a request to an origin goes through (the transport's), for the lines. */
+  readonly via?: (origin: string) => string | undefined;
 }
 
 /**
  * log is the debug-log interceptor. Lines look like
- * `http > POST https://kms.cn-north-4.myhuaweicloud.com/v1.0/p/kms/revoke-grant (kms CancelGrant) body=98B headers={...}`
- * and `http < 429 POST https://... 12ms request-id=...` or `http ! POST https://... 3ms UND_ERR_SOCKET: other side closed`.
+ * `http > POST https://kms.cn-north-4.myhuaweicloud.com/v1.0/p/kms/revoke-grant (kms CancelGrant) attempt 1/4 via http://proxy.corp:3128 body=98B headers={...}`
+ * and `http < 429 POST https://... (kms CancelGrant) attempt 1/4 12ms request-id=...` or
+ * `http ! POST https://... (kms CancelGrant) attempt 1/4 3ms UND_ERR_SOCKET: other side closed`.
  * A logger that throws is ignored. Bodies are never logged, only their size.
  */
 export function log(options: LogOptions): Dispatcher.DispatcherComposeInterceptor {
@@ -42,14 +46,21 @@ export function log(options: LogOptions): Dispatcher.DispatcherComposeIntercepto
   };
   return (dispatch) => (opts, handler) => {
     const meta = metaOf(opts);
-    const target = `${opts.method} ${String(opts.origin ?? '').replace(/\/$/, '')}${opts.path}`;
-    const call = meta === undefined ? '' : ` (${meta.service} ${meta.operation})`;
+    const record = attemptOf(opts);
+    const origin = String(opts.origin ?? '').replace(/\/$/, '');
+    const target = `${opts.method} ${origin}${opts.path}`;
+    const attempt =
+      record?.attempt === undefined ? '' : ` attempt ${record.attempt}/${record.maxAttempts ?? '?'}`;
+    const call = `${meta === undefined ? '' : ` (${meta.service} ${meta.operation})`}${attempt}`;
+    const proxy = options.via?.(origin);
     const size = bodySize(opts.body);
     const headers =
       options.headers === false
         ? ''
         : ` headers=${JSON.stringify(redactHeaders(normalizeHeaders(opts.headers), secrets))}`;
-    write(`http > ${target}${call}${size === undefined ? '' : ` body=${size}B`}${headers}`);
+    write(
+      `http > ${target}${call}${proxy === undefined ? '' : ` via ${proxy}`}${size === undefined ? '' : ` body=${size}B`}${headers}`,
+    );
     const started = now();
     const idHeader = options.requestIdHeader ?? 'x-request-id';
     return dispatch(opts, {
@@ -60,7 +71,7 @@ export function log(options: LogOptions): Dispatcher.DispatcherComposeIntercepto
         if (statusCode >= 200) {
           const id = headerValue(headers, idHeader);
           write(
-            `http < ${statusCode} ${target} ${now() - started}ms${id === undefined ? '' : ` request-id=${id}`}`,
+            `http < ${statusCode} ${target}${call} ${now() - started}ms${id === undefined ? '' : ` request-id=${id}`}`,
           );
         }
         handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
@@ -70,7 +81,7 @@ export function log(options: LogOptions): Dispatcher.DispatcherComposeIntercepto
       onResponseError: (controller, err) => {
         const code = errorCode(err);
         write(
-          `http ! ${target} ${now() - started}ms ${code === undefined ? err.name : code}: ${err.message}`,
+          `http ! ${target}${call} ${now() - started}ms ${code === undefined ? err.name : code}: ${err.message}`,
         );
         handler.onResponseError?.(controller, err);
       },

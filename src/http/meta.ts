@@ -53,11 +53,17 @@ export interface SendTicket {
 
 /**
  * AttemptRecord is one attempt of a call. The retry interceptor makes one per attempt and passes it in
- * that attempt's dispatch options (`rescindAttempt`); the rate limiter writes the ticket it handed out,
- * and retry reads it back when it tells the limiter the attempt's outcome.
+ * that attempt's dispatch options (`rescindAttempt`), with the attempt's number for the log; the rate
+ * limiter writes the ticket it handed out, and retry reads it back when it tells the limiter the
+ * attempt's outcome.
  */
 export interface AttemptRecord {
   ticket?: SendTicket;
+  /** attempt is the attempt's 1-based number, maxAttempts how many the retry interceptor allows. */
+  attempt?: number;
+  maxAttempts?: number;
+  /** reported says that retry told the adaptive limiter this attempt's outcome (it does so once). */
+  reported?: boolean;
 }
 
 /** RescindDispatchOptions are undici dispatch options with rescind's per-call and per-attempt metadata. */

@@ -64,6 +64,18 @@ export interface RateLimitOptions {
   readonly adaptive?: AdaptiveRates;
   readonly now?: Clock;
   readonly sleep?: Sleep;
+  /**
+   * onWait hears of each attempt that must wait before it goes: for its configured rate (delayMs known)
+   * or for its adaptive limiter after throttling (delayMs undefined: it goes when the rate allows).
+   */
+  readonly onWait?: (wait: RateWait) => void;
+}
+
+/** RateWait is an attempt held by the rate limiter: whose, why, and for how long when known. */
+export interface RateWait {
+  readonly meta: RequestMeta | undefined;
+  readonly reason: 'rate-limit' | 'throttled-rate';
+  readonly delayMs: number | undefined;
 }
 
 /**
@@ -90,6 +102,13 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
     }
     return bucket;
   };
+  const told = (wait: RateWait): void => {
+    try {
+      options.onWait?.(wait);
+    } catch {
+      // An observer's failure must not change what happens to the request.
+    }
+  };
   return (dispatch) => (opts, handler) => {
     const meta = metaOf(opts);
     const signal = signalOf(opts);
@@ -107,6 +126,7 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
     const paced = (): boolean => {
       const wait = bucketFor(opts, meta)?.reserve(now()) ?? 0;
       if (wait <= 0) return dispatch(opts, handler);
+      told({ meta, reason: 'rate-limit', delayMs: wait });
       waitFor(wait, sleep, signal).then(send, fail);
       return true;
     };
@@ -118,6 +138,7 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
       if (record !== undefined) record.ticket = ticket;
       return paced();
     }
+    told({ meta, reason: 'throttled-rate', delayMs: undefined });
     limiter.wait(signal).then((waited) => {
       if (record !== undefined) record.ticket = waited;
       try {

@@ -44,6 +44,12 @@ export interface RetryOptions {
   readonly maxRetryAfterMs?: number;
   /** maxErrorBodyBytes is how much of an error answer is kept to classify and report; default 1 MiB. */
   readonly maxErrorBodyBytes?: number;
+  /**
+   * maxHeldBodyBytes is how much of a successful answer is held until it is complete, so that an answer
+   * cut short (a dropped socket, a body shorter than its Content-Length) is retried like any failed
+   * exchange; past it the answer streams to the caller, whose own cap then refuses it. Default 16 MiB.
+   */
+  readonly maxHeldBodyBytes?: number;
   readonly sleep?: Sleep;
   /** random is in [0, 1); Math.random by default. */
   readonly random?: () => number;
@@ -65,6 +71,7 @@ interface Settings {
   readonly maxDelayMs: number;
   readonly maxRetryAfterMs: number;
   readonly maxErrorBodyBytes: number;
+  readonly maxHeldBodyBytes: number;
   readonly sleep: Sleep;
   readonly random: () => number;
   readonly now: Clock;
@@ -115,6 +122,7 @@ function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect'>
     maxDelayMs: o.maxDelayMs ?? 20_000,
     maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
     maxErrorBodyBytes: o.maxErrorBodyBytes ?? 1024 * 1024,
+    maxHeldBodyBytes: o.maxHeldBodyBytes ?? 16 * 1024 * 1024,
     sleep: o.sleep ?? realSleep,
     random: o.random ?? Math.random,
     now: o.now ?? Date.now,
@@ -125,7 +133,8 @@ function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect'>
 /**
  * retry is the retry interceptor. Answers of 400 and above are read whole (up to maxErrorBodyBytes)
  * before anything reaches the caller, so that throttling can be told by its body (Alibaba's 400
- * `Throttling.User`); answers below 400 stream through at once and are never retried. The final answer
+ * `Throttling.User`); answers below 400 are held until complete (up to maxHeldBodyBytes, then they stream)
+ * and never retried once complete, while one cut short is a failed exchange like any other. The final answer
  * or error reaches the caller unchanged; RequestMeta.onRetry hears of each retry. A request aborted
  * through its signal (or its controller) is never retried and fails at once with the abort reason.
  * With adaptive limiters, each attempt that got a send ticket (or got an answer) reports its outcome once:
@@ -239,9 +248,11 @@ class RetryingRequest {
 
   #send(): boolean {
     const record: AttemptRecord = {};
-    const attempt = new Attempt(this, ++this.#attempt, this.#s.maxErrorBodyBytes, record);
-    // Each attempt its own record, for the rate limiter to write its ticket in.
-    const opts = this.#limiter === undefined ? this.#opts : { ...this.#opts, rescindAttempt: record };
+    const attempt = new Attempt(this, ++this.#attempt, this.#s, record);
+    // Each attempt its own record: its number for the log, and the rate limiter's ticket.
+    record.attempt = this.#attempt;
+    record.maxAttempts = this.#s.maxAttempts;
+    const opts = { ...this.#opts, rescindAttempt: record };
     try {
       return this.#dispatch(opts, attempt);
     } catch (err) {
@@ -272,6 +283,9 @@ class RetryingRequest {
    */
   report(record: AttemptRecord, answered: boolean, throttled: boolean, retryAfterMs?: number): void {
     if (this.#limiter === undefined || (!answered && record.ticket === undefined)) return;
+    // Once per attempt: an answer held and then cut short was already counted when it began.
+    if (record.reported === true) return;
+    record.reported = true;
     this.#limiter.record(record.ticket, { throttled, retryAfterMs });
   }
 
@@ -384,23 +398,27 @@ interface BufferedAnswer {
 }
 
 // The handler of one attempt. Events of an attempt that is no longer current (the request was settled
-// or moved on) are dropped; an attempt that starts after the request settled is aborted.
+// or moved on) are dropped; an attempt that starts after the request settled is aborted. An answer below
+// 400 is held until it ends (mode `hold`), or until it passes maxHeldBodyBytes (then it streams, mode
+// `forward`); one of 400 or more is buffered (mode `buffer`) to be classified.
 class Attempt implements Dispatcher.DispatchHandler {
   readonly #request: RetryingRequest;
   readonly #n: number;
-  #mode: 'waiting' | 'forward' | 'buffer' = 'waiting';
+  #mode: 'waiting' | 'hold' | 'forward' | 'buffer' = 'waiting';
   #status = 0;
   #statusMessage: string | undefined;
   #headers: HeaderMap = {};
   readonly #chunks: Buffer[] = [];
   #size = 0;
-  readonly #limit: number;
+  readonly #errorLimit: number;
+  readonly #holdLimit: number;
   readonly #record: AttemptRecord;
 
-  constructor(request: RetryingRequest, n: number, limit: number, record: AttemptRecord) {
+  constructor(request: RetryingRequest, n: number, settings: Settings, record: AttemptRecord) {
     this.#request = request;
     this.#n = n;
-    this.#limit = limit;
+    this.#errorLimit = settings.maxErrorBodyBytes;
+    this.#holdLimit = settings.maxHeldBodyBytes;
     this.#record = record;
   }
 
@@ -419,24 +437,27 @@ class Attempt implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     if (!this.#request.isCurrent(this.#n) || statusCode < 200) return;
-    if (statusCode < 400) {
-      this.#mode = 'forward';
-      this.#request.report(this.#record, true, false);
-      this.#request.forwardStart(statusCode, headers, statusMessage);
-      return;
-    }
-    this.#mode = 'buffer';
     this.#status = statusCode;
     this.#statusMessage = statusMessage;
     this.#headers = headers;
+    if (statusCode < 400) {
+      this.#mode = 'hold';
+      this.#request.report(this.#record, true, false);
+      return;
+    }
+    this.#mode = 'buffer';
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (!this.#request.isCurrent(this.#n)) return;
     if (this.#mode === 'forward') {
       this.#request.forwardData(chunk);
-    } else if (this.#mode === 'buffer' && this.#size < this.#limit) {
-      const kept = chunk.subarray(0, this.#limit - this.#size);
+    } else if (this.#mode === 'hold') {
+      this.#chunks.push(chunk);
+      this.#size += chunk.length;
+      if (this.#size > this.#holdLimit) this.#release();
+    } else if (this.#mode === 'buffer' && this.#size < this.#errorLimit) {
+      const kept = chunk.subarray(0, this.#errorLimit - this.#size);
       this.#chunks.push(kept);
       this.#size += kept.length;
     }
@@ -444,6 +465,7 @@ class Attempt implements Dispatcher.DispatchHandler {
 
   onResponseEnd(_controller: Dispatcher.DispatchController, trailers: HeaderMap): void {
     if (!this.#request.isCurrent(this.#n)) return;
+    if (this.#mode === 'hold') this.#release();
     if (this.#mode === 'forward') {
       this.#request.forwardEnd(trailers);
       return;
@@ -465,5 +487,12 @@ class Attempt implements Dispatcher.DispatchHandler {
     if (!this.#request.isCurrent(this.#n)) return;
     if (this.#mode === 'forward') this.#request.forwardError(err);
     else this.#request.exchangeFailed(this.#n, err, this.#record);
+  }
+
+  // Hands the held answer to the caller and streams the rest: it can no longer be retried.
+  #release(): void {
+    this.#mode = 'forward';
+    this.#request.forwardStart(this.#status, this.#headers, this.#statusMessage);
+    for (const chunk of this.#chunks.splice(0)) this.#request.forwardData(chunk);
   }
 }

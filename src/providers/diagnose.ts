@@ -13,6 +13,7 @@ import {
   ResponseTooLargeError,
   ThrottledError,
   TimeoutError,
+  TlsError,
 } from '../http/errors.js';
 
 /** callFailed turns an error of a cloud call into a diagnostic about address; it rethrows bugs. */
@@ -20,6 +21,7 @@ export function callFailed(err: unknown, address?: string): Diagnostic {
   if (!(err instanceof RescindError)) throw err;
   let code: DiagnosticCode = 'cloud.error';
   if (err instanceof ThrottledError || (err instanceof CloudError && err.throttled)) code = 'cloud.throttled';
+  else if (err instanceof TlsError) code = 'cloud.tls';
   else if (err instanceof NetworkError || err instanceof TimeoutError) code = 'cloud.unreachable';
   else if (err instanceof AbortedError) code = 'cloud.aborted';
   else if (err instanceof InsecureUrlError) code = 'account.endpoint';

@@ -1,12 +1,15 @@
 // Opening accounts for a session: for each account, what it signs with (the environment's
 // credentials, or the built-in emulator's caller), where each service it needs answers (an
-// unusable endpoint is a diagnostic here, before any call), and one HTTP client with its
-// cloud's dialect, its signer and its rate limits. Loaded by the session on first use.
+// unusable endpoint is a diagnostic here, before any call), how its requests travel (proxy, CA
+// file, timeouts, retries: network.ts), and one HTTP client with its cloud's dialect, its signer
+// and its rate limits. Clients of accounts with the same network settings share one transport, so
+// that thousands of built-in accounts keep one bounded pool. Loaded by the session on first use.
 
+import { dirname, resolve } from 'node:path';
 import { type Credentials, secretValues, signerFor } from '../clouds/credentials.js';
 import { dialects } from '../clouds/dialects.js';
 import { DEFAULT_RATE_LIMITS } from '../clouds/services.js';
-import type { Account, RescindConfig } from '../config/config.js';
+import { type Account, CONFIG_FILE, networkOf, type RescindConfig } from '../config/config.js';
 import { readCredentials } from '../config/credentials.js';
 import { endpointFor } from '../config/endpoints.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -16,18 +19,32 @@ import { createHttpClient, type HttpClient, type HttpClientOptions } from '../ht
 import type { HttpLogger } from '../http/log.js';
 import type { ProviderAccount } from '../providers/types.js';
 import { cloudServices, type ServiceName } from '../vocabulary.js';
+import { type CaRead, resolveNetwork, Transports } from './network.js';
 
 /** AccountNeeds names the accounts to open and the services each must reach. */
 export type AccountNeeds = Readonly<Record<string, readonly ServiceName[]>>;
 
-/** HttpTuning tunes every client (tests: sleep, clock, retries); never its signer or dialect. */
+/**
+ * HttpTuning tunes every client (tests: sleep, clock, retries; apply: connections; progress: onEvent);
+ * never its signer, dialect or transport, nor what the config's network settings say.
+ */
 export type HttpTuning = Partial<
-  Omit<HttpClientOptions, 'dialect' | 'account' | 'signer' | 'secrets' | 'logger'>
+  Omit<
+    HttpClientOptions,
+    'dialect' | 'account' | 'signer' | 'secrets' | 'logger' | 'transport' | 'proxy' | 'ca'
+  >
 >;
 
 /** OpenContext is what opening needs from the session: the environment, tuning, and the built-in emulator. */
 export interface OpenContext {
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * configDir is the config file's folder, against which a caFile is resolved. Without it: the folder of
+   * `config` (a path relative to cwd, as SessionOptions give it), else cwd.
+   */
+  readonly configDir?: string | undefined;
+  readonly cwd?: string | undefined;
+  readonly config?: string | RescindConfig | undefined;
   readonly logger?: HttpLogger | undefined;
   readonly http?: HttpTuning | undefined;
   /** builtin starts the session's built-in emulator, or returns it when it runs already. */
@@ -52,6 +69,16 @@ export async function openAccounts(
   ctx: OpenContext,
 ): Promise<Opened> {
   const opened: Opened = { accounts: new Map(), diagnostics: [], clients: [] };
+  const tuning = ctx.http ?? {};
+  const transports = new Transports({
+    ...(tuning.connections === undefined ? {} : { connections: tuning.connections }),
+    ...(tuning.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeoutMs: tuning.keepAliveTimeoutMs }),
+    ...(tuning.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: tuning.connectTimeoutMs }),
+  });
+  const configDir =
+    ctx.configDir ??
+    dirname(resolve(ctx.cwd ?? process.cwd(), typeof ctx.config === 'string' ? ctx.config : CONFIG_FILE));
+  const files = new Map<string, CaRead>();
   for (const [name, services] of Object.entries(needs)) {
     const account = Object.hasOwn(config.accounts, name) ? config.accounts[name] : undefined;
     if (account === undefined) throw new Error(`openAccounts: no account ${JSON.stringify(name)}`);
@@ -78,6 +105,17 @@ export async function openAccounts(
       opened.diagnostics.push({ ...resolved.diagnostic, ...ctx.at?.(name) });
       continue;
     }
+    const network = resolveNetwork(name, networkOf(config, name), {
+      env: ctx.env,
+      configDir,
+      builtin: emulator !== undefined,
+      files,
+    });
+    if ('diagnostic' in network) {
+      opened.diagnostics.push({ ...network.diagnostic, ...ctx.at?.(name) });
+      continue;
+    }
+    const { maxAttempts, ...timeouts } = network.network.client;
     const { credentials, endpoints, projectId, domainId } = resolved;
     const bound: Partial<Record<ServiceName, string>> = {};
     const where = `builtin:${ctx.builtinInstance?.() ?? 'unknown'}`;
@@ -91,7 +129,10 @@ export async function openAccounts(
     const limits = account.rateLimits ?? (emulator === undefined ? DEFAULT_RATE_LIMITS : {});
     const { default: rps = 0, ...perService } = limits;
     const http = createHttpClient({
-      ...ctx.http,
+      ...tuning,
+      ...timeouts,
+      ...(maxAttempts === undefined ? {} : { retry: { ...tuning.retry, maxAttempts } }),
+      transport: transports.for(network.network.transport),
       dialect: dialects[account.cloud],
       account: name,
       signer: signerFor(credentials),

@@ -1,9 +1,11 @@
-// A real node:http server on 127.0.0.1:0 for the HTTP layer's tests: it records every request exactly as
-// received (raw path and query, headers, body bytes, which socket) and answers with a test's handler.
+// A real node:http (or node:https) server on 127.0.0.1:0 for the HTTP layer's tests: it records every
+// request exactly as received (raw path and query, headers, body bytes, which socket) and answers with a
+// test's handler. Also a raw TCP server that answers with whatever bytes a test writes.
 
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 
 /** Received is one request as the server got it. */
 export interface Received {
@@ -29,12 +31,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** startServer listens on 127.0.0.1 at a free port. */
-export async function startServer(handler: Handler): Promise<TestServer> {
+/** ServerTls makes the server speak HTTPS with this key and certificate chain (PEM). */
+export interface ServerTls {
+  readonly key: string;
+  readonly cert: string;
+}
+
+/** startServer listens on 127.0.0.1 at a free port; with tls, it speaks HTTPS (origin `https://127.0.0.1:PORT`). */
+export async function startServer(handler: Handler, options: { tls?: ServerTls } = {}): Promise<TestServer> {
   const received: Received[] = [];
   const ids = new WeakMap<Socket, number>();
   let sockets = 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -59,16 +67,21 @@ export async function startServer(handler: Handler): Promise<TestServer> {
         res.end(String(err));
       });
     });
-  });
-  server.on('connection', (socket: Socket) => {
+  };
+  const server =
+    options.tls === undefined ? createServer(listener) : createHttpsServer(options.tls, listener);
+  // A TLS server's request sockets are TLS sockets: count those, once their handshake is done.
+  server.on(options.tls === undefined ? 'connection' : 'secureConnection', (socket: Socket) => {
     sockets += 1;
     ids.set(socket, sockets);
   });
+  // A client that refuses the certificate ends the handshake: not a failure of the test server.
+  server.on('tlsClientError', () => {});
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     received,
     sockets: () => sockets,
     close: async () => {
@@ -89,4 +102,39 @@ export function json(
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(text);
+}
+
+/** RawServer is a TCP server that answers each connection with what a test writes; requests counts them. */
+export interface RawServer {
+  readonly origin: string;
+  /** requests counts the connections that sent something. */
+  readonly requests: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * startRawServer listens on 127.0.0.1 at a free port and, once a connection has sent its first bytes,
+ * calls answer with that socket and the connection's index (from 0): it writes whatever bytes it likes.
+ */
+export async function startRawServer(answer: (socket: Socket, index: number) => void): Promise<RawServer> {
+  let requests = 0;
+  const open = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+    socket.on('error', () => {});
+    socket.once('data', () => answer(socket, requests++));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests: () => requests,
+    close: async () => {
+      for (const socket of open) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
 }

@@ -823,6 +823,34 @@ describe('secrets', () => {
     expect(lines.some((l) => l.includes('Signature=[REDACTED]'))).toBe(true);
   });
 
+  it('writes debug lines with the method, host, call, attempt, status, time, request id and retries', async () => {
+    const server = await serve((_req, res, index) =>
+      index === 0
+        ? json(res, 503, { error_code: 'KMS.0503', error_msg: 'busy' }, { 'x-request-id': 'req-1' })
+        : json(res, 200, {}, { 'x-request-id': 'req-2' }),
+    );
+    const lines: string[] = [];
+    const { sleep } = recordingSleep();
+    const http = client({
+      cloud: 'huaweicloud',
+      signer: huaweiSigner(hwCreds),
+      sleep,
+      logger: (l) => lines.push(l),
+    });
+    await http.call(hwCall(server));
+    const url = `${server.origin}/v1/projects`;
+    // Times vary: each becomes Nms.
+    expect(lines.map((l) => l.replace(/ \d+ms/g, ' Nms').replace(/ headers=.*$/, ' headers=...'))).toEqual([
+      `http > GET ${url} (kms ListGrants) attempt 1/4 headers=...`,
+      `http < 503 GET ${url} (kms ListGrants) attempt 1/4 Nms request-id=req-1`,
+      'http retry kms ListGrants: attempt 1/4 server-error 503 KMS.0503, next in Nms',
+      `http > GET ${url} (kms ListGrants) attempt 2/4 headers=...`,
+      `http < 200 GET ${url} (kms ListGrants) attempt 2/4 Nms request-id=req-2`,
+    ]);
+    for (const line of lines) expect(line).not.toContain(hwCreds.secretKey);
+    expect(lines[0]).toMatch(/Signature=\[REDACTED\]/);
+  });
+
   it('keeps secrets out of network errors', async () => {
     const server = await serve((_req, res) => void res.socket?.destroy());
     const lines: string[] = [];

@@ -2,8 +2,8 @@
 // agency on a Huawei Cloud CCE cluster. No API reads a holder's certificate state,
 // so the type is not observable: a read only confirms that the cluster exists.
 
-import { revokeAndCheck, withSignal } from '../common.js';
-import { callFailed } from '../diagnose.js';
+import { isRecord, revokeAndCheck, withSignal } from '../common.js';
+import { callFailed, problem } from '../diagnose.js';
 import type {
   ReadRequest,
   ReadResponse,
@@ -54,8 +54,13 @@ async function read(req: ReadRequest<CceCertificateTarget>): Promise<ReadRespons
       operation: 'ShowCluster',
       ...withSignal(req.signal),
     });
+    // A cluster is a JSON object; anything else (null, an HTML page from a proxy) says nothing of it.
+    if (!isRecord(result.body)) {
+      const message = `CCE ShowCluster of cluster ${req.target.clusterId} returned no cluster object (request id ${result.requestId ?? 'none'})`;
+      return { diagnostics: [problem('cloud.unexpected', message, where)] };
+    }
     return {
-      observation: { state: 'unknown', record: (result.body ?? {}) as CceClusterRecord },
+      observation: { state: 'unknown', record: result.body as CceClusterRecord },
       diagnostics: [],
     };
   } catch (e) {

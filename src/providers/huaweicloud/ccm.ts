@@ -2,7 +2,7 @@
 // a global service (X-Domain-Id, no project). Revoke answers 204; a revoked CA is
 // one whose status is no longer ACTIVED: no API documents a REVOKED value.
 
-import { revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
   ReadRequest,
@@ -94,8 +94,8 @@ async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCaRe
       operation: 'ShowCertificateAuthority',
       ...withSignal(req.signal),
     });
-    const record = result.body as CcmCaRecord | undefined;
-    if (record === undefined || typeof record !== 'object' || typeof record.status !== 'string') {
+    const body = result.body;
+    if (!isRecord(body) || typeof body.status !== 'string') {
       const id = result.requestId ?? 'none';
       return {
         diagnostics: [
@@ -103,6 +103,7 @@ async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCaRe
         ],
       };
     }
+    const record = body as CcmCaRecord;
     // Only a subordinate CA can be revoked (docs/types/huaweicloud.ccm.subordinate-ca.md): a root CA is
     // a wrong target, said at plan time rather than refused by CCM at apply time.
     if (record.type === 'ROOT') {

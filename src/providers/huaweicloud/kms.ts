@@ -103,12 +103,9 @@ async function fetchGrants(
         operation: 'ListGrants',
         ...withSignal(signal),
       });
-      const body = result.body as
-        | { grants?: unknown; next_marker?: unknown; truncated?: unknown }
-        | undefined;
+      const body = result.body;
       const rid = `(request id ${result.requestId ?? 'none'})`;
-      if (body === undefined || !Array.isArray(body.grants))
-        return unexpected(`returned no grants list ${rid}`);
+      if (!isRecord(body) || !Array.isArray(body.grants)) return unexpected(`returned no grants list ${rid}`);
       const rows = guard.rows(body.grants.length, 'grants');
       if (rows !== undefined) return unexpected(rows);
       for (const grant of body.grants as unknown[]) {
