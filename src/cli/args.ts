@@ -183,13 +183,14 @@ const COMMON_ENV = [
 export const CREDENTIALS_ENV: readonly string[] = [
   `HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN   Huawei Cloud credentials (${docsLink('config.md#credentials')})`,
   'ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN   Alibaba Cloud credentials',
+  "RESCIND_CONFIG   the config, when no rescind.config.yaml is found from the plan's folder up to the repository root",
 ];
 
 /** configOption is `--config FILE`, as every command that reads accounts takes it. */
 export const configOption: OptionSpec = {
   type: 'string',
   value: 'FILE',
-  description: 'the config with the accounts (default: rescind.config.yaml)',
+  description: "the config with the accounts (default: rescind.config.yaml in the plan's folder or above)",
 };
 
 /** policyOption is `--policy FILE`, repeatable, for the commands that plan. */

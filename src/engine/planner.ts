@@ -39,14 +39,38 @@ import { sharedReads } from './shared-reads.js';
 
 /** PlanInputs are what a plan is made from, loaded and valid. */
 export interface PlanInputs {
+  /**
+   * files are the names the plan records of its plan file, config and policies (in policies' order):
+   * relative to the folder that keeps .rescind/, so that they name the same files from any folder.
+   */
+  files?: { plan: string; config: string; policies: readonly string[] };
   plan: LoadedDocument & { data: RevocationPlan };
   config: { file: string; sha256?: string | undefined; source?: YamlSource };
   policies: readonly (LoadedDocument & LoadedPolicy)[];
   accounts: ReadonlyMap<string, ProviderAccount>;
 }
 
+/**
+ * PlanProgress is what the planner tells as it reads: how many reads each account has to make for each
+ * type (`identity`: who the account is), and each read as it ends; then the phase after the reads.
+ */
+export type PlanProgress =
+  | { kind: 'reads'; reads: readonly PlanReads[] }
+  | { kind: 'read'; account: string; what: string; done: number; total: number }
+  | { kind: 'phase'; phase: 'policies' };
+
+/** PlanReads counts the reads of one account for one type, or for its identity. */
+export interface PlanReads {
+  account: string;
+  what: string;
+  total: number;
+  done: number;
+}
+
 /** PlannerOptions: how many reads at once (default 8), the clock, and a signal that stops the reads. */
 export interface PlannerOptions {
+  /** onProgress hears how the reads go (rescind plan shows it on stderr). */
+  onProgress?: (event: PlanProgress) => void;
   concurrency?: number;
   now?: () => Date;
   signal?: AbortSignal;
@@ -98,23 +122,43 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
   };
 
   const tasks: Promise<void>[] = [];
+  // Each read is a task of one account and type, counted for progress.
+  const counts = new Map<string, PlanReads>();
+  const task = (account: string, what: string, read: () => Promise<void>): void => {
+    const key = `${account}\u0000${what}`;
+    let count = counts.get(key);
+    if (count === undefined) {
+      count = { account, what, total: 0, done: 0 };
+      counts.set(key, count);
+    }
+    count.total++;
+    const c = count;
+    tasks.push(
+      limit(async () => {
+        try {
+          await read();
+        } finally {
+          c.done++;
+          options.onProgress?.({ kind: 'read', account, what, done: c.done, total: c.total });
+        }
+      }),
+    );
+  };
   // Selectors, one task each.
   revocations.forEach((r, index) => {
     if (r.select === undefined) return;
     const provider = providerOf(r.type);
     const account = accountOf(inputs, r.account);
     const select = r.select;
-    tasks.push(
-      limit(async () => {
-        if (provider.expand === undefined) throw new Error(`${r.type} takes no selector`);
-        const expanded = await provider.expand({ account, select, reads, ...withSignal(signal) });
-        if (expanded.diagnostics.length > 0) return fail(index, expanded.diagnostics);
-        matched.set(index, expanded.targets.length);
-        for (const found of expanded.targets) {
-          reached.push({ index, target: found.target, observation: found.observation, fromSelector: true });
-        }
-      }),
-    );
+    task(r.account, r.type, async () => {
+      if (provider.expand === undefined) throw new Error(`${r.type} takes no selector`);
+      const expanded = await provider.expand({ account, select, reads, ...withSignal(signal) });
+      if (expanded.diagnostics.length > 0) return fail(index, expanded.diagnostics);
+      matched.set(index, expanded.targets.length);
+      for (const found of expanded.targets) {
+        reached.push({ index, target: found.target, observation: found.observation, fromSelector: true });
+      }
+    });
   });
   // Targets: alone, or in groups that one read serves (an ESA site).
   const groups = new Map<string, { index: number; target: Fields }[]>();
@@ -130,13 +174,11 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
       groups.set(key, group);
       return;
     }
-    tasks.push(
-      limit(async () => {
-        const read = await provider.read({ account, target, reads, ...withSignal(signal) });
-        if (read.observation === undefined) return fail(index, read.diagnostics);
-        reached.push({ index, target, observation: read.observation, fromSelector: false });
-      }),
-    );
+    task(r.account, r.type, async () => {
+      const read = await provider.read({ account, target, reads, ...withSignal(signal) });
+      if (read.observation === undefined) return fail(index, read.diagnostics);
+      reached.push({ index, target, observation: read.observation, fromSelector: false });
+    });
   });
   for (const group of groups.values()) {
     const first = group[0];
@@ -145,42 +187,40 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
     if (r === undefined) continue;
     const provider = providerOf(r.type);
     const account = accountOf(inputs, r.account);
-    tasks.push(
-      limit(async () => {
-        if (provider.readMany === undefined) throw new Error(`${r.type} cannot read many targets`);
-        const read = await provider.readMany({
-          account,
-          targets: group.map((g) => g.target),
-          reads,
-          ...withSignal(signal),
-        });
-        if (read.diagnostics.length > 0) return fail(first.index, read.diagnostics);
-        group.forEach((g, i) => {
-          const observation = read.observations[i];
-          if (observation === undefined) throw new Error(`${r.type} readMany answered too few observations`);
-          reached.push({ index: g.index, target: g.target, observation, fromSelector: false });
-        });
-      }),
-    );
+    task(r.account, r.type, async () => {
+      if (provider.readMany === undefined) throw new Error(`${r.type} cannot read many targets`);
+      const read = await provider.readMany({
+        account,
+        targets: group.map((g) => g.target),
+        reads,
+        ...withSignal(signal),
+      });
+      if (read.diagnostics.length > 0) return fail(first.index, read.diagnostics);
+      group.forEach((g, i) => {
+        const observation = read.observations[i];
+        if (observation === undefined) throw new Error(`${r.type} readMany answered too few observations`);
+        reached.push({ index: g.index, target: g.target, observation, fromSelector: false });
+      });
+    });
   }
   // Who each account authenticates as, for the built-in rules, read alongside the targets. It is
   // needed only for an account with a target that names a principal (a user, a grantee).
   const callers = new Map<string, AccountCaller>();
   const unidentified = new Map<string, Diagnostic[]>();
   for (const [name, account] of inputs.accounts) {
-    tasks.push(
-      limit(async () => {
-        const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
-        if (who.caller !== undefined) callers.set(name, who.caller);
-        else
-          unidentified.set(
-            name,
-            who.diagnostics.map((d) => ({ ...d, ...inConfig(name) })),
-          );
-      }),
-    );
+    task(name, 'identity', async () => {
+      const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
+      if (who.caller !== undefined) callers.set(name, who.caller);
+      else
+        unidentified.set(
+          name,
+          who.diagnostics.map((d) => ({ ...d, ...inConfig(name) })),
+        );
+    });
   }
+  options.onProgress?.({ kind: 'reads', reads: [...counts.values()].map((c) => ({ ...c })) });
   await Promise.all(tasks);
+  options.onProgress?.({ kind: 'phase', phase: 'policies' });
   // Fail closed: a read that failed leaves the plan unmade, whatever the others found.
   // A list shared by many targets fails for each of them: the first says it.
   const seenFailures = new Set<string>();
@@ -289,10 +329,14 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
       matched: matched.get(index) ?? 0,
     });
   });
+  const names = inputs.files;
+  const planName = names?.plan ?? inputs.plan.file;
   const inputsRead: InputFile[] = [
-    { role: 'plan', file: inputs.plan.file, sha256: inputs.plan.sha256 ?? '' },
-    { role: 'config', file: inputs.config.file, sha256: inputs.config.sha256 ?? '' },
-    ...inputs.policies.map((p): InputFile => ({ role: 'policy', file: p.file, sha256: p.sha256 ?? '' })),
+    { role: 'plan', file: planName, sha256: inputs.plan.sha256 ?? '' },
+    { role: 'config', file: names?.config ?? inputs.config.file, sha256: inputs.config.sha256 ?? '' },
+    ...inputs.policies.map(
+      (p, i): InputFile => ({ role: 'policy', file: names?.policies[i] ?? p.file, sha256: p.sha256 ?? '' }),
+    ),
   ];
   const plan = sealed({
     apiVersion: 'rescind/v1',
@@ -301,7 +345,7 @@ export async function makePlan(inputs: PlanInputs, options: PlannerOptions = {})
     rescindVersion: VERSION,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     plan: {
-      file: inputs.plan.file,
+      file: planName,
       name: meta.name,
       reason: meta.reason,
       ...(meta.ticket === undefined ? {} : { ticket: meta.ticket }),

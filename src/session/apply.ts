@@ -7,7 +7,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readBytes } from '../document/read.js';
@@ -61,6 +61,8 @@ import type { ConfigResult, OpenedAccounts } from './types.js';
 /** ApplySession is what applying needs of the session. */
 export interface ApplySession {
   readonly cwd: string;
+  /** root is the folder that keeps .rescind/ (runs, locks); a saved plan's files are relative to it. */
+  root(): string;
   config(): ConfigResult;
   openAccounts(needs: AccountNeeds, tuning?: HttpTuning): Promise<OpenedAccounts>;
   plan(file: string, options?: PlanOptions): Promise<PlanResult>;
@@ -102,10 +104,11 @@ export async function prepareApply(
   options: PrepareOptions = {},
 ): Promise<PreparedApply> {
   const { cwd } = session;
+  const root = session.root();
   if (options.resume === true) {
-    const runId = isRunId(file) ? file : findRunToResume(cwd, file);
+    const runId = isRunId(file) ? file : findRunToResume(cwd, root, file);
     if (typeof runId !== 'string') return { diagnostics: runId };
-    const run = loadRun(cwd, runId);
+    const run = loadRun(root, runId);
     if ('diagnostics' in run) return { diagnostics: run.diagnostics };
     const shown = relative(cwd, run.paths.plan);
     const derived = await derive(session, run.plan, shown, options);
@@ -151,20 +154,26 @@ async function derive(
   options: PrepareOptions,
 ): Promise<{ plan?: SavedPlan; diagnostics: Diagnostic[] }> {
   const { cwd } = session;
+  const root = session.root();
   const config = session.config();
   if (config.config === undefined) return { diagnostics: config.diagnostics };
   const wrong = checkTargets(saved.targets.filter(isActing), config, file);
   if (wrong.length > 0) return { diagnostics: wrong };
-  const inputs = checkInputs(cwd, saved, file, config);
+  const inputs = checkInputs(root, saved, file, config);
   if (inputs.diagnostics.length > 0) return { diagnostics: inputs.diagnostics };
 
   // The plan again, now. Its policies: the config's, those the saved plan was made with, and --policy.
+  // The saved plan names its files relative to the root; a plan is made of files relative to cwd.
+  const fromCwd = (recorded: string): string => relative(cwd, resolve(root, recorded)) || recorded;
+  const asRecorded = (given: string): string =>
+    relative(root, resolve(cwd, given)).split(sep).join('/') || given;
   const extra = (options.policies ?? []).filter(
-    (p) => !saved.inputs.some((i) => i.role === 'policy' && i.file === p),
+    (p) => !saved.inputs.some((i) => i.role === 'policy' && i.file === asRecorded(p)),
   );
-  const policies = [...inputs.policies, ...extra];
+  const extraRecorded = extra.map(asRecorded);
+  const policies = [...inputs.policies.map(fromCwd), ...extra];
   const { stdin: _stdin, resume: _resume, verifyInputs: _verify, ...planOptions } = options;
-  const fresh = await session.plan(inputs.plan, { ...planOptions, policies });
+  const fresh = await session.plan(fromCwd(inputs.plan), { ...planOptions, policies });
   // A target that is gone now is the executor's to report (absent since the plan), not a refusal.
   const failures = fresh.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'plan.missing');
   if (fresh.plan === undefined || failures.length > 0) {
@@ -178,7 +187,7 @@ async function derive(
   }
   const freshPlan: SavedPlan = {
     ...fresh.plan,
-    inputs: fresh.plan.inputs.filter((i) => !(i.role === 'policy' && extra.includes(i.file))),
+    inputs: fresh.plan.inputs.filter((i) => !(i.role === 'policy' && extraRecorded.includes(i.file))),
   };
   const narrowed = narrowSaved(saved, freshPlan, file);
   if (narrowed.plan === undefined) return { diagnostics: narrowed.diagnostics };
@@ -198,7 +207,7 @@ async function derive(
 // The saved plan's inputs: one plan file and one config, each here with the SHA-256 it had; the config
 // is the one this apply runs with (its name may differ; its bytes may not).
 function checkInputs(
-  cwd: string,
+  root: string,
   plan: SavedPlan,
   file: string,
   config: ConfigResult,
@@ -223,7 +232,7 @@ function checkInputs(
     );
   }
   for (const input of [planInput, ...policies]) {
-    const read = readBytes(resolve(cwd, input.file), input.file);
+    const read = readBytes(resolve(root, input.file), input.file);
     const why =
       'diagnostic' in read
         ? `is not here (${read.diagnostic.message})`
@@ -291,21 +300,23 @@ function needsOf(targets: readonly PlannedTarget[]): Record<string, ServiceName[
 // The last run of a saved plan (by its digest) or of a plan file (by its name as given), when it is
 // unfinished. Only the last one is read whole (a run holds a plan of up to 64 MiB and its journal): an
 // older unfinished run was overtaken by the newer one, which read every target again.
-function findRunToResume(cwd: string, file: string): string | Diagnostic[] {
+function findRunToResume(cwd: string, root: string, file: string): string | Diagnostic[] {
   let digest: string | undefined;
   if (/\.json$/i.test(file)) {
     const saved = loadSavedPlan(resolve(cwd, file), file);
     if (saved.plan === undefined) return saved.diagnostics;
     digest = saved.plan.digest;
   }
-  const last = listRuns(cwd).find((run) =>
-    digest !== undefined ? run.digest === digest : run.planFile === file,
+  // A plan file's runs name it relative to the root.
+  const recorded = relative(root, resolve(cwd, file)).split(sep).join('/');
+  const last = listRuns(root).find((run) =>
+    digest !== undefined ? run.digest === digest : run.planFile === recorded,
   );
   const refuse = (why: string): Diagnostic[] => [
     { severity: 'error', code: 'apply.run', file, message: `${why}; apply it without --resume` },
   ];
   if (last === undefined) return refuse(`no run of ${file} in .rescind/runs to resume`);
-  const loaded = loadRun(cwd, last.runId);
+  const loaded = loadRun(root, last.runId);
   if ('diagnostics' in loaded) return loaded.diagnostics;
   if (loaded.finished) return refuse(`the last run of ${file}, ${last.runId}, finished`);
   return last.runId;
@@ -350,7 +361,7 @@ export async function applyPrepared(
   prepared: PreparedApply & { plan: SavedPlan },
   options: ApplyOptions = {},
 ): Promise<AppliedRun> {
-  const { cwd } = session;
+  const root = session.root();
   const plan = prepared.plan;
   const reviewed = prepared.reviewed ?? plan;
   const now = options.now ?? (() => new Date());
@@ -383,8 +394,8 @@ export async function applyPrepared(
   const runId = prepared.run?.paths.runId ?? newRunId(now());
   let lock: LockAttempt;
   try {
-    mkdirSync(join(cwd, LOCKS_DIR), { recursive: true, mode: 0o700 });
-    lock = acquireLock(lockPath(cwd, plan.plan.name), `apply of plan ${plan.plan.name}, run ${runId}`);
+    mkdirSync(join(root, LOCKS_DIR), { recursive: true, mode: 0o700 });
+    lock = acquireLock(lockPath(root, plan.plan.name), `apply of plan ${plan.plan.name}, run ${runId}`);
   } catch (e) {
     const message = e instanceof LockError ? e.message : `cannot take the plan's lock: ${String(e)}`;
     return { diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
@@ -395,7 +406,7 @@ export async function applyPrepared(
     return { lockedBy: h, diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
   }
   try {
-    const paths = prepared.run?.paths ?? (await createRun(cwd, runId, renderPlanJson(reviewed)));
+    const paths = prepared.run?.paths ?? (await createRun(root, runId, renderPlanJson(reviewed)));
     if (Array.isArray(paths)) return { diagnostics: paths };
     const who: RunHeader['callers'] = {};
     for (const [name, caller] of callers) if (caller !== undefined) who[name] = { ids: [...caller.ids] };

@@ -2,11 +2,17 @@
 // (the config's and --policy ones), open every account the plan names for the services it needs,
 // and hand all of it to the planner. Loaded by the session on first use.
 
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { policyPaths } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { type LoadedDocument, loadDocument, loadDocumentBytes } from '../document/pipeline.js';
-import { makePlan, type PlanInputs, type PlanResult } from '../engine/planner.js';
+import {
+  DEFAULT_PLAN_CONCURRENCY,
+  makePlan,
+  type PlanInputs,
+  type PlanProgress,
+  type PlanResult,
+} from '../engine/planner.js';
 import { unobservedRevocations } from '../engine/runs.js';
 import { planRules } from '../plan/check.js';
 import type { RevocationPlan } from '../plan/revocation-plan.js';
@@ -21,8 +27,11 @@ import type { ConfigResult, OpenedAccounts } from './types.js';
 export interface PlanOptions {
   /** policies are more policy files, relative to cwd, besides the config's. */
   readonly policies?: readonly string[];
+  /** concurrency is the most reads at once; default the plan's spec.concurrency, else 8. */
   readonly concurrency?: number;
   readonly now?: () => Date;
+  /** onProgress hears how the reads go. */
+  readonly onProgress?: (event: PlanProgress) => void;
   readonly signal?: AbortSignal;
   /** stdin is what the file `-` stands for: standard input as read, and the name its problems are located in. */
   readonly stdin?: StdinDocument;
@@ -31,6 +40,8 @@ export interface PlanOptions {
 /** PlanSession is what planning needs of the session. */
 export interface PlanSession {
   readonly cwd: string;
+  /** root is the folder that keeps .rescind/: the files a plan was made from are recorded relative to it. */
+  root(): string;
   config(): ConfigResult;
   openAccounts(needs: AccountNeeds): Promise<OpenedAccounts>;
 }
@@ -85,7 +96,16 @@ export async function planFile(
   const opened = await session.openAccounts(needs);
   if (opened.diagnostics.length > 0) return { diagnostics: [...diagnostics, ...opened.diagnostics] };
 
+  // What the plan records of its files: paths relative to the root, so that a saved plan names them
+  // the same from whichever folder of the repository it was made or is applied.
+  const root = session.root();
+  const recorded = (abs: string): string => relative(root, abs).split(sep).join('/') || abs;
   const inputs: PlanInputs = {
+    files: {
+      plan: file === '-' ? plan.file : recorded(resolve(cwd, file)),
+      config: config.dir === undefined ? config.file : recorded(resolve(cwd, config.file)),
+      policies: policies.map((p) => recorded(resolve(cwd, p.file))),
+    },
     plan: { ...plan, data },
     config: {
       file: config.file,
@@ -96,10 +116,11 @@ export async function planFile(
     accounts: opened.accounts,
   };
   // Targets no API reads that a recorded run of this plan revoked: no change (docs/cli.md).
-  const revoked = unobservedRevocations(cwd, data.metadata.name);
+  const revoked = unobservedRevocations(root, data.metadata.name);
   const result = await makePlan(inputs, {
     revoked,
-    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    concurrency: options.concurrency ?? data.spec.concurrency ?? DEFAULT_PLAN_CONCURRENCY,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });

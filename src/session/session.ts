@@ -7,8 +7,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE, configRules, loadConfig, type RescindConfig } from '../config/config.js';
+import { CONFIG_ENV, discoverConfig } from '../config/discover.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkData } from '../document/pipeline.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/server.js';
@@ -50,9 +51,14 @@ export interface SessionOptions {
   readonly cwd: string;
   /** env holds the credentials' variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** config is a config path (relative to cwd) or a config as data; default rescind.config.yaml in cwd. */
+  /**
+   * config is a config path (relative to cwd) or a config as data; without it, rescind.config.yaml is
+   * looked for in searchFrom and the folders above it up to the repository's root, then RESCIND_CONFIG.
+   */
   readonly config?: string | RescindConfig | undefined;
   /** logger receives every client's redacted debug lines. */
+  /** searchFrom is the folder (relative to cwd) the config is looked for from: the plan's; default cwd. */
+  readonly searchFrom?: string | undefined;
   readonly logger?: HttpLogger;
   readonly http?: HttpTuning;
 }
@@ -60,6 +66,11 @@ export interface SessionOptions {
 /** Session is one run of rescind: what it reads, and everything it starts until close(). */
 export interface Session {
   readonly cwd: string;
+  /**
+   * root is the folder that keeps .rescind/ (runs, locks, the built-in emulator's state): the config's
+   * folder, else cwd. Paths of the files a saved plan was made from are relative to it.
+   */
+  root(): string;
   /** config loads the config once; later calls return the same result. */
   config(): ConfigResult;
   /** validate validates files and directories against the session's config (`rescind validate`). */
@@ -85,7 +96,7 @@ export interface Session {
   prepareApply(file: string, options?: PrepareOptions): Promise<PreparedApply>;
   /** apply runs a prepared plan: lock, run folder, journal, executor (`rescind apply`). */
   apply(prepared: PreparedApply & { plan: SavedPlan }, options?: ApplyOptions): Promise<AppliedRun>;
-  /** runs lists the runs recorded under cwd's .rescind/runs/, newest first (`rescind runs`). */
+  /** runs lists the runs recorded under the root's .rescind/runs/, newest first (`rescind runs`). */
   runs(options?: RunsOptions): Promise<RunsResult>;
   /** startEmulator starts an emulator (`rescind emulator`); close() stops it. */
   startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
@@ -114,18 +125,19 @@ export function createSession(options: SessionOptions): Session {
   let instance: string | undefined;
   const startBuiltin = (): Promise<RunningEmulator> => {
     builtin ??= (async () => {
-      const persist = resolve(cwd, BUILTIN_STATE_FILE);
+      const persist = resolve(root(), BUILTIN_STATE_FILE);
       mkdirSync(dirname(persist), { recursive: true });
-      instance = builtinInstance(cwd, !existsSync(persist));
+      instance = builtinInstance(root(), !existsSync(persist));
       return startEmulator({ persist });
     })();
     return builtin;
   };
 
   const config = (): ConfigResult => {
-    loaded ??= readConfig(cwd, options.config);
+    loaded ??= readConfig(cwd, options.config, options.env, options.searchFrom);
     return loaded;
   };
+  const root = (): string => config().dir ?? cwd;
 
   const openAccounts = async (needs: AccountNeeds, tuning: HttpTuning = {}): Promise<OpenedAccounts> => {
     const { config: cfg, diagnostics } = config();
@@ -142,6 +154,7 @@ export function createSession(options: SessionOptions): Session {
     const http = { ...tuning, ...options.http };
     const opened = await open(cfg, needs, {
       ...options,
+      configDir: config().dir ?? cwd,
       http,
       builtin: startBuiltin,
       builtinInstance: () => instance,
@@ -153,13 +166,23 @@ export function createSession(options: SessionOptions): Session {
 
   const self: Session = {
     cwd,
+    root,
     config,
     validate: async (paths, validateOptions = {}) => {
       const { validatePaths } = await import('../validate/validate.js');
-      const file = typeof options.config === 'string' ? options.config : undefined;
+      // The config found (or named): plans are checked against its accounts. None found is said once.
+      const found = typeof options.config === 'object' ? undefined : config();
+      const file =
+        typeof options.config === 'string'
+          ? options.config
+          : found?.how === undefined
+            ? undefined
+            : found.file;
+      const none = found?.how === undefined ? found?.diagnostics[0]?.message : undefined;
       return validatePaths(paths, {
         cwd,
         config: file,
+        ...(none === undefined ? {} : { noConfig: none }),
         maxPerFile: validateOptions.maxPerFile,
         stdin: validateOptions.stdin,
       });
@@ -167,7 +190,7 @@ export function createSession(options: SessionOptions): Session {
     openAccounts,
     plan: async (file, planOptions = {}) => {
       const { planFile } = await import('./plan.js');
-      return planFile({ cwd, config, openAccounts }, file, planOptions);
+      return planFile({ cwd, root, config, openAccounts }, file, planOptions);
     },
     prepareApply: async (file, prepareOptions = {}) => {
       const { prepareApply } = await import('./apply.js');
@@ -179,7 +202,7 @@ export function createSession(options: SessionOptions): Session {
     },
     runs: async (runsOptions = {}) => {
       const { listRecordedRuns } = await import('../engine/run-list.js');
-      return listRecordedRuns(cwd, runsOptions);
+      return listRecordedRuns(root(), runsOptions);
     },
     startEmulator,
     close: () => {
@@ -209,8 +232,13 @@ function builtinInstance(cwd: string, fresh: boolean): string {
   return id;
 }
 
-// The config: a file given, rescind.config.yaml in cwd, or data given (checked like a file).
-function readConfig(cwd: string, given: SessionOptions['config']): ConfigResult {
+// The config: data given (checked like a file), a file named, or the one discoverConfig finds.
+function readConfig(
+  cwd: string,
+  given: SessionOptions['config'],
+  env: SessionOptions['env'],
+  searchFrom: string | undefined,
+): ConfigResult {
   if (given !== undefined && typeof given !== 'string') {
     const checked = checkData(given, { kinds: ['Config'], rules: { Config: configRules(() => true) } });
     return checked.valid
@@ -222,21 +250,31 @@ function readConfig(cwd: string, given: SessionOptions['config']): ConfigResult 
         }
       : { diagnostics: checked.diagnostics };
   }
-  const file = given ?? CONFIG_FILE;
-  const path = resolve(cwd, file);
-  if (!existsSync(path)) {
+  const found = discoverConfig(cwd, searchFrom ?? '.', env, given);
+  if (found.path === undefined || found.how === undefined) {
+    const from = relative(cwd, found.searched[0] ?? cwd) || '.';
+    const last = found.searched[found.searched.length - 1] ?? cwd;
+    const top = dirname(last) === last ? last : relative(cwd, last) || '.';
+    const where = from === top ? `in ${from}` : `in ${from} nor in a folder above it up to ${top}`;
+    const message = `no ${CONFIG_FILE} ${where}, and ${CONFIG_ENV} is not set; pass --config FILE`;
+    return { diagnostics: [{ severity: 'error', code: 'config.not-found', file: CONFIG_FILE, message }] };
+  }
+  const file = given ?? (relative(cwd, found.path) || found.path);
+  if (!existsSync(found.path)) {
     const message =
-      given === undefined
-        ? `no ${CONFIG_FILE} in ${cwd}; pass --config FILE`
+      found.how === 'env'
+        ? `config file ${file}, which ${CONFIG_ENV} names, does not exist`
         : `config file ${file} does not exist`;
     return { diagnostics: [{ severity: 'error', code: 'config.not-found', file, message }] };
   }
-  const result = loadConfig(path, file);
+  const result = loadConfig(found.path, file);
   return {
     ...(result.config === undefined ? {} : { config: result.config }),
     file,
     ...(result.sha256 === undefined ? {} : { sha256: result.sha256 }),
     ...(result.source === undefined ? {} : { source: result.source }),
+    dir: dirname(found.path),
+    how: found.how,
     diagnostics: result.diagnostics,
   };
 }

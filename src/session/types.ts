@@ -14,6 +14,13 @@ export interface ConfigResult {
   sha256?: string;
   /** source locates later findings about the config (an account that could not be identified). */
   source?: YamlSource;
+  /**
+   * dir is the config file's folder (absolute): where .rescind/ is kept and a caFile is found. Absent
+   * for a config given as data, or when none was found.
+   */
+  dir?: string;
+  /** how the config was found: named (--config), found (in a folder up from the plan), env (RESCIND_CONFIG). */
+  how?: 'named' | 'found' | 'env';
   diagnostics: Diagnostic[];
 }
 

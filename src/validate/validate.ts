@@ -13,8 +13,13 @@ import { type CheckContext, ruleBook } from './check-document.js';
 /** ValidateOptions: where relative paths start, and the config to check accounts against. */
 export interface ValidateOptions {
   cwd: string;
-  /** config is the --config path; without it rescind.config.yaml in cwd is used when it exists. */
+  /** config is the config's path (--config, or the one found); without it no account is checked. */
   config?: string | undefined;
+  /**
+   * noConfig says why no config was found: a plan's accounts are then not checked, and a warning says
+   * so once (a plan naming an account no config defines is not valid, whatever validate says alone).
+   */
+  noConfig?: string | undefined;
   /** maxPerFile keeps the first diagnostics of each file, in position order; 0 keeps all. Default 100. */
   maxPerFile?: number | undefined;
   /** stdin is what the path `-` stands for: standard input as read, and the name diagnostics give it. */
@@ -85,7 +90,9 @@ export async function validatePaths(
 
   // The config first: plans are checked against its accounts, and it names policies.
   const ctx: CheckContext = {};
-  const configName = options.config ?? (existsSync(resolve(cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined);
+  const configName =
+    options.config ??
+    (options.noConfig === undefined && existsSync(resolve(cwd, CONFIG_FILE)) ? CONFIG_FILE : undefined);
   const policies: string[] = [];
   if (options.config !== undefined && !existsSync(resolve(cwd, options.config))) {
     problem({
@@ -132,6 +139,16 @@ export async function validatePaths(
     record(loadFile(cwd, file, ctx, 'Policy'));
   }
 
+  // A valid plan whose accounts nobody checked is not known to be valid: said once, as a warning.
+  if (options.noConfig !== undefined && files.some((f) => f.kind === 'RevocationPlan' && f.valid)) {
+    const why = options.noConfig;
+    problem({
+      severity: 'warning',
+      code: 'config.none',
+      file: CONFIG_FILE,
+      message: `${why.replace(/; pass --config FILE$/, '')}: the accounts the plans name were not checked; pass --config FILE to check them`,
+    });
+  }
   return {
     valid: errorCount === 0,
     files,

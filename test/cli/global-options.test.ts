@@ -11,7 +11,7 @@ import { run } from '../../src/cli/main.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { createAjv, SCHEMA_BASE } from '../../src/schema/schemas.js';
 import { VERSION } from '../../src/version.js';
-import { runCli } from '../helpers/io.js';
+import { runCli, withoutProgress } from '../helpers/io.js';
 import { repoRoot } from '../helpers/paths.js';
 import { builtinConfig, endpointConfig, type Workspace, workspace } from '../helpers/plan.js';
 import { DEMO_ENV } from '../helpers/provider.js';
@@ -84,7 +84,7 @@ describe('--debug', () => {
     const before = await runCli(['--debug', 'plan', 'offboard.yaml'], ws.dir, DEMO_ENV);
     expect(before.stderr).toMatch(/^debug: http > /m);
     const none = await runCli(['plan', 'offboard.yaml'], ws.dir, DEMO_ENV);
-    expect(none.stderr).toBe('');
+    expect(withoutProgress(none.stderr)).toBe('');
     expect(none.stdout).toMatch(/^Plan: 6 to revoke, /m);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SavedPlan } from '../../src/plan/model.js';
 import { createSession } from '../../src/session/session.js';
-import { runCli } from '../helpers/io.js';
+import { runCli, withoutProgress } from '../helpers/io.js';
 import { repoRoot } from '../helpers/paths.js';
 import { builtinConfig, type Workspace, workspace } from '../helpers/plan.js';
 import { DEMO_ENV } from '../helpers/provider.js';
@@ -52,7 +52,7 @@ describe('rescind plan', () => {
       'offboard-alice.yaml': join(repoRoot, 'plans/examples/offboard-alice.yaml'),
     });
     const plain = await cli(['plan', 'offboard-alice.yaml']);
-    expect(plain.stderr).toBe('');
+    expect(withoutProgress(plain.stderr)).toBe('');
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/^rescind plan offboard-alice \(SEC-2041\)$/m);
     expect(plain.stdout).toMatch(/^Plan: \d+ to revoke, /m);
@@ -77,7 +77,7 @@ describe('rescind plan', () => {
       const planned = await cli(['plan', '--format', format, '--out', out, 'offboard-alice.yaml']);
       expect(planned.code).toBe(0);
       const shown = await cli(['show', '--format', format, out]);
-      expect(shown.stderr).toBe('');
+      expect(withoutProgress(shown.stderr)).toBe('');
       expect(shown.code).toBe(0);
       expect(shown.stdout).toBe(planned.stdout);
       if (format === 'json') {
@@ -118,7 +118,7 @@ describe('rescind plan', () => {
     ws = workspace(builtinConfig, { 'plan.yaml': planOf([ACTIVE_CCM, MISSING_CCM]) });
     const result = await cli(['plan', '--out', 'p.json', 'plan.yaml']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
+    expect(withoutProgress(result.stderr)).toBe(
       'plan.yaml:7:88: error plan.missing: hw-prod/ccm/ca/00000000-0000-4000-8000-000000000000 does not exist\n',
     );
     expect(result.stdout).toMatch(/^x missing: hw-prod\/ccm\/ca\/00000000-/m);
@@ -132,7 +132,7 @@ describe('rescind plan', () => {
     const result = await cli(['plan', 'plan.yaml']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(
+    expect(withoutProgress(result.stderr)).toBe(
       'plan.yaml:7:7: error plan.not-revocable: hw-prod/ccm/ca/3d7b5f1c-0a9e-4c2b-8f6d-1e2a3b4c5d6e is a root CA: CCM revokes subordinate CAs only\n',
     );
   });
@@ -141,7 +141,7 @@ describe('rescind plan', () => {
     ws = workspace(builtinConfig, { 'plan.yaml': planOf([ACTIVE_CCM]) });
     const result = await cli(['plan', '--out', 'no-such-folder/p.json', 'plan.yaml']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
+    expect(withoutProgress(result.stderr)).toBe(
       'no-such-folder/p.json: error file.unwritable: cannot write the plan: ENOENT\n',
     );
     expect(readdirSync(ws.dir).sort()).toEqual(['.rescind', 'plan.yaml', 'rescind.config.yaml']);
@@ -181,7 +181,7 @@ describe('accounts', () => {
     const result = await runCli(['plan', 'plan.yaml'], ws.dir, {});
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(
+    expect(withoutProgress(result.stderr)).toBe(
       'rescind.config.yaml:4:12: error account.credentials: account hw-prod: no credentials: set the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK\n',
     );
   });

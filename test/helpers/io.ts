@@ -27,3 +27,11 @@ export async function runCli(
   const code = await run(argv, io);
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
+
+/**
+ * withoutProgress is text (what a command wrote on stderr off a terminal) without plan's progress lines,
+ * one per phase: what is left is what a test asserts.
+ */
+export function withoutProgress(text: string): string {
+  return text.replace(/^rescind plan .*: (\d+ reads? in \d+ accounts?|reads done.*)\n/gm, '');
+}

@@ -17,6 +17,7 @@ import { digestOf, type SavedPlan } from '../../src/plan/model.js';
 import { createSession } from '../../src/session/session.js';
 import { adminCall } from '../helpers/emulator-client.js';
 import { activeIn, type Fleet, fleetSeed, grantId, keyId, startFleet } from '../helpers/fleet.js';
+import { withoutProgress } from '../helpers/io.js';
 import { repoRoot } from '../helpers/paths.js';
 import { DEMO_ENV } from '../helpers/provider.js';
 
@@ -68,7 +69,7 @@ function cli(
 
 async function savePlan(f: Fleet): Promise<void> {
   const planned = await cli(f.ws.dir, ['plan', '--out', 'plan.json', 'plan.yaml']);
-  expect(planned.stderr).toBe('');
+  expect(withoutProgress(planned.stderr)).toBe('');
   expect(planned.code).toBe(0);
 }
 

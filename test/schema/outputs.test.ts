@@ -102,6 +102,18 @@ describe('plan, show and apply --format json, on the built-in emulator', () => {
     conforming('saved-plan.schema.json', shown.stdout);
   });
 
+  it('plan of a folder of plans: schemas/plan-list.schema.json, each plan whole', async () => {
+    ws = workspace(builtinConfig, {
+      'offboard.yaml': join(repoRoot, 'plans/examples/offboard-alice.yaml'),
+      'ca.yaml': join(repoRoot, 'plans/examples/huaweicloud.ccm.subordinate-ca.yaml'),
+    });
+    const planned = await cli(['plan', '--format', 'json', '.']);
+    expect(planned.stderr).toBe('');
+    expect(planned.code).toBe(0);
+    const list = conforming<{ plans: { plan: { name: string } }[] }>('plan-list.schema.json', planned.stdout);
+    expect(list.plans.map((p) => p.plan.name)).toEqual(['retire-issuing-ca-2024', 'offboard-alice']);
+  });
+
   it('plan of a plan a policy denies: schemas/saved-plan.schema.json, with blocked targets', async () => {
     const plan = readFileSync(join(repoRoot, 'plans/examples/offboard-alice.yaml'), 'utf8').replace(
       'ticket: SEC-2041',

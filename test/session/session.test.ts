@@ -207,7 +207,11 @@ describe('the config of a session', () => {
   it('says where a config is missing, and where a config is wrong', () => {
     const cwd = tempDir();
     expect(session(undefined, {}, cwd).config().diagnostics).toMatchObject([
-      { code: 'config.not-found', message: `no rescind.config.yaml in ${cwd}; pass --config FILE` },
+      {
+        code: 'config.not-found',
+        message:
+          'no rescind.config.yaml in . nor in a folder above it up to /, and RESCIND_CONFIG is not set; pass --config FILE',
+      },
     ]);
     expect(session('other.yaml', {}, cwd).config().diagnostics).toMatchObject([
       { code: 'config.not-found', message: 'config file other.yaml does not exist' },

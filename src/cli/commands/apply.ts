@@ -6,7 +6,7 @@
 import { type Diagnostic, hasErrors } from '../../diagnostics/diagnostic.js';
 import { isDone } from '../../engine/executor.js';
 import { reportOf } from '../../engine/report.js';
-import { loadRun } from '../../engine/runs.js';
+import { isRunId, loadRun } from '../../engine/runs.js';
 import { isBlocked, type PolicyResult, type SavedPlan } from '../../plan/model.js';
 import { renderPlanText } from '../../render/plan/text.js';
 import { policyLine } from '../../render/plan/view.js';
@@ -18,6 +18,7 @@ import { type CommandSpec, CREDENTIALS_ENV, configOption, type Parsed, policyOpt
 import { EXIT } from '../exit.js';
 import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
+import { noteConfig, searchFrom } from '../notes.js';
 import { progressOn } from '../progress.js';
 
 /** spec is the command line of apply. */
@@ -79,10 +80,13 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   const session = createSession({
     cwd: io.cwd,
     env: io.env,
+    // The config is looked for from the plan's folder (a run id: from here).
+    searchFrom: searchFrom(io.cwd, v.resume === true && isRunId(file) ? undefined : file),
     ...(io.logger === undefined ? {} : { logger: io.logger }),
     config: typeof v.config === 'string' ? v.config : undefined,
   });
   try {
+    if (!json) noteConfig(io, session.config());
     const prepared = await session.prepareApply(file, {
       resume: v.resume === true,
       verifyInputs: v['verify-inputs'] === true,
@@ -164,7 +168,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     }
     // A run that stopped on its own (a full disk) says why, and still reports what its journal holds.
     printDiagnostics(io, applied.diagnostics);
-    const run = loadRun(io.cwd, applied.runId);
+    const run = loadRun(session.root(), applied.runId);
     if ('diagnostics' in run) return fail(io, 'apply', json, run.diagnostics);
     const report = reportOf(run);
     io.stdout.write(json ? renderRunJson(report) : renderRunText(report, styleFor(io.stdout, io.env)));

@@ -132,9 +132,11 @@ export async function run(args: Parsed, io: Io, signals: EmulatorSignals = proce
   const { EmulatorStateError } = await import('../../emulator/seed.js');
   if (v['show-builtin'] === true || v['reset-builtin'] === true) {
     const { resetBuiltin, showBuiltin } = await import('../../session/builtin.js');
+    // The built-in state of the folder that keeps .rescind/: the config's, found from here.
+    const root = createSession({ cwd: io.cwd, env: io.env }).root();
     try {
       if (v['reset-builtin'] === true) {
-        const forgot = resetBuiltin(io.cwd);
+        const forgot = resetBuiltin(root);
         io.stdout.write(
           forgot
             ? 'rescind emulator: forgot the built-in state of this folder; the next run starts from the demo seed\n'
@@ -142,7 +144,7 @@ export async function run(args: Parsed, io: Io, signals: EmulatorSignals = proce
         );
         return 0;
       }
-      const shown = showBuiltin(io.cwd);
+      const shown = showBuiltin(root);
       io.stdout.write(
         shown.state === undefined
           ? `rescind emulator: no ${shown.file} yet; the built-in emulator starts from the demo seed\n`

@@ -12,6 +12,7 @@ import { renderPlanText } from '../../render/plan/text.js';
 import { renderRunJson } from '../../render/run/json.js';
 import { renderRunMarkdown } from '../../render/run/markdown.js';
 import { renderRunText } from '../../render/run/text.js';
+import { createSession } from '../../session/session.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { EXIT } from '../exit.js';
 import { fail, printDiagnostics } from '../failure.js';
@@ -49,7 +50,9 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   const json = format === 'json';
   // A run id: the report of that run, from its journal.
   if (isRunId(file) && !existsSync(resolve(io.cwd, file))) {
-    const run = loadRun(io.cwd, file);
+    // Runs are kept beside the config (found from here), in .rescind/runs/.
+    const root = createSession({ cwd: io.cwd, env: io.env }).root();
+    const run = loadRun(root, file);
     if ('diagnostics' in run) return fail(io, 'show', json, run.diagnostics);
     const report = reportOf(run);
     if (json) io.stdout.write(renderRunJson(report));

@@ -7,6 +7,7 @@ import { createSession } from '../../session/session.js';
 import { type CommandSpec, type Parsed, stdinOption } from '../args.js';
 import { fail } from '../failure.js';
 import { type Io, stdinDocument, styleFor } from '../io.js';
+import { searchFrom } from '../notes.js';
 
 /** spec is the command line of validate. */
 export const spec: CommandSpec = {
@@ -55,6 +56,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     cwd: io.cwd,
     env: io.env,
     config,
+    searchFrom: searchFrom(io.cwd, args.positionals[0]),
     ...(io.logger === undefined ? {} : { logger: io.logger }),
   });
   const maxPerFile = Number(args.values['max-diagnostics']);

@@ -9,3 +9,15 @@ import type { SavedPlan } from '../../plan/model.js';
 export function renderPlanJson(plan: SavedPlan): string {
   return `${jsonText(JSON.stringify(plan, null, 2))}\n`;
 }
+
+/** PLAN_LIST_FORMAT_VERSION is bumped on any incompatible change of the plan list. */
+export const PLAN_LIST_FORMAT_VERSION = '1';
+
+/**
+ * renderPlanListJson is several saved plans as one JSON document (`plan --format json` of several
+ * files; schemas/plan-list.schema.json): each plan whole, as `plan --out` writes it, in the order planned.
+ */
+export function renderPlanListJson(plans: readonly SavedPlan[]): string {
+  const list = { apiVersion: 'rescind/v1', kind: 'PlanList', formatVersion: PLAN_LIST_FORMAT_VERSION, plans };
+  return `${jsonText(JSON.stringify(list, null, 2))}\n`;
+}
