@@ -55,8 +55,10 @@ _rescind() {
         --throttle-rps) return ;;
         --drop-rate) return ;;
         --seed) return ;;
+        --credential-ttl-seconds) return ;;
+        --oidc-issuer) return ;;
       esac
-      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --show-builtin --reset-builtin --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
+      if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --credential-ttl-seconds --oidc-issuer --show-builtin --reset-builtin --help" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi
       ;;
     init)
       case "$prev" in
