@@ -134,26 +134,25 @@ export class Gate {
     };
   }
 
+  // The secret of an AK: the seed's first (the common path), else a temporary key's.
+  readonly #huaweiSecret = (ak: string): string | undefined =>
+    this.#ids.huaweiByKey.get(ak)?.secretKey ?? this.#sessions.huaweiSecret(ak);
+
+  readonly #alibabaSecret = (id: string): string | undefined =>
+    this.#ids.alibabaByKey.get(id)?.accessKeySecret ??
+    (id.startsWith('STS.') ? this.#sessions.alibabaSecret(id) : undefined);
+
   #huaweiOptions(now: Date) {
-    const ids = this.#ids;
-    const sessions = this.#sessions;
     return {
-      secretFor: (ak: string) => ids.huaweiByKey.get(ak)?.secretKey ?? sessions.huaweiSecret(ak),
+      secretFor: this.#huaweiSecret,
       tokenValid: (token: string) =>
-        ids.huaweiByToken.has(token) || 'found' in sessions.huaweiToken(token, now.getTime()),
+        this.#ids.huaweiByToken.has(token) || 'found' in this.#sessions.huaweiToken(token, now.getTime()),
       now,
     };
   }
 
   #alibabaOptions(now: Date) {
-    const ids = this.#ids;
-    const sessions = this.#sessions;
-    return {
-      secretFor: (id: string) =>
-        ids.alibabaByKey.get(id)?.accessKeySecret ??
-        (id.startsWith('STS.') ? sessions.alibabaSecret(id) : undefined),
-      now,
-    };
+    return { secretFor: this.#alibabaSecret, now };
   }
 
   // An STS AccessKeyId must come with its own, unexpired security token (InvalidSecurityToken.*).
