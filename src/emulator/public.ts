@@ -17,12 +17,23 @@ export type PublicOperation =
   | 'HuaweiMetadataSecurityKey'
   | 'HuaweiMetadataMetaData';
 
-/** PublicAnswer is an answer of a metadata service or the issuer: text or JSON, and what it counts as. */
+/** PublicAnswer is an answer of a metadata service or the issuer: text or JSON. */
 export interface PublicAnswer {
   status: number;
   text?: string;
   json?: unknown;
-  op: PublicOperation | undefined;
+}
+
+/** publicOperation is what a metadata read counts as in the stats (and faults), or undefined. */
+export function publicOperation(path: string): PublicOperation | undefined {
+  if (path === '/latest/api/token') return 'AlibabaMetadataToken';
+  if (path === '/latest/meta-data/ram/security-credentials/') return 'AlibabaMetadataRamRole';
+  if (path.startsWith('/latest/meta-data/ram/security-credentials/'))
+    return 'AlibabaMetadataRamRoleCredentials';
+  if (path === '/meta-data/latest/api/token') return 'HuaweiMetadataToken';
+  if (path === '/openstack/latest/securitykey') return 'HuaweiMetadataSecurityKey';
+  if (path === '/openstack/latest/meta_data.json') return 'HuaweiMetadataMetaData';
+  return undefined;
 }
 
 /** isPublicPath tells the paths served here rather than routed to a cloud API. */
@@ -50,33 +61,27 @@ export function servePublic(
   baseUrl: string,
 ): PublicAnswer {
   if (path === '/.well-known/openid-configuration' && method === 'GET') {
-    return { status: 200, json: store.oidc.discovery(baseUrl), op: undefined };
+    return { status: 200, json: store.oidc.discovery(baseUrl) };
   }
-  if (path === '/.well-known/jwks' && method === 'GET')
-    return { status: 200, json: store.oidc.jwks(), op: undefined };
+  if (path === '/.well-known/jwks' && method === 'GET') return { status: 200, json: store.oidc.jwks() };
   if (path.startsWith('/latest/')) return alibabaMetadata(method, path, headers, store, now);
   if (path.startsWith('/openstack/') || path.startsWith('/meta-data/')) {
     return huaweiMetadata(method, path, headers, store, now);
   }
-  return notFound(undefined);
+  return notFound();
 }
 
-function notFound(op: PublicOperation | undefined): PublicAnswer {
-  return { status: 404, text: 'Not Found\n', op };
+function notFound(): PublicAnswer {
+  return { status: 404, text: 'Not Found\n' };
 }
 
 // A metadata session token: PUT with the TTL header (1 to 21600 seconds).
-function issueToken(
-  ttlHeader: string | undefined,
-  store: Store,
-  now: Date,
-  op: PublicOperation,
-): PublicAnswer {
+function issueToken(ttlHeader: string | undefined, store: Store, now: Date): PublicAnswer {
   const ttl = ttlHeader === undefined || !/^[0-9]{1,6}$/.test(ttlHeader) ? Number.NaN : Number(ttlHeader);
   if (!(ttl >= 1 && ttl <= METADATA_TOKEN_MAX_TTL)) {
-    return { status: 400, text: `the token TTL must be from 1 to ${METADATA_TOKEN_MAX_TTL} seconds\n`, op };
+    return { status: 400, text: `the token TTL must be from 1 to ${METADATA_TOKEN_MAX_TTL} seconds\n` };
   }
-  return { status: 200, text: store.sessions.issueMetadataToken(now.getTime() + ttl * 1000), op };
+  return { status: 200, text: store.sessions.issueMetadataToken(now.getTime() + ttl * 1000) };
 }
 
 // Whether a read may go on: a token, when sent, must be valid; when required, it must be sent.
@@ -85,10 +90,9 @@ function tokenRefusal(
   required: boolean,
   store: Store,
   now: Date,
-  op: PublicOperation,
 ): PublicAnswer | undefined {
   if (token === undefined ? !required : store.sessions.metadataToken(token, now.getTime())) return undefined;
-  return { status: 401, text: 'Unauthorized\n', op };
+  return { status: 401, text: 'Unauthorized\n' };
 }
 
 // Alibaba ECS: PUT /latest/api/token, GET /latest/meta-data/ram/security-credentials/[ROLE].
@@ -100,22 +104,21 @@ function alibabaMetadata(
   now: Date,
 ): PublicAnswer {
   if (path === '/latest/api/token') {
-    if (method !== 'PUT') return { status: 405, text: 'Method Not Allowed\n', op: 'AlibabaMetadataToken' };
-    return issueToken(headers['x-aliyun-ecs-metadata-token-ttl-seconds'], store, now, 'AlibabaMetadataToken');
+    if (method !== 'PUT') return { status: 405, text: 'Method Not Allowed\n' };
+    return issueToken(headers['x-aliyun-ecs-metadata-token-ttl-seconds'], store, now);
   }
   const prefix = '/latest/meta-data/ram/security-credentials/';
-  if (!path.startsWith(prefix) || method !== 'GET') return notFound(undefined);
+  if (!path.startsWith(prefix) || method !== 'GET') return notFound();
   const name = path.slice(prefix.length);
-  const op: PublicOperation = name === '' ? 'AlibabaMetadataRamRole' : 'AlibabaMetadataRamRoleCredentials';
   const instance = store.state.alibabacloud?.ecs?.instance;
   const required = instance?.MetadataOptions?.HttpTokens === 'required';
-  const refused = tokenRefusal(headers['x-aliyun-ecs-metadata-token'], required, store, now, op);
+  const refused = tokenRefusal(headers['x-aliyun-ecs-metadata-token'], required, store, now);
   if (refused !== undefined) return refused;
   const roleName = instance?.RamRoleName;
-  if (roleName === undefined) return notFound(op);
-  if (name === '') return { status: 200, text: roleName, op };
+  if (roleName === undefined) return notFound();
+  if (name === '') return { status: 200, text: roleName };
   const role = findRoleByName(store, decodeSegment(name));
-  if (role === undefined || role.RoleName.toLowerCase() !== roleName.toLowerCase()) return notFound(op);
+  if (role === undefined || role.RoleName.toLowerCase() !== roleName.toLowerCase()) return notFound();
   const t = now.getTime();
   const session = store.sessions.reuse(`alibaba:${role.RoleId}`, t, () =>
     issueRoleSession(
@@ -136,7 +139,6 @@ function alibabaMetadata(
       LastUpdated: formatAlibabaTime(t),
       Code: 'Success',
     },
-    op,
   };
 }
 
@@ -149,26 +151,20 @@ function huaweiMetadata(
   now: Date,
 ): PublicAnswer {
   if (path === '/meta-data/latest/api/token') {
-    if (method !== 'PUT') return { status: 405, text: 'Method Not Allowed\n', op: 'HuaweiMetadataToken' };
-    return issueToken(headers['x-metadata-token-ttl-seconds'], store, now, 'HuaweiMetadataToken');
+    if (method !== 'PUT') return { status: 405, text: 'Method Not Allowed\n' };
+    return issueToken(headers['x-metadata-token-ttl-seconds'], store, now);
   }
-  const op: PublicOperation | undefined =
-    path === '/openstack/latest/securitykey'
-      ? 'HuaweiMetadataSecurityKey'
-      : path === '/openstack/latest/meta_data.json'
-        ? 'HuaweiMetadataMetaData'
-        : undefined;
-  if (op === undefined || method !== 'GET') return notFound(op);
+  const op = publicOperation(path);
+  if (op === undefined || method !== 'GET') return notFound();
   const server = store.state.huaweicloud?.ecs?.server;
   const refused = tokenRefusal(
     headers['x-metadata-token'],
     server?.metadataTokenRequired === true,
     store,
     now,
-    op,
   );
   if (refused !== undefined) return refused;
-  if (server === undefined) return notFound(op);
+  if (server === undefined) return notFound();
   if (op === 'HuaweiMetadataMetaData') {
     return {
       status: 200,
@@ -181,13 +177,12 @@ function huaweiMetadata(
         launch_index: 0,
         meta: server.metadata ?? {},
       },
-      op,
     };
   }
   const agencyName = server.metadata?.agency_name;
   const agency = (store.state.huaweicloud?.iam?.agencies ?? []).find((a) => a.name === agencyName);
   // The sentence the SDKs look for to tell "no agency" from a token to renew (core MetadataAccessor).
-  if (agency === undefined) return { status: 401, text: 'Please configure Cloud Service Agency first\n', op };
+  if (agency === undefined) return { status: 401, text: 'Please configure Cloud Service Agency first\n' };
   const t = now.getTime();
   const key = store.sessions.reuse(`huawei:${agency.id}`, t, () =>
     store.sessions.issueHuaweiKey(
@@ -205,7 +200,6 @@ function huaweiMetadata(
         expires_at: formatHuaweiTime(key.expiresAt),
       },
     },
-    op,
   };
 }
 

@@ -22,7 +22,14 @@ import { Gate, type GateCaller, isRefusal } from './gate.js';
 import { apigwError } from './huaweicloud/errors.js';
 import { OidcIssuer } from './oidc.js';
 import { holdPersist, PERSIST_MAX_BYTES, type Persist } from './persist.js';
-import { adminOidc, isPublicPath, type PublicAnswer, type PublicOperation, servePublic } from './public.js';
+import {
+  adminOidc,
+  isPublicPath,
+  type PublicAnswer,
+  type PublicOperation,
+  publicOperation,
+  servePublic,
+} from './public.js';
 import { cloudOfRequest, matchRoute, missResponse, type Route } from './routes.js';
 import { loadPersisted, loadSeed } from './seed.js';
 import type { EmulatorService } from './service.js';
@@ -369,28 +376,53 @@ class Emulator implements Store {
     return decision.drop === 'after' ? 'drop' : response;
   }
 
-  // A metadata service or the OIDC issuer's public documents: loopback only, counted, no faults.
+  // A metadata service or the OIDC issuer's public documents: loopback only. A metadata read is
+  // counted and gets the configured faults (latency, drops, a plain 500, a plain 429 when throttled).
   async #public(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
-    const refused = browserRefusal(req.headers);
     const headers = flattenHeaders(req.headers);
-    const answer: PublicAnswer =
-      refused !== undefined
-        ? { status: 403, text: `${refused}\n`, op: undefined }
-        : servePublic(method, path, headers, this, this.#now(), this.url);
-    if (answer.op !== undefined) {
-      this.#count(answer.op);
-      this.#inFlight.set(answer.op, (this.#inFlight.get(answer.op) ?? 1) - 1);
-    }
     // Nothing here reads a body: one that was sent closes the connection.
     const close = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
-    const text = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? '');
-    const out: Record<string, string | number> = {
-      'content-length': Buffer.byteLength(text),
-      'content-type': answer.json !== undefined ? 'application/json' : 'text/plain',
-      ...(close ? { connection: 'close' } : {}),
+    const reply = (answer: PublicAnswer) => {
+      if (res.destroyed) return;
+      const text = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? '');
+      res.writeHead(answer.status, {
+        'content-length': Buffer.byteLength(text),
+        'content-type': answer.json !== undefined ? 'application/json' : 'text/plain',
+        ...(close ? { connection: 'close' } : {}),
+      });
+      res.end(text);
     };
-    res.writeHead(answer.status, out);
-    res.end(text);
+    const refused = browserRefusal(req.headers);
+    if (refused !== undefined) return reply({ status: 403, text: `${refused}\n` });
+    const op = publicOperation(path);
+    if (op === undefined) return reply(servePublic(method, path, headers, this, this.#now(), this.url));
+    this.#count(op);
+    try {
+      const now = this.#now();
+      const decision = this.#faults.decide(op, now.getTime());
+      let answer: PublicAnswer | 'drop';
+      if (decision.throttled) {
+        this.#stats.throttled++;
+        answer = { status: 429, text: 'Too Many Requests\n' };
+      } else if (decision.drop === 'before') {
+        answer = 'drop';
+      } else if (decision.serverError) {
+        this.#stats.faults++;
+        answer = { status: 500, text: 'Internal Server Error\n' };
+      } else {
+        answer = servePublic(method, path, headers, this, now, this.url);
+        if (decision.drop === 'after') answer = 'drop';
+      }
+      if (decision.delayMs > 0) await sleep(decision.delayMs);
+      if (answer === 'drop') {
+        this.#stats.faults++;
+        res.destroy();
+        return;
+      }
+      reply(answer);
+    } finally {
+      this.#inFlight.set(op, (this.#inFlight.get(op) ?? 1) - 1);
+    }
   }
 
   async #admin(

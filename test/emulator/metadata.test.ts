@@ -179,6 +179,15 @@ describe('the Huawei Cloud ECS metadata service', () => {
     expect(stats.requests.AlibabaMetadataToken).toBeGreaterThan(0);
   });
 
+  it('gets the configured faults: a plain 500 for a failing metadata service', async () => {
+    const failing = await startEmulator({ state: credentialsSeed, errorRate: 1 });
+    started.push(failing);
+    const answer = await rawCall(failing.url, 'GET', '/openstack/latest/securitykey');
+    expect([answer.status, answer.text]).toEqual([500, 'Internal Server Error\n']);
+    const stats = (await adminCall(failing.url, 'GET', '/_emulator/stats')).json as { faults: number };
+    expect(stats.faults).toBe(1);
+  });
+
   it('answers metadata only to a loopback Host, like the admin endpoints', async () => {
     const answer = await rawCall(em.url, 'GET', '/openstack/latest/securitykey', {
       host: 'metadata.attacker.example',
