@@ -351,7 +351,7 @@ describe('the Huawei Cloud SDK core against the emulator', () => {
       await mint(em.url, {
         sub: 'repo:rescind-dev/rescind:ref:refs/heads/main',
         aud: hw.audience,
-        claims: { repository_owner: 'rescind-dev' },
+        claims: { repository_owner: 'rescind-dev', repository: 'rescind-dev/rescind' },
       }),
     );
     return file;

@@ -69,7 +69,8 @@ export function findAgency(store: Store, domainId: string, name: string): Huawei
 
 /**
  * mapFederatedUser applies an identity provider's mapping to a token's claims: the first rule whose
- * remote conditions all hold names the user ({0} is the first remote claim's value) and its groups.
+ * remote entries all hold (a claim present; equal to one of any_one_of, or to none of not_any_of)
+ * names the user and its groups, {0} being the value of the first entry without a condition.
  * Without a mapping the user is FederationUser. Undefined when no rule holds.
  */
 export function mapFederatedUser(
@@ -85,8 +86,9 @@ export function mapFederatedUser(
       const claim = claims[r.type];
       const value = typeof claim === 'string' ? claim : Array.isArray(claim) ? claim.join(',') : undefined;
       if (value === undefined) return false;
-      if (r.any_one_of !== undefined && !r.any_one_of.includes(value)) return false;
-      if (r.not_any_of?.includes(value) === true) return false;
+      if (r.any_one_of !== undefined) return r.any_one_of.includes(value);
+      if (r.not_any_of !== undefined) return !r.not_any_of.includes(value);
+      // Only a remote entry without a condition gives a value to the local block's {0}, {1}...
       values.push(value);
       return true;
     });
