@@ -305,6 +305,7 @@ describe('OpenID Connect federation', () => {
     ['a token for another audience', () => idToken({ aud: 'sts.aliyuncs.com' })],
     ['a token of another issuer', () => idToken({ iss: 'https://evil.example' })],
     ['a token no mapping rule maps', () => idToken({ claims: { repository_owner: 'someone-else' } })],
+    ['a huge token', async () => `${'a'.repeat(30_000)}.b.c`],
   ])('refuses %s with 401 IAM.0001', async (_, token) => {
     const answer = await withIdToken(await token());
     expect(answer.status, answer.text).toBe(401);
