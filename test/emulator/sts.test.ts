@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { callRpcV1, credentialsSeed, mint, names, strangerToken } from '../helpers/credentials.js';
-import { type AlibabaCall, adminCall, callAlibaba, esa, rawCall } from '../helpers/emulator-client.js';
+import { type AlibabaCall, ack, adminCall, callAlibaba, esa, rawCall } from '../helpers/emulator-client.js';
 
 const STS = '2015-04-01';
 const ali = names.alibaba;
@@ -113,6 +113,22 @@ describe('AssumeRole', () => {
     } finally {
       clock = start;
     }
+  });
+
+  it('makes credentials that ACK (ROA) accepts', async () => {
+    const c = (await assumeCi()).Credentials;
+    const answer = await ack(
+      em.url,
+      'GET',
+      `/permissions/users/${ali.ciRoleId}`,
+      'DescribeUserPermission',
+      {},
+      {
+        credentials: asCredentials(c),
+        now: clock,
+      },
+    );
+    expect(answer.status, answer.text).toBe(200);
   });
 
   it("refuses an STS key with another session's token, or with none", async () => {
