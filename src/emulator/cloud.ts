@@ -1,11 +1,16 @@
 // What the service modules of the emulator share: the request they are handed
-// (already routed, read and authenticated), the response they return, the store
-// of the live state, and small helpers for reading JSON bodies and parameters.
+// (already routed, read and authenticated), who calls (a seed identity, or a session
+// the emulator issued), the response they return, the store of the live state and of
+// the issued credentials, and small helpers for reading JSON bodies and parameters.
 
-import type { AlibabaIdentity, EmulatorState, HuaweiIdentity } from './state.js';
+import type { OidcIssuer } from './oidc.js';
+import type { AlibabaCaller, HuaweiCaller } from './principal.js';
+import type { Sessions } from './sessions.js';
+import type { EmulatorState } from './state.js';
 
 /** Cloud is a cloud the emulator answers for. */
 export type { Cloud } from '../vocabulary.js';
+export type { AlibabaCaller, HuaweiCaller, HuaweiPrincipal, HuaweiUserRef } from './principal.js';
 
 /** CloudRequest is one authenticated request to one operation (of Op, the service's operations). */
 export interface CloudRequest<I, Op extends string = string> {
@@ -27,22 +32,34 @@ export interface CloudRequest<I, Op extends string = string> {
 }
 
 /** HuaweiRequest is a request to a Huawei Cloud operation. */
-export type HuaweiRequest<Op extends string = string> = CloudRequest<HuaweiIdentity, Op>;
+export type HuaweiRequest<Op extends string = string> = CloudRequest<HuaweiCaller, Op>;
 
 /** AlibabaRequest is a request to an Alibaba Cloud operation. */
-export type AlibabaRequest<Op extends string = string> = CloudRequest<AlibabaIdentity, Op>;
+export type AlibabaRequest<Op extends string = string> = CloudRequest<AlibabaCaller, Op>;
+
+/** AnonymousRequest is a request to an operation that needs no caller, or checks its own credential. */
+export type AnonymousRequest<Op extends string = string> = CloudRequest<undefined, Op>;
 
 /** CloudResponse is an answer: status, a JSON body (absent: no body) and extra headers. */
 export interface CloudResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** countAs counts the request under another operation of the service, told apart by its body. */
+  countAs?: string;
 }
 
-/** Store holds the live state; a handler that changes it calls changed(). */
+/**
+ * Store holds the live state (a handler that changes it calls changed()), the credentials the
+ * emulator issued, its OIDC issuer, and the configured lifetime of what it issues.
+ */
 export interface Store {
   readonly state: EmulatorState;
   changed(): void;
+  readonly sessions: Sessions;
+  readonly oidc: OidcIssuer;
+  /** credentialLifetime is how long (seconds) an issued credential lives when asked for requested seconds. */
+  credentialLifetime(requested: number): number;
 }
 
 /** JsonObject is a parsed JSON object body. */

@@ -1,11 +1,12 @@
 // Routing: which cloud a request speaks to, and which operation it calls, from the
 // routing of the services in services.ts. Huawei Cloud is routed by method and path;
-// Alibaba RPC services (ESA) by x-acs-action at `/` and ROA services (ACK) by method
-// and path, each checked against the service's x-acs-version.
+// Alibaba RPC services (ESA, STS) by x-acs-action at `/` (or the Action parameter of a
+// signature-1.0 request) and ROA services (ACK) by method and path, each checked against
+// the service's version. A route also says how the gateway authenticates it.
 
 import type { ServiceName } from '../vocabulary.js';
 import type { Cloud, CloudResponse } from './cloud.js';
-import type { EmulatorService, PathRoute } from './service.js';
+import type { EmulatorService, PathRoute, RouteAuth } from './service.js';
 import { type Operation, services } from './services.js';
 
 /** Route is a matched operation and its decoded path parameters. */
@@ -14,6 +15,8 @@ export interface Route {
   service: ServiceName;
   op: Operation;
   params: Record<string, string>;
+  /** auth is how the gateway authenticates the operation. */
+  auth: RouteAuth;
 }
 
 /** Miss is a request that matches no operation: the cloud's own 4xx, without request id yet. */
@@ -32,13 +35,15 @@ interface CompiledPath {
   service: ServiceName;
   op: Operation;
   version: string | undefined;
+  auth: RouteAuth;
 }
 
-// An RPC action: its service and the version it is served at.
+// An RPC action: its service, the version it is served at, and how it is authenticated.
 interface RpcAction {
   service: ServiceName;
   version: string;
   op: Operation;
+  auth: RouteAuth;
 }
 
 const SEGMENT = '([^/]+)';
@@ -56,6 +61,7 @@ function compile(route: PathRoute<Operation>, service: ServiceName, version?: st
     service,
     op: route.op,
     version,
+    auth: route.auth ?? 'signed',
   };
 }
 
@@ -72,7 +78,10 @@ for (const { service, routing } of REGISTRY) {
   } else if (routing.style === 'roa') {
     ROA.push(...routing.paths.map((r) => compile(r, service, routing.version)));
   } else {
-    for (const op of routing.actions) RPC.set(op, { service, version: routing.version, op });
+    for (const op of routing.actions) {
+      const auth = routing.anonymous?.includes(op) === true ? 'none' : 'signed';
+      RPC.set(op, { service, version: routing.version, op, auth });
+    }
   }
 }
 
@@ -93,17 +102,51 @@ function checkRegistry(list: readonly EmulatorService[]): void {
       if (other !== undefined) fail(`operation ${op} is also served by ${other}`);
       owner.set(op, s.service);
       const times = routed.filter((r) => r === op).length;
-      if (times !== 1) fail(`operation ${op} is routed ${times} times, not once`);
+      const wanted = s.bodyRouted?.includes(op) === true ? 0 : 1;
+      if (times !== wanted)
+        fail(`operation ${op} is routed ${times} times, not ${wanted === 1 ? 'once' : 'never'}`);
     }
     const stray = routed.find((op) => !s.operations.includes(op));
     if (stray !== undefined) fail(`${stray} is routed but not among its operations`);
+    const unsigned =
+      s.routing.style === 'rpc'
+        ? (s.routing.anonymous ?? []).length > 0
+        : s.routing.paths.some((r) => (r.auth ?? 'signed') !== 'signed');
+    if (s.routing.style === 'rpc' && (s.routing.anonymous ?? []).some((op) => !routed.includes(op))) {
+      fail('an anonymous action is not among its actions');
+    }
+    if (unsigned && s.handleAnonymous === undefined)
+      fail('it routes unsigned operations but has no handleAnonymous');
   }
 }
 
-/** cloudOfRequest tells which cloud a request speaks to: Alibaba when it carries x-acs-* headers or an ACS3 signature. */
-export function cloudOfRequest(headers: Readonly<Record<string, string>>): Cloud {
+/**
+ * cloudOfRequest tells which cloud a request speaks to: Alibaba when it carries x-acs-* headers or an
+ * ACS3 signature, or is an RPC call at `/` with an Action parameter (signature 1.0, or anonymous).
+ */
+export function cloudOfRequest(
+  headers: Readonly<Record<string, string>>,
+  rawPath = '',
+  rawQuery = '',
+): Cloud {
   if (headers['x-acs-action'] !== undefined || headers['x-acs-version'] !== undefined) return 'alibabacloud';
-  return (headers.authorization ?? '').startsWith('ACS3-') ? 'alibabacloud' : 'huaweicloud';
+  if ((headers.authorization ?? '').startsWith('ACS3-')) return 'alibabacloud';
+  return rawPath === '/' && /(^|&)Action=/.test(rawQuery) ? 'alibabacloud' : 'huaweicloud';
+}
+
+// The value of a parameter of a raw query, decoded; undefined when absent or given twice.
+function queryParam(rawQuery: string, name: string): string | undefined {
+  let found: string | undefined;
+  for (const pair of rawQuery.split('&')) {
+    if (!pair.startsWith(`${name}=`)) continue;
+    if (found !== undefined) return undefined;
+    try {
+      found = decodeURIComponent(pair.slice(name.length + 1));
+    } catch {
+      return undefined;
+    }
+  }
+  return found;
 }
 
 /** matchRoute finds the operation of a request, or the cloud's answer for a request that has none. */
@@ -112,11 +155,13 @@ export function matchRoute(
   method: string,
   rawPath: string,
   headers: Readonly<Record<string, string>>,
+  rawQuery = '',
 ): { route: Route } | { miss: Miss } {
   if (cloud === 'huaweicloud') {
     const found = matchPath(HUAWEI, method, rawPath);
     if (found !== undefined && 'route' in found) {
-      return { route: { cloud, service: found.route.service, op: found.route.op, params: found.params } };
+      const { service, op, auth } = found.route;
+      return { route: { cloud, service, op, params: found.params, auth } };
     }
     const message =
       found === undefined
@@ -130,18 +175,24 @@ export function matchRoute(
     code: 'InvalidAction.NotFound',
     message: 'Specified api is not found, please check your url and method.',
   };
-  const version = headers['x-acs-version'];
+  let version = headers['x-acs-version'];
   if (rawPath === '/' || rawPath === '') {
-    const action = headers['x-acs-action'];
+    let action = headers['x-acs-action'];
+    if (action === undefined) {
+      // A signature-1.0 (or anonymous) RPC call names its action and version in the query.
+      action = queryParam(rawQuery, 'Action');
+      version = queryParam(rawQuery, 'Version');
+    }
     const rpc = action === undefined ? undefined : RPC.get(action);
     if (rpc === undefined || (method !== 'GET' && method !== 'POST')) return { miss: notFound };
     if (version !== rpc.version) return { miss: invalidVersion(cloud, version) };
-    return { route: { cloud, service: rpc.service, op: rpc.op, params: {} } };
+    return { route: { cloud, service: rpc.service, op: rpc.op, params: {}, auth: rpc.auth } };
   }
   const found = matchPath(ROA, method, rawPath);
   if (found === undefined || !('route' in found)) return { miss: notFound };
   if (version !== found.route.version) return { miss: invalidVersion(cloud, version) };
-  return { route: { cloud, service: found.route.service, op: found.route.op, params: found.params } };
+  const { service, op, auth } = found.route;
+  return { route: { cloud, service, op, params: found.params, auth } };
 }
 
 function invalidVersion(cloud: Cloud, version: string | undefined): Miss {

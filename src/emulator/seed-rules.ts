@@ -1,5 +1,6 @@
 // Rules of an emulator state beyond its schema: every credential, resource and
-// grant id appears once, and a grant names its own key. Pure: data in, findings out.
+// grant id appears once, a grant names its own key, and what the credential
+// sources refer to exists (an instance role, a trust policy). Pure: data in, findings out.
 
 import { error, type Finding } from '../diagnostics/finding.js';
 import type { EmulatorState } from './state.js';
@@ -11,7 +12,7 @@ import type { EmulatorState } from './state.js';
  */
 export function checkEmulatorState(state: EmulatorState): Finding[] {
   const findings: Finding[] = [];
-  const unique = (seen: Map<string, number>, key: string, path: (string | number)[], what: string) => {
+  const unique: Unique = (seen, key, path, what) => {
     const first = seen.get(key);
     if (first !== undefined) {
       findings.push(
@@ -111,5 +112,107 @@ export function checkEmulatorState(state: EmulatorState): Finding[] {
       unique(users, u.uid, [...at, 'users', j, 'uid'], `user ${u.uid}`);
     });
   });
+  checkCredentialSources(state, unique, findings);
   return findings;
+}
+
+type Unique = (seen: Map<string, number>, key: string, path: (string | number)[], what: string) => void;
+
+// The roles, providers, agencies and instances of the credential sources: unique, and what they name exists.
+function checkCredentialSources(state: EmulatorState, unique: Unique, findings: Finding[]): void {
+  const mismatch = (path: (string | number)[], message: string) =>
+    findings.push(error('emulator.mismatch', path, message));
+  const ram = state.alibabacloud?.ram;
+  const roleNames = new Map<string, number>();
+  const roleIds = new Map<string, number>();
+  (ram?.roles ?? []).forEach((r, i) => {
+    const at = ['alibabacloud', 'ram', 'roles', i];
+    unique(roleNames, r.RoleName.toLowerCase(), [...at, 'RoleName'], `role ${r.RoleName}`);
+    unique(roleIds, r.RoleId, [...at, 'RoleId'], `role ID ${r.RoleId}`);
+    const arnName = r.Arn.slice(r.Arn.indexOf(':role/') + 6);
+    if (arnName.toLowerCase() !== r.RoleName.toLowerCase()) {
+      mismatch([...at, 'Arn'], `the Arn of role ${r.RoleName} names role ${arnName}`);
+    }
+    if (r.AssumeRolePolicyDocument !== undefined && !isPolicyDocument(r.AssumeRolePolicyDocument)) {
+      mismatch(
+        [...at, 'AssumeRolePolicyDocument'],
+        `the trust policy of role ${r.RoleName} is not a JSON policy with a Statement list`,
+      );
+    }
+  });
+  const providers = new Map<string, number>();
+  (ram?.oidc_providers ?? []).forEach((p, i) => {
+    const at = ['alibabacloud', 'ram', 'oidc_providers', i];
+    unique(providers, p.Arn, [...at, 'Arn'], `OIDC provider ${p.Arn}`);
+  });
+  const instance = state.alibabacloud?.ecs?.instance;
+  if (instance?.RamRoleName !== undefined && !roleNames.has(instance.RamRoleName.toLowerCase())) {
+    mismatch(
+      ['alibabacloud', 'ecs', 'instance', 'RamRoleName'],
+      `the instance RAM role ${instance.RamRoleName} is not a role of alibabacloud.ram.roles`,
+    );
+  }
+
+  const iam = state.huaweicloud?.iam;
+  const domains = new Map<string, number>();
+  (iam?.domains ?? []).forEach((d, i) => {
+    unique(domains, d.id, ['huaweicloud', 'iam', 'domains', i, 'id'], `account ${d.id}`);
+  });
+  const projects = new Map<string, number>();
+  (iam?.projects ?? []).forEach((p, i) => {
+    unique(projects, p.id, ['huaweicloud', 'iam', 'projects', i, 'id'], `project ${p.id}`);
+  });
+  const agencyIds = new Map<string, number>();
+  const agencyNames = new Map<string, number>();
+  (iam?.agencies ?? []).forEach((a, i) => {
+    const at = ['huaweicloud', 'iam', 'agencies', i];
+    unique(agencyIds, a.id, [...at, 'id'], `agency ${a.id}`);
+    unique(
+      agencyNames,
+      `${a.domain_id}/${a.name}`,
+      [...at, 'name'],
+      `agency ${a.name} of account ${a.domain_id}`,
+    );
+  });
+  const idps = new Map<string, number>();
+  (iam?.identity_providers ?? []).forEach((p, i) => {
+    const at = ['huaweicloud', 'iam', 'identity_providers', i];
+    unique(idps, p.id, [...at, 'id'], `identity provider ${p.id}`);
+    if (p.openid_connect_config.signing_key !== undefined && !isJwks(p.openid_connect_config.signing_key)) {
+      mismatch(
+        [...at, 'openid_connect_config', 'signing_key'],
+        `the signing_key of identity provider ${p.id} is not a JSON key set with a keys list`,
+      );
+    }
+  });
+  const agency = state.huaweicloud?.ecs?.server?.metadata?.agency_name;
+  if (agency !== undefined && !(iam?.agencies ?? []).some((a) => a.name === agency)) {
+    mismatch(
+      ['huaweicloud', 'ecs', 'server', 'metadata', 'agency_name'],
+      `the server's agency ${agency} is not an agency of huaweicloud.iam.agencies`,
+    );
+  }
+}
+
+// A JSON object with a Statement array, as RAM keeps a trust policy.
+function isPolicyDocument(text: string): boolean {
+  const value = parseObject(text);
+  return value !== undefined && Array.isArray(value.Statement);
+}
+
+// A JSON object with a keys array, as IAM keeps an OpenID Connect signing key.
+function isJwks(text: string): boolean {
+  const value = parseObject(text);
+  return value !== undefined && Array.isArray(value.keys);
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 // The local cloud emulator: one node:http server on 127.0.0.1 that routes each request
 // to its cloud and operation, authenticates it for real, injects the configured faults,
-// answers from the live state, and serves the admin endpoints under /_emulator/.
+// answers from the live state, and serves the admin endpoints under /_emulator/, the
+// metadata services of both clouds and its OIDC issuer (public.ts).
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,24 +13,29 @@ import { isLoopbackHost } from '../clouds/endpoint-url.js';
 import { HUAWEI_THROTTLE_CODE } from '../clouds/huaweicloud/dialect.js';
 import type { ServiceName } from '../vocabulary.js';
 import { alibabaError } from './alibabacloud/errors.js';
-import {
-  checkAlibabaHeaders,
-  checkHuaweiHeaders,
-  NonceCache,
-  type SignedRequest,
-  verifyAlibabaRequest,
-  verifyHuaweiRequest,
-} from './auth/index.js';
+import { V1_COMMON_PARAMETERS } from './auth/alibabacloud-v1.js';
+import { NonceCache, type SignedRequest } from './auth/index.js';
 import { type Caller, callerOf } from './caller.js';
 import type { Cloud, CloudRequest, CloudResponse, Store } from './cloud.js';
 import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate } from './faults.js';
+import { Gate, type GateCaller, isRefusal } from './gate.js';
 import { apigwError } from './huaweicloud/errors.js';
+import { OidcIssuer } from './oidc.js';
 import { holdPersist, PERSIST_MAX_BYTES, type Persist } from './persist.js';
+import {
+  adminOidc,
+  isPublicPath,
+  type PublicAnswer,
+  type PublicOperation,
+  publicOperation,
+  servePublic,
+} from './public.js';
 import { cloudOfRequest, matchRoute, missResponse, type Route } from './routes.js';
 import { loadPersisted, loadSeed } from './seed.js';
 import type { EmulatorService } from './service.js';
 import { type Operation, services } from './services.js';
-import type { AlibabaIdentity, EmulatorState, HuaweiIdentity } from './state.js';
+import { Sessions } from './sessions.js';
+import type { EmulatorState } from './state.js';
 
 // The services by name: where a routed request is handed.
 const SERVICES: ReadonlyMap<ServiceName, EmulatorService> = new Map(
@@ -53,12 +59,19 @@ export interface EmulatorOptions extends Partial<FaultSettings> {
   maxBodyBytes?: number;
   /** requestTimeoutMs is how long a client may take to send a whole request; default 60 000. */
   requestTimeoutMs?: number;
+  /** credentialTtlSeconds overrides the seed's: the lifetime of every temporary credential issued. */
+  credentialTtlSeconds?: number;
+  /** oidcIssuer overrides the seed's oidc.issuer: the iss of the tokens the emulator mints. */
+  oidcIssuer?: string;
 }
+
+/** StatsKey is what GET /_emulator/stats counts: a cloud operation, or a read of a metadata service. */
+export type StatsKey = Operation | PublicOperation;
 
 /** EmulatorStats are the counters of GET /_emulator/stats, keyed by operation name. */
 export interface EmulatorStats {
-  requests: Partial<Record<Operation, number>>;
-  maxInFlight: Partial<Record<Operation, number>>;
+  requests: Partial<Record<StatsKey, number>>;
+  maxInFlight: Partial<Record<StatsKey, number>>;
   /** throttled counts throttling answers. */
   throttled: number;
   /** faults counts injected 5xx answers and dropped connections. */
@@ -123,6 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
+  emulator.url = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -141,24 +155,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 /** MAX_CONNECTIONS bounds the emulator's open connections; more wait in the kernel's queue, then fail. */
 export const MAX_CONNECTIONS = 512;
 
-interface Identities {
-  huaweiByKey: Map<string, HuaweiIdentity>;
-  huaweiByToken: Map<string, HuaweiIdentity>;
-  alibabaByKey: Map<string, AlibabaIdentity>;
-}
-
-function indexIdentities(state: EmulatorState): Identities {
-  const ids: Identities = { huaweiByKey: new Map(), huaweiByToken: new Map(), alibabaByKey: new Map() };
-  for (const identity of state.identities) {
-    if (identity.cloud === 'alibabacloud') ids.alibabaByKey.set(identity.accessKeyId, identity);
-    else {
-      if (identity.accessKey !== undefined) ids.huaweiByKey.set(identity.accessKey, identity);
-      if (identity.token !== undefined) ids.huaweiByToken.set(identity.token, identity);
-    }
-  }
-  return ids;
-}
-
 class Emulator implements Store {
   state: EmulatorState;
   readonly #seed: EmulatorState;
@@ -166,10 +162,14 @@ class Emulator implements Store {
   readonly #now: () => Date;
   readonly #maxBody: number;
   readonly #faults: FaultInjector;
-  readonly #nonces = new NonceCache(30 * 60 * 1000);
-  #ids: Identities;
+  readonly sessions = new Sessions();
+  readonly oidc: OidcIssuer;
+  /** url is the emulator's base URL, set once it listens. */
+  url = 'http://127.0.0.1';
+  readonly #gate = new Gate(this.sessions, new NonceCache(30 * 60 * 1000));
+  readonly #credentialTtl: number | undefined;
   #stats: EmulatorStats = emptyStats();
-  readonly #inFlight = new Map<Operation, number>();
+  readonly #inFlight = new Map<StatsKey, number>();
 
   constructor(options: EmulatorOptions) {
     this.#seed = loadSeed(options.state);
@@ -192,7 +192,14 @@ class Emulator implements Store {
     const parsed = parseFaultUpdate(settings);
     if ('error' in parsed) throw new RangeError(parsed.error);
     this.#faults = new FaultInjector(parsed.update);
-    this.#ids = indexIdentities(this.state);
+    this.#gate.index(this.state);
+    const ttl = options.credentialTtlSeconds;
+    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 1 && ttl <= 86_400)) {
+      throw new RangeError(`credentialTtlSeconds must be a whole number from 1 to 86400, not ${ttl}`);
+    }
+    this.#credentialTtl = ttl;
+    const issuer = options.oidcIssuer;
+    this.oidc = new OidcIssuer(() => issuer ?? this.state.oidc?.issuer ?? this.url);
     try {
       if (persisted === undefined) this.changed();
     } catch (e) {
@@ -211,6 +218,11 @@ class Emulator implements Store {
     this.#persist?.release();
   }
 
+  /** credentialLifetime is the option's lifetime, else the seed's, else what the request asked for. */
+  credentialLifetime(requested: number): number {
+    return this.#credentialTtl ?? this.state.credentialTtlSeconds ?? requested;
+  }
+
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -218,16 +230,17 @@ class Emulator implements Store {
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     const method = req.method ?? 'GET';
     if (rawPath.startsWith('/_emulator/') || rawPath === '/_emulator') {
-      return this.#admin(req, res, method, rawPath);
+      return this.#admin(req, res, method, rawPath, rawQuery);
     }
+    if (isPublicPath(rawPath)) return this.#public(req, res, method, rawPath);
     const headers = flattenHeaders(req.headers);
-    const cloud = cloudOfRequest(headers);
+    const cloud = cloudOfRequest(headers, rawPath, rawQuery);
     const requestId = cloud === 'huaweicloud' ? randomUUID().replaceAll('-', '') : randomUUID().toUpperCase();
     const host = headers.host ?? '';
     // A request without a body (most GETs) needs no wait for one. A request answered before its body
     // is read closes its connection, so that an unread body is never read.
     const hasBody = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
-    const match = matchRoute(cloud, method, rawPath, headers);
+    const match = matchRoute(cloud, method, rawPath, headers, rawQuery);
     if ('miss' in match)
       return send(res, cloud, requestId, missResponse(match.miss, requestId, host), hasBody);
     const declared = Number(headers['content-length'] ?? 0);
@@ -237,15 +250,20 @@ class Emulator implements Store {
 
     const { route } = match;
     const op = route.op;
-    this.#stats.requests[op] = (this.#stats.requests[op] ?? 0) + 1;
-    const inFlight = (this.#inFlight.get(op) ?? 0) + 1;
-    this.#inFlight.set(op, inFlight);
-    if (inFlight > (this.#stats.maxInFlight[op] ?? 0)) this.#stats.maxInFlight[op] = inFlight;
+    this.#count(op);
+    // An operation that authenticates itself (or needs no caller) passes the gateway anonymously.
+    const anonymous =
+      route.auth === 'none' ||
+      (route.auth === 'optional' &&
+        headers.authorization === undefined &&
+        headers['x-auth-token'] === undefined);
     try {
       const now = this.#now();
       const decision = this.#faults.decide(op, now.getTime());
       // Who is calling is checked from the headers before any body is buffered.
-      const refused = this.#precheck(route.cloud, headers, now, requestId, host);
+      const refused = anonymous
+        ? undefined
+        : this.#precheck(route.cloud, headers, rawQuery, now, requestId, host);
       if (refused !== undefined) {
         if (decision.delayMs > 0) await sleep(decision.delayMs);
         return send(res, cloud, requestId, refused, hasBody);
@@ -256,12 +274,17 @@ class Emulator implements Store {
         return send(res, cloud, requestId, tooLarge(cloud, requestId, host, this.#maxBody), true);
       }
       const signed: SignedRequest = { method, path: rawPath, query: rawQuery, headers, body };
-      const response = this.#answer(route, decision, signed, requestId, host, now);
+      const response = this.#answer(route, decision, signed, anonymous, requestId, host, now);
       if (decision.delayMs > 0) await sleep(decision.delayMs);
       if (response === 'drop') {
         this.#stats.faults++;
         res.destroy();
         return;
+      }
+      if (response.countAs !== undefined && response.countAs !== op) {
+        this.#stats.requests[op] = (this.#stats.requests[op] ?? 1) - 1;
+        const other = response.countAs as Operation;
+        this.#stats.requests[other] = (this.#stats.requests[other] ?? 0) + 1;
       }
       send(res, cloud, requestId, response);
     } finally {
@@ -269,27 +292,28 @@ class Emulator implements Store {
     }
   }
 
+  // Counts a request of key and its concurrency; the caller decrements #inFlight when it is answered.
+  #count(key: StatsKey): void {
+    this.#stats.requests[key] = (this.#stats.requests[key] ?? 0) + 1;
+    const inFlight = (this.#inFlight.get(key) ?? 0) + 1;
+    this.#inFlight.set(key, inFlight);
+    if (inFlight > (this.#stats.maxInFlight[key] ?? 0)) this.#stats.maxInFlight[key] = inFlight;
+  }
+
   // The cloud's refusal of a caller that the headers alone show is unknown, expired or malformed.
   #precheck(
     cloud: Cloud,
     headers: Readonly<Record<string, string>>,
+    rawQuery: string,
     now: Date,
     requestId: string,
     host: string,
   ): CloudResponse | undefined {
-    const ids = this.#ids;
-    const outcome =
-      cloud === 'huaweicloud'
-        ? checkHuaweiHeaders(headers, {
-            secretFor: (ak) => ids.huaweiByKey.get(ak)?.secretKey,
-            tokenValid: (token) => ids.huaweiByToken.has(token),
-            now,
-          })
-        : checkAlibabaHeaders(headers, { secretFor: (id) => ids.alibabaByKey.get(id)?.accessKeySecret, now });
-    if (outcome.ok) return undefined;
+    const refusal = this.#gate.precheck(cloud, headers, rawQuery, now);
+    if (refusal === undefined) return undefined;
     return cloud === 'huaweicloud'
-      ? apigwError(outcome.status, outcome.code, outcome.message, requestId)
-      : alibabaError(outcome.status, outcome.code, outcome.message, requestId, host);
+      ? apigwError(refusal.status, refusal.code, refusal.message, requestId)
+      : alibabaError(refusal.status, refusal.code, refusal.message, requestId, host);
   }
 
   // The answer to an authenticated-or-not request, after faults: 'drop' destroys the connection.
@@ -297,16 +321,19 @@ class Emulator implements Store {
     route: Route,
     decision: FaultDecision,
     signed: SignedRequest,
+    anonymous: boolean,
     requestId: string,
     host: string,
     now: Date,
   ): CloudResponse | 'drop' {
-    const caller = this.#authenticate(route.cloud, signed, now);
-    if ('status' in caller) {
+    const authenticated = anonymous ? undefined : this.#gate.authenticate(route.cloud, signed, now);
+    if (authenticated !== undefined && isRefusal(authenticated)) {
+      const { status, code, message } = authenticated;
       return route.cloud === 'huaweicloud'
-        ? apigwError(caller.status, caller.code, caller.message, requestId)
-        : alibabaError(caller.status, caller.code, caller.message, requestId, host);
+        ? apigwError(status, code, message, requestId)
+        : alibabaError(status, code, message, requestId, host);
     }
+    const caller: GateCaller | undefined = authenticated;
     if (decision.throttled) {
       this.#stats.throttled++;
       return throttled(
@@ -325,6 +352,10 @@ class Emulator implements Store {
       return service.internalError(requestId, host);
     }
     const query = parseQuery(signed.query);
+    // A signature-1.0 call's common parameters are the gateway's, not the action's.
+    if (route.cloud === 'alibabacloud' && signed.headers.authorization === undefined) {
+      for (const name of V1_COMMON_PARAMETERS) query.delete(name);
+    }
     const referenceTime = this.state.referenceTime !== undefined ? new Date(this.state.referenceTime) : now;
     const base: Omit<CloudRequest<never>, 'caller'> = {
       op: route.op,
@@ -338,48 +369,69 @@ class Emulator implements Store {
       now,
       referenceTime,
     };
-    const response = dispatch(service, { ...base, caller }, this);
+    const response =
+      caller === undefined
+        ? dispatchAnonymous(service, { ...base, caller }, this)
+        : dispatch(service, { ...base, caller }, this);
     return decision.drop === 'after' ? 'drop' : response;
   }
 
-  #authenticate(
-    cloud: Cloud,
-    signed: SignedRequest,
-    now: Date,
-  ): HuaweiIdentity | AlibabaIdentity | { status: number; code: string; message: string } {
-    const ids = this.#ids;
-    if (cloud === 'huaweicloud') {
-      const outcome = verifyHuaweiRequest(signed, {
-        secretFor: (ak) => ids.huaweiByKey.get(ak)?.secretKey,
-        tokenValid: (token) => ids.huaweiByToken.has(token),
-        now,
+  // A metadata service or the OIDC issuer's public documents: loopback only. A metadata read is
+  // counted and gets the configured faults (latency, drops, a plain 500, a plain 429 when throttled).
+  async #public(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+    const headers = flattenHeaders(req.headers);
+    // Nothing here reads a body: one that was sent closes the connection.
+    const close = headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined;
+    const reply = (answer: PublicAnswer) => {
+      if (res.destroyed) return;
+      const text = answer.json !== undefined ? JSON.stringify(answer.json) : (answer.text ?? '');
+      res.writeHead(answer.status, {
+        'content-length': Buffer.byteLength(text),
+        'content-type': answer.json !== undefined ? 'application/json' : 'text/plain',
+        ...(close ? { connection: 'close' } : {}),
       });
-      if (!outcome.ok) return outcome;
-      const identity =
-        signed.headers.authorization !== undefined
-          ? ids.huaweiByKey.get(outcome.accessKey)
-          : ids.huaweiByToken.get(outcome.accessKey);
-      return (
-        identity ?? { status: 401, code: 'APIGW.0301', message: 'Incorrect IAM authentication information' }
-      );
-    }
-    const outcome = verifyAlibabaRequest(signed, {
-      secretFor: (id) => ids.alibabaByKey.get(id)?.accessKeySecret,
-      now,
-      nonces: this.#nonces,
-    });
-    if (!outcome.ok) return outcome;
-    const identity = ids.alibabaByKey.get(outcome.accessKey);
-    return (
-      identity ?? {
-        status: 404,
-        code: 'InvalidAccessKeyId.NotFound',
-        message: 'Specified access key is not found.',
+      res.end(text);
+    };
+    const refused = browserRefusal(req.headers);
+    if (refused !== undefined) return reply({ status: 403, text: `${refused}\n` });
+    const op = publicOperation(path);
+    if (op === undefined) return reply(servePublic(method, path, headers, this, this.#now(), this.url));
+    this.#count(op);
+    try {
+      const now = this.#now();
+      const decision = this.#faults.decide(op, now.getTime());
+      let answer: PublicAnswer | 'drop';
+      if (decision.throttled) {
+        this.#stats.throttled++;
+        answer = { status: 429, text: 'Too Many Requests\n' };
+      } else if (decision.drop === 'before') {
+        answer = 'drop';
+      } else if (decision.serverError) {
+        this.#stats.faults++;
+        answer = { status: 500, text: 'Internal Server Error\n' };
+      } else {
+        answer = servePublic(method, path, headers, this, now, this.url);
+        if (decision.drop === 'after') answer = 'drop';
       }
-    );
+      if (decision.delayMs > 0) await sleep(decision.delayMs);
+      if (answer === 'drop') {
+        this.#stats.faults++;
+        res.destroy();
+        return;
+      }
+      reply(answer);
+    } finally {
+      this.#inFlight.set(op, (this.#inFlight.get(op) ?? 1) - 1);
+    }
   }
 
-  async #admin(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+  async #admin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    rawQuery: string,
+  ): Promise<void> {
     const reply = (status: number, value?: unknown, close = false) => {
       const text = value === undefined ? '' : `${JSON.stringify(value, null, 2)}\n`;
       const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(text) };
@@ -400,6 +452,8 @@ class Emulator implements Store {
       '/_emulator/stats': 'GET',
       '/_emulator/reset': 'POST',
       '/_emulator/faults': 'GET, POST',
+      '/_emulator/oidc/token': 'POST',
+      '/_emulator/github/token': 'GET',
     };
     const allow = allowed[path];
     if (allow === undefined) {
@@ -410,6 +464,10 @@ class Emulator implements Store {
       return reply(405, { error: `${path} takes ${allow}` });
     }
     if (body === 'too-large') return reply(413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` });
+    if (path === '/_emulator/oidc/token' || path === '/_emulator/github/token') {
+      const answer = adminOidc(path, rawQuery, req.headers.authorization, body, this, this.#now());
+      return reply(answer.status, answer.json);
+    }
     switch (path) {
       case '/_emulator/state':
         return reply(200, this.state);
@@ -417,7 +475,8 @@ class Emulator implements Store {
         return reply(200, this.#stats);
       case '/_emulator/reset':
         this.state = structuredClone(this.#seed);
-        this.#ids = indexIdentities(this.state);
+        this.#gate.index(this.state);
+        this.sessions.reset();
         this.#stats = emptyStats();
         this.#faults.reset();
         this.changed();
@@ -440,11 +499,7 @@ class Emulator implements Store {
 }
 
 // Hands an authenticated request to its service's handler (the caller is of the service's cloud).
-function dispatch(
-  service: EmulatorService,
-  req: CloudRequest<HuaweiIdentity | AlibabaIdentity>,
-  store: Store,
-): CloudResponse {
+function dispatch(service: EmulatorService, req: CloudRequest<GateCaller>, store: Store): CloudResponse {
   const { caller } = req;
   if (service.cloud === 'huaweicloud') {
     if (caller.cloud === 'huaweicloud') return service.handle({ ...req, caller }, store);
@@ -452,6 +507,17 @@ function dispatch(
     return service.handle({ ...req, caller }, store);
   }
   throw new Error(`a ${caller.cloud} caller was routed to ${service.service}`);
+}
+
+// Hands a request that passed the gateway without a caller to its service's anonymous handler.
+function dispatchAnonymous(
+  service: EmulatorService,
+  req: CloudRequest<undefined>,
+  store: Store,
+): CloudResponse {
+  if (service.handleAnonymous === undefined)
+    throw new Error(`${service.service} has no anonymous operations`);
+  return service.handleAnonymous(req, store);
 }
 
 function emptyStats(): EmulatorStats {

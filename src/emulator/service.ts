@@ -5,13 +5,23 @@
 // so a new service is its own module plus one line in services.ts.
 
 import type { ServiceName } from '../vocabulary.js';
-import type { AlibabaRequest, CloudResponse, HuaweiRequest, Store } from './cloud.js';
+import type { AlibabaRequest, AnonymousRequest, CloudResponse, HuaweiRequest, Store } from './cloud.js';
+
+/**
+ * RouteAuth is how the gateway authenticates an operation: `signed` (the default) refuses a request
+ * without valid credentials; `optional` passes one that carries none (no Authorization, no
+ * X-Auth-Token) to the service's handleAnonymous, which checks a credential of its body; `none`
+ * passes every request there unauthenticated (a credential of its own, such as an ID token).
+ */
+export type RouteAuth = 'signed' | 'optional' | 'none';
 
 /** PathRoute is one operation reached by method and path; `{name}` in path is a parameter (one segment). */
 export interface PathRoute<Op extends string = string> {
   readonly method: string;
   readonly path: string;
   readonly op: Op;
+  /** auth is how the gateway authenticates it; default `signed`. */
+  readonly auth?: RouteAuth;
 }
 
 /** HuaweiRouting reaches Huawei operations by method and path templates. */
@@ -25,6 +35,8 @@ export interface RpcRouting<Op extends string = string> {
   readonly style: 'rpc';
   readonly version: string;
   readonly actions: readonly Op[];
+  /** anonymous are actions called without a signature (AssumeRoleWithOIDC): handled by handleAnonymous. */
+  readonly anonymous?: readonly Op[];
 }
 
 /** RoaRouting reaches Alibaba ROA operations by method and path templates, at version. */
@@ -39,8 +51,15 @@ interface ServiceCommon<Name extends ServiceName, Op extends string> {
   readonly service: Name;
   /** operations are the operations it serves, each routed exactly once; their names are the stats keys. */
   readonly operations: readonly Op[];
+  /**
+   * bodyRouted are operations that share another operation's route and are told apart by the body:
+   * routed nowhere, the handler's answer names them (CloudResponse.countAs) for the stats.
+   */
+  readonly bodyRouted?: readonly Op[];
   /** internalError is the 5xx answer of fault injection, in the service's own error shape. */
   internalError(requestId: string, host: string): CloudResponse;
+  /** handleAnonymous answers the operations routed without a caller (RouteAuth `optional` or `none`). */
+  handleAnonymous?(req: AnonymousRequest<Op>, store: Store): CloudResponse;
 }
 
 /** HuaweiService is a Huawei Cloud service of the emulator. */

@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/args.js';
 import { spec as emulatorSpec, run as runEmulator } from '../../src/cli/commands/emulator.js';
 import type { Io } from '../../src/cli/io.js';
-import { EmulatorStateError, readSeedFile } from '../../src/emulator/seed.js';
+import { checkSeedData, EmulatorStateError, loadSeed, readSeedFile } from '../../src/emulator/seed.js';
 import { startEmulator } from '../../src/emulator/server.js';
+import type { EmulatorState } from '../../src/emulator/state.js';
 import { formatDiagnostic } from '../../src/render/diagnostics/text.js';
+import { credentialsSeed } from '../helpers/credentials.js';
 import { adminCall, callHuawei } from '../helpers/emulator-client.js';
 import { runCli } from '../helpers/io.js';
 import { fixture, repoRoot } from '../helpers/paths.js';
@@ -62,6 +64,106 @@ describe('malformed seeds get located diagnostics', () => {
   });
 });
 
+describe('the seed of the credential sources', () => {
+  it('is valid', () => {
+    expect(readSeedFile(credentialsSeed).diagnostics).toEqual([]);
+  });
+
+  const broken = (change: (seed: EmulatorState) => void) => {
+    const seed = structuredClone(loadSeed(credentialsSeed));
+    change(seed);
+    return checkSeedData(seed).diagnostics.map((d) => [d.code, (d.path ?? []).join('.'), d.message]);
+  };
+
+  it.each([
+    [
+      'a role listed twice',
+      (s: EmulatorState) =>
+        s.alibabacloud?.ram?.roles?.push({
+          ...(s.alibabacloud.ram.roles[0] as NonNullable<typeof s.alibabacloud.ram.roles>[number]),
+          RoleId: '9',
+        }),
+      [
+        'emulator.duplicate-id',
+        'alibabacloud.ram.roles.3.RoleName',
+        'role rescind-ci is listed twice (first at item 0, counting from 0)',
+      ],
+    ],
+    [
+      'a role whose Arn names another role',
+      (s: EmulatorState) =>
+        Object.assign(s.alibabacloud?.ram?.roles?.[0] ?? {}, { Arn: 'acs:ram::1:role/other' }),
+      ['emulator.mismatch', 'alibabacloud.ram.roles.0.Arn', 'the Arn of role rescind-ci names role other'],
+    ],
+    [
+      'a trust policy that is not JSON',
+      (s: EmulatorState) =>
+        Object.assign(s.alibabacloud?.ram?.roles?.[0] ?? {}, {
+          AssumeRolePolicyDocument: '{"Statement": 1}',
+        }),
+      [
+        'emulator.mismatch',
+        'alibabacloud.ram.roles.0.AssumeRolePolicyDocument',
+        'the trust policy of role rescind-ci is not a JSON policy with a Statement list',
+      ],
+    ],
+    [
+      'an instance role that is not a role',
+      (s: EmulatorState) => Object.assign(s.alibabacloud?.ecs?.instance ?? {}, { RamRoleName: 'ghost' }),
+      [
+        'emulator.mismatch',
+        'alibabacloud.ecs.instance.RamRoleName',
+        'the instance RAM role ghost is not a role of alibabacloud.ram.roles',
+      ],
+    ],
+    [
+      "a server's agency that is not an agency",
+      (s: EmulatorState) =>
+        Object.assign(s.huaweicloud?.ecs?.server ?? {}, { metadata: { agency_name: 'ghost' } }),
+      [
+        'emulator.mismatch',
+        'huaweicloud.ecs.server.metadata.agency_name',
+        "the server's agency ghost is not an agency of huaweicloud.iam.agencies",
+      ],
+    ],
+    [
+      'an agency listed twice',
+      (s: EmulatorState) =>
+        s.huaweicloud?.iam?.agencies?.push({
+          ...(s.huaweicloud.iam.agencies[0] as NonNullable<typeof s.huaweicloud.iam.agencies>[number]),
+          id: 'abc',
+        }),
+      [
+        'emulator.duplicate-id',
+        'huaweicloud.iam.agencies.2.name',
+        'agency rescind-ops of account 9f8e7d6c5b4a39281706f5e4d3c2b1a0 is listed twice (first at item 0, counting from 0)',
+      ],
+    ],
+    [
+      'a signing key that is not a key set',
+      (s: EmulatorState) =>
+        Object.assign(s.huaweicloud?.iam?.identity_providers?.[0]?.openid_connect_config ?? {}, {
+          signing_key: '[]',
+        }),
+      [
+        'emulator.mismatch',
+        'huaweicloud.iam.identity_providers.0.openid_connect_config.signing_key',
+        'the signing_key of identity provider github is not a JSON key set with a keys list',
+      ],
+    ],
+  ])('finds %s', (_, change, finding) => {
+    expect(broken(change)).toEqual([finding]);
+  });
+
+  it('refuses a credential lifetime out of range and an issuer that is not a URL, by schema', () => {
+    const codes = broken((s) => {
+      s.credentialTtlSeconds = 0;
+      s.oidc = { issuer: 'token.actions.githubusercontent.com' };
+    }).map(([code, path]) => `${code} ${path}`);
+    expect(codes).toEqual(['schema.range credentialTtlSeconds', 'schema.pattern oidc.issuer']);
+  });
+});
+
 describe('the demo seed', () => {
   it('is valid and holds the demo identities of docs/emulator.md', () => {
     const result = readSeedFile(`${repoRoot}plans/examples/emulator-seed.yaml`);
@@ -99,7 +201,18 @@ describe('rescind emulator', () => {
       started = resolve;
     });
     const code = runEmulator(
-      parseCommand(emulatorSpec, ['--port', '0', '--latency-ms', '1', '--seed', '9']),
+      parseCommand(emulatorSpec, [
+        '--port',
+        '0',
+        '--latency-ms',
+        '1',
+        '--seed',
+        '9',
+        '--credential-ttl-seconds',
+        '20',
+        '--oidc-issuer',
+        'https://issuer.example',
+      ]),
       io,
       {
         wait: () => {
@@ -112,6 +225,10 @@ describe('rescind emulator', () => {
     expect(first).toMatch(/^rescind emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
     const base = first.replace('rescind emulator listening on ', '');
     expect((await adminCall(base, 'GET', '/_emulator/faults')).json).toMatchObject({ latencyMs: 1, seed: 9 });
+    const discovery = await adminCall(base, 'GET', '/.well-known/openid-configuration');
+    expect(discovery.json).toMatchObject({ issuer: 'https://issuer.example' });
+    const minted = await adminCall(base, 'POST', '/_emulator/oidc/token', { sub: 's', aud: 'a' });
+    expect(minted.json).toMatchObject({ token: expect.any(String) });
     const ca = await callHuawei(base, {
       method: 'GET',
       path: '/v1/private-certificate-authorities/6434f74f-2d13-4e6a-89eb-93ee313f1a43',
@@ -143,6 +260,14 @@ describe('rescind emulator', () => {
     [['--throttle-rps', 'fast'], '--throttle-rps must be a number from 0 to 1000000, not "fast"'],
     [['--latency-ms', '1.5'], '--latency-ms must be a whole number from 0 to 600000, not "1.5"'],
     [['--seed', 'x'], '--seed must be a whole number from 0 to 4294967295, not "x"'],
+    [
+      ['--credential-ttl-seconds', '0'],
+      '--credential-ttl-seconds must be a whole number from 1 to 86400, not "0"',
+    ],
+    [
+      ['--oidc-issuer', 'ftp://x'],
+      '--oidc-issuer must be an http(s) URL without query or fragment, not "ftp://x"',
+    ],
     [['--colour'], 'unknown option --colour'],
     [['extra'], 'too many arguments'],
   ])('refuses bad flags %j with a usage error', async (argv, message) => {

@@ -15,11 +15,12 @@ export const spec: CommandSpec = {
   usage:
     'rescind emulator [--port N] [--state FILE] [--persist FILE] [--latency-ms N] [--jitter-ms N]\n' +
     '                 [--error-rate P] [--throttle-rps N] [--drop-rate P] [--seed N]\n' +
+    '                 [--credential-ttl-seconds N] [--oidc-issuer URL]\n' +
     '       rescind emulator --show-builtin | --reset-builtin',
   summary:
-    'Run the local cloud emulator: Huawei Cloud CCE, CCM and KMS and Alibaba Cloud ESA and ACK on one\n' +
-    'port of 127.0.0.1, with real request signing and seeded fault injection. Runs until interrupted\n' +
-    `(Ctrl-C, SIGTERM). More: ${docsLink('emulator.md')}`,
+    'Run the local cloud emulator: Huawei Cloud CCE, CCM, KMS and IAM, Alibaba Cloud ESA, ACK and STS,\n' +
+    'both ECS metadata services and an OIDC issuer, on one port of 127.0.0.1, with real request signing\n' +
+    `and seeded fault injection. Runs until interrupted (Ctrl-C, SIGTERM). More: ${docsLink('emulator.md')}`,
   options: {
     port: {
       type: 'string',
@@ -70,6 +71,18 @@ export const spec: CommandSpec = {
       integer: { min: 0, max: 4294967295 },
       value: 'N',
       description: 'seed of the fault injection PRNG (default: 1)',
+    },
+    'credential-ttl-seconds': {
+      type: 'string',
+      integer: { min: 1, max: 86400 },
+      value: 'N',
+      description:
+        'lifetime of every temporary credential and token it issues (default: what each request asks)',
+    },
+    'oidc-issuer': {
+      type: 'string',
+      value: 'URL',
+      description: "the iss of the OIDC tokens it mints (default: the seed's, else its own URL)",
     },
     'show-builtin': {
       type: 'boolean',
@@ -159,6 +172,13 @@ export async function run(args: Parsed, io: Io, signals: EmulatorSignals = proce
     }
   }
   const options = Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
+  const issuer = text('oidc-issuer');
+  if (issuer !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(issuer)) {
+    throw new UsageError(
+      `--oidc-issuer must be an http(s) URL without query or fragment, not ${JSON.stringify(issuer)}`,
+    );
+  }
+  const ttl = whole('credential-ttl-seconds');
   const state = text('state');
   const persist = text('persist');
   const session = createSession({
@@ -171,6 +191,8 @@ export async function run(args: Parsed, io: Io, signals: EmulatorSignals = proce
     emulator = await session.startEmulator({
       ...options,
       port: whole('port') ?? 0,
+      ...(ttl !== undefined ? { credentialTtlSeconds: ttl } : {}),
+      ...(issuer !== undefined ? { oidcIssuer: issuer } : {}),
       ...(state !== undefined ? { state: pathFor(io, state) } : {}),
       ...(persist !== undefined ? { persist: pathFor(io, persist) } : {}),
     });

@@ -29,3 +29,12 @@ export function kmsError(status: number, code: string, message: string): CloudRe
 export function iamError(status: number, code: string, message: string): CloudResponse {
   return { status, body: huaweiErrorBodies.iam(code, message, status === 404 ? 'Not Found' : 'Error') };
 }
+
+/**
+ * iamFlatError is an error of IAM's v3.0 APIs (temporary AK/SK, ID-token federation) and of its
+ * documented common codes (IAM.0001, IAM.0011, IAM.1108...): a flat `{error_code, error_msg}`, the
+ * shape CCM answers too.
+ */
+export function iamFlatError(status: number, code: string, message: string): CloudResponse {
+  return { status, body: huaweiErrorBodies.ccm(code, message) };
+}

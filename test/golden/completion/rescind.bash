@@ -69,8 +69,10 @@ _rescind() {
         --throttle-rps) return ;;
         --drop-rate) return ;;
         --seed) return ;;
+        --credential-ttl-seconds) return ;;
+        --oidc-issuer) return ;;
       esac
-      COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --show-builtin --reset-builtin --debug --quiet --no-color --help" -- "$cur"))
+      COMPREPLY=($(compgen -W "--port --state --persist --latency-ms --jitter-ms --error-rate --throttle-rps --drop-rate --seed --credential-ttl-seconds --oidc-issuer --show-builtin --reset-builtin --debug --quiet --no-color --help" -- "$cur"))
       ;;
     init)
       case "$prev" in

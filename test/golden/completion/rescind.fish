@@ -60,6 +60,8 @@ complete -c rescind -n '__fish_seen_subcommand_from emulator' -l error-rate -x -
 complete -c rescind -n '__fish_seen_subcommand_from emulator' -l throttle-rps -x -d 'requests per second per API above which the cloud\'s throttling answer comes'
 complete -c rescind -n '__fish_seen_subcommand_from emulator' -l drop-rate -x -d 'fraction (0 to 1) of connections dropped without an answer'
 complete -c rescind -n '__fish_seen_subcommand_from emulator' -l seed -x -d 'seed of the fault injection PRNG (default: 1)'
+complete -c rescind -n '__fish_seen_subcommand_from emulator' -l credential-ttl-seconds -x -d 'lifetime of every temporary credential and token it issues (default: what each request asks)'
+complete -c rescind -n '__fish_seen_subcommand_from emulator' -l oidc-issuer -x -d 'the iss of the OIDC tokens it mints (default: the seed\'s, else its own URL)'
 complete -c rescind -n '__fish_seen_subcommand_from emulator' -l show-builtin -d 'print the built-in emulator\'s state of this folder (secrets redacted) and exit'
 complete -c rescind -n '__fish_seen_subcommand_from emulator' -l reset-builtin -d 'forget the built-in emulator\'s state of this folder: the next run starts from the demo seed'
 complete -c rescind -n '__fish_seen_subcommand_from emulator' -l debug -d 'log each HTTP attempt and its outcome on stderr, secrets redacted (also RESCIND_LOG=debug)'
