@@ -7,7 +7,7 @@
 // CPU time is each process's user + system time (process.resourceUsage() as it exits), not wall time.
 // Per request at steady state: the CPU time at 5,000 targets less the CPU time at 1,000, divided by
 // the requests the emulator saw at 5,000 less those at 1,000, so that node's start, module loading and
-// exit cancel out. Alternated runs (rescind and the floor at each size, in turn: BENCH_RUNS, default
+// exit cancel out (and per target: divided by the 4,000 targets instead). Alternated runs (rescind and the floor at each size, in turn: BENCH_RUNS, default
 // 5), the emulator (in this process) reset before each. Goal: rescind <= 2 x the floor.
 // Run after `npm run build` (npm run bench does both).
 
@@ -46,15 +46,15 @@ try {
     contenders[`floor ${size}`] = runOnce([FLOOR, String(CONCURRENCY)]);
   }
   const samples = await alternate(contenders, RUNS);
-  // The CPU time per request between the two sizes, round by round.
+  // The CPU time (µs) between the two sizes, round by round, per request or per target.
   const [small, large] = SIZES;
-  const perRequest = (who) =>
+  const marginal = (who, perTarget) =>
     samples[`${who} ${large}`].map((b, i) => {
       const a = samples[`${who} ${small}`][i];
-      return ((b.cpuMs - a.cpuMs) * 1000) / (b.requests - a.requests);
+      return ((b.cpuMs - a.cpuMs) * 1000) / (perTarget ? large - small : b.requests - a.requests);
     });
-  const rescind = perRequest('rescind');
-  const floor = perRequest('floor');
+  const rescind = marginal('rescind', false);
+  const floor = marginal('floor', false);
   const result = {
     sizes: SIZES,
     concurrency: CONCURRENCY,
@@ -62,6 +62,8 @@ try {
     rescindUs: spread(rescind),
     floorUs: spread(floor),
     ratio: spread(rescind.map((r, i) => r / floor[i])),
+    rescindTargetUs: spread(marginal('rescind', true)),
+    floorTargetUs: spread(marginal('floor', true)),
     requests: Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, s[0].requests])),
     cpuMs: Object.fromEntries(Object.entries(samples).map(([k, s]) => [k, spread(s.map((x) => x.cpuMs))])),
   };

@@ -11,8 +11,9 @@ export const seconds = (ms) =>
 export const range = (s, show) => (s.runs > 1 && s.max !== s.min ? ` (${show(s.min)}–${show(s.max)})` : '');
 /** ms writes a spread of times: the median and its range. */
 export const ms = (s) => `${seconds(s.median)}${range(s, seconds)}`;
-/** num writes a spread of numbers: the median and its range. */
-export const num = (s, digits) => `${fixed(s.median, digits)}${range(s, (v) => fixed(v, digits))}`;
+/** num writes a spread of numbers: the median with its unit, and its range. */
+export const num = (s, digits, unit = '') =>
+  `${fixed(s.median, digits)}${unit}${range(s, (v) => fixed(v, digits))}`;
 /** runs says how many runs a median is of, in a sentence; Runs at its start. */
 export const runs = (n) => (n === 1 ? '1 run' : `median of ${n} runs (min–max)`);
 export const Runs = (n) => (n === 1 ? 'One run' : `Median of ${n} runs (min–max)`);

@@ -12,7 +12,7 @@
 // Reported: wall time and peak RSS at each size, the growth per 10x targets (time should grow about
 // 10x, memory less: the process's own ~50 MB does not grow), and at 50,000 the goals of apply (peak
 // RSS <= 400 MB, first request within 1.5 s). One run of each by default (the 50,000 apply alone
-// takes some 30 s); BENCH_RUNS to change. Run after `npm run build`.
+// takes a minute or more); BENCH_RUNS to change. Run after `npm run build`.
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -23,7 +23,7 @@ let failed = 0;
 const errors = {};
 const codeOf = (e) => String(e?.errorCode ?? e?.code ?? e?.httpStatusCode ?? e?.statusCode ?? e?.name);
 
-// The retry: eight lines, as a careful script would have them.
+// The retry, as a careful script has it: full-jitter exponential backoff on the throttling codes.
 const THROTTLING = new Set(['APIGW.0308', 'Throttling.User']);
 async function withRetry(call) {
   for (let attempt = 0; ; attempt++) {

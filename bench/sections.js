@@ -137,7 +137,7 @@ function throttleSection(r) {
         x.order,
         name,
         ms(m.ms),
-        `${num(m.ofIdeal, 2)}×`,
+        num(m.ofIdeal, 2, '×'),
         `${fixed(m.throttledShare.median * 100, 1)} % (${int(m.throttled.median)} of ${int(m.requests.median)})`,
         String(m.active.max),
       ]);
@@ -188,31 +188,42 @@ function cpuSection(r) {
   const [a, b] = r.sizes;
   const req = (who, n) => int(r.requests[`${who} ${n}`]);
   const cpu = (who, n) => ms(r.cpuMs[`${who} ${n}`]);
-  return [
+  const perTarget = r.rescindTargetUs !== undefined;
+  const row = (name, who, us, targetUs) => [
+    name,
+    num(us, 0, ' µs'),
+    ...(perTarget ? [num(targetUs, 0, ' µs')] : []),
+    cpu(who, a),
+    cpu(who, b),
+    `${req(who, a)} → ${req(who, b)}`,
+  ];
+  const lines = [
     `CPU time per request at steady state, the emulator at **0 ms latency**: rescind applying a saved plan (the whole CLI, \`rescind apply --yes --concurrency ${r.concurrency} plan.json\`) against the floor, a bare loop of signed undici requests at the same concurrency ([bench/floor.js](../bench/floor.js): each target's revoke call signed with rescind's signing functions and sent with \`undici.request\`; no retry, no read, no journal). CPU time is each process's user + system time as it exits (\`process.resourceUsage()\`), not wall time. The steady state is the difference between mixed fleets of ${int(a)} and ${int(b)} targets: (CPU time at ${int(b)} − at ${int(a)}) ÷ (requests at ${int(b)} − at ${int(a)}), so that node's start, module loading and exit cancel out. Runs alternate (rescind and the floor at each size in turn): ${runs(r.runs)}; the ratio is taken round by round.`,
     '',
     table(
-      ['client', 'CPU per request', `CPU time, ${int(a)} targets`, `CPU time, ${int(b)} targets`, 'requests'],
       [
-        [
-          'rescind apply',
-          `${num(r.rescindUs, 0)} µs`,
-          cpu('rescind', a),
-          cpu('rescind', b),
-          `${req('rescind', a)} → ${req('rescind', b)}`,
-        ],
-        [
-          'bare signed undici loop',
-          `${num(r.floorUs, 0)} µs`,
-          cpu('floor', a),
-          cpu('floor', b),
-          `${req('floor', a)} → ${req('floor', b)}`,
-        ],
+        'client',
+        'CPU per request',
+        ...(perTarget ? ['CPU per target'] : []),
+        `CPU time, ${int(a)} targets`,
+        `CPU time, ${int(b)} targets`,
+        'requests',
+      ],
+      [
+        row('rescind apply', 'rescind', r.rescindUs, r.rescindTargetUs),
+        row('bare signed undici loop', 'floor', r.floorUs, r.floorTargetUs),
       ],
     ),
     '',
-    `Goal: rescind at most 2× the floor per request: ${verdict(r.ratio.median <= 2)} (**${num(r.ratio, 2)}×**).`,
-  ].join('\n');
+    `Goal: rescind at most 2× the floor per request: ${verdict(r.ratio.median <= 2)} (**${num(r.ratio, 2, '×')}**).`,
+  ];
+  if (perTarget) {
+    lines.push(
+      '',
+      `Per target, which is what a revocation costs whatever the number of requests it takes (no goal): rescind ${fixed(r.rescindTargetUs.median / r.floorTargetUs.median, 2)}× the floor.`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function cpuChart(r) {
@@ -246,8 +257,8 @@ function startSection(r) {
       ['what', 'time', '÷ node -e 0'],
       [
         ['`node -e 0`', ms(r.node), ''],
-        [`\`rescind plan\` of the offboarding example`, ms(r.plan.ms), `**${num(r.plan.ratio, 2)}×**`],
-        ['`rescind apply` of 1 target', ms(r.apply.ms), `**${num(r.apply.ratio, 2)}×**`],
+        [`\`rescind plan\` of the offboarding example`, ms(r.plan.ms), `**${num(r.plan.ratio, 2, '×')}**`],
+        ['`rescind apply` of 1 target', ms(r.apply.ms), `**${num(r.apply.ratio, 2, '×')}**`],
       ],
     ),
     '',
@@ -294,7 +305,7 @@ function growthSection(r) {
   const lines = [];
   const n = r.results.length;
   lines.push(
-    `Plans of ${int(r.results[0].targets)} to ${int(r.results[n - 1].targets)} targets mixed across the five types, as in [apply against the limit](#apply-against-the-limit), against the emulator at **zero latency**, so that these measure rescind's own work, not round trips. Each step is the whole CLI in a fresh process, timed from spawn to exit: \`rescind validate plan.yaml\`, \`rescind plan plan.yaml --out plan.json\` and \`rescind apply --yes --concurrency ${r.concurrency} plan.json\`. Peak memory is the process's peak RSS as it exits (getrusage's maxRSS, read by a preloaded module), which counts the garbage V8 has not collected yet, so it varies more from run to run than the time does. The **first request** is the time from spawning apply to the first request the emulator receives (its request count polled every 5 ms). ${Runs(r.runs)} of each step${r.runs === 1 ? ' (the largest apply alone takes some 30 s)' : ''}.`,
+    `Plans of ${int(r.results[0].targets)} to ${int(r.results[n - 1].targets)} targets mixed across the five types, as in [apply against the limit](#apply-against-the-limit), against the emulator at **zero latency**, so that these measure rescind's own work, not round trips. Each step is the whole CLI in a fresh process, timed from spawn to exit: \`rescind validate plan.yaml\`, \`rescind plan plan.yaml --out plan.json\` and \`rescind apply --yes --concurrency ${r.concurrency} plan.json\`. Peak memory is the process's peak RSS as it exits (getrusage's maxRSS, read by a preloaded module), which counts the garbage V8 has not collected yet, so it varies more from run to run than the time does. The **first request** is the time from spawning apply to the first request the emulator receives (its request count polled every 5 ms). ${Runs(r.runs)} of each step (the largest apply took ${seconds(r.results[n - 1].apply.ms.median)}).`,
   );
   const top = r.results[n - 1];
   if (top.apply.firstMs !== undefined) {
@@ -361,7 +372,7 @@ function validateSection(r) {
       r.rows.map((x) => [
         x.name,
         ms(x.ms),
-        x.ratio === undefined ? '' : `${num(x.ratio, 2)}×`,
+        x.ratio === undefined ? '' : num(x.ratio, 2, '×'),
         x.ratio === undefined || x.bar === undefined
           ? ''
           : `≤ ${x.bar}× (${verdict(x.ratio.median <= x.bar)})`,
@@ -411,9 +422,7 @@ function applySection(r) {
   const at32 = r.results.find((x) => x.concurrency === 32);
   if (at32 !== undefined && r.count !== undefined) {
     lines.push('');
-    lines.push(
-      'Where the calls go, at concurrency 32 (last run; plus one identity read per account): a CCM CA is read, revoked and read again; a CCE certificate has no read API, so its cluster is read and the holder revoked; KMS grants, ESA certificates and an ACK user’s clusters share their lists.',
-    );
+    lines.push('Where the calls go, at concurrency 32 (last run; plus one identity read per account):');
     lines.push('');
     lines.push(callsByType(at32.calls, r.count));
   }
