@@ -1,7 +1,7 @@
-// What the apply, SDK, throttling and growth benchmarks share: a fleet of credentials of the five
-// types (the emulator's seed, the plan that revokes them, and the list of targets), an emulator
-// seeded with it and a folder whose config points both accounts at it, and a count of the targets
-// that the emulator's state still shows active after a run.
+// What the apply, SDK, throttling, CPU, start and growth benchmarks share: a fleet of credentials of
+// the five types (the emulator's seed, the plan that revokes them, and the list of targets), an
+// emulator seeded with it and a folder whose config points both accounts at it, the rescind CLI run
+// there, and what the emulator saw and still shows active after a run.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,10 @@ import { loadSeed } from '../dist/emulator/seed.js';
 import { startEmulator } from '../dist/emulator/server.js';
 import { runNode } from './lib.js';
 
-/** CHILD is the script that runs rescind (and the SDK loops) in a child process. */
+/** CHILD is the script that runs rescind's library in a child process (bench/child.js). */
 export const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
+/** BIN is rescind's CLI, as a user runs it. */
+export const BIN = fileURLToPath(new URL('../bin/rescind.js', import.meta.url));
 
 /** TYPES are the five revocation types, in the order a mixed fleet deals them. */
 export const TYPES = ['kms', 'esa', 'cce', 'ccm', 'ack'];
@@ -53,8 +55,9 @@ const ids = {
 /**
  * mixedFleet is n targets dealt across types in turn (n / types.length of each): the emulator's seed
  * (the demo identities, every credential active), the plan that revokes them all, and the targets.
+ * The plan lists them type after type (in blocks), or with `interleave` one of each type in turn.
  */
-export function mixedFleet(n, types = TYPES) {
+export function mixedFleet(n, types = TYPES, { interleave = false } = {}) {
   const count = Object.fromEntries(
     types.map((t, i) => [t, Math.floor(n / types.length) + (i < n % types.length ? 1 : 0)]),
   );
@@ -136,7 +139,16 @@ export function mixedFleet(n, types = TYPES) {
     },
     alibabacloud: { esa: { sites }, ack: { clusters: ackSeed } },
   };
-  return { state, targets, count, plan: planYaml(`bench-${n}`, targets) };
+  const listed = interleave ? dealt(targets, types) : targets;
+  return { state, targets: listed, count, plan: planYaml(`bench-${n}`, listed) };
+}
+
+// The targets one of each type in turn, in the order of types, each type's in their order.
+function dealt(targets, types) {
+  const queues = types.map((type) => targets.filter((t) => t.type === type));
+  const out = [];
+  for (let i = 0; out.length < targets.length; i++) for (const q of queues) if (i < q.length) out.push(q[i]);
+  return out;
 }
 
 // The plan that names every target of the fleet, one `target:` each.
@@ -186,8 +198,10 @@ export function callerEnv(emulator) {
 
 /**
  * openBench starts an emulator seeded with the fleet, with faults, and a folder whose
- * rescind.config.yaml points both accounts at it (rateLimits as given, default none) and holds the
- * fleet's plan.yaml and targets.json. savePlan() saves plan.json from a child; close() stops it all.
+ * rescind.config.yaml points both accounts at it (rateLimits as given, default none: `{default: 0}`)
+ * and holds the fleet's plan.yaml and targets.json. run() runs node there with the callers'
+ * credentials (bench/lib.js runNode), cli() rescind's CLI, savePlan() `rescind plan --out plan.json`;
+ * seen() is what the emulator saw and still shows active; close() stops it all.
  */
 export async function openBench(fleet, { faults = {}, rateLimits = 0 } = {}) {
   const emulator = await startEmulator({ state: fleet.state, ...faults });
@@ -216,14 +230,18 @@ export async function openBench(fleet, { faults = {}, rateLimits = 0 } = {}) {
   );
   writeFileSync(join(dir, 'plan.yaml'), fleet.plan);
   writeFileSync(join(dir, 'targets.json'), JSON.stringify(fleet.targets));
+  const run = (argv, options) => runNode(argv, dir, env, options);
+  const cli = (args, options) => run([BIN, ...args], options);
   const child = async (args, options = {}) => {
-    const out = await runNode([...(options.node ?? []), CHILD, ...args], dir, env);
+    const out = await run([...(options.node ?? []), CHILD, ...args]);
     return JSON.parse(out.stdout.trim().split('\n').pop());
   };
   return {
     dir,
     env,
     admin,
+    run,
+    cli,
     child,
     /** reset puts the seed back, zeroes the stats, sets the faults and forgets rescind's runs. */
     reset: async (set = faults) => {
@@ -231,23 +249,55 @@ export async function openBench(fleet, { faults = {}, rateLimits = 0 } = {}) {
       await admin('POST', 'faults', set);
       rmSync(join(dir, '.rescind'), { recursive: true, force: true });
     },
+    /** savePlan runs `rescind plan plan.yaml --out plan.json` (whole process: ms, maxRssKb, cpuMs). */
     savePlan: async () => {
-      const saved = await child(['plan', dir]);
-      if (saved.targets !== fleet.targets.length) {
+      const out = await cli(['plan', 'plan.yaml', '--out', 'plan.json'], { usage: true });
+      const summary = /Plan: (\d+) to revoke, (\d+) already revoked, (\d+) not observable/.exec(out.stdout);
+      const planned = summary === null ? 0 : Number(summary[1]) + Number(summary[3]);
+      if (planned !== fleet.targets.length) {
         throw new Error(
-          `the plan has ${saved.targets} targets, not ${fleet.targets.length}: ${saved.diagnostics}`,
+          `the plan has ${planned} targets to revoke, not ${fleet.targets.length}: ${out.stderr.slice(0, 2000)}`,
         );
       }
-      return saved;
+      return out;
     },
     /** active counts the fleet's targets that the emulator's state shows still active. */
     active: async () => stillActive(await admin('GET', 'state'), fleet.targets),
+    /** seen is what the emulator saw since the reset (requests, by operation, throttled) and the targets still active. */
+    seen: async () => {
+      const stats = await admin('GET', 'stats');
+      return {
+        requests: sum(stats.requests),
+        byOperation: stats.requests,
+        throttled: stats.throttled,
+        active: stillActive(await admin('GET', 'state'), fleet.targets),
+      };
+    },
+    /**
+     * firstRequest polls the emulator's request count every few milliseconds until it is not zero;
+     * `at` resolves with that moment (process.hrtime, ms) and stop() ends the polling.
+     */
+    firstRequest: () => {
+      let stopped = false;
+      const at = (async () => {
+        while (!stopped) {
+          const stats = await admin('GET', 'stats');
+          if (sum(stats.requests) > 0) return Number(process.hrtime.bigint()) / 1e6;
+          await new Promise((r) => setTimeout(r, POLL_MS));
+        }
+        return undefined;
+      })();
+      return { at, stop: () => (stopped = true) };
+    },
     close: async () => {
       await emulator.close();
       if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
+
+// How often firstRequest asks the emulator for its count: the precision of the time of the first request.
+const POLL_MS = 5;
 
 // The targets that the state still shows active: a grant still listed, a certificate or CA still
 // active, a CCE holder not revoked, an ACK user with permissions or a kubeconfig not removed.

@@ -1,29 +1,29 @@
 #!/usr/bin/env node
-// Growth: `rescind validate`, plan and apply of 1,000, 10,000 and 50,000 targets mixed across the five
-// types (bench/fleet.js), against the emulator at ZERO latency (so that apply of 50,000 ends in
-// seconds: this measures rescind's own work, not round trips). Each step runs in a fresh child process:
+// Growth and scale: `rescind validate`, `plan` and `apply` of 1,000, 10,000 and 50,000 targets mixed
+// across the five types (bench/fleet.js), against the emulator at ZERO latency (so that apply of
+// 50,000 ends in seconds: this measures rescind's own work, not round trips). Each step is the whole
+// CLI in a fresh process, timed from spawn to exit, with its peak RSS (getrusage's maxRSS as it exits):
 //
-//   validate  the whole CLI, `rescind validate plan.yaml` (start-up included)
-//   plan      session.plan of plan.yaml and saving it as plan.json (`rescind plan --out`, no printing)
-//   apply     session.prepareApply of plan.json + session.apply at concurrency 32
+//   validate  rescind validate plan.yaml
+//   plan      rescind plan plan.yaml --out plan.json
+//   apply     rescind apply --yes --concurrency 32 plan.json, and the time from spawn to the first
+//             request the emulator receives (its request count polled every 5 ms)
 //
-// Reported: wall time and peak RSS at each size, and the growth per 10x targets (time should grow
-// about 10x, memory less: the process's own ~50 MB does not grow). One run of each by default (the
-// 50,000 apply alone takes some 30 s); BENCH_RUNS to change. Run after `npm run build`.
+// Reported: wall time and peak RSS at each size, the growth per 10x targets (time should grow about
+// 10x, memory less: the process's own ~50 MB does not grow), and at 50,000 the goals of apply (peak
+// RSS <= 400 MB, first request within 1.5 s). One run of each by default (the 50,000 apply alone
+// takes a minute or more); BENCH_RUNS to change. Run after `npm run build`.
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mixedFleet, openBench } from './fleet.js';
-import { record, runNode, spread } from './lib.js';
+import { record, runsOr, spreads } from './lib.js';
 
 const SIZES = (process.env.BENCH_GROWTH_SIZES ?? '1000,10000,50000').split(',').map(Number);
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || 1);
+const RUNS = runsOr(1);
 const CONCURRENCY = 32;
-const bin = fileURLToPath(new URL('../bin/rescind.js', import.meta.url));
-// The whole CLI's peak RSS, printed on stderr at exit by a preloaded module.
-const hook =
-  "data:text/javascript,process.on('exit',()=>process.stderr.write('\\nbench-max-rss-kb '+process.resourceUsage().maxRSS+'\\n'))";
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const used = (out) => ({ ms: out.ms, rssMb: out.maxRssKb / 1024 });
 
 const results = [];
 for (const size of SIZES) {
@@ -33,41 +33,43 @@ for (const size of SIZES) {
   let savedBytes = 0;
   try {
     for (let r = 0; r < RUNS; r++) {
-      const start = process.hrtime.bigint();
-      const out = await runNode(['--import', hook, bin, 'validate', 'plan.yaml'], bench.dir, bench.env);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const rss = /bench-max-rss-kb (\d+)/.exec(out.stderr);
-      if (rss === null || !out.stdout.includes('valid')) throw new Error(`validate failed: ${out.stdout}`);
-      steps.validate.push({ ms, rssMb: Number(rss[1]) / 1024 });
+      const out = await bench.cli(['validate', 'plan.yaml'], { usage: true });
+      if (!out.stdout.includes('valid')) throw new Error(`validate failed: ${out.stdout}`);
+      steps.validate.push(used(out));
     }
     for (let r = 0; r < RUNS; r++) {
       await bench.reset();
-      const saved = await bench.savePlan();
-      steps.plan.push({ ms: saved.ms, rssMb: saved.maxRssKb / 1024 });
+      steps.plan.push(used(await bench.savePlan()));
       savedBytes = statSync(join(bench.dir, 'plan.json')).size;
     }
     for (let r = 0; r < RUNS; r++) {
       await bench.reset();
-      const result = await bench.child(['apply', bench.dir, String(CONCURRENCY)]);
-      const done = (result.outcomes.verified ?? 0) + (result.outcomes['applied-not-observable'] ?? 0);
-      const active = await bench.active();
-      if (done !== size || active !== 0) {
-        throw new Error(`apply of ${size}: ${JSON.stringify(result.outcomes)}, ${active} still active`);
-      }
-      steps.apply.push({ ms: result.ms, rssMb: result.maxRssKb / 1024 });
+      const first = bench.firstRequest();
+      const start = now();
+      const out = await bench.cli(['apply', '--yes', '--concurrency', String(CONCURRENCY), 'plan.json'], {
+        usage: true,
+      });
+      first.stop();
+      const firstAt = await first.at;
+      const seen = await bench.seen();
+      if (seen.active !== 0) throw new Error(`apply of ${size}: ${seen.active} still active`);
+      steps.apply.push({ ...used(out), firstMs: firstAt === undefined ? out.ms : firstAt - start });
     }
   } finally {
     await bench.close();
   }
-  const row = { targets: size, planBytes: Buffer.byteLength(fleet.plan), savedBytes };
-  for (const [step, samples] of Object.entries(steps)) {
-    row[step] = { ms: spread(samples.map((s) => s.ms)), rssMb: spread(samples.map((s) => s.rssMb)) };
-  }
-  results.push(row);
+  results.push({
+    targets: size,
+    planBytes: Buffer.byteLength(fleet.plan),
+    savedBytes,
+    validate: spreads(steps.validate, ['ms', 'rssMb']),
+    plan: spreads(steps.plan, ['ms', 'rssMb']),
+    apply: spreads(steps.apply, ['ms', 'rssMb', 'firstMs']),
+  });
 }
 
 console.log(
-  `growth: validate (whole CLI), plan (session.plan + save) and apply (concurrency ${CONCURRENCY}) of mixed fleets, emulator at zero latency; ${RUNS > 1 ? `median of ${RUNS} runs` : '1 run'}`,
+  `growth: validate, plan --out and apply (concurrency ${CONCURRENCY}) of mixed fleets, whole CLI, emulator at zero latency; ${RUNS > 1 ? `median of ${RUNS} runs` : '1 run'}`,
 );
 for (const step of ['validate', 'plan', 'apply']) {
   const cells = results.map(
@@ -84,4 +86,8 @@ for (const step of ['validate', 'plan', 'apply']) {
   });
   console.log(`  ${''.padEnd(9)} ${steps.join('; ')}`);
 }
+const top = results[results.length - 1];
+console.log(
+  `  apply of ${top.targets.toLocaleString('en')}: peak RSS ${top.apply.rssMb.median.toFixed(0)} MB (goal <= 400), first request after ${top.apply.firstMs.median.toFixed(0)} ms (goal <= 1500)`,
+);
 record('growth', { concurrency: CONCURRENCY, runs: RUNS, results });

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // npm run bench: runs every bench/*.bench.js, one after the other (never in
 // parallel: they share two cores), each in its own process, and prints what
-// each reports; then writes docs/benchmarks.md from what each recorded
-// (bench/report.js). `npm run bench -- NAME...` runs the benchmarks whose file
-// names contain a NAME, and replaces only their sections of the page. A
-// benchmark that fails makes the run fail, and keeps its section as it was.
-// `npm run bench -- --rewrite` measures nothing: it renders the page and the
-// README's headlines again from the data the page holds (after editing report.js).
+// each reports; then writes docs/benchmarks.md, its charts and the README's
+// headlines from what each recorded (bench/report.js). `npm run bench -- NAME...`
+// runs the benchmarks whose file names contain a NAME, and replaces only their
+// sections of the page. A benchmark that fails makes the run fail, and keeps its
+// section as it was. `npm run bench -- --rewrite` measures nothing: it renders
+// the page, its charts and the README's headlines again from the data the page
+// holds (after editing bench/report.js or bench/sections.js).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { machine, PAGE, rewritePage, updatePage } from './report.js';
 
 if (process.argv.includes('--rewrite')) {
   rewritePage();
-  console.log(`bench: ${PAGE} and the README's headlines rendered again from the page's data`);
+  console.log(`bench: ${PAGE}, its charts and the README's headlines rendered again from the page's data`);
   process.exit(0);
 }
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -29,10 +30,13 @@ const benches = readdirSync(dir)
 
 const results = mkdtempSync(join(tmpdir(), 'rescind-bench-results-'));
 const started = Date.now();
+// The machine and its load average before any benchmark adds its own; then as each one starts.
+const host = machine();
 const recorded = {};
 let failed = 0;
 try {
   for (const file of benches) {
+    const before = { at: new Date(), machine: machine() };
     const result = spawnSync(process.execPath, [`${dir}${file}`], {
       stdio: 'inherit',
       env: { ...process.env, BENCH_RESULTS: results },
@@ -43,7 +47,7 @@ try {
       failed++;
       console.error(`bench: ${file} failed with status ${result.status}`);
     } else if (existsSync(path)) {
-      recorded[name] = JSON.parse(readFileSync(path, 'utf8'));
+      recorded[name] = { ...before, result: JSON.parse(readFileSync(path, 'utf8')) };
     }
   }
 } finally {
@@ -53,7 +57,7 @@ const durationMs = Date.now() - started;
 const full = only.length === 0 && failed === 0;
 const names = Object.keys(recorded);
 if (names.length > 0) {
-  updatePage({ results: recorded, machine: machine(), at: new Date(started), durationMs, full });
+  updatePage({ sections: recorded, machine: host, at: new Date(started), durationMs, full });
   console.log(
     `bench: ${names.length} section${names.length === 1 ? '' : 's'} of ${PAGE} written (${names.join(', ')}) in ${(durationMs / 1000).toFixed(0)} s`,
   );

@@ -1,132 +1,95 @@
 #!/usr/bin/env node
-// `rescind apply` against what users do today: the same revocations, mixed across the five types,
-// through the clouds' official SDKs (the Huawei Cloud SDK core's HcClient for KMS, CCE and CCM; the
-// generated Alibaba Cloud ESA and ACK clients), one revoke call per target, no read, no verification:
+// `rescind apply` against what users write today: the clouds' official SDKs behind a worker pool of
+// the same concurrency (bench/sdk-pool.js: N workers pulling from one queue, one revoke call per
+// target, no read, no verification), on the same mixed fleet of the five types (bench/fleet.js), the
+// emulator at 50 ms latency. Four cells: 1,000 and 2,000 targets at concurrency 32 and 64. In each,
+// both run as whole processes, timed from spawn to exit (node's start included):
 //
-// 1. A sequential loop of the SDK calls, against the emulator at 50 ms latency, next to rescind apply
-//    at concurrency 64 on the same emulator and the same targets: rescind's speed-up. At 1,000 targets
-//    and at 2,000, the count of the apply benchmark (BENCH_SDK_SIZES=1000,2000): the loop takes one round trip per target, rescind a
-//    fixed start (its identity reads) and three round trips in a row per target (read, revoke,
-//    verify), so the speed-up depends on the count; each count is measured, none extrapolated.
-// 2. An unbounded Promise.all of the same SDK calls against the emulator throttling at 20 requests
-//    per second per operation (and 50 ms latency), next to rescind apply at concurrency 64 there.
-//    At 200 targets (BENCH_SDK_THROTTLED): rescind's time there is the cloud's rate, not its own.
+//   node bench/sdk-pool.js C
+//   node bin/rescind.js apply --yes --concurrency C plan.json   (saved before, `rescind plan --out`)
 //
-// For each: the wall time (from the first call; rescind's includes preparing the saved plan), the
-// calls that failed, and the targets that the emulator's state still shows active afterwards
-// (unverified). The SDK loops run in a child process as rescind does (bench/child.js). One run of the
-// sequential loop (it is one round trip per target); BENCH_RUNS (default 3) of the others, median.
+// in alternated runs (pool, rescind, pool, rescind, ...: BENCH_RUNS, default 5), the emulator reset
+// to the same state before each run, the accounts' rate limits off (`rateLimits: {default: 0}`).
+// Reported per cell: the median and min-max of each, rescind ÷ the pool per round (goal <= 1.0), the
+// requests per target the emulator saw (goal for rescind <= 1.2), and the targets still active after
+// each run. Then one run of the sequential loop (the pool with one worker) at 1,000 targets.
 // Run after `npm run build` (npm run bench does both).
 
-import { describeFleet, mixedFleet, openBench } from './fleet.js';
-import { RUNS, record, spread } from './lib.js';
+import { fileURLToPath } from 'node:url';
+import { BIN, describeFleet, mixedFleet, openBench } from './fleet.js';
+import { alternate, record, runsOr, spread, spreads } from './lib.js';
 
 const SIZES = (process.env.BENCH_SDK_SIZES ?? '1000,2000').split(',').map(Number);
+const CONCURRENCIES = [32, 64];
 const LATENCY_MS = 50;
-const THROTTLED_SIZE = Number(process.env.BENCH_SDK_THROTTLED ?? 200);
-const THROTTLE_RPS = 20;
-const CONCURRENCY = 64;
+const RUNS = runsOr(5);
+const POOL = fileURLToPath(new URL('./sdk-pool.js', import.meta.url));
 
-// One way of revoking the fleet, `runs` times: time, failed calls (or targets), targets still active.
-async function measure(bench, runs, faults, run) {
-  const samples = [];
-  for (let r = 0; r < runs; r++) {
-    await bench.reset(faults);
-    const result = await run();
-    samples.push({
-      ms: result.ms,
-      failed: result.failed,
-      active: await bench.active(),
-      errors: result.errors,
-    });
-  }
-  return {
-    runs,
-    ms: spread(samples.map((s) => s.ms)),
-    failed: spread(samples.map((s) => s.failed)),
-    active: spread(samples.map((s) => s.active)),
-    errors: samples[samples.length - 1].errors,
-  };
-}
+// One run of a contender: the emulator reset, the process timed, then what the emulator saw.
+const runOnce = (bench, size, argv) => async () => {
+  await bench.reset();
+  const out = await bench.run(argv);
+  const seen = await bench.seen();
+  return { ms: out.ms, requests: seen.requests, perTarget: seen.requests / size, active: seen.active };
+};
+const FIELDS = ['ms', 'requests', 'perTarget', 'active'];
 
-// One fleet of `size` targets, saved as a plan, against the emulator; closed after `body`.
-async function withFleet(size, body) {
+const cells = [];
+let sequential;
+for (const size of SIZES) {
   const fleet = mixedFleet(size);
   const bench = await openBench(fleet, { faults: { latencyMs: LATENCY_MS } });
   try {
-    await bench.reset({});
+    await bench.reset({ latencyMs: 0 });
     await bench.savePlan();
-    const rescind = async () => {
-      const r = await bench.child(['apply', bench.dir, String(CONCURRENCY)]);
-      return { ms: r.ms, failed: r.outcomes.failed ?? 0, errors: r.errors };
-    };
-    const sdk = (mode) => () => bench.child(['sdk', bench.dir, mode]);
-    return await body({ bench, fleet, rescind, sdk });
+    for (const concurrency of CONCURRENCIES) {
+      const apply = ['apply', '--yes', '--concurrency', String(concurrency), 'plan.json'];
+      const samples = await alternate(
+        {
+          pool: runOnce(bench, size, [POOL, String(concurrency)]),
+          rescind: runOnce(bench, size, [BIN, ...apply]),
+        },
+        RUNS,
+      );
+      const ratio = spread(samples.rescind.map((r, i) => r.ms / samples.pool[i].ms));
+      cells.push({
+        targets: size,
+        concurrency,
+        fleet: describeFleet(fleet),
+        pool: spreads(samples.pool, FIELDS),
+        count: fleet.count,
+        rescind: { ...spreads(samples.rescind, FIELDS), byOperation: (await bench.seen()).byOperation },
+        ratio,
+      });
+    }
+    if (size === SIZES[0]) {
+      const one = await runOnce(bench, size, [POOL, '1'])();
+      sequential = { targets: size, ...spreads([one], FIELDS) };
+    }
   } finally {
     await bench.close();
   }
 }
 
-const latency = { latencyMs: LATENCY_MS, throttleRps: 0 };
-const throttled = { latencyMs: LATENCY_MS, throttleRps: THROTTLE_RPS };
-const results = [];
-for (const size of SIZES) {
-  results.push(
-    await withFleet(size, async ({ bench, fleet, rescind, sdk }) => ({
-      targets: size,
-      fleet: describeFleet(fleet),
-      sequential: await measure(bench, 1, latency, sdk('seq')),
-      rescind: await measure(bench, RUNS, latency, rescind),
-    })),
-  );
-}
-const underThrottling = await withFleet(THROTTLED_SIZE, async ({ bench, fleet, rescind, sdk }) => ({
-  targets: THROTTLED_SIZE,
-  fleet: describeFleet(fleet),
-  promiseAll: await measure(bench, RUNS, throttled, sdk('all')),
-  rescindThrottled: await measure(bench, RUNS, throttled, rescind),
-}));
-
-const range = (s) =>
-  s.runs > 1 ? `  (${s.min.toFixed(0)}-${s.max.toFixed(0)} in ${s.runs} runs)` : '  (1 run)';
-const line = (name, m, extra = '') =>
-  console.log(
-    `    ${name.padEnd(44)} ${m.ms.median.toFixed(0).padStart(7)} ms  failed ${String(m.failed.median).padStart(4)}  still active ${String(m.active.median).padStart(4)}${extra}${range(m.ms)}`,
-  );
+const range = (s, digits = 0) => (s.runs > 1 ? ` (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})` : '');
 console.log(
-  `apply vs the official SDKs: ${LATENCY_MS} ms latency, rescind at concurrency ${CONCURRENCY}; median of runs`,
+  `apply vs the official SDKs in a worker pool of the same concurrency: whole processes, ${LATENCY_MS} ms latency, median of ${RUNS} alternated runs (min-max)`,
 );
-for (const r of results) {
-  const speedup = r.sequential.ms.median / r.rescind.ms.median;
-  console.log(`  ${r.targets.toLocaleString('en')} targets (${r.fleet})`);
-  line('sequential loop of the SDK calls', r.sequential);
-  line(
-    'rescind apply',
-    r.rescind,
-    `  ${speedup.toFixed(1)}x the loop, ${speedup >= 25 ? 'within' : 'UNDER'} the bar (>= 25x)`,
+for (const c of cells) {
+  console.log(`  ${c.targets.toLocaleString('en')} targets, concurrency ${c.concurrency} (${c.fleet})`);
+  for (const [name, m] of [
+    ['official-SDK worker pool', c.pool],
+    ['rescind apply', c.rescind],
+  ]) {
+    console.log(
+      `    ${name.padEnd(26)} ${m.ms.median.toFixed(0).padStart(6)} ms${range(m.ms)}  ${m.perTarget.median.toFixed(2)} requests per target  still active ${m.active.max}`,
+    );
+  }
+  console.log(
+    `    rescind / pool             ${c.ratio.median.toFixed(2)}${range(c.ratio, 2)}  ${c.ratio.median <= 1 ? 'within' : 'OVER'} the goal (<= 1.0)`,
   );
 }
-{
-  const r = underThrottling;
-  console.log(
-    `  ${r.targets.toLocaleString('en')} targets (${r.fleet}), the emulator throttling at ${THROTTLE_RPS} requests/s per operation:`,
-  );
-  line('unbounded Promise.all of the SDK calls', r.promiseAll);
-  line(
-    'rescind apply',
-    r.rescindThrottled,
-    `  ${(r.rescindThrottled.ms.median / r.promiseAll.ms.median).toFixed(1)}x the Promise.all's time`,
-  );
-  console.log(
-    `    the Promise.all's failures (last run): ${Object.entries(r.promiseAll.errors)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}`,
-  );
-}
-record('sdk', {
-  latencyMs: LATENCY_MS,
-  throttleRps: THROTTLE_RPS,
-  concurrency: CONCURRENCY,
-  results,
-  underThrottling,
-});
+console.log(
+  `  sequential loop, one call at a time, ${sequential.targets.toLocaleString('en')} targets: ${sequential.ms.median.toFixed(0)} ms (1 run), still active ${sequential.active.median}`,
+);
+record('sdk', { latencyMs: LATENCY_MS, runs: RUNS, cells, sequential });
