@@ -71,10 +71,18 @@ module.exports = {
     },
     {
       name: 'renderers-render',
-      comment: 'renderers turn values into text: they never import providers or http',
+      comment: 'renderers turn values into text: they never import providers, http or the engine',
       severity: 'error',
       from: { path: '^src/render/' },
-      to: { path: '^src/(providers|http)/' },
+      to: { path: '^src/(providers|http|engine)/' },
+    },
+    {
+      name: 'cli-talks-to-the-session',
+      comment:
+        'the cli parses, calls the session, renders and returns an exit code: it never reaches past the session into the engine, the plan model or the providers',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/(engine|plan|providers)/' },
     },
     {
       name: 'only-the-root-starts-servers',

@@ -13,7 +13,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApplyReport } from '../src/engine/report.js';
+import type { ApplyReport } from '../src/plan/run.js';
 import { adminCall } from '../test/helpers/emulator-client.js';
 import { activeIn, type FleetSize, fleetPlan, startFleet } from '../test/helpers/fleet.js';
 import {

@@ -7,8 +7,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../src/emulator/faults.js';
-import { reportOf } from '../src/engine/report.js';
 import { loadRun } from '../src/engine/runs.js';
+import { reportOf } from '../src/plan/run.js';
 import { activeIn, startFleet } from '../test/helpers/fleet.js';
 import { auditJournal, type Snapshot } from './journal.js';
 import {
@@ -140,7 +140,7 @@ export async function killAndResume(o: KillResumeOptions): Promise<ScenarioResul
       const loaded = loadRun(dir, runId);
       if ('diagnostics' in loaded) violations.push(`loadRun: ${JSON.stringify(loaded.diagnostics)}`);
       else {
-        const report = reportOf(loaded);
+        const report = reportOf(loaded.paths.runId, loaded.plan, loaded.log);
         if (!loaded.finished || report.status !== 'done')
           violations.push(`the run is ${report.status}, not done`);
         if (report.resumedAt.length !== snapshots.length) {

@@ -4,8 +4,7 @@
 // escaped as every text rescind shows is.
 
 import { visibleText } from '../diagnostics/diagnostic.js';
-import type { PlanProgress } from '../engine/planner.js';
-import type { HttpEvent } from '../http/client.js';
+import type { HttpEvent, PlanProgress } from '../session/session.js';
 import type { Output } from './io.js';
 
 /** PlanProgressView hears the planner's and the HTTP layer's events, and clears its lines at the end. */

@@ -4,12 +4,12 @@
 // text renderers escape it on stdout: no control or bidirectional character reaches the terminal raw.
 
 import { diagnosticText, visibleText } from '../diagnostics/diagnostic.js';
-import type { ExecuteEvent, TargetResult } from '../engine/executor.js';
+import type { TargetEnd, TargetResult } from '../session/session.js';
 import type { Output } from './io.js';
 
 /** Progress hears each target's end and clears its line when the run is over. */
 export interface Progress {
-  update(event: ExecuteEvent): void;
+  update(event: TargetEnd): void;
   /** note writes a line above the bar (a message in the middle of the run). */
   note(line: string): void;
   finish(): void;
@@ -34,8 +34,8 @@ export function progressOn(out: Output, total: number, now: () => number = Date.
     };
   }
   let drawn = 0;
-  let last: ExecuteEvent | undefined;
-  const draw = (event: ExecuteEvent) => {
+  let last: TargetEnd | undefined;
+  const draw = (event: TargetEnd) => {
     const elapsed = Math.max(1, now() - started) / 1000;
     const rate = event.done / elapsed;
     const left = rate > 0 ? Math.ceil((total - event.done) / rate) : 0;

@@ -9,8 +9,8 @@ import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, rea
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AccountBinding, SavedPlan } from '../plan/model.js';
+import { type JournalLine, type RunHeader, RunLog } from '../plan/run.js';
 import { loadSavedPlan, writeSavedPlan } from '../plan/saved.js';
-import { isDone, type Prior, type RunRecord, type TargetOutcome, targetOutcomes } from './executor.js';
 import { readJournal, syncDir } from './journal.js';
 
 /** RUNS_DIR is where runs are kept, relative to the folder rescind runs in. */
@@ -19,39 +19,6 @@ export const RUNS_DIR = join('.rescind', 'runs');
 export const LOCKS_DIR = join('.rescind', 'locks');
 /** MAX_RUNS bounds how many run folders a lookup reads. */
 const MAX_RUNS = 10_000;
-
-/** RunHeader is the journal line a run starts (or resumes) with: the plan, who runs it, and how. */
-export type RunHeader = {
-  type: 'run';
-  runId: string;
-  at: string;
-  resumed: boolean;
-  rescindVersion: string;
-  plan: { name: string; file: string; digest: string; ticket?: string; owner?: string };
-  concurrency: number;
-  /** callers are who each account authenticates as, for the audit. */
-  callers: Record<string, { ids: string[] }>;
-  /** accounts are where each account reached: cloud, region, endpoints, project, domain, caller. */
-  accounts?: Record<string, AccountBinding>;
-  /** options are the config and policy files a resume of this run needs (as given on the command line). */
-  options?: { config?: string; policies?: string[] };
-  host: string;
-  pid: number;
-};
-
-/** RunEnd is the journal line a run ends with. */
-export type RunEnd = {
-  type: 'end';
-  at: string;
-  stopped: boolean;
-  summary: Record<TargetOutcome, number>;
-};
-
-/** TargetLine is a `target` line of the journal, with the audit fields the session adds. */
-export type TargetLine = Extract<RunRecord, { type: 'target' }> & { at?: string };
-
-/** JournalLine is any line of a run's journal. */
-export type JournalLine = (RunHeader | RunEnd | RunRecord) & { at?: string };
 
 /** RunPaths are the files of one run. */
 export interface RunPaths {
@@ -107,16 +74,12 @@ export async function createRun(
   return paths;
 }
 
-/** LoadedRun is a run read back: its plan, its journal, and what it did to each target. */
+/** LoadedRun is a run read back: its plan (as reviewed), and what its journal says. */
 export interface LoadedRun {
   paths: RunPaths;
   plan: SavedPlan;
-  headers: RunHeader[];
-  end?: RunEnd;
-  /** prior is, by address, each target's last outcome and how many revoke calls it started. */
-  prior: Map<string, Prior>;
-  /** finals are, by address, each target's last `target` line (its audit record). */
-  finals: Map<string, TargetLine>;
+  /** log is the journal's lines, reduced: headers, each target's prior and audit line, the end. */
+  log: RunLog;
   /** torn is true when the journal's last line was cut short (the run was killed while writing it). */
   torn: boolean;
   /** finished is true when the run ended with every target done. */
@@ -140,63 +103,9 @@ export function loadRun(root: string, runId: string): LoadedRun | { diagnostics:
       diagnostics: [runProblem(e instanceof Error ? e.message : String(e), join(shown, 'journal.jsonl'))],
     };
   }
-  const headers: RunHeader[] = [];
-  let end: RunEnd | undefined;
-  const prior = new Map<string, Prior>();
-  const finals = new Map<string, TargetLine>();
-  const priorOf = (address: string): Prior => {
-    let p = prior.get(address);
-    if (p === undefined) {
-      p = { intents: 0 };
-      prior.set(address, p);
-    }
-    return p;
-  };
-  for (const line of read.records as JournalLine[]) {
-    switch (line.type) {
-      case 'run':
-        headers.push(line);
-        end = undefined;
-        break;
-      case 'end':
-        end = line;
-        break;
-      case 'intent':
-        if (typeof line.address === 'string') priorOf(line.address).intents++;
-        break;
-      case 'revoke':
-        if (typeof line.address !== 'string') break;
-        // An intent written ahead and taken back: no call was made.
-        if (line.outcome === 'not-sent') priorOf(line.address).intents--;
-        else if (typeof line.requestId === 'string' && line.outcome === 'revoked') {
-          priorOf(line.address).requestId = line.requestId;
-        }
-        break;
-      case 'target':
-        if (typeof line.address === 'string' && targetOutcomes.includes(line.outcome)) {
-          priorOf(line.address).outcome = line.outcome;
-          finals.set(line.address, line);
-        }
-        break;
-    }
-  }
-  const acting = saved.plan.targets.filter((t) => t.action === 'revoke' || t.action === 'not-observable');
-  const finished =
-    end !== undefined &&
-    acting.every((t) => {
-      const outcome = prior.get(t.address)?.outcome;
-      return outcome !== undefined && isDone(outcome);
-    });
-  return {
-    paths,
-    plan: saved.plan,
-    headers,
-    ...(end === undefined ? {} : { end }),
-    prior,
-    finals,
-    torn: read.torn,
-    finished,
-  };
+  const log = new RunLog();
+  for (const line of read.records as unknown as JournalLine[]) log.add(line);
+  return { paths, plan: saved.plan, log, torn: read.torn, finished: log.finished(saved.plan) };
 }
 
 /** RunSummary is one run as a listing shows it: its id, plan and whether it finished. */
@@ -284,7 +193,7 @@ export function unobservedRevocations(root: string, planName: string): Map<strin
       continue;
     }
     let header: RunHeader | undefined;
-    for (const line of records as JournalLine[]) {
+    for (const line of records as unknown as JournalLine[]) {
       if (line.type === 'run') header = line;
       if (line.type !== 'target' || line.outcome !== 'applied-not-observable') continue;
       if (typeof line.address !== 'string' || found.has(line.address)) continue;

@@ -38,8 +38,22 @@ export const Action: Readonly<Record<ActionState, { glyph: string; label: string
   missing: { glyph: 'x', label: 'missing' },
 };
 
-/** ObservedState is what a read found: the credential works, was revoked, does not exist, or cannot be read. */
+/**
+ * ObservedState is what a read found: the credential works (active), was revoked, does not exist (absent:
+ * never was, or deleted), or cannot be known (unknown: the type is not observable).
+ */
 export type ObservedState = 'active' | 'revoked' | 'absent' | 'unknown';
+
+/** Observation is a target's state and the cloud's own record of it (absent when there is none). */
+export interface Observation<S = unknown> {
+  state: ObservedState;
+  record?: S;
+}
+
+/** isActing tells whether apply calls on a target of this action: to revoke it, or not observable. */
+export function isActing(t: Pick<PlannedTarget, 'action'>): boolean {
+  return t.action === 'revoke' || t.action === 'not-observable';
+}
 
 /** PlannedTarget is one target of the plan, with everything `apply` needs and every renderer shows. */
 export interface PlannedTarget {

@@ -10,6 +10,7 @@ import {
   type AccountBinding,
   canonicalJson,
   fingerprintOf,
+  isActing,
   type PlannedTarget,
   type PolicyResult,
   type SavedPlan,
@@ -37,11 +38,6 @@ export interface NarrowedPlan {
 
 /** MAX_REFUSALS bounds the refusals listed: a forged plan of 100,000 targets is not 100,000 lines. */
 const MAX_REFUSALS = 20;
-
-/** isActing tells whether apply calls on a target of this action: to revoke it, or not observable. */
-export function isActing(t: Pick<PlannedTarget, 'action'>): boolean {
-  return t.action === 'revoke' || t.action === 'not-observable';
-}
 
 /**
  * narrowSaved compares the saved plan (file names diagnostics) with a fresh plan of its inputs, made now

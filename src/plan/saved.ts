@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, jsonText } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, loadDocument } from '../document/pipeline.js';
 import { digestOf, type SavedPlan } from './model.js';
@@ -30,6 +30,15 @@ export const savedPlanRules: KindRules = {
  * plain records (10,000 KMS grants and ESA certificates take 9 MiB, `npm run bench -- plan`).
  */
 export const SAVED_PLAN_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * savedPlanText is a saved plan as its file holds it (`plan --out`, a run's plan.json) and as `plan
+ * --format json` prints it: two spaces indented, a final newline, the characters a terminal would act
+ * on escaped (jsonText).
+ */
+export function savedPlanText(plan: SavedPlan): string {
+  return `${jsonText(JSON.stringify(plan, null, 2))}\n`;
+}
 
 /** LoadedSavedPlan is a loaded saved plan; plan is present when it is valid and unchanged. */
 export interface LoadedSavedPlan extends LoadedDocument {

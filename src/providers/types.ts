@@ -5,19 +5,9 @@
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HttpClient } from '../http/client.js';
+import type { Observation } from '../plan/model.js';
+import type { RevokeOutcome } from '../plan/run.js';
 import type { Cloud, ServiceName, TypeName } from '../vocabulary.js';
-
-/**
- * TargetState is what a read finds: the credential works (active), was revoked, does not exist
- * (absent: never was, or deleted), or cannot be known (unknown: the type is not observable).
- */
-export type TargetState = 'active' | 'revoked' | 'absent' | 'unknown';
-
-/** Observation is a target's state and the cloud's own record of it (absent when there is none). */
-export interface Observation<S> {
-  state: TargetState;
-  record?: S;
-}
 
 /** ProviderAccount is an opened account: where its services are, who it is, and its HTTP client. */
 export interface ProviderAccount {
@@ -111,13 +101,12 @@ export interface RevokeRequest<T, W> extends ProviderRequest {
   readonly with: W;
 }
 
-/**
- * RevokeOutcome: the call succeeded (revoked), a read showed the target was already revoked or gone
- * (already-revoked: never a failure), or it failed (diagnostics say why).
- */
-export type RevokeOutcome = 'revoked' | 'already-revoked' | 'failed';
+export type { Observation, RevokeOutcome };
 
-/** RevokeResponse is the outcome, the cloud's request id of the revoke call, and diagnostics. */
+/**
+ * RevokeResponse is the outcome (the call succeeded; a read showed the target already revoked or gone,
+ * never a failure; or it failed), the cloud's request id of the revoke call, and diagnostics.
+ */
 export interface RevokeResponse {
   outcome: RevokeOutcome;
   requestId?: string;

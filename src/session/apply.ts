@@ -5,58 +5,31 @@
 // the built-in rules asked again before every revoke call, the lock released. Loaded by the session on
 // first use.
 
-import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
-import pLimit from 'p-limit';
+import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readBytes } from '../document/read.js';
-import {
-  DEFAULT_APPLY_CONCURRENCY,
-  type ExecuteEvent,
-  type ExecuteResult,
-  executePlan,
-  type RunRecord,
-  type TargetOutcome,
-  targetOutcomes,
-} from '../engine/executor.js';
-import { openJournal } from '../engine/journal.js';
-import type { PlanResult } from '../engine/planner.js';
-import {
-  createRun,
-  isRunId,
-  LOCKS_DIR,
-  type LoadedRun,
-  listRuns,
-  loadRun,
-  lockPath,
-  newRunId,
-  RUNS_DIR,
-  type RunEnd,
-  type RunHeader,
-} from '../engine/runs.js';
-import { sharedReads } from '../engine/shared-reads.js';
-import { acquireLock, type LockAttempt, LockError, type LockHolder } from '../files/lock.js';
+import { applyRun, type RunOutcome } from '../engine/apply.js';
+import { DEFAULT_APPLY_CONCURRENCY } from '../engine/executor.js';
+import { readNotGone } from '../engine/gone.js';
+import type { TargetEnd } from '../engine/hooks.js';
+import { isRunId, type LoadedRun, listRuns, loadRun } from '../engine/runs.js';
 import {
   type InputFile,
+  isActing,
   type PlannedTarget,
-  type PolicyResult,
   type SavedPlan,
   sha256,
   summarize,
 } from '../plan/model.js';
-import { isActing, narrowSaved } from '../plan/narrow.js';
+import { narrowSaved } from '../plan/narrow.js';
+import { isDone, type RunHeader } from '../plan/run.js';
 import { loadSavedPlan } from '../plan/saved.js';
-import { type AccountCaller, evaluatePolicies, type PolicyTarget } from '../policy/evaluate.js';
-import { withSignal } from '../providers/common.js';
 import { providerOf } from '../providers/registry.js';
-import type { Fields, Observation } from '../providers/types.js';
-import { renderPlanJson } from '../render/plan/json.js';
-import { VERSION } from '../version.js';
+import type { Fields } from '../providers/types.js';
 import { cloudOfType, identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { PlanOptions } from './plan.js';
-import type { ConfigResult, OpenedAccounts } from './types.js';
+import type { ConfigResult, OpenedAccounts, PlanResult } from './types.js';
 
 /** ApplySession is what applying needs of the session. */
 export interface ApplySession {
@@ -92,6 +65,10 @@ export interface PreparedApply {
   source?: 'saved' | 'planned' | 'run';
   /** run is the run to resume. */
   run?: LoadedRun;
+  /** runId names the run to resume. */
+  runId?: string;
+  /** pending counts the targets apply would call on: those a resumed run has not done yet. */
+  pending?: number;
   /** file names where the plan came from, for diagnostics. */
   file?: string;
   diagnostics: Diagnostic[];
@@ -113,7 +90,20 @@ export async function prepareApply(
     const shown = relative(cwd, run.paths.plan);
     const derived = await derive(session, run.plan, shown, options);
     if (derived.plan === undefined) return { diagnostics: derived.diagnostics };
-    return { plan: derived.plan, reviewed: run.plan, source: 'run', run, file: shown, diagnostics: [] };
+    const pending = derived.plan.targets.filter((t) => {
+      const outcome = run.log.prior.get(t.address)?.outcome;
+      return isActing(t) && (outcome === undefined || !isDone(outcome));
+    }).length;
+    return {
+      plan: derived.plan,
+      reviewed: run.plan,
+      source: 'run',
+      run,
+      runId,
+      pending,
+      file: shown,
+      diagnostics: [],
+    };
   }
   if (/\.json$/i.test(file)) {
     const saved = loadSavedPlan(resolve(cwd, file), file);
@@ -124,6 +114,7 @@ export async function prepareApply(
       plan: derived.plan,
       reviewed: saved.plan,
       source: 'saved',
+      pending: derived.plan.targets.filter(isActing).length,
       file,
       diagnostics: saved.diagnostics,
     };
@@ -135,6 +126,7 @@ export async function prepareApply(
         plan: planned.plan,
         reviewed: planned.plan,
         source: 'planned',
+        pending: planned.plan.targets.filter(isActing).length,
         file,
         diagnostics: planned.diagnostics,
       };
@@ -196,8 +188,10 @@ async function derive(
 
   // Targets the fresh plan does not produce: each must read gone (revoked since, by this plan's earlier
   // run or by someone else); one that does not is a target the reviewer never saw.
-  const gone = await readUnproduced(session, narrowed.unproduced, file, options.signal);
-  if (gone.diagnostics.length > 0) return { diagnostics: gone.diagnostics };
+  const opened = await session.openAccounts(needsOf(narrowed.unproduced));
+  if (opened.diagnostics.length > 0) return { diagnostics: opened.diagnostics };
+  const notGone = await readNotGone(narrowed.unproduced, opened.accounts, file, { signal: options.signal });
+  if (notGone.length > 0) return { diagnostics: notGone };
   const targets = [...plan.targets, ...narrowed.unproduced];
   const order = new Map(saved.targets.map((t, i) => [t.address, i]));
   targets.sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0));
@@ -248,44 +242,6 @@ function checkInputs(
   return { plan: planInput.file, policies: policies.map((p) => p.file), diagnostics: out };
 }
 
-// Reads each target a fresh plan does not produce; a diagnostic for each that is not gone, or unreadable.
-async function readUnproduced(
-  session: ApplySession,
-  targets: readonly PlannedTarget[],
-  file: string,
-  signal: AbortSignal | undefined,
-): Promise<{ diagnostics: Diagnostic[] }> {
-  const opened = await session.openAccounts(needsOf(targets));
-  if (opened.diagnostics.length > 0) return { diagnostics: opened.diagnostics };
-  const reads = sharedReads();
-  const limit = pLimit(DEFAULT_APPLY_CONCURRENCY);
-  const out: Diagnostic[] = [];
-  await Promise.all(
-    targets.map((t) =>
-      limit(async () => {
-        const account = opened.accounts.get(t.account);
-        if (account === undefined || out.length >= 20) return;
-        const read = await providerOf(t.type).read({
-          account,
-          target: t.target as Fields,
-          reads,
-          ...withSignal(signal),
-        });
-        const state = read.observation?.state;
-        if (state === 'revoked' || state === 'absent') return;
-        const seen = state === undefined ? 'cannot be read now' : `reads ${state}`;
-        out.push({
-          severity: 'error',
-          code: 'apply.not-reviewed',
-          file,
-          message: `${t.address}: a fresh plan of the same files does not produce this target, and it ${seen}: nothing was revoked`,
-        });
-      }),
-    ),
-  );
-  return { diagnostics: out };
-}
-
 // The accounts of targets and the services they need, with each cloud's identity service.
 function needsOf(targets: readonly PlannedTarget[]): Record<string, ServiceName[]> {
   const needs: Record<string, Set<ServiceName>> = {};
@@ -328,7 +284,8 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   readonly stop?: AbortSignal;
   readonly signal?: AbortSignal;
-  readonly onEvent?: (event: ExecuteEvent) => void;
+  /** onEvent hears each target's end (progress). */
+  readonly onEvent?: (event: TargetEnd) => void;
   /** onStart hears the run id once the run's folder exists, before any call. */
   readonly onStart?: (runId: string) => void;
   readonly now?: () => Date;
@@ -339,167 +296,45 @@ export interface ApplyOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** AppliedRun is a run's outcome: its id, its results, and what stopped it before it started. */
-export interface AppliedRun {
-  runId?: string;
-  results?: ExecuteResult;
-  /** denied are the built-in rules that deny the plan for the credentials apply runs with. */
-  denied?: PolicyResult[];
-  /** lockedBy is the holder of the plan's lock when another apply of it runs. */
-  lockedBy?: LockHolder;
-  diagnostics: Diagnostic[];
-}
+/** AppliedRun is a run's outcome: its id, report and results, or what stopped it before it started. */
+export type AppliedRun = RunOutcome;
 
-/** actingTargets are the targets of a plan that apply calls on. */
-export function actingTargets(plan: SavedPlan): PlannedTarget[] {
-  return plan.targets.filter(isActing);
-}
-
-/** applyPrepared runs a prepared plan; see the top of this file. */
+/** applyPrepared runs a prepared plan: its accounts opened for what it revokes, then the run (engine). */
 export async function applyPrepared(
   session: ApplySession,
   prepared: PreparedApply & { plan: SavedPlan },
   options: ApplyOptions = {},
 ): Promise<AppliedRun> {
-  const root = session.root();
   const plan = prepared.plan;
-  const reviewed = prepared.reviewed ?? plan;
-  const now = options.now ?? (() => new Date());
-  const concurrency = options.concurrency ?? plan.plan.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
-  const acting = actingTargets(plan);
+  const acting = plan.targets.filter(isActing);
   const config = session.config();
   if (config.config === undefined) return { diagnostics: config.diagnostics };
   const wrong = checkTargets(acting, config, prepared.file ?? plan.plan.file);
   if (wrong.length > 0) return { diagnostics: wrong };
-
-  // Who each account is: read by the plan this apply runs, made with these credentials (a saved plan's
-  // is derived from a fresh plan: see prepareApply). The built-in rules run again before every revoke
-  // call, on the record read then.
-  const callers = new Map<string, AccountCaller>();
-  for (const [name, binding] of Object.entries(plan.accounts)) {
-    if (binding.caller !== undefined) callers.set(name, binding.caller);
-  }
-  const denied = builtinDenies(acting, callers, (t) => t.before.record);
-  if (denied.length > 0) return { denied, diagnostics: [] };
+  const concurrency = options.concurrency ?? plan.plan.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
   const opened = await session.openAccounts(needsOf(acting), { connections: Math.max(8, concurrency) });
   if (opened.diagnostics.length > 0) return { diagnostics: opened.diagnostics };
-  const guard = (target: PlannedTarget, observed: Observation<unknown>): Diagnostic | undefined => {
-    const deny = builtinDenies([target], callers, () => observed.record)[0];
-    if (deny === undefined) return undefined;
-    const message = `${target.address}: ${deny.message} (built-in rule ${deny.rule}, on what the target reads now)`;
-    return { severity: 'error', code: 'apply.denied', message, address: target.address };
-  };
-
-  // The plan's lock, then the run's folder and journal.
-  const runId = prepared.run?.paths.runId ?? newRunId(now());
-  let lock: LockAttempt;
-  try {
-    mkdirSync(join(root, LOCKS_DIR), { recursive: true, mode: 0o700 });
-    lock = acquireLock(lockPath(root, plan.plan.name), `apply of plan ${plan.plan.name}, run ${runId}`);
-  } catch (e) {
-    const message = e instanceof LockError ? e.message : `cannot take the plan's lock: ${String(e)}`;
-    return { diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
-  }
-  if ('heldBy' in lock) {
-    const h = lock.heldBy;
-    const message = `another apply of plan ${plan.plan.name} is running (${h.what}; pid ${h.pid} on ${h.host}, since ${h.started}); wait for it, or resume its run when it is gone`;
-    return { lockedBy: h, diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
-  }
-  try {
-    const paths = prepared.run?.paths ?? (await createRun(root, runId, renderPlanJson(reviewed)));
-    if (Array.isArray(paths)) return { diagnostics: paths };
-    const who: RunHeader['callers'] = {};
-    for (const [name, caller] of callers) if (caller !== undefined) who[name] = { ids: [...caller.ids] };
-    const header = (id: string): RunHeader => ({
-      type: 'run',
-      runId: id,
-      at: now().toISOString(),
-      resumed: prepared.run !== undefined,
-      rescindVersion: VERSION,
-      plan: {
-        name: plan.plan.name,
-        file: plan.plan.file,
-        digest: reviewed.digest,
-        ...(plan.plan.ticket === undefined ? {} : { ticket: plan.plan.ticket }),
-        ...(plan.plan.owner === undefined ? {} : { owner: plan.plan.owner }),
-      },
+  const { onEvent } = options;
+  return applyRun(
+    {
+      root: session.root(),
+      plan,
+      reviewed: prepared.reviewed ?? plan,
+      accounts: opened.accounts,
+      run: prepared.run,
+    },
+    {
       concurrency,
-      callers: who,
-      accounts: plan.accounts,
-      ...(options.resumeWith === undefined ? {} : { options: options.resumeWith }),
-      host: hostname(),
-      pid: process.pid,
-    });
-    let journal: ReturnType<typeof openJournal>;
-    try {
-      journal = openJournal(paths.journal);
-      await journal.append(header(runId));
-    } catch (e) {
-      return { diagnostics: [journalProblem(e instanceof Error ? e : new Error(String(e)), runId)] };
-    }
-    let results: ExecuteResult;
-    try {
-      options.onStart?.(runId);
-      // Each target's audit line says who, when and which plan, on its own.
-      const record = (r: RunRecord): Promise<void> =>
-        journal.append(
-          r.type === 'target'
-            ? {
-                ...r,
-                at: now().toISOString(),
-                who: who[r.account]?.ids ?? [],
-                plan: plan.plan.name,
-                digest: reviewed.digest,
-                ...(plan.plan.ticket === undefined ? {} : { ticket: plan.plan.ticket }),
-              }
-            : { ...r, at: now().toISOString() },
-        );
-      results = await executePlan(
-        {
-          plan,
-          accounts: opened.accounts,
-          record,
-          guard,
-          ...(prepared.run === undefined ? {} : { prior: prepared.run.prior }),
-        },
-        {
-          concurrency,
-          ...(options.stop === undefined ? {} : { stop: options.stop }),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-          ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
-          ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
-          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-        },
-      );
-      if (results.journalError === undefined) {
-        const summary = Object.fromEntries(targetOutcomes.map((o) => [o, 0])) as Record<
-          TargetOutcome,
-          number
-        >;
-        for (const t of results.targets) summary[t.outcome]++;
-        const end: RunEnd = { type: 'end', at: now().toISOString(), stopped: results.stopped, summary };
-        await journal.append(end).catch((e: unknown) => {
-          results = { ...results, journalError: e instanceof Error ? e : new Error(String(e)) };
-        });
-      }
-    } finally {
-      await journal.close().catch(() => {});
-    }
-    if (results.journalError !== undefined) {
-      return { runId, results, diagnostics: [journalProblem(results.journalError, runId)] };
-    }
-    return { runId, results, diagnostics: [] };
-  } finally {
-    lock.held.release();
-  }
-}
-
-// A journal that could not be written (a full disk): the run stopped there; the message says why, in
-// the system's words, and how to go on.
-function journalProblem(e: Error, runId: string): Diagnostic {
-  const cause = e.cause instanceof Error && 'code' in e.cause ? ` (${String(e.cause.code)})` : '';
-  const message = `${e.message}${cause}: the run stopped there; calls in flight finished, nothing more was sent, and what the journal could not record is not counted done; free space, then resume the run`;
-  return { severity: 'error', code: 'apply.journal', message, file: join(RUNS_DIR, runId, 'journal.jsonl') };
+      stop: options.stop,
+      signal: options.signal,
+      now: options.now,
+      onStart: options.onStart,
+      resumeWith: options.resumeWith,
+      backoffMs: options.backoffMs,
+      sleep: options.sleep,
+      ...(onEvent === undefined ? {} : { hooks: [{ postTarget: (end: TargetEnd) => onEvent(end) }] }),
+    },
+  );
 }
 
 // What a saved plan's schema and digest cannot promise: each target's account is in this config, of its
@@ -524,22 +359,4 @@ function checkTargets(acting: readonly PlannedTarget[], config: ConfigResult, fi
     if (out.length >= 20) break;
   }
   return out;
-}
-
-// The built-in rules, against the callers of this run, on the records given (each target's principals:
-// its user, agency or grantee, read from its fields and its record).
-function builtinDenies(
-  targets: readonly PlannedTarget[],
-  callers: ReadonlyMap<string, AccountCaller>,
-  recordOf: (t: PlannedTarget) => unknown,
-): PolicyResult[] {
-  const policyTargets: PolicyTarget[] = targets.map((t) => ({
-    address: t.address,
-    type: t.type,
-    account: t.account,
-    ids: t.ids,
-    with: t.with,
-    principals: providerOf(t.type).principals(t.target as Fields, recordOf(t)),
-  }));
-  return evaluatePolicies(policyTargets, { reason: '' }, [], callers).filter((r) => r.effect === 'deny');
 }

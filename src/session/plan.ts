@@ -6,22 +6,18 @@ import { relative, resolve, sep } from 'node:path';
 import { policyPaths } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { type LoadedDocument, loadDocument, loadDocumentBytes } from '../document/pipeline.js';
-import {
-  DEFAULT_PLAN_CONCURRENCY,
-  makePlan,
-  type PlanInputs,
-  type PlanProgress,
-  type PlanResult,
-} from '../engine/planner.js';
+import type { PlanProgress } from '../engine/plan-read.js';
+import { DEFAULT_PLAN_CONCURRENCY, makePlan, type PlanInputs } from '../engine/planner.js';
 import { unobservedRevocations } from '../engine/runs.js';
 import { planRules } from '../plan/check.js';
+import type { InputFile } from '../plan/model.js';
 import type { RevocationPlan } from '../plan/revocation-plan.js';
 import type { LoadedPolicy } from '../policy/evaluate.js';
 import { type Policy, policyRules } from '../policy/policy.js';
 import type { StdinDocument } from '../validate/validate.js';
 import { identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
 import type { AccountNeeds } from './accounts.js';
-import type { ConfigResult, OpenedAccounts } from './types.js';
+import type { ConfigResult, OpenedAccounts, PlanResult } from './types.js';
 
 /** PlanOptions are the options of `rescind plan`. */
 export interface PlanOptions {
@@ -101,28 +97,40 @@ export async function planFile(
   const root = session.root();
   const recorded = (abs: string): string => relative(root, abs).split(sep).join('/') || abs;
   const inputs: PlanInputs = {
-    files: {
-      plan: file === '-' ? plan.file : recorded(resolve(cwd, file)),
-      config: config.dir === undefined ? config.file : recorded(resolve(cwd, config.file)),
-      policies: policies.map((p) => recorded(resolve(cwd, p.file))),
-    },
-    plan: { ...plan, data },
-    config: {
-      file: config.file,
-      sha256: config.sha256,
-      ...(config.source === undefined ? {} : { source: config.source }),
-    },
+    plan: data,
+    inputs: [
+      {
+        role: 'plan',
+        file: file === '-' ? plan.file : recorded(resolve(cwd, file)),
+        sha256: plan.sha256 ?? '',
+      },
+      {
+        role: 'config',
+        file: config.dir === undefined ? config.file : recorded(resolve(cwd, config.file)),
+        sha256: config.sha256 ?? '',
+      },
+      ...policies.map(
+        (p): InputFile => ({ role: 'policy', file: recorded(resolve(cwd, p.file)), sha256: p.sha256 ?? '' }),
+      ),
+    ],
     policies,
     accounts: opened.accounts,
   };
   // Targets no API reads that a recorded run of this plan revoked: no change (docs/cli.md).
   const revoked = unobservedRevocations(root, data.metadata.name);
-  const result = await makePlan(inputs, {
+  const made = await makePlan(inputs, {
     revoked,
     concurrency: options.concurrency ?? data.spec.concurrency ?? DEFAULT_PLAN_CONCURRENCY,
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    onProgress: options.onProgress,
+    now: options.now,
+    signal: options.signal,
   });
-  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
+  // Each finding located at the edge: in the plan file, or at its account's entry in the config.
+  const located = made.findings.map(({ in: where, ...d }): Diagnostic => {
+    const source = where === 'plan' ? plan.source : config.source;
+    const range = d.path === undefined ? undefined : source?.locate(d.path);
+    return range === undefined ? d : { ...d, range };
+  });
+  const result: PlanResult = { diagnostics: [...diagnostics, ...located] };
+  return made.plan === undefined ? result : { ...result, plan: made.plan };
 }

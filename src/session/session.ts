@@ -13,27 +13,35 @@ import { CONFIG_ENV, discoverConfig } from '../config/discover.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkData } from '../document/pipeline.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/server.js';
-import type { PlanResult } from '../engine/planner.js';
-import type { RunListing, RunsOptions, RunsResult } from '../engine/run-list.js';
 import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
 import { canonicalJson, type SavedPlan, sha256 } from '../plan/model.js';
+import type { RunsOptions, RunsResult } from '../plan/run.js';
+import { savedPlanText, writeSavedPlan } from '../plan/saved.js';
 import type { StdinDocument, ValidateResult } from '../validate/validate.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { AppliedRun, ApplyOptions, PreparedApply, PrepareOptions } from './apply.js';
 import type { PlanOptions } from './plan.js';
-import type { ConfigResult, OpenedAccounts } from './types.js';
+import type { ConfigResult, OpenedAccounts, PlanResult, Shown } from './types.js';
 
+// What a command reads of the plan and run models, handed out by the session: the CLI imports nothing
+// below the session (docs/contributing.md).
+export type { TargetEnd } from '../engine/hooks.js';
+export type { PlanProgress } from '../engine/plan-read.js';
+export { isRunId } from '../engine/runs.js';
+export type { HttpEvent } from '../http/client.js';
+export { hasChanges, isActing, isBlocked, type PolicyResult, type SavedPlan } from '../plan/model.js';
+export { type ApplyReport, DEFAULT_RUNS_LIMIT, isDone, type TargetResult } from '../plan/run.js';
 export type {
   AccountNeeds,
   ConfigResult,
   EmulatorOptions,
   HttpTuning,
   OpenedAccounts,
-  RunListing,
   RunningEmulator,
   RunsOptions,
   RunsResult,
+  Shown,
 };
 
 /** BUILTIN_STATE_FILE is where the built-in emulator keeps its state, relative to the working directory. */
@@ -98,6 +106,13 @@ export interface Session {
   apply(prepared: PreparedApply & { plan: SavedPlan }, options?: ApplyOptions): Promise<AppliedRun>;
   /** runs lists the runs recorded under the root's .rescind/runs/, newest first (`rescind runs`). */
   runs(options?: RunsOptions): Promise<RunsResult>;
+  /**
+   * show reads what `rescind show FILE` shows: the saved plan FILE (checked against its digest), or, for
+   * a run id that names no file, that run's report from its journal.
+   */
+  show(file: string): Promise<Shown>;
+  /** save writes plan to file (relative to cwd) whole or not at all (`plan --out`). */
+  save(plan: SavedPlan, file: string): Diagnostic[];
   /** startEmulator starts an emulator (`rescind emulator`); close() stops it. */
   startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
   /** close closes every client and stops every emulator the session started; a second call waits for the first. */
@@ -200,6 +215,11 @@ export function createSession(options: SessionOptions): Session {
       const { applyPrepared } = await import('./apply.js');
       return applyPrepared(self, prepared, applyOptions);
     },
+    show: async (file) => {
+      const { showFile } = await import('./show.js');
+      return showFile(cwd, root(), file);
+    },
+    save: (plan, file) => writeSavedPlan(resolve(cwd, file), file, savedPlanText(plan)),
     runs: async (runsOptions = {}) => {
       const { listRecordedRuns } = await import('../engine/run-list.js');
       return listRecordedRuns(root(), runsOptions);

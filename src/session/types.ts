@@ -4,6 +4,8 @@
 import type { RescindConfig } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../document/load.js';
+import type { SavedPlan } from '../plan/model.js';
+import type { ApplyReport } from '../plan/run.js';
 import type { ProviderAccount } from '../providers/types.js';
 
 /** ConfigResult is the session's config when it is valid, the file it came from, and its diagnostics. */
@@ -27,5 +29,18 @@ export interface ConfigResult {
 /** OpenedAccounts are the accounts that could be opened, and a diagnostic for each of the others. */
 export interface OpenedAccounts {
   accounts: Map<string, ProviderAccount>;
+  diagnostics: Diagnostic[];
+}
+
+/** PlanResult is the plan when every read succeeded, and the diagnostics (missing targets, failed reads). */
+export interface PlanResult {
+  plan?: SavedPlan;
+  diagnostics: Diagnostic[];
+}
+
+/** Shown is what `rescind show` shows: a saved plan, or the report of a run; diagnostics when neither. */
+export interface Shown {
+  plan?: SavedPlan;
+  report?: ApplyReport;
   diagnostics: Diagnostic[];
 }

@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { progressOn } from '../../src/cli/progress.js';
 import { visibleText } from '../../src/diagnostics/diagnostic.js';
-import type { ExecuteEvent } from '../../src/engine/executor.js';
+import type { TargetEnd } from '../../src/engine/hooks.js';
 
 const hostile = 'cert-\u009b2J\u202eevil\u001b[31m';
 
-const event = (outcome: 'failed' | 'verified'): ExecuteEvent => ({
+const event = (outcome: 'failed' | 'verified'): TargetEnd => ({
   done: 1,
   total: 2,
   result: {

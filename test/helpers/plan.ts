@@ -5,8 +5,8 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { PlanResult } from '../../src/engine/planner.js';
 import { createSession } from '../../src/session/session.js';
+import type { PlanResult } from '../../src/session/types.js';
 import { demo } from './emulator-client.js';
 import { DEMO_ENV } from './provider.js';
 

@@ -282,7 +282,7 @@ describe('the installed package', () => {
       `const rescind = await import('rescind');
 console.log(JSON.stringify({
   version: rescind.VERSION,
-  validatePaths: typeof rescind.validatePaths,
+  createSession: typeof rescind.createSession,
   schema: import.meta.resolve('rescind/schemas/plan.schema.json'),
   manifest: import.meta.resolve('rescind/package.json'),
 }));
@@ -295,7 +295,7 @@ console.log(JSON.stringify({
       version: string;
     };
     expect(probe.version).toBe(version);
-    expect(probe.validatePaths).toBe('function');
+    expect(probe.createSession).toBe('function');
     for (const url of [probe.schema, probe.manifest]) {
       const path = fileURLToPath(url ?? '');
       expect(path.startsWith(join(project, 'node_modules/rescind/'))).toBe(true);

@@ -3,23 +3,27 @@
 // plan whose last run is continued when unfinished, or a run id. Asks for `yes` on a terminal unless --yes.
 // Ctrl-C stops scheduling and lets calls in flight finish (exit 130); a second Ctrl-C exits at once.
 
+import { join, relative } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics/diagnostic.js';
-import { isDone } from '../../engine/executor.js';
-import { reportOf } from '../../engine/report.js';
-import { isRunId, loadRun } from '../../engine/runs.js';
-import { isBlocked, type PolicyResult, type SavedPlan } from '../../plan/model.js';
-import { renderPlanText } from '../../render/plan/text.js';
 import { policyLine } from '../../render/plan/view.js';
-import { renderNoChangesJson, renderRunJson } from '../../render/run/json.js';
-import { renderRunText } from '../../render/run/text.js';
-import { actingTargets, type PreparedApply } from '../../session/apply.js';
-import { createSession } from '../../session/session.js';
+import { renderNoChangesJson } from '../../render/run/json.js';
+import type { PreparedApply } from '../../session/apply.js';
+import {
+  createSession,
+  isActing,
+  isBlocked,
+  isDone,
+  isRunId,
+  type PolicyResult,
+  type SavedPlan,
+} from '../../session/session.js';
 import { type CommandSpec, CREDENTIALS_ENV, configOption, type Parsed, policyOption } from '../args.js';
 import { EXIT } from '../exit.js';
 import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
 import { noteConfig, searchFrom } from '../notes.js';
 import { progressOn } from '../progress.js';
+import { view } from '../views.js';
 
 /** spec is the command line of apply. */
 export const spec: CommandSpec = {
@@ -98,7 +102,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     }
     printDiagnostics(io, prepared.diagnostics);
     if (prepared.source === 'planned' && !json)
-      io.stdout.write(`${renderPlanText(plan, styleFor(io.stdout, io.env))}\n`);
+      io.stdout.write(`${view('plan', 'text', plan, styleFor(io.stdout, io.env))}\n`);
     if (isBlocked(plan)) {
       const denies = plan.policies.filter((p) => p.effect === 'deny');
       if (json) return fail(io, 'apply', json, denies.map(denied), EXIT.blocked);
@@ -106,20 +110,17 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       say(`rescind apply: the plan is blocked by a policy; nothing was revoked`);
       return EXIT.blocked;
     }
-    const toDo = actingTargets(plan).filter((t) => {
-      const outcome = prepared.run?.prior.get(t.address)?.outcome;
-      return outcome === undefined || !isDone(outcome);
-    });
-    if (toDo.length === 0 && prepared.run === undefined) {
+    const toDo = prepared.pending ?? 0;
+    if (toDo === 0 && prepared.run === undefined) {
       io.stdout.write(json ? renderNoChangesJson() : 'No changes. Nothing to apply.\n');
       return EXIT.ok;
     }
-    if (toDo.length > 0 && v.yes !== true) {
+    if (toDo > 0 && v.yes !== true) {
       if (io.ask === undefined) {
         const message = 'not on a terminal, so apply cannot ask: pass --yes to apply without asking';
         return fail(io, 'apply', json, [{ severity: 'error', code: 'apply.confirm', message }]);
       }
-      const answer = await confirm(io, plan, toDo.length, prepared);
+      const answer = await confirm(io, plan, toDo, prepared);
       if (answer !== 'yes') {
         say('Apply cancelled; nothing was revoked.');
         return EXIT.error;
@@ -128,7 +129,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
 
     const stop = new AbortController();
     let interrupts = 0;
-    const progress = progressOn(io.stderr, actingTargets(plan).length);
+    const progress = progressOn(io.stderr, plan.targets.filter(isActing).length);
     const off = io.onInterrupt?.(() => {
       interrupts++;
       if (interrupts === 1) {
@@ -146,7 +147,8 @@ export async function run(args: Parsed, io: Io): Promise<number> {
           ...(typeof v.concurrency === 'string' ? { concurrency: Number(v.concurrency) } : {}),
           stop: stop.signal,
           onEvent: (e) => progress.update(e),
-          onStart: (runId) => progress.note(`run ${runId}: journal in .rescind/runs/${runId}/`),
+          onStart: (runId) =>
+            progress.note(`run ${runId}: journal in ${runsFolder(io, session.root())}/${runId}/`),
           resumeWith: {
             ...(typeof v.config === 'string' ? { config: v.config } : {}),
             ...(Array.isArray(v.policy) && v.policy.length > 0 ? { policies: v.policy } : {}),
@@ -163,17 +165,13 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       say('rescind apply: the credentials apply runs with are denied these targets; nothing was revoked');
       return EXIT.blocked;
     }
-    if (applied.runId === undefined || applied.results === undefined) {
-      return fail(io, 'apply', json, applied.diagnostics);
-    }
+    const { report, results } = applied;
+    if (report === undefined || results === undefined) return fail(io, 'apply', json, applied.diagnostics);
     // A run that stopped on its own (a full disk) says why, and still reports what its journal holds.
     printDiagnostics(io, applied.diagnostics);
-    const run = loadRun(session.root(), applied.runId);
-    if ('diagnostics' in run) return fail(io, 'apply', json, run.diagnostics);
-    const report = reportOf(run);
-    io.stdout.write(json ? renderRunJson(report) : renderRunText(report, styleFor(io.stdout, io.env)));
-    if (applied.results.journalError !== undefined) return EXIT.error;
-    if (applied.results.stopped) return EXIT.interrupted;
+    io.stdout.write(view('run', v.format, report, styleFor(io.stdout, io.env)));
+    if (results.hookError !== undefined) return EXIT.error;
+    if (results.stopped) return EXIT.interrupted;
     if (report.status === 'done') return EXIT.ok;
     // Done but for targets that read absent since the plan: apart, so that a wrong account cannot pass.
     const absentOnly = report.targets.every((t) => isDone(t.outcome) || t.outcome === 'absent-since-plan');
@@ -181,6 +179,12 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   } finally {
     await session.close();
   }
+}
+
+// Where runs are kept, as the user can reach it from here.
+function runsFolder(io: Io, root: string): string {
+  const rel = relative(io.cwd, join(root, '.rescind', 'runs'));
+  return rel === '' ? '.' : rel;
 }
 
 // A deny of a policy as a diagnostic, for the JSON error report.
@@ -196,8 +200,8 @@ function denied(p: PolicyResult): Diagnostic {
 
 // Asks for `yes` on the terminal (io.ask is there).
 async function confirm(io: Io, plan: SavedPlan, count: number, prepared: PreparedApply): Promise<string> {
-  const accounts = [...new Set(actingTargets(plan).map((t) => t.account))].join(', ');
-  const what = prepared.run === undefined ? 'revoke' : `resume run ${prepared.run.paths.runId} and revoke`;
+  const accounts = [...new Set(plan.targets.filter(isActing).map((t) => t.account))].join(', ');
+  const what = prepared.runId === undefined ? 'revoke' : `resume run ${prepared.runId} and revoke`;
   const answer = await io.ask?.(
     `\nrescind will ${what} ${count} ${count === 1 ? 'credential' : 'credentials'} of plan ${plan.plan.name} in ${accounts}.\n` +
       "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",

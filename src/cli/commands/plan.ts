@@ -5,12 +5,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, hasErrors } from '../../diagnostics/diagnostic.js';
-import { hasChanges, isBlocked, type SavedPlan } from '../../plan/model.js';
-import { writeSavedPlan } from '../../plan/saved.js';
-import { renderPlanJson, renderPlanListJson } from '../../render/plan/json.js';
-import { renderPlanMarkdown } from '../../render/plan/markdown.js';
-import { renderPlanText } from '../../render/plan/text.js';
-import { createSession, type Session } from '../../session/session.js';
+import { createSession, hasChanges, isBlocked, type SavedPlan, type Session } from '../../session/session.js';
 import {
   type CommandSpec,
   CREDENTIALS_ENV,
@@ -24,6 +19,7 @@ import { fail, printDiagnostics } from '../failure.js';
 import { type Io, stdinDocument, styleFor } from '../io.js';
 import { noteConfig, searchFrom } from '../notes.js';
 import { type PlanProgressView, planProgressOn } from '../plan-progress.js';
+import { view } from '../views.js';
 
 /** spec is the command line of plan. */
 export const spec: CommandSpec = {
@@ -130,17 +126,13 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       }
       // A plan with an error (a missing target) is shown, never saved.
       const errors = hasErrors(result.diagnostics);
-      const unsaved =
-        !errors && typeof v.out === 'string'
-          ? writeSavedPlan(resolve(io.cwd, v.out), v.out, renderPlanJson(plan))
-          : [];
+      const unsaved = !errors && typeof v.out === 'string' ? session.save(plan, v.out) : [];
       if (json && unsaved.length > 0) return fail(io, 'plan', json, [...result.diagnostics, ...unsaved]);
       printDiagnostics(io, result.diagnostics);
       plans.push(plan);
       if (!json) {
         if (plans.length > 1) io.stdout.write('\n');
-        if (v.format === 'markdown') io.stdout.write(renderPlanMarkdown(plan));
-        else io.stdout.write(renderPlanText(plan, styleFor(io.stdout, io.env)));
+        io.stdout.write(view('plan', v.format, plan, styleFor(io.stdout, io.env)));
       }
       if (errors) worse(EXIT.error);
       else if (unsaved.length > 0) {
@@ -149,10 +141,13 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       } else if (isBlocked(plan)) worse(EXIT.blocked);
       else if (v['detailed-exitcode'] === true && hasChanges(plan)) worse(EXIT.changes);
     }
-    if (json)
+    if (json) {
+      const style = styleFor(io.stdout, io.env);
+      const one = files.length === 1 ? plans[0] : undefined;
       io.stdout.write(
-        files.length === 1 && plans[0] !== undefined ? renderPlanJson(plans[0]) : renderPlanListJson(plans),
+        one !== undefined ? view('plan', 'json', one, style) : view('plans', 'json', plans, style),
       );
+    }
     return code;
   } finally {
     await session.close();

@@ -2,13 +2,12 @@
 // --ids prints only their ids, for scripts and for the shell completion of `show` and `apply --resume`.
 
 import { hasErrors } from '../../diagnostics/diagnostic.js';
-import { DEFAULT_RUNS_LIMIT } from '../../engine/run-list.js';
-import { renderRunListJson, renderRunListText } from '../../render/run/list.js';
-import { createSession } from '../../session/session.js';
+import { createSession, DEFAULT_RUNS_LIMIT } from '../../session/session.js';
 import { type CommandSpec, type Parsed, UsageError } from '../args.js';
 import { EXIT } from '../exit.js';
 import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
+import { view } from '../views.js';
 
 /** spec is the command line of runs. */
 export const spec: CommandSpec = {
@@ -64,6 +63,6 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     return EXIT.ok;
   }
   printDiagnostics(io, result.diagnostics);
-  io.stdout.write(json ? renderRunListJson(result) : renderRunListText(result, styleFor(io.stdout, io.env)));
+  io.stdout.write(view('runs', v.format, result, styleFor(io.stdout, io.env)));
   return EXIT.ok;
 }

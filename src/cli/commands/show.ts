@@ -1,22 +1,12 @@
-// rescind show PLAN.json: print a saved plan exactly as `rescind plan` printed it, in any format.
-// A saved plan that was changed after it was written is refused.
+// rescind show PLAN.json|RUN: print a saved plan exactly as `rescind plan` printed it, or a run's report
+// as `rescind apply` printed it, in any format. A saved plan changed after it was written is refused.
 
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { reportOf } from '../../engine/report.js';
-import { isRunId, loadRun } from '../../engine/runs.js';
-import { loadSavedPlan } from '../../plan/saved.js';
-import { renderPlanJson } from '../../render/plan/json.js';
-import { renderPlanMarkdown } from '../../render/plan/markdown.js';
-import { renderPlanText } from '../../render/plan/text.js';
-import { renderRunJson } from '../../render/run/json.js';
-import { renderRunMarkdown } from '../../render/run/markdown.js';
-import { renderRunText } from '../../render/run/text.js';
 import { createSession } from '../../session/session.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { EXIT } from '../exit.js';
 import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
+import { view } from '../views.js';
 
 /** spec is the command line of show. */
 export const spec: CommandSpec = {
@@ -43,28 +33,20 @@ export const spec: CommandSpec = {
   maxPositionals: 1,
 };
 
-/** run prints the saved plan of argv. */
+/** run prints the saved plan, or the run's report, that argv names. */
 export async function run(args: Parsed, io: Io): Promise<number> {
   const file = args.positionals[0] ?? '';
   const format = args.values.format;
   const json = format === 'json';
-  // A run id: the report of that run, from its journal.
-  if (isRunId(file) && !existsSync(resolve(io.cwd, file))) {
-    // Runs are kept beside the config (found from here), in .rescind/runs/.
-    const root = createSession({ cwd: io.cwd, env: io.env }).root();
-    const run = loadRun(root, file);
-    if ('diagnostics' in run) return fail(io, 'show', json, run.diagnostics);
-    const report = reportOf(run);
-    if (json) io.stdout.write(renderRunJson(report));
-    else if (format === 'markdown') io.stdout.write(renderRunMarkdown(report));
-    else io.stdout.write(renderRunText(report, styleFor(io.stdout, io.env)));
+  // Runs are kept beside the config (found from here), in .rescind/runs/.
+  const session = createSession({ cwd: io.cwd, env: io.env });
+  const shown = await session.show(file).finally(() => session.close());
+  if (shown.report !== undefined) {
+    io.stdout.write(view('run', format, shown.report, styleFor(io.stdout, io.env)));
     return EXIT.ok;
   }
-  const loaded = loadSavedPlan(resolve(io.cwd, file), file);
-  if (loaded.plan === undefined) return fail(io, 'show', json, loaded.diagnostics);
-  printDiagnostics(io, loaded.diagnostics);
-  if (json) io.stdout.write(renderPlanJson(loaded.plan));
-  else if (format === 'markdown') io.stdout.write(renderPlanMarkdown(loaded.plan));
-  else io.stdout.write(renderPlanText(loaded.plan, styleFor(io.stdout, io.env)));
+  if (shown.plan === undefined) return fail(io, 'show', json, shown.diagnostics);
+  printDiagnostics(io, shown.diagnostics);
+  io.stdout.write(view('plan', format, shown.plan, styleFor(io.stdout, io.env)));
   return EXIT.ok;
 }

@@ -1,13 +1,11 @@
 // rescind validate PATH...: parse and schema-check plans, configs and policies.
 
-import { renderValidateJson } from '../../render/diagnostics/json.js';
-import { renderValidateSarif } from '../../render/diagnostics/sarif.js';
-import { renderValidateText } from '../../render/diagnostics/text.js';
 import { createSession } from '../../session/session.js';
 import { type CommandSpec, type Parsed, stdinOption } from '../args.js';
 import { fail } from '../failure.js';
 import { type Io, stdinDocument, styleFor } from '../io.js';
 import { searchFrom } from '../notes.js';
+import { view } from '../views.js';
 
 /** spec is the command line of validate. */
 export const spec: CommandSpec = {
@@ -67,8 +65,6 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   const result = await session
     .validate(args.positionals, { maxPerFile, stdin })
     .finally(() => session.close());
-  if (format === 'json') io.stdout.write(renderValidateJson(result));
-  else if (format === 'sarif') io.stdout.write(renderValidateSarif(result));
-  else io.stdout.write(renderValidateText(result, styleFor(io.stdout, io.env)));
+  io.stdout.write(view('validate', format, result, styleFor(io.stdout, io.env)));
   return result.valid ? 0 : 1;
 }

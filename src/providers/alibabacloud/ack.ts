@@ -4,6 +4,7 @@
 
 import { percentEncode } from '../../clouds/canonical.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { ObservedState } from '../../plan/model.js';
 import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
@@ -17,7 +18,6 @@ import type {
   RevocationType,
   RevokeRequest,
   RevokeResponse,
-  TargetState,
   VerifyRequest,
   VerifyResponse,
 } from '../types.js';
@@ -89,7 +89,7 @@ const LIST_TRIES = 3;
  * - absent: no permission rows and no kubeconfig, or only Unissued states: a kubeconfig never issued
  *   is no credential, and ACK marks Removed only what was issued, so it is nothing to revoke.
  */
-function stateOf(access: AckUserAccess): TargetState {
+function stateOf(access: AckUserAccess): ObservedState {
   if (access.permissions.length > 0) return 'active';
   const certs = access.states.map((s) => s.cert_state);
   if (certs.some((c) => c !== 'Removed' && c !== 'Unissued')) return 'active';

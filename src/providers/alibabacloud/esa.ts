@@ -3,6 +3,7 @@
 // end (PageNumber/PageSize) and filters them; revoke is RevokeClientCertificate (RPC GET).
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { ObservedState } from '../../plan/model.js';
 import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
@@ -18,7 +19,6 @@ import type {
   RevocationType,
   RevokeRequest,
   RevokeResponse,
-  TargetState,
   VerifyRequest,
   VerifyResponse,
 } from '../types.js';
@@ -79,7 +79,7 @@ const LIST_TRIES = 3;
  * (ESA refuses a certificate that is not active with Certificate.StatusError, and the re-read still shows
  * it not revoked: a failure), and only a later `revoked` verifies it.
  */
-function stateOf(status: string): TargetState {
+function stateOf(status: string): ObservedState {
   return status === 'revoked' ? 'revoked' : 'active';
 }
 

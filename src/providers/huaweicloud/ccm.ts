@@ -2,6 +2,7 @@
 // a global service (X-Domain-Id, no project). Revoke answers 204; a revoked CA is
 // one whose status is no longer ACTIVED: no API documents a REVOKED value.
 
+import type { ObservedState } from '../../plan/model.js';
 import { isRecord, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type {
@@ -10,7 +11,6 @@ import type {
   RevocationType,
   RevokeRequest,
   RevokeResponse,
-  TargetState,
   VerifyRequest,
   VerifyResponse,
 } from '../types.js';
@@ -57,7 +57,7 @@ function address(account: string, t: CcmCaTarget): string {
  * status for the plan to show, and reversible() has the plan warn about those CCM can bring back. A CA
  * that CCM does not know is absent.
  */
-function stateOf(ca: CcmCaRecord): TargetState {
+function stateOf(ca: CcmCaRecord): ObservedState {
   return ca.status === 'ACTIVED' ? 'active' : 'revoked';
 }
 

@@ -4,10 +4,11 @@
 
 import { jsonText } from '../../diagnostics/diagnostic.js';
 import type { SavedPlan } from '../../plan/model.js';
+import { savedPlanText } from '../../plan/saved.js';
 
 /** renderPlanJson is a saved plan as JSON, two spaces indented, with a final newline. */
 export function renderPlanJson(plan: SavedPlan): string {
-  return `${jsonText(JSON.stringify(plan, null, 2))}\n`;
+  return savedPlanText(plan);
 }
 
 /** PLAN_LIST_FORMAT_VERSION is bumped on any incompatible change of the plan list. */

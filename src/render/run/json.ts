@@ -2,7 +2,7 @@
 // (schemas/apply-report.schema.json, versioned by formatVersion).
 
 import { jsonText } from '../../diagnostics/diagnostic.js';
-import { type ApplyReport, REPORT_FORMAT_VERSION } from '../../engine/report.js';
+import { type ApplyReport, REPORT_FORMAT_VERSION } from '../../plan/run.js';
 
 /** renderRunJson is a run's report as JSON, two spaces indented, with a final newline. */
 export function renderRunJson(report: ApplyReport): string {

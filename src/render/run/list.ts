@@ -3,10 +3,8 @@
 // in a versioned envelope (schemas/run-list.schema.json).
 
 import { jsonText, visibleText } from '../../diagnostics/diagnostic.js';
-import { targetOutcomes } from '../../engine/executor.js';
-import { countKey } from '../../engine/report.js';
-import type { RunListing, RunsResult } from '../../engine/run-list.js';
-import { RUNS_DIR } from '../../engine/runs.js';
+import type { RunListing, RunsResult } from '../../plan/run.js';
+import { countKey, targetOutcomes } from '../../plan/run.js';
 import { plain, type Style } from '../style.js';
 import { Outcome } from './view.js';
 
@@ -15,7 +13,7 @@ export const RUN_LIST_FORMAT_VERSION = '1';
 
 /** renderRunListText is the table of runs, and a line saying how many more there are. */
 export function renderRunListText(result: RunsResult, style: Style = plain): string {
-  if (result.runs.length === 0) return `No runs in ${RUNS_DIR}/.\n`;
+  if (result.runs.length === 0) return `No runs in ${result.folder}/.\n`;
   const rows = result.runs.map((r) => [
     r.runId,
     r.startedAt.replace(/\.\d+Z$/, 'Z'),

@@ -3,8 +3,7 @@
 // than MAX_MARKDOWN characters, like the plan's comment. Every text of the report goes through
 // markdown-text.ts, which says why it cannot become structure.
 
-import { targetOutcomes } from '../../engine/executor.js';
-import type { ApplyReport } from '../../engine/report.js';
+import { type ApplyReport, targetOutcomes } from '../../plan/run.js';
 import { cellName, codeSpan, inlineText } from '../markdown-text.js';
 import { MAX_MARKDOWN, MAX_TITLE } from '../plan/markdown.js';
 import { Outcome, outcomesByType, runSummaryLine, runTitle, targetDetail } from './view.js';

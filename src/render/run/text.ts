@@ -4,8 +4,7 @@
 // terminal (a ticket, a caller's id or a request id could otherwise clear the screen or reorder a line).
 
 import { visibleText } from '../../diagnostics/diagnostic.js';
-import { targetOutcomes } from '../../engine/executor.js';
-import type { ApplyReport } from '../../engine/report.js';
+import { type ApplyReport, targetOutcomes } from '../../plan/run.js';
 import { plain, type Style } from '../style.js';
 import { Outcome, outcomesByType, runSummaryLine, runTitle, targetLine } from './view.js';
 

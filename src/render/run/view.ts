@@ -1,8 +1,7 @@
 // What every format of a run's report shares: each outcome's glyph and words, the title, the line of a
 // target, the counts per type, and the one summary line.
 
-import type { TargetOutcome } from '../../engine/executor.js';
-import { type ApplyReport, countKey, type ReportTarget } from '../../engine/report.js';
+import { type ApplyReport, countKey, type ReportTarget, type TargetOutcome } from '../../plan/run.js';
 
 /** Outcome is each outcome's glyph and words, as every format shows them. */
 export const Outcome: Readonly<Record<TargetOutcome, { glyph: string; label: string }>> = {

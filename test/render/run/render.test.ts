@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { ApplyReport } from '../../../src/engine/report.js';
+import type { ApplyReport } from '../../../src/plan/run.js';
 import { MAX_MARKDOWN } from '../../../src/render/plan/markdown.js';
 import { renderRunJson } from '../../../src/render/run/json.js';
 import { renderRunMarkdown } from '../../../src/render/run/markdown.js';

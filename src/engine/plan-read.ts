@@ -1,0 +1,190 @@
+// The planner's reads: every selector of a plan expanded and every target read from live state, and
+// who each account authenticates as, concurrently (at most `concurrency` reads at once) and sharing
+// list calls (one paged list of a KMS key, an ESA site or an ACK user serves every target on it). It
+// decides nothing: what it found, and what failed, go to the assembly (assemble.ts).
+
+import pLimit from 'p-limit';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { CallerIdentity, Observation } from '../plan/model.js';
+import type { Revocation } from '../plan/revocation-plan.js';
+import { withSignal } from '../providers/common.js';
+import type { Fields, ProviderAccount } from '../providers/types.js';
+import { sharedReads } from './shared-reads.js';
+import { registryTypes, type Types } from './types.js';
+
+/**
+ * PlanProgress is what the planner tells as it reads: how many reads each account has to make for each
+ * type (`identity`: who the account is), and each read as it ends; then the phase after the reads.
+ */
+export type PlanProgress =
+  | { kind: 'reads'; reads: readonly PlanReads[] }
+  | { kind: 'read'; account: string; what: string; done: number; total: number }
+  | { kind: 'phase'; phase: 'policies' };
+
+/** PlanReads counts the reads of one account for one type, or for its identity. */
+export interface PlanReads {
+  account: string;
+  what: string;
+  total: number;
+  done: number;
+}
+
+/** Reached is one target as a revocation of the plan reached it, and what a read or a selector found. */
+export interface Reached {
+  /** index is the revocation's index in spec.revocations. */
+  index: number;
+  target: Fields;
+  observation: Observation;
+  fromSelector: boolean;
+}
+
+/** LiveState is what the reads found: the targets, each selector's count, the callers, the failures. */
+export interface LiveState {
+  reached: Reached[];
+  /** matched counts the targets each selector (by revocation index) matched. */
+  matched: Map<number, number>;
+  callers: Map<string, CallerIdentity>;
+  /** failed are the reads that failed, by revocation index: a plan is never made from fewer targets. */
+  failed: { index: number; diagnostics: Diagnostic[] }[];
+  /** unidentified are the accounts whose caller could not be read, and why. */
+  unidentified: Map<string, Diagnostic[]>;
+}
+
+/** ReadOptions: reads at once, progress, a signal that stops the reads, and the types (tests script them). */
+export interface ReadOptions {
+  concurrency: number;
+  onProgress?: ((event: PlanProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  types?: Types | undefined;
+}
+
+/** readLiveState reads every revocation of a plan, and each account's caller; see the top of this file. */
+export async function readLiveState(
+  revocations: readonly Revocation[],
+  accounts: ReadonlyMap<string, ProviderAccount>,
+  options: ReadOptions,
+): Promise<LiveState> {
+  const { providerOf, whoami } = options.types ?? registryTypes;
+  const limit = pLimit(options.concurrency);
+  const reads = sharedReads();
+  const signal = options.signal;
+  const live: LiveState = {
+    reached: [],
+    matched: new Map(),
+    callers: new Map(),
+    failed: [],
+    unidentified: new Map(),
+  };
+  const accountOf = (name: string): ProviderAccount => {
+    const account = accounts.get(name);
+    if (account === undefined) throw new Error(`readLiveState: account ${name} is not open`);
+    return account;
+  };
+  const tasks: Promise<void>[] = [];
+  // Each read is a task of one account and type, counted for progress.
+  const counts = new Map<string, PlanReads>();
+  const task = (account: string, what: string, read: () => Promise<void>): void => {
+    const key = `${account}\u0000${what}`;
+    let count = counts.get(key);
+    if (count === undefined) {
+      count = { account, what, total: 0, done: 0 };
+      counts.set(key, count);
+    }
+    count.total++;
+    const c = count;
+    tasks.push(
+      limit(async () => {
+        try {
+          await read();
+        } finally {
+          c.done++;
+          options.onProgress?.({ kind: 'read', account, what, done: c.done, total: c.total });
+        }
+      }),
+    );
+  };
+
+  // Selectors, one task each.
+  revocations.forEach((r, index) => {
+    if (r.select === undefined) return;
+    const provider = providerOf(r.type);
+    const account = accountOf(r.account);
+    const select = r.select;
+    task(r.account, r.type, async () => {
+      if (provider.expand === undefined) throw new Error(`${r.type} takes no selector`);
+      const expanded = await provider.expand({ account, select, reads, ...withSignal(signal) });
+      if (expanded.diagnostics.length > 0) {
+        live.failed.push({ index, diagnostics: expanded.diagnostics });
+        return;
+      }
+      live.matched.set(index, expanded.targets.length);
+      for (const found of expanded.targets) {
+        live.reached.push({
+          index,
+          target: found.target,
+          observation: found.observation,
+          fromSelector: true,
+        });
+      }
+    });
+  });
+  // Targets: alone, or in groups that one read serves (an ESA site).
+  const groups = new Map<string, { index: number; target: Fields }[]>();
+  revocations.forEach((r, index) => {
+    if (r.target === undefined) return;
+    const provider = providerOf(r.type);
+    const account = accountOf(r.account);
+    const target = r.target;
+    if (provider.groupOf !== undefined && provider.readMany !== undefined) {
+      const key = `${r.type}\u0000${r.account}\u0000${provider.groupOf(target)}`;
+      const group = groups.get(key) ?? [];
+      group.push({ index, target });
+      groups.set(key, group);
+      return;
+    }
+    task(r.account, r.type, async () => {
+      const read = await provider.read({ account, target, reads, ...withSignal(signal) });
+      if (read.observation === undefined) live.failed.push({ index, diagnostics: read.diagnostics });
+      else live.reached.push({ index, target, observation: read.observation, fromSelector: false });
+    });
+  });
+  for (const group of groups.values()) {
+    const first = group[0];
+    const r = first === undefined ? undefined : revocations[first.index];
+    if (first === undefined || r === undefined) continue;
+    const provider = providerOf(r.type);
+    const account = accountOf(r.account);
+    task(r.account, r.type, async () => {
+      if (provider.readMany === undefined) throw new Error(`${r.type} cannot read many targets`);
+      const read = await provider.readMany({
+        account,
+        targets: group.map((g) => g.target),
+        reads,
+        ...withSignal(signal),
+      });
+      if (read.diagnostics.length > 0) {
+        live.failed.push({ index: first.index, diagnostics: read.diagnostics });
+        return;
+      }
+      group.forEach((g, i) => {
+        const observation = read.observations[i];
+        if (observation === undefined) throw new Error(`${r.type} readMany answered too few observations`);
+        live.reached.push({ index: g.index, target: g.target, observation, fromSelector: false });
+      });
+    });
+  }
+  // Who each account authenticates as, for the built-in rules, read alongside the targets. It is
+  // needed only for an account with a target that names a principal (a user, a grantee).
+  for (const [name, account] of accounts) {
+    task(name, 'identity', async () => {
+      const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
+      if (who.caller !== undefined)
+        live.callers.set(name, { ids: [...who.caller.ids], roots: [...who.caller.roots] });
+      else live.unidentified.set(name, who.diagnostics);
+    });
+  }
+  options.onProgress?.({ kind: 'reads', reads: [...counts.values()].map((c) => ({ ...c })) });
+  await Promise.all(tasks);
+  options.onProgress?.({ kind: 'phase', phase: 'policies' });
+  return live;
+}

@@ -1,0 +1,71 @@
+// The scheduler of an apply: at most n calls at once, in two queues, so that targets finish as they go.
+// A task may name work that must be done before it starts (a journal's intent), started ahead of it.
+
+/**
+ * Slots runs at most n tasks at once, in two queues: urgent tasks (a started target's verification,
+ * a retry) go before normal ones (a new target's revoke), so that targets finish as they go, not all
+ * at the end, and a stop leaves few targets between their revoke and their verification.
+ */
+export class Slots {
+  readonly #n: number;
+  #active = 0;
+  readonly #urgent: Waiting[] = [];
+  readonly #normal: Waiting[] = [];
+
+  constructor(n: number) {
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`concurrency must be a whole number >= 1, got ${n}`);
+    this.#n = n;
+  }
+
+  /**
+   * run runs task in a slot. before, when given, must be done before task starts (a journal's intent):
+   * it is started ahead, once the task is among the next n to run, so that the slot does not wait for
+   * it, and never further ahead than that.
+   */
+  run<T>(task: () => Promise<T>, urgent = false, before?: () => Promise<void>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiting: Waiting = {
+        ...(before === undefined ? {} : { before }),
+        start: () => {
+          this.#active++;
+          (waiting.ready ?? Promise.resolve())
+            .then(() => (before !== undefined && waiting.ready === undefined ? before() : undefined))
+            .then(task)
+            .then(resolve, reject)
+            .finally(() => {
+              this.#active--;
+              (this.#urgent.shift() ?? this.#normal.shift())?.start();
+              this.#prepareAhead();
+            });
+        },
+      };
+      if (this.#active < this.#n) waiting.start();
+      else {
+        (urgent ? this.#urgent : this.#normal).push(waiting);
+        this.#prepareAhead();
+      }
+    });
+  }
+
+  // Starts the `before` of the next n waiting tasks, in the order they will run.
+  #prepareAhead(): void {
+    let ahead = 0;
+    for (const queue of [this.#urgent, this.#normal]) {
+      for (const w of queue) {
+        if (ahead++ >= this.#n) return;
+        if (w.before !== undefined && w.ready === undefined) {
+          w.ready = w.before();
+          // Awaited when the task starts; a failure then fails the task, never unhandled before.
+          w.ready.catch(() => {});
+        }
+      }
+    }
+  }
+}
+
+interface Waiting {
+  start: () => void;
+  before?: () => Promise<void>;
+  ready?: Promise<void>;
+}
