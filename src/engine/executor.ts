@@ -38,8 +38,9 @@ import {
   type Finish,
   type Tried,
 } from './next-step.js';
+import { PreReads, type Work } from './pre-reads.js';
 import { sharedReads } from './shared-reads.js';
-import { Slots } from './slots.js';
+import { abortableSleep, Slots } from './slots.js';
 import { registryTypes, type Types } from './types.js';
 
 /** ExecuteInputs are what an apply works on. */
@@ -101,15 +102,6 @@ export async function executePlan(
   return new Run(inputs, options).execute();
 }
 
-interface Work {
-  target: PlannedTarget;
-  provider: AnyRevocationType;
-  account: ProviderAccount;
-  prior: Prior | undefined;
-  /** group names the read this target shares (its pre-read and its verification), if any. */
-  group: string | undefined;
-}
-
 class Run {
   readonly #inputs: ExecuteInputs;
   readonly #hooks: ReturnType<typeof allHooks>;
@@ -120,7 +112,7 @@ class Run {
   readonly #backoffMs: number;
   readonly #sleep: NonNullable<ExecuteOptions['sleep']>;
   readonly #random: () => number;
-  readonly #preReads = new Map<string, Promise<Map<string, ReadResponse<unknown>>>>();
+  #preReads: PreReads | undefined;
   readonly #verifiers = new Map<string, GroupVerifier>();
   readonly #retryReads = new Map<number, SharedReads>();
   #done = 0;
@@ -201,7 +193,7 @@ class Run {
       v.expect();
     }
     // Pre-reads: one task per shared group, in plan order, before any revoke is queued.
-    this.#schedulePreReads(pending);
+    this.#preReads = new PreReads(this.#limit, pending, () => this.#stopped, this.#signal);
     await Promise.all([
       ...reported,
       ...pending.map(async (w) => {
@@ -223,66 +215,6 @@ class Run {
     this.#done++;
     const end = { result, done: this.#done, total: this.#total, ...(fresh ? {} : { earlier: true }) };
     await this.#tell(async () => this.#hooks.postTarget(end));
-  }
-
-  // One read task per group (its targets read together, sharing one list), one per lone target.
-  #schedulePreReads(pending: readonly Work[]): void {
-    const groups = new Map<string, Work[]>();
-    for (const w of pending) {
-      const key = w.group ?? `\u0001${w.target.address}`;
-      const members = groups.get(key) ?? [];
-      members.push(w);
-      groups.set(key, members);
-    }
-    for (const [key, members] of groups) {
-      this.#preReads.set(
-        key,
-        this.#limit.run(async () => {
-          const out = new Map<string, ReadResponse<unknown>>();
-          if (this.#stopped) return out;
-          const first = members[0];
-          if (first === undefined) return out;
-          const { provider, account } = first;
-          if (members.length > 1 && provider.readMany !== undefined && provider.sharedBy === undefined) {
-            const read = await provider.readMany({
-              account,
-              targets: members.map((m) => m.target.target as Fields),
-              ...withSignal(this.#signal),
-            });
-            members.forEach((m, i) => {
-              const observation = read.observations[i];
-              out.set(
-                m.target.address,
-                observation === undefined
-                  ? { diagnostics: read.diagnostics }
-                  : { observation, diagnostics: [] },
-              );
-            });
-            return out;
-          }
-          // One SharedReads: the first read lists, the others find the list.
-          const reads = sharedReads();
-          for (const m of members) {
-            out.set(
-              m.target.address,
-              await provider.read({
-                account,
-                target: m.target.target as Fields,
-                reads,
-                ...withSignal(this.#signal),
-              }),
-            );
-          }
-          return out;
-        }),
-      );
-    }
-  }
-
-  async #preRead(w: Work): Promise<ReadResponse<unknown> | undefined> {
-    const key = w.group ?? `\u0001${w.target.address}`;
-    const reads = await this.#preReads.get(key);
-    return reads?.get(w.target.address);
   }
 
   // A target, from its pre-read to its last verification: the calls and the waits; what comes next is
@@ -316,7 +248,7 @@ class Run {
     const interruptedEnd = () =>
       end({ outcome: 'interrupted', diagnostics: [interrupted(w.target.address)] });
 
-    let read = (await this.#preRead(w)) ?? { diagnostics: [] };
+    let read = (await this.#preReads?.of(w.target.address, w.group)) ?? { diagnostics: [] };
     for (let pass = 0; ; pass++) {
       if (this.#stopped) return stoppedEnd();
       const next = afterRead(w.target, read, tried(pass), this.#budget);
@@ -450,21 +382,4 @@ function interrupted(address: string): Diagnostic {
     `${address}: the run was stopped before this target was finished`,
     address,
   );
-}
-
-// Waits ms, or less when signal aborts (then it rejects).
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort() {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -221,3 +221,30 @@ describe('fails closed', () => {
     expect(cli.stderr).toMatch(/^plan\.yaml:\d+:\d+: error cloud\.(error|unreachable): /m);
   }, 60_000);
 });
+
+describe('the plan of every state', () => {
+  it('is what the renderers are tested on: test/golden/render/every-state/plan.json', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { sealed } = await import('../../src/plan/model.js');
+    const { renderPlanJson } = await import('../../src/render/plan/json.js');
+    const { fixture, repoRoot } = await import('../helpers/paths.js');
+    const ws = workspace(builtinConfig, {
+      'every-state.yaml': fixture('plans/plan/every-state.yaml'),
+      'policy.yaml': fixture('plans/plan/policy.yaml'),
+    });
+    stops.push(() => ws.close());
+    const result = await ws.plan('every-state.yaml', { policies: ['policy.yaml'] });
+    if (result.plan === undefined) throw new Error(`no plan: ${JSON.stringify(result.diagnostics)}`);
+    // A missing target is an error of the plan, shown in it too.
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['plan.missing', 'hw-prod/ccm/ca/00000000-0000-4000-8000-000000000000 does not exist'],
+    ]);
+    // The built-in emulator's state has an id of its own, new in each workspace: fixed as checked in.
+    const { digest: _digest, ...content } = JSON.parse(
+      JSON.stringify(result.plan).replace(/"builtin:[0-9a-f]{16}"/g, '"builtin:00000000000000aa"'),
+    );
+    const checkedIn = readFileSync(join(repoRoot, 'test/golden/render/every-state/plan.json'), 'utf8');
+    expect(renderPlanJson(sealed(content))).toBe(checkedIn);
+  });
+});

@@ -1,0 +1,91 @@
+// The executor's first read of each target, before any revoke is queued: one task per group of targets
+// that one read serves (a KMS key's grants, an ACK user's clusters, an ESA site's certificates), one per
+// lone target, in plan order, each in a slot of the run.
+
+import type { PlannedTarget } from '../plan/model.js';
+import type { Prior } from '../plan/run.js';
+import { withSignal } from '../providers/common.js';
+import type { AnyRevocationType, Fields, ProviderAccount, ReadResponse } from '../providers/types.js';
+import { sharedReads } from './shared-reads.js';
+import type { Slots } from './slots.js';
+
+/** Work is one target of the run, with its provider, account, prior and group. */
+export interface Work {
+  target: PlannedTarget;
+  provider: AnyRevocationType;
+  account: ProviderAccount;
+  prior: Prior | undefined;
+  /** group names the read this target shares (its pre-read and its verification), if any. */
+  group: string | undefined;
+}
+
+/** PreReads schedules the reads of a run's pending targets at once, and answers each target's. */
+export class PreReads {
+  readonly #reads = new Map<string, Promise<Map<string, ReadResponse<unknown>>>>();
+
+  constructor(
+    limit: Slots,
+    pending: readonly Work[],
+    stopped: () => boolean,
+    signal: AbortSignal | undefined,
+  ) {
+    const groups = new Map<string, Work[]>();
+    for (const w of pending) {
+      const key = keyOf(w.target.address, w.group);
+      const members = groups.get(key) ?? [];
+      members.push(w);
+      groups.set(key, members);
+    }
+    for (const [key, members] of groups) {
+      this.#reads.set(
+        key,
+        limit.run(async () => {
+          const out = new Map<string, ReadResponse<unknown>>();
+          const first = members[0];
+          if (stopped() || first === undefined) return out;
+          const { provider, account } = first;
+          if (members.length > 1 && provider.readMany !== undefined && provider.sharedBy === undefined) {
+            const read = await provider.readMany({
+              account,
+              targets: members.map((m) => m.target.target as Fields),
+              ...withSignal(signal),
+            });
+            members.forEach((m, i) => {
+              const observation = read.observations[i];
+              out.set(
+                m.target.address,
+                observation === undefined
+                  ? { diagnostics: read.diagnostics }
+                  : { observation, diagnostics: [] },
+              );
+            });
+            return out;
+          }
+          // One SharedReads: the first read lists, the others find the list.
+          const reads = sharedReads();
+          for (const m of members) {
+            out.set(
+              m.target.address,
+              await provider.read({
+                account,
+                target: m.target.target as Fields,
+                reads,
+                ...withSignal(signal),
+              }),
+            );
+          }
+          return out;
+        }),
+      );
+    }
+  }
+
+  /** of is the first read of the target at address (of group), once its task has run. */
+  async of(address: string, group: string | undefined): Promise<ReadResponse<unknown> | undefined> {
+    return (await this.#reads.get(keyOf(address, group)))?.get(address);
+  }
+}
+
+function keyOf(address: string, group: string | undefined): string {
+  return group ?? `\u0001${address}`;
+}

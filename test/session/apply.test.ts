@@ -1,0 +1,47 @@
+// apply reports from memory: the report it returns is built from what it journaled as it went, not read
+// back from the run's folder (at 50,000 targets that was ~93 MB read again); and it is the very report
+// `show RUN` reads from that folder later.
+
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { createSession } from '../../src/session/session.js';
+import { repoRoot } from '../helpers/paths.js';
+import { builtinConfig, type Workspace, workspace } from '../helpers/plan.js';
+
+let ws: Workspace | undefined;
+afterEach(() => ws?.close());
+
+it('reports a whole run even when its folder is taken away while it runs, and show reads the same report', async () => {
+  ws = workspace(builtinConfig, { 'offboard.yaml': join(repoRoot, 'plans/examples/offboard-alice.yaml') });
+  const dir = ws.dir;
+  const session = createSession({ cwd: dir, env: {} });
+  try {
+    const prepared = await session.prepareApply('offboard.yaml');
+    if (prepared.plan === undefined) throw new Error(JSON.stringify(prepared.diagnostics));
+    let moved = '';
+    const applied = await session.apply(
+      { ...prepared, plan: prepared.plan },
+      {
+        // Once the run's folder and journal exist, the folder is moved: the journal's open file still
+        // takes every line, and anything that read the folder back would find no run there.
+        onStart: (runId) => {
+          moved = join(dir, '.rescind', `moved-${runId}`);
+          renameSync(join(dir, '.rescind', 'runs', runId), moved);
+        },
+      },
+    );
+    expect(applied.diagnostics).toEqual([]);
+    const report = applied.report;
+    expect(report?.status).toBe('done');
+    expect(report?.summary).toMatchObject({ verified: 6, alreadyRevoked: 2, appliedNotObservable: 1 });
+    expect(existsSync(join(dir, '.rescind', 'runs', report?.runId ?? ''))).toBe(false);
+
+    // Put back, the folder holds what the report says, line for line.
+    renameSync(moved, join(dir, '.rescind', 'runs', report?.runId ?? ''));
+    const shown = await session.show(report?.runId ?? '');
+    expect(shown.report).toEqual(report);
+  } finally {
+    await session.close();
+  }
+});
