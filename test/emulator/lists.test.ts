@@ -2,7 +2,7 @@
 // ListKeys, CCE ListClusters, CCM ListCertificateAuthority (per account), ESA ListSites and ACK
 // DescribeClustersV1, with their paging, filters and the clouds' 400s, and the hostile paging
 // that POST /_emulator/faults sets per operation (a repeated marker, a list that never ends, a
-// list that changes between pages).
+// list that changes between pages); and the generated large seed of discover's scale test.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
@@ -12,7 +12,9 @@ import {
   adminCall,
   callAlibaba,
   callHuawei,
+  demo,
 } from '../helpers/emulator-client.js';
+import { largeKmsSeed } from '../helpers/large-seed.js';
 import { fixture } from '../helpers/paths.js';
 
 const SEED = fixture('emulator/discover.yaml');
@@ -502,5 +504,48 @@ describe('hostile paging (POST /_emulator/faults {"paging": …})', () => {
     await expect(
       startEmulator({ state: SEED, paging: { ListClusters: { fault: 'endless', afterPages: 0 } } }),
     ).rejects.toThrow(RangeError);
+  });
+});
+
+describe('the large seed of discover (5,000 keys of 20 grants)', () => {
+  it('loads, and reads in the pages it states: 3 ListKeys at limit 2000, 1 ListGrants per key', async () => {
+    const large = largeKmsSeed();
+    expect(large.expected).toHaveLength(100);
+    const big = await startEmulator({ state: large.state });
+    try {
+      const call = (op: string, body: Record<string, unknown>) =>
+        callHuawei(big.url, {
+          method: 'POST',
+          path: `/v1.0/${demo.projectId}/kms/${op}`,
+          body,
+          projectId: demo.projectId,
+        });
+      const ids: string[] = [];
+      let marker: string | undefined;
+      let pages = 0;
+      do {
+        const page = (
+          await call('list-keys', { key_spec: 'ALL', limit: '2000', ...(marker ? { marker } : {}) })
+        ).json as KeysPage;
+        pages++;
+        ids.push(...page.keys);
+        marker = page.truncated === 'true' ? page.next_marker : undefined;
+      } while (marker !== undefined && pages < 10);
+      expect(pages).toBe(large.pages.ListKeys);
+      expect(new Set(ids).size).toBe(5000);
+      expect(((await call('list-keys', { limit: '1' })).json as KeysPage).total).toBe(4500);
+      const first = large.expected[0];
+      const grants = (await call('list-grants', { key_id: first?.keyId })).json as {
+        grants: { grant_id: string; grantee_principal: string }[];
+        truncated: string;
+      };
+      expect(grants.truncated).toBe('false');
+      expect(grants.grants).toHaveLength(20);
+      expect(
+        grants.grants.filter((g) => g.grantee_principal === large.principal).map((g) => g.grant_id),
+      ).toEqual([first?.grantId]);
+    } finally {
+      await big.close();
+    }
   });
 });
