@@ -14,8 +14,8 @@ export interface PagingFault {
   afterPages: number;
 }
 
-/** PagingFaults are the hostile paging settings, by operation name. */
-export type PagingFaults = Record<string, PagingFault>;
+/** PagingFaults are hostile paging settings as given, by operation name (afterPages defaults to 1). */
+export type PagingFaults = Record<string, { fault: PagingFaultKind; afterPages?: number }>;
 
 /** MAX_AFTER_PAGES bounds afterPages. */
 const MAX_AFTER_PAGES = 1_000_000;
@@ -85,12 +85,8 @@ export class Pager {
   readonly #served = new Map<string, number>();
   readonly #repeatFrom = new Map<string, number>();
 
-  constructor(faults: PagingFaults = {}) {
-    for (const [op, fault] of Object.entries(faults)) this.#faults.set(op, fault);
-  }
-
-  /** faults are the current settings. */
-  get faults(): PagingFaults {
+  /** faults are the current settings, by operation name. */
+  get faults(): Record<string, PagingFault> {
     return Object.fromEntries(this.#faults);
   }
 

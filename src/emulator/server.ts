@@ -167,7 +167,8 @@ class Emulator implements Store {
   readonly #faults: FaultInjector;
   readonly sessions = new Sessions();
   readonly oidc: OidcIssuer;
-  readonly pager: Pager;
+  /** pager cuts every list's pages, with the hostile paging set by options or POST /_emulator/faults. */
+  readonly pager = new Pager();
   /** url is the emulator's base URL, set once it listens. */
   url = 'http://127.0.0.1';
   readonly #gate = new Gate(this.sessions, new NonceCache(30 * 60 * 1000));
@@ -198,7 +199,6 @@ class Emulator implements Store {
     this.#faults = new FaultInjector(parsed.update);
     const paging = parsePagingFaults(options.paging ?? {}, pagedOperations);
     if ('error' in paging) throw new RangeError(paging.error);
-    this.pager = new Pager();
     this.pager.update(paging.update);
     this.#gate.index(this.state);
     const ttl = options.credentialTtlSeconds;
