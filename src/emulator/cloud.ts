@@ -4,6 +4,7 @@
 // the issued credentials, and small helpers for reading JSON bodies and parameters.
 
 import type { OidcIssuer } from './oidc.js';
+import type { Pager } from './paging.js';
 import type { AlibabaCaller, HuaweiCaller } from './principal.js';
 import type { Sessions } from './sessions.js';
 import type { EmulatorState } from './state.js';
@@ -51,13 +52,16 @@ export interface CloudResponse {
 
 /**
  * Store holds the live state (a handler that changes it calls changed()), the credentials the
- * emulator issued, its OIDC issuer, and the configured lifetime of what it issues.
+ * emulator issued, its OIDC issuer, the pager of every list, and the configured lifetime of what it
+ * issues.
  */
 export interface Store {
   readonly state: EmulatorState;
   changed(): void;
   readonly sessions: Sessions;
   readonly oidc: OidcIssuer;
+  /** pager cuts every list's pages, with the hostile paging a test set (POST /_emulator/faults). */
+  readonly pager: Pager;
   /** credentialLifetime is how long (seconds) an issued credential lives when asked for requested seconds. */
   credentialLifetime(requested: number): number;
 }

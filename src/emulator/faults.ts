@@ -58,12 +58,14 @@ export function checkFaultValue(name: keyof FaultSettings, value: unknown): stri
 /** parseFaultUpdate validates a POST /_emulator/faults body: a JSON object of some settings. */
 export function parseFaultUpdate(body: unknown): { update: Partial<FaultSettings> } | { error: string } {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return { error: `the body must be a JSON object with some of ${faultNames.join(', ')}` };
+    return { error: `the body must be a JSON object with some of ${faultNames.join(', ')}, paging` };
   }
   const update: Partial<FaultSettings> = {};
   for (const [name, value] of Object.entries(body)) {
     if (!Object.hasOwn(BOUNDS, name)) {
-      return { error: `unknown fault setting ${JSON.stringify(name)}; expected ${faultNames.join(', ')}` };
+      return {
+        error: `unknown fault setting ${JSON.stringify(name)}; expected ${faultNames.join(', ')} or paging`,
+      };
     }
     const key = name as keyof FaultSettings;
     const problem = checkFaultValue(key, value);

@@ -108,6 +108,8 @@ function checkRegistry(list: readonly EmulatorService[]): void {
     }
     const stray = routed.find((op) => !s.operations.includes(op));
     if (stray !== undefined) fail(`${stray} is routed but not among its operations`);
+    const unlisted = (s.paged ?? []).find((op) => !s.operations.includes(op));
+    if (unlisted !== undefined) fail(`${unlisted} is paged but not among its operations`);
     const unsigned =
       s.routing.style === 'rpc'
         ? (s.routing.anonymous ?? []).length > 0

@@ -1,14 +1,18 @@
 // Rules of an emulator state beyond its schema: every credential, resource and
-// grant id appears once, a grant names its own key, and what the credential
-// sources refer to exists (an instance role, a trust policy). Pure: data in, findings out.
+// grant id appears once (and a name where the cloud keeps names unique), a grant names
+// its own key, a CA's issuer exists in its account without a loop, a permission names
+// its own cluster, and what the credential sources refer to exists (an instance role, a
+// trust policy). Pure: data in, findings out.
 
 import { error, type Finding } from '../diagnostics/finding.js';
 import type { EmulatorState } from './state.js';
 
 /**
  * checkEmulatorState returns the findings of the seed rules beyond the schema: every
- * credential, resource and grant id appears once, and a grant names its own key.
- * It needs schema-valid data.
+ * credential, resource and grant id appears once, a CCE cluster's name once in its project and
+ * an ESA site's name once, a grant names its own key, a CA's issuer_id is another CA of the
+ * state, of the same account, with no loop up the chain, and an ACK permission's resource_id
+ * names its own cluster. It needs schema-valid data.
  */
 export function checkEmulatorState(state: EmulatorState): Finding[] {
   const findings: Finding[] = [];
@@ -53,9 +57,16 @@ export function checkEmulatorState(state: EmulatorState): Finding[] {
   });
 
   const cce = new Map<string, number>();
+  const cceNames = new Map<string, number>();
   (state.huaweicloud?.cce?.clusters ?? []).forEach((c, i) => {
     const at = ['huaweicloud', 'cce', 'clusters', i];
     unique(cce, `${c.project_id}/${c.cluster_id}`, [...at, 'cluster_id'], `cluster ${c.cluster_id}`);
+    unique(
+      cceNames,
+      `${c.project_id}/${c.name}`,
+      [...at, 'name'],
+      `the cluster name ${JSON.stringify(c.name)} of project ${c.project_id}`,
+    );
     const holders = new Map<string, number>();
     (c.certificates ?? []).forEach((h, j) => {
       const field = h.userId !== undefined ? 'userId' : 'agencyId';
@@ -73,6 +84,7 @@ export function checkEmulatorState(state: EmulatorState): Finding[] {
   (state.huaweicloud?.ccm?.certificate_authorities ?? []).forEach((ca, i) => {
     unique(cas, ca.ca_id, ['huaweicloud', 'ccm', 'certificate_authorities', i, 'ca_id'], `CA ${ca.ca_id}`);
   });
+  checkIssuers(state, findings);
 
   const keys = new Map<string, number>();
   const grants = new Map<string, number>();
@@ -94,9 +106,11 @@ export function checkEmulatorState(state: EmulatorState): Finding[] {
   });
 
   const sites = new Map<string, number>();
+  const siteNames = new Map<string, number>();
   (state.alibabacloud?.esa?.sites ?? []).forEach((s, i) => {
     const at = ['alibabacloud', 'esa', 'sites', i];
     unique(sites, String(s.SiteId), [...at, 'SiteId'], `site ${s.SiteId}`);
+    unique(siteNames, s.SiteName.toLowerCase(), [...at, 'SiteName'], `the site name ${s.SiteName}`);
     const certs = new Map<string, number>();
     (s.client_certificates ?? []).forEach((c, j) => {
       unique(certs, c.Id, [...at, 'client_certificates', j, 'Id'], `client certificate ${c.Id}`);
@@ -110,10 +124,61 @@ export function checkEmulatorState(state: EmulatorState): Finding[] {
     const users = new Map<string, number>();
     (c.users ?? []).forEach((u, j) => {
       unique(users, u.uid, [...at, 'users', j, 'uid'], `user ${u.uid}`);
+      (u.permissions ?? []).forEach((p, k) => {
+        const id = p.resource_id;
+        if (id === undefined || id === c.cluster_id || id === 'all-clusters') return;
+        if (id.startsWith(`${c.cluster_id}/`) && id.length > c.cluster_id.length + 1) return;
+        findings.push(
+          error(
+            'emulator.mismatch',
+            [...at, 'users', j, 'permissions', k, 'resource_id'],
+            `the permission's resource_id ${id} is not cluster ${c.cluster_id}, a namespace of it (${c.cluster_id}/NAMESPACE) or all-clusters`,
+          ),
+        );
+      });
     });
   });
   checkCredentialSources(state, unique, findings);
   return findings;
+}
+
+// A CA's issuer_id names another CA of the state, of the same account when both name one, and
+// following issuers from any CA never comes back to it (discover walks the chain).
+function checkIssuers(state: EmulatorState, findings: Finding[]): void {
+  const list = state.huaweicloud?.ccm?.certificate_authorities ?? [];
+  const byId = new Map(list.map((ca) => [ca.ca_id, ca]));
+  list.forEach((ca, i) => {
+    const issuer = ca.issuer_id;
+    // A root is its own issuer, if it names one.
+    if (issuer === undefined || (ca.type === 'ROOT' && issuer === ca.ca_id)) return;
+    const at = ['huaweicloud', 'ccm', 'certificate_authorities', i, 'issuer_id'];
+    const parent = byId.get(issuer);
+    if (parent === undefined) {
+      findings.push(
+        error('emulator.mismatch', at, `the issuer ${issuer} of CA ${ca.ca_id} is not a CA of the state`),
+      );
+      return;
+    }
+    if (ca.domain_id !== undefined && parent.domain_id !== undefined && ca.domain_id !== parent.domain_id) {
+      findings.push(
+        error(
+          'emulator.mismatch',
+          at,
+          `the issuer ${issuer} of CA ${ca.ca_id} belongs to account ${parent.domain_id}, not ${ca.domain_id}`,
+        ),
+      );
+      return;
+    }
+    // Walk up at most list.length steps: coming back to ca is a loop.
+    let next: string | undefined = issuer;
+    for (let steps = 0; next !== undefined && steps <= list.length; steps++) {
+      if (next === ca.ca_id) {
+        findings.push(error('emulator.mismatch', at, `the issuers of CA ${ca.ca_id} lead back to it`));
+        return;
+      }
+      next = byId.get(next)?.issuer_id;
+    }
+  });
 }
 
 type Unique = (seen: Map<string, number>, key: string, path: (string | number)[], what: string) => void;

@@ -21,6 +21,7 @@ import { type FaultDecision, FaultInjector, type FaultSettings, parseFaultUpdate
 import { Gate, type GateCaller, isRefusal } from './gate.js';
 import { apigwError } from './huaweicloud/errors.js';
 import { OidcIssuer } from './oidc.js';
+import { Pager, type PagingFaults, parsePagingFaults } from './paging.js';
 import { holdPersist, PERSIST_MAX_BYTES, type Persist } from './persist.js';
 import {
   adminOidc,
@@ -33,7 +34,7 @@ import {
 import { cloudOfRequest, matchRoute, missResponse, type Route } from './routes.js';
 import { loadPersisted, loadSeed } from './seed.js';
 import type { EmulatorService } from './service.js';
-import { type Operation, services } from './services.js';
+import { type Operation, pagedOperations, services } from './services.js';
 import { Sessions } from './sessions.js';
 import type { EmulatorState } from './state.js';
 
@@ -63,6 +64,8 @@ export interface EmulatorOptions extends Partial<FaultSettings> {
   credentialTtlSeconds?: number;
   /** oidcIssuer overrides the seed's oidc.issuer: the iss of the tokens the emulator mints. */
   oidcIssuer?: string;
+  /** paging is hostile paging per list operation, as POST /_emulator/faults sets it (paging.ts). */
+  paging?: PagingFaults;
 }
 
 /** StatsKey is what GET /_emulator/stats counts: a cloud operation, or a read of a metadata service. */
@@ -164,6 +167,8 @@ class Emulator implements Store {
   readonly #faults: FaultInjector;
   readonly sessions = new Sessions();
   readonly oidc: OidcIssuer;
+  /** pager cuts every list's pages, with the hostile paging set by options or POST /_emulator/faults. */
+  readonly pager = new Pager();
   /** url is the emulator's base URL, set once it listens. */
   url = 'http://127.0.0.1';
   readonly #gate = new Gate(this.sessions, new NonceCache(30 * 60 * 1000));
@@ -192,6 +197,9 @@ class Emulator implements Store {
     const parsed = parseFaultUpdate(settings);
     if ('error' in parsed) throw new RangeError(parsed.error);
     this.#faults = new FaultInjector(parsed.update);
+    const paging = parsePagingFaults(options.paging ?? {}, pagedOperations);
+    if ('error' in paging) throw new RangeError(paging.error);
+    this.pager.update(paging.update);
     this.#gate.index(this.state);
     const ttl = options.credentialTtlSeconds;
     if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 1 && ttl <= 86_400)) {
@@ -479,20 +487,31 @@ class Emulator implements Store {
         this.sessions.reset();
         this.#stats = emptyStats();
         this.#faults.reset();
+        this.pager.reset();
         this.changed();
         return reply(204);
       default: {
-        if (method === 'GET') return reply(200, this.#faults.settings);
+        const settings = () => ({ ...this.#faults.settings, paging: this.pager.faults });
+        if (method === 'GET') return reply(200, settings());
         let parsed: unknown;
         try {
           parsed = JSON.parse(Buffer.from(body).toString('utf8'));
         } catch {
           return reply(400, { error: 'the body must be JSON, like {"errorRate": 0.1}' });
         }
+        // `paging` (hostile paging per list operation) is checked apart from the numeric settings.
+        let paging: ReturnType<typeof parsePagingFaults> = { update: {} };
+        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && 'paging' in parsed) {
+          const { paging: value, ...rest } = parsed as Record<string, unknown>;
+          paging = parsePagingFaults(value, pagedOperations);
+          parsed = rest;
+        }
+        if ('error' in paging) return reply(400, { error: paging.error });
         const update = parseFaultUpdate(parsed);
         if ('error' in update) return reply(400, { error: update.error });
         this.#faults.update(update.update);
-        return reply(200, this.#faults.settings);
+        this.pager.update(paging.update);
+        return reply(200, settings());
       }
     }
   }

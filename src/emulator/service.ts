@@ -56,6 +56,8 @@ interface ServiceCommon<Name extends ServiceName, Op extends string> {
    * routed nowhere, the handler's answer names them (CloudResponse.countAs) for the stats.
    */
   readonly bodyRouted?: readonly Op[];
+  /** paged are its list operations that page: hostile paging may be set for them (paging.ts). */
+  readonly paged?: readonly Op[];
   /** internalError is the 5xx answer of fault injection, in the service's own error shape. */
   internalError(requestId: string, host: string): CloudResponse;
   /** handleAnonymous answers the operations routed without a caller (RouteAuth `optional` or `none`). */

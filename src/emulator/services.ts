@@ -23,3 +23,6 @@ export const services = [
 
 /** Operation is an API operation of the emulator, named as the clouds' SDKs name it (the stats key). */
 export type Operation = (typeof services)[number]['operations'][number];
+
+/** pagedOperations are the list operations that page: hostile paging may be set for them (paging.ts). */
+export const pagedOperations: readonly string[] = services.flatMap((s): readonly string[] => s.paged ?? []);

@@ -60,6 +60,10 @@ export interface CcmCertificateAuthority extends Extra {
   freeze_flag?: number;
   create_time?: number;
   not_after?: number;
+  /** issuer_id is the CA that issued this one (a subordinate's parent). */
+  issuer_id?: string;
+  /** domain_id is the account that owns the CA: only its callers see it. Default: every account. */
+  domain_id?: string;
   distinguished_name?: Extra & { common_name?: string };
 }
 
@@ -81,6 +85,11 @@ export interface KmsKey extends Extra {
   project_id: string;
   key_id: string;
   creator: string;
+  /** key_state is ListKeys's: "1" to "5", default "2" (enabled). */
+  key_state?: '1' | '2' | '3' | '4' | '5';
+  /** key_spec is the key's algorithm, default AES_256 (all ListKeys lists unless asked otherwise). */
+  key_spec?: string;
+  key_alias?: string;
   grants?: KmsGrant[];
 }
 
@@ -97,6 +106,8 @@ export interface EsaClientCertificate extends Extra {
 export interface EsaSite extends Extra {
   SiteId: number;
   SiteName: string;
+  /** Status is the site's (pending, active, offline, moved), default active. */
+  Status?: 'pending' | 'active' | 'offline' | 'moved';
   client_certificates?: EsaClientCertificate[];
 }
 

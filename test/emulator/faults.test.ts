@@ -146,6 +146,7 @@ describe('admin endpoints', () => {
       throttleRps: 0,
       dropRate: 0,
       seed: 1,
+      paging: {},
     });
     expect((await adminCall(url, 'GET', '/_emulator/faults')).json).toMatchObject({ errorRate: 0.25 });
     for (const body of [

@@ -1,7 +1,8 @@
 // The clouds' official Node SDKs, pointed at the emulator, are accepted and answered: the
 // Huawei Cloud SDK core (AK/SK signing) with the generated CCE client and the request shapes
 // of the generated KMS and CCM clients (not published on npm), and the generated Alibaba
-// Cloud ESA (RPC) and ACK (ROA) clients on @alicloud/openapi-core.
+// Cloud ESA (RPC) and ACK (ROA) clients on @alicloud/openapi-core. Each list operation that
+// discover reads is called and its answer read through the SDK's own models.
 
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +40,13 @@ const { GlobalCredentials } = require('@huaweicloud/huaweicloud-sdk-core/auth/Gl
 const { CceClient } = require('@huaweicloud/huaweicloud-sdk-cce/v3/CceClient') as {
   CceClient: new (
     client: HcClientLike,
-  ) => { showCluster(request: Record<string, unknown>): Promise<HuaweiResponse> };
+  ) => {
+    showCluster(request: Record<string, unknown>): Promise<HuaweiResponse>;
+    listClusters(request: unknown): Promise<HuaweiResponse>;
+  };
+};
+const { ListClustersRequest } = require('@huaweicloud/huaweicloud-sdk-cce/v3/model/ListClustersRequest') as {
+  ListClustersRequest: new () => { withStatus(status: string): unknown };
 };
 
 interface AlibabaConfig {
@@ -60,10 +67,12 @@ const esaSdk = require('@alicloud/esa20240910') as {
     getClientCertificate(req: unknown): Promise<{ statusCode: number; body: Record<string, unknown> }>;
     revokeClientCertificate(req: unknown): Promise<{ statusCode: number; body: Record<string, unknown> }>;
     listClientCertificates(req: unknown): Promise<{ statusCode: number; body: Record<string, unknown> }>;
+    listSites(req: unknown): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   };
   GetClientCertificateRequest: Model;
   RevokeClientCertificateRequest: Model;
   ListClientCertificatesRequest: Model;
+  ListSitesRequest: Model;
 };
 const csSdk = require('@alicloud/cs20151215') as {
   default: new (
@@ -79,8 +88,10 @@ const csSdk = require('@alicloud/cs20151215') as {
       cluster: string,
       req: unknown,
     ): Promise<{ statusCode: number; body: { states: unknown[] } }>;
+    describeClustersV1(req: unknown): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   };
   CleanClusterUserPermissionsRequest: Model;
+  DescribeClustersV1Request: Model;
   ListUserKubeConfigStatesRequest: Model;
   ListClusterKubeconfigStatesRequest: Model;
 };
@@ -204,6 +215,71 @@ describe('Huawei Cloud SDK (@huaweicloud/huaweicloud-sdk-core, -cce)', () => {
     expect(await requests()).toMatchObject({ ShowCertificateAuthority: 1, RevokeCertificateAuthority: 1 });
   });
 
+  it('CceClient.listClusters (generated client, ListClustersRequest) reads the items', async () => {
+    const cce = new CceClient(huawei(projectCredentials()));
+    const all = await cce.listClusters(new ListClustersRequest());
+    expect(all.httpStatusCode).toBe(200);
+    expect(all.kind).toBe('Cluster');
+    const items = all.items as { metadata: { uid: string; name: string }; spec: { type: string } }[];
+    expect(items.map((c) => c.metadata.name)).toEqual(['prod-a', 'staging-a']);
+    expect(items[0]?.metadata.uid).toBe('4c1f6a2e-8b3d-11ef-9a1b-0255ac100031');
+    const available = await cce.listClusters(new ListClustersRequest().withStatus('Available'));
+    expect((available.items as unknown[]).length).toBe(2);
+    expect(await requests()).toMatchObject({ ListClusters: 2 });
+  });
+
+  it('KMS ListKeys (KmsClient.listKeys request shape, body ListKeysRequestBody) pages to the end', async () => {
+    const kms = huawei(projectCredentials());
+    const ids: string[] = [];
+    let marker: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const res = await kms.sendRequest({
+        method: 'POST',
+        url: '/v1.0/{project_id}/kms/list-keys',
+        contentType: 'application/json;charset=UTF-8',
+        queryParams: {},
+        pathParams: {},
+        headers: { 'Content-Type': 'application/json;charset=UTF-8' },
+        data: { limit: '2', key_spec: 'ALL', ...(marker !== undefined ? { marker } : {}) },
+      });
+      expect(res.httpStatusCode).toBe(200);
+      ids.push(...(res.keys as string[]));
+      expect((res.key_details as { key_id: string }[]).map((k) => k.key_id)).toEqual(res.keys);
+      expect(res.total).toBe(3);
+      if (res.truncated === 'false') break;
+      marker = res.next_marker as string;
+    }
+    expect(ids).toEqual([
+      '0d0466b0-e727-4d9c-b35d-f84bb474a37f',
+      'bb6a3d22-dc93-47ac-b5bd-88df7ad35f1e',
+      '5e2f8a1c-3b4d-4e6f-8a9b-0c1d2e3f4a5b',
+    ]);
+    expect(await requests()).toMatchObject({ ListKeys: 2 });
+  });
+
+  it('CCM ListCertificateAuthority (CcmClient request shape: limit and offset in the query) pages by offset', async () => {
+    const ccm = huawei(globalCredentials());
+    const list = (offset: number) =>
+      ccm.sendRequest({
+        method: 'GET',
+        url: '/v1/private-certificate-authorities',
+        contentType: 'application/json',
+        queryParams: { limit: 4, offset, type: 'SUBORDINATE' },
+        pathParams: {},
+        headers: {},
+      });
+    const first = await list(0);
+    const second = await list(4);
+    expect(first.httpStatusCode).toBe(200);
+    expect([first.total, second.total]).toEqual([5, 5]);
+    const cas = [
+      ...(first.certificate_authorities as { ca_id: string; type: string }[]),
+      ...(second.certificate_authorities as { ca_id: string; type: string }[]),
+    ];
+    expect(cas).toHaveLength(5);
+    expect(cas.every((ca) => ca.type === 'SUBORDINATE')).toBe(true);
+  });
+
   it('a wrong secret is refused with the SDK reading APIGW.0301', async () => {
     const bad = new BasicCredentials()
       .withAk(demo.huawei.accessKey)
@@ -252,6 +328,41 @@ describe('Alibaba Cloud SDKs (@alicloud/esa20240910, @alicloud/cs20151215)', () 
       )
       .catch((e: unknown) => e);
     expect(again).toMatchObject({ code: 'Certificate.StatusError', statusCode: 400 });
+  });
+
+  it('ESA ListSites (generated client) reads the sites and TotalCount', async () => {
+    const esa = new esaSdk.default(config());
+    const sites = await esa.listSites(new esaSdk.ListSitesRequest({ pageNumber: 1, pageSize: 10 }));
+    expect(sites.statusCode).toBe(200);
+    expect(sites.body).toMatchObject({ pageNumber: 1, pageSize: 10, totalCount: 1 });
+    expect(sites.body.sites).toEqual([
+      expect.objectContaining({ siteId: 1234567890123, siteName: 'example.com' }),
+    ]);
+    const none = await esa.listSites(
+      new esaSdk.ListSitesRequest({ siteName: 'example.org', siteSearchType: 'exact' }),
+    );
+    expect(none.body).toMatchObject({ totalCount: 0, sites: [] });
+    expect(await requests()).toMatchObject({ ListSites: 2 });
+  });
+
+  it('ACK DescribeClustersV1 (generated client) reads the clusters and page_info', async () => {
+    const cs = new csSdk.default(config());
+    const first = await cs.describeClustersV1(
+      new csSdk.DescribeClustersV1Request({ pageNumber: 1, pageSize: 2 }),
+    );
+    expect(first.statusCode).toBe(200);
+    expect(first.body.pageInfo).toMatchObject({ pageNumber: 1, pageSize: 2, totalCount: 3 });
+    const second = await cs.describeClustersV1(
+      new csSdk.DescribeClustersV1Request({ pageNumber: 2, pageSize: 2 }),
+    );
+    const names = [first, second].flatMap((r) => (r.body.clusters as { name: string }[]).map((c) => c.name));
+    expect(names).toEqual(['prod-ack', 'staging-ack', 'legacy-ack']);
+    expect((first.body.clusters as { clusterId: string; state: string }[])[0]).toMatchObject({
+      clusterId: 'c5b5e80b0b64a4bf6939d2d8fbbc5abcd',
+      state: 'running',
+    });
+    const named = await cs.describeClustersV1(new csSdk.DescribeClustersV1Request({ name: 'legacy-ack' }));
+    expect(named.body.clusters).toHaveLength(1);
   });
 
   it('ACK DescribeUserPermission, the kubeconfig states and CleanClusterUserPermissions are accepted', async () => {

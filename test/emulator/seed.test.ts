@@ -164,6 +164,124 @@ describe('the seed of the credential sources', () => {
   });
 });
 
+describe("the discover seed and the rules of discover's lists", () => {
+  const discoverSeed = `${cwd}/discover.yaml`;
+  it('is valid', () => {
+    expect(readSeedFile(discoverSeed).diagnostics).toEqual([]);
+  });
+
+  const broken = (change: (seed: EmulatorState) => void) => {
+    const seed = structuredClone(loadSeed(discoverSeed));
+    change(seed);
+    return checkSeedData(seed).diagnostics.map((d) => [d.code, (d.path ?? []).join('.'), d.message]);
+  };
+  const cas = (s: EmulatorState) => s.huaweicloud?.ccm?.certificate_authorities ?? [];
+  const ca = (s: EmulatorState, i: number) => cas(s)[i] ?? { ca_id: '', type: 'ROOT', status: 'ACTIVED' };
+
+  it.each([
+    [
+      'a CA whose issuer is not a CA of the state',
+      (s: EmulatorState) => {
+        ca(s, 1).issuer_id = '00000000-0000-4000-8000-000000000000';
+      },
+      [
+        'emulator.mismatch',
+        'huaweicloud.ccm.certificate_authorities.1.issuer_id',
+        'the issuer 00000000-0000-4000-8000-000000000000 of CA b7e1c0a2-3d4f-4a5b-8c6d-7e8f9a0b1c02 is not a CA of the state',
+      ],
+    ],
+    [
+      "a CA issued by another account's CA",
+      (s: EmulatorState) => {
+        ca(s, 1).issuer_id = 'd4c3b2a1-0f9e-4d8c-9b7a-6f5e4d3c2b01';
+      },
+      [
+        'emulator.mismatch',
+        'huaweicloud.ccm.certificate_authorities.1.issuer_id',
+        'the issuer d4c3b2a1-0f9e-4d8c-9b7a-6f5e4d3c2b01 of CA b7e1c0a2-3d4f-4a5b-8c6d-7e8f9a0b1c02 belongs to account 6e2a4b8d0f1c3e5a7b9d1f3a5c7e9b2d, not 5d1f3a9c7e2b4d6f8a0c1e3b5d7f9a1c',
+      ],
+    ],
+    [
+      'a subordinate CA that issued itself',
+      (s: EmulatorState) => {
+        ca(s, 2).issuer_id = ca(s, 2).ca_id;
+      },
+      [
+        'emulator.mismatch',
+        'huaweicloud.ccm.certificate_authorities.2.issuer_id',
+        'the issuers of CA b7e1c0a2-3d4f-4a5b-8c6d-7e8f9a0b1c03 lead back to it',
+      ],
+    ],
+    [
+      'a CCE cluster name used twice in a project',
+      (s: EmulatorState) => {
+        const clusters = s.huaweicloud?.cce?.clusters ?? [];
+        if (clusters[1] !== undefined) clusters[1].name = 'prod-a';
+      },
+      [
+        'emulator.duplicate-id',
+        'huaweicloud.cce.clusters.1.name',
+        'the cluster name "prod-a" of project 7a1b2c3d4e5f40718293a4b5c6d7e8f9 is listed twice (first at item 0, counting from 0)',
+      ],
+    ],
+    [
+      'an ESA site name used twice',
+      (s: EmulatorState) => {
+        const sites = s.alibabacloud?.esa?.sites ?? [];
+        if (sites[2] !== undefined) sites[2].SiteName = 'Example.com';
+      },
+      [
+        'emulator.duplicate-id',
+        'alibabacloud.esa.sites.2.SiteName',
+        'the site name Example.com is listed twice (first at item 0, counting from 0)',
+      ],
+    ],
+    [
+      "an ACK permission on another cluster's namespace",
+      (s: EmulatorState) => {
+        const user = s.alibabacloud?.ack?.clusters?.[1]?.users?.[0];
+        const permission = user?.permissions?.[0];
+        if (permission !== undefined) permission.resource_id = 'c2a8a5b8bacb9db57b7cbdf09902d0d18/default';
+      },
+      [
+        'emulator.mismatch',
+        'alibabacloud.ack.clusters.1.users.0.permissions.0.resource_id',
+        "the permission's resource_id c2a8a5b8bacb9db57b7cbdf09902d0d18/default is not cluster c959b3c5ddf2ef315f5d01f0a9ad7e894, a namespace of it (c959b3c5ddf2ef315f5d01f0a9ad7e894/NAMESPACE) or all-clusters",
+      ],
+    ],
+  ])('finds %s', (_, change, finding) => {
+    expect(broken(change)).toEqual([finding]);
+  });
+
+  it('finds a loop of issuers at each CA of the loop, and lets a root name itself', () => {
+    const findings = broken((s) => {
+      ca(s, 0).issuer_id = ca(s, 0).ca_id; // a root that is its own issuer: fine
+      ca(s, 9).type = 'SUBORDINATE';
+      ca(s, 9).issuer_id = ca(s, 11).ca_id; // Partner Root -> (partner) -> Partner Issuing -> Partner Root
+    });
+    expect(findings.map(([, path]) => path)).toEqual([
+      'huaweicloud.ccm.certificate_authorities.9.issuer_id',
+      'huaweicloud.ccm.certificate_authorities.10.issuer_id',
+      'huaweicloud.ccm.certificate_authorities.11.issuer_id',
+    ]);
+  });
+
+  it('refuses a key_state, key_spec or site Status the cloud does not have, by schema', () => {
+    const codes = broken((s) => {
+      const key = s.huaweicloud?.kms?.keys?.[0] as unknown as Record<string, unknown>;
+      key.key_state = '6';
+      key.key_spec = 'AES_128';
+      const site = s.alibabacloud?.esa?.sites?.[0] as unknown as Record<string, unknown>;
+      site.Status = 'deleted';
+    }).map(([code, path]) => `${code} ${path}`);
+    expect(codes).toEqual([
+      'schema.enum huaweicloud.kms.keys.0.key_state',
+      'schema.enum huaweicloud.kms.keys.0.key_spec',
+      'schema.enum alibabacloud.esa.sites.0.Status',
+    ]);
+  });
+});
+
 describe('the demo seed', () => {
   it('is valid and holds the demo identities of docs/emulator.md', () => {
     const result = readSeedFile(`${repoRoot}plans/examples/emulator-seed.yaml`);

@@ -1,6 +1,7 @@
 // Alibaba Cloud ACK (ROA, 2015-12-15) in the emulator: CleanClusterUserPermissions
 // (refuses the caller and the root account always, and without Force a user with access
-// in the last 7 days), DescribeUserPermission and the two kubeconfig state lists.
+// in the last 7 days), DescribeClustersV1, DescribeUserPermission and the two kubeconfig
+// state lists.
 
 import {
   type AlibabaRequest,
@@ -22,6 +23,7 @@ export const ACK_OPERATIONS = [
   'DescribeUserPermission',
   'ListUserKubeConfigStates',
   'ListClusterKubeconfigStates',
+  'DescribeClustersV1',
 ] as const;
 /** AckOperation is an ACK operation. */
 export type AckOperation = (typeof ACK_OPERATIONS)[number];
@@ -35,6 +37,7 @@ const ACK_PATHS: readonly PathRoute<AckOperation>[] = [
   { method: 'GET', path: '/permissions/users/{uid}', op: 'DescribeUserPermission' },
   { method: 'GET', path: '/users/{Uid}/kubeconfig/states', op: 'ListUserKubeConfigStates' },
   { method: 'GET', path: '/clusters/{ClusterId}/kubeconfig/states', op: 'ListClusterKubeconfigStates' },
+  { method: 'GET', path: '/api/v1/clusters', op: 'DescribeClustersV1' },
 ];
 
 /** ackService is ACK in the emulator's registry (services.ts). */
@@ -43,6 +46,7 @@ export const ackService: AlibabaService<'ack', AckOperation> = {
   cloud: 'alibabacloud',
   routing: { style: 'roa', version: ACK_VERSION, paths: ACK_PATHS },
   operations: ACK_OPERATIONS,
+  paged: ['ListUserKubeConfigStates', 'ListClusterKubeconfigStates', 'DescribeClustersV1'],
   handle: handleAck,
   internalError: alibabaInternalError,
 };
@@ -75,9 +79,11 @@ export function handleAck(req: AlibabaRequest<AckOperation>, store: Store): Clou
     case 'DescribeUserPermission':
       return describePermissions(req, clusters, fail);
     case 'ListUserKubeConfigStates':
-      return userStates(req, clusters, fail);
+      return userStates(req, store, clusters, fail);
+    case 'DescribeClustersV1':
+      return describeClusters(req, store, clusters, fail);
     default:
-      return clusterStates(req, clusters, fail);
+      return clusterStates(req, store, clusters, fail);
   }
 }
 
@@ -151,7 +157,12 @@ function describePermissions(req: AlibabaRequest, clusters: AckCluster[], fail: 
   return { status: 200, body: items };
 }
 
-function userStates(req: AlibabaRequest, clusters: AckCluster[], fail: ErrorFor): CloudResponse {
+function userStates(
+  req: AlibabaRequest,
+  store: Store,
+  clusters: AckCluster[],
+  fail: ErrorFor,
+): CloudResponse {
   const extra = unknownParam(req.query, ['page_number', 'page_size']);
   if (extra !== undefined) return fail(400, 'InvalidParameter', `The parameter ${extra} is not recognized.`);
   const paging = readPage(req.query, 'page_number', 'page_size', 100, 50, fail);
@@ -168,10 +179,15 @@ function userStates(req: AlibabaRequest, clusters: AckCluster[], fail: ErrorFor)
         ...(u.cert_expire_time !== undefined ? { cert_expire_time: u.cert_expire_time } : {}),
       })),
   );
-  return pageOf(states, paging);
+  return pageOf(store, 'ListUserKubeConfigStates', states, paging);
 }
 
-function clusterStates(req: AlibabaRequest, clusters: AckCluster[], fail: ErrorFor): CloudResponse {
+function clusterStates(
+  req: AlibabaRequest,
+  store: Store,
+  clusters: AckCluster[],
+  fail: ErrorFor,
+): CloudResponse {
   const extra = unknownParam(req.query, ['pageNumber', 'pageSize', 'cloudServiceKubeConfig']);
   if (extra !== undefined) return fail(400, 'InvalidParameter', `The parameter ${extra} is not recognized.`);
   const cloudService = req.query.get('cloudServiceKubeConfig');
@@ -183,8 +199,38 @@ function clusterStates(req: AlibabaRequest, clusters: AckCluster[], fail: ErrorF
   const cluster = clusters.find((c) => c.cluster_id === req.params.ClusterId);
   if (cluster === undefined) return clusterNotFound(fail);
   const states = (cluster.users ?? []).map((u) => clusterState(req, u));
-  return pageOf(states, paging);
+  return pageOf(store, 'ListClusterKubeconfigStates', states, paging);
 }
+
+// DescribeClustersV1: every cluster of the account, filtered by the query's exact values, paged
+// (page_size 1..100, default 10); each with its seed fields but users, and `state` (default running).
+function describeClusters(
+  req: AlibabaRequest,
+  store: Store,
+  clusters: AckCluster[],
+  fail: ErrorFor,
+): CloudResponse {
+  const extra = unknownParam(req.query, [...CLUSTER_FILTERS, 'page_number', 'page_size']);
+  if (extra !== undefined) return fail(400, 'InvalidParameter', `The parameter ${extra} is not recognized.`);
+  const paging = readPage(req.query, 'page_number', 'page_size', 100, 10, fail);
+  if ('status' in paging) return paging;
+  const items = clusters
+    .map(({ users: _users, ...cluster }) => ({ state: cluster.cluster_state ?? 'running', ...cluster }))
+    .filter((cluster: Record<string, unknown>) =>
+      CLUSTER_FILTERS.every((name) => !req.query.has(name) || cluster[name] === req.query.get(name)),
+    );
+  const page = store.pager.page('DescribeClustersV1', items, (paging.number - 1) * paging.size, paging.size);
+  return {
+    status: 200,
+    body: {
+      clusters: page.items,
+      page_info: { page_number: paging.number, page_size: paging.size, total_count: page.total },
+    },
+  };
+}
+
+/** CLUSTER_FILTERS are the query parameters of DescribeClustersV1 that filter by the cluster field of the same name. */
+const CLUSTER_FILTERS = ['cluster_id', 'name', 'cluster_type', 'cluster_spec', 'profile', 'region_id'];
 
 function clusterState(req: AlibabaRequest, u: AckUser): Record<string, unknown> {
   const root = u.account_type === 'RootAccount' || u.uid === req.caller.accountId;
@@ -222,13 +268,13 @@ function readPage(
   return { number, size };
 }
 
-function pageOf(states: unknown[], paging: Paging): CloudResponse {
-  const start = (paging.number - 1) * paging.size;
+function pageOf(store: Store, op: AckOperation, states: unknown[], paging: Paging): CloudResponse {
+  const page = store.pager.page(op, states, (paging.number - 1) * paging.size, paging.size);
   return {
     status: 200,
     body: {
-      states: states.slice(start, start + paging.size),
-      page: { page_number: paging.number, page_size: paging.size, total_count: states.length },
+      states: page.items,
+      page: { page_number: paging.number, page_size: paging.size, total_count: page.total },
     },
   };
 }

@@ -1,5 +1,6 @@
 // Huawei Cloud CCE in the emulator: RevokeKubernetesClusterCert (marks the holder's
-// certificate revoked; 200, no body) and ShowCluster. CCE's own error shape.
+// certificate revoked; 200, no body), ShowCluster and ListClusters (not paged: the API
+// answers every cluster of the project). CCE's own error shape.
 // Error codes other than CCE.01400001 are the emulator's choice (docs/emulator.md).
 
 import { validateDefinition } from '../../schema/schemas.js';
@@ -7,16 +8,17 @@ import {
   type CloudResponse,
   type HuaweiRequest,
   parseJsonObject,
+  repeatedParam,
   type Store,
   unknownKey,
   unknownParam,
 } from '../cloud.js';
 import type { HuaweiService, PathRoute } from '../service.js';
-import type { CceCertificate, CceCluster } from '../state.js';
+import type { CceCertificate, CceCluster, Extra } from '../state.js';
 import { cceError } from './errors.js';
 
 /** CCE_OPERATIONS are the CCE operations of the emulator. */
-export const CCE_OPERATIONS = ['RevokeKubernetesClusterCert', 'ShowCluster'] as const;
+export const CCE_OPERATIONS = ['RevokeKubernetesClusterCert', 'ShowCluster', 'ListClusters'] as const;
 /** CceOperation is a CCE operation. */
 export type CceOperation = (typeof CCE_OPERATIONS)[number];
 
@@ -27,6 +29,7 @@ const CCE_PATHS: readonly PathRoute<CceOperation>[] = [
     op: 'RevokeKubernetesClusterCert',
   },
   { method: 'GET', path: '/api/v3/projects/{project_id}/clusters/{cluster_id}', op: 'ShowCluster' },
+  { method: 'GET', path: '/api/v3/projects/{project_id}/clusters', op: 'ListClusters' },
 ];
 
 /** cceService is CCE in the emulator's registry (services.ts). */
@@ -44,6 +47,23 @@ const INVALID = 'CCE.01400001';
 /** MAX_HOLDERS bounds the certificate holders the emulator records per cluster, so that its state stays bounded. */
 export const MAX_HOLDERS = 10_000;
 const NOT_FOUND = 'CCE.01404001';
+/** PHASES are the cluster statuses ListClusters filters by (ListClustersRequestStatusEnum of the SDK). */
+const PHASES = [
+  'Available',
+  'Unavailable',
+  'ScalingUp',
+  'ScalingDown',
+  'Creating',
+  'Deleting',
+  'Upgrading',
+  'Resizing',
+  'RollingBack',
+  'RollbackFailed',
+  'Hibernating',
+  'Hibernation',
+  'Awaking',
+  'Empty',
+];
 
 /** handleCce answers the CCE operations. */
 export function handleCce(req: HuaweiRequest<CceOperation>, store: Store): CloudResponse {
@@ -52,9 +72,9 @@ export function handleCce(req: HuaweiRequest<CceOperation>, store: Store): Cloud
   if (scope !== undefined && scope !== projectId) {
     return cceError(400, INVALID, `Invalid request: X-Project-Id ${scope} is not the project of the URL.`);
   }
-  const cluster = (store.state.huaweicloud?.cce?.clusters ?? []).find(
-    (c) => c.project_id === projectId && c.cluster_id === req.params.cluster_id,
-  );
+  const clusters = (store.state.huaweicloud?.cce?.clusters ?? []).filter((c) => c.project_id === projectId);
+  if (req.op === 'ListClusters') return listClusters(req, clusters);
+  const cluster = clusters.find((c) => c.cluster_id === req.params.cluster_id);
   if (req.op === 'ShowCluster') return showCluster(req, cluster);
   return revoke(req, store, cluster);
 }
@@ -64,17 +84,51 @@ function showCluster(req: HuaweiRequest, cluster: CceCluster | undefined): Cloud
   if (extra !== undefined)
     return cceError(400, INVALID, `Invalid request: unknown query parameter ${extra}.`);
   if (cluster === undefined) return notFound(req);
+  return { status: 200, body: clusterBody(cluster) };
+}
+
+// ListClusters: every cluster of the project (the API does not page), filtered by status (the
+// phase), type and version (spec.type and spec.version, exactly), each as ShowCluster answers it.
+function listClusters(req: HuaweiRequest, clusters: readonly CceCluster[]): CloudResponse {
+  const q = req.query;
+  const extra = unknownParam(q, ['detail', 'status', 'type', 'version']);
+  if (extra !== undefined)
+    return cceError(400, INVALID, `Invalid request: unknown query parameter ${extra}.`);
+  const repeated = repeatedParam(q);
+  if (repeated !== undefined)
+    return cceError(400, INVALID, `Invalid request: query parameter ${repeated} is given twice.`);
+  const status = q.get('status');
+  if (status !== null && !PHASES.includes(status)) {
+    return cceError(400, INVALID, `Invalid request: status must be one of ${PHASES.join(', ')}.`);
+  }
+  const type = q.get('type');
+  if (type !== null && type !== 'VirtualMachine' && type !== 'ARM64') {
+    return cceError(400, INVALID, 'Invalid request: type must be VirtualMachine or ARM64.');
+  }
+  const version = q.get('version');
+  const items = clusters
+    .map(clusterBody)
+    .filter(
+      (c) =>
+        (status === null || c.status.phase === status) &&
+        (type === null || c.spec.type === type) &&
+        (version === null || c.spec.version === version),
+    );
+  return { status: 200, body: { kind: 'Cluster', apiVersion: 'v3', items } };
+}
+
+// A cluster as ShowCluster answers it: metadata, spec and status of the seed, with the cluster's ID
+// and name in metadata and the phase Available when the seed gives none; the other seed fields but
+// project_id and certificates (the emulator's) at the top.
+function clusterBody(cluster: CceCluster): { spec: Extra; status: Extra } & Extra {
   const { project_id: _p, cluster_id, name, metadata, spec, status, certificates: _c, ...rest } = cluster;
   return {
-    status: 200,
-    body: {
-      kind: 'Cluster',
-      apiVersion: 'v3',
-      ...rest,
-      metadata: { uid: cluster_id, name, ...metadata },
-      spec: { ...spec },
-      status: { phase: 'Available', ...status },
-    },
+    kind: 'Cluster',
+    apiVersion: 'v3',
+    ...rest,
+    metadata: { uid: cluster_id, name, ...metadata },
+    spec: { ...spec },
+    status: { phase: 'Available', ...status },
   };
 }
 

@@ -1,6 +1,8 @@
 // Huawei Cloud CCM (private CA) in the emulator: RevokeCertificateAuthority (only an
 // ACTIVED subordinate CA; 204, and its status becomes REVOKED, the emulator's choice),
-// ShowCertificateAuthority and ListCertificateAuthority. CCM's flat error shape.
+// ShowCertificateAuthority and ListCertificateAuthority (paged by offset and limit, no
+// issuer filter: the API has none). A CA with a domain_id is its account's only. CCM's
+// flat error shape.
 
 import {
   type CloudResponse,
@@ -41,6 +43,7 @@ export const ccmService: HuaweiService<'ccm', CcmOperation> = {
   cloud: 'huaweicloud',
   routing: { style: 'path', paths: CCM_PATHS },
   operations: CCM_OPERATIONS,
+  paged: ['ListCertificateAuthority'],
   handle: handleCcm,
   internalError: () => ccmError(500, 'PCA.00050001', 'Internal service error.'),
 };
@@ -70,8 +73,11 @@ const LIST_PARAMS = ['limit', 'offset', 'name', 'status', 'type', 'sort_key', 's
 export function handleCcm(req: HuaweiRequest<CcmOperation>, store: Store): CloudResponse {
   const scope = checkDomain(req);
   if (scope !== undefined) return scope;
-  const cas = store.state.huaweicloud?.ccm?.certificate_authorities ?? [];
-  if (req.op === 'ListCertificateAuthority') return list(req, cas);
+  // A CA that names its account (domain_id) is invisible to the callers of other accounts.
+  const cas = (store.state.huaweicloud?.ccm?.certificate_authorities ?? []).filter(
+    (ca) => ca.domain_id === undefined || ca.domain_id === req.caller.domainId,
+  );
+  if (req.op === 'ListCertificateAuthority') return list(req, store, cas);
   if (req.op === 'ShowCertificateAuthority') {
     const extra = unknownParam(req.query, []);
     if (extra !== undefined) return invalid(`unknown query parameter ${extra}`);
@@ -143,7 +149,7 @@ function revoke(
   return { status: 204 };
 }
 
-function list(req: HuaweiRequest, cas: readonly CcmCertificateAuthority[]): CloudResponse {
+function list(req: HuaweiRequest, store: Store, cas: readonly CcmCertificateAuthority[]): CloudResponse {
   const q = req.query;
   const extra = unknownParam(q, LIST_PARAMS);
   if (extra !== undefined) return invalid(`unknown query parameter ${extra}`);
@@ -178,10 +184,8 @@ function list(req: HuaweiRequest, cas: readonly CcmCertificateAuthority[]): Clou
   );
   const sign = sortDir === 'ASC' ? 1 : -1;
   const sorted = [...matching].sort((a, b) => sign * compare(sortValue(a, sortKey), sortValue(b, sortKey)));
-  return {
-    status: 200,
-    body: { total: matching.length, certificate_authorities: sorted.slice(offset, offset + limit) },
-  };
+  const page = store.pager.page('ListCertificateAuthority', sorted, offset, limit);
+  return { status: 200, body: { total: page.total, certificate_authorities: page.items } };
 }
 
 function sortValue(ca: CcmCertificateAuthority, key: string): string | number {
