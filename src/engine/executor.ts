@@ -18,7 +18,6 @@ import { isDone, type Prior, type TargetResult } from '../plan/run.js';
 import { withSignal } from '../providers/common.js';
 import { problem } from '../providers/diagnose.js';
 import type {
-  AnyRevocationType,
   Fields,
   ProviderAccount,
   ReadResponse,
