@@ -32,7 +32,7 @@ async function apply(concurrency) {
   const { createSession } = await import('../dist/session/session.js');
   const start = process.hrtime.bigint();
   const session = createSession({ cwd: dir, env: process.env });
-  const prepared = await session.prepareApply('plan.json');
+  const prepared = await session.prepareApply('plan.json', { concurrency });
   if (prepared.plan === undefined) throw new Error(prepared.diagnostics.map((d) => d.message).join('; '));
   const prepareMs = elapsed(start);
   let startedMs;

@@ -51,6 +51,8 @@ export interface RunInputs {
   accounts: ReadonlyMap<string, ProviderAccount>;
   /** run is the run to resume: its folder, and what its journal says. */
   run?: LoadedRun | undefined;
+  /** observed are the reads of targets made moments ago by this process, in place of the first read. */
+  observed?: ReadonlyMap<string, Observation> | undefined;
 }
 
 /** RunOptions tune a run. */
@@ -199,6 +201,7 @@ export async function applyRun(inputs: RunInputs, options: RunOptions = {}): Pro
           guard,
           types,
           ...(inputs.run === undefined ? {} : { prior: inputs.run.log.prior }),
+          ...(inputs.observed === undefined ? {} : { observed: inputs.observed }),
         },
         {
           concurrency,

@@ -2,7 +2,7 @@
 // journal among them), or reported as what it is. It never claims what it did not do.
 //
 // Per target: the state is read again (one shared read per KMS key, ACK user or ESA site, as in the
-// planner); then the next step is decided by next-step.ts from what was read and how often the target was
+// planner), unless the session read it moments ago (its fresh plan: `observed`); then the next step is decided by next-step.ts from what was read and how often the target was
 // tried: done (revoked or gone), refused (drift), revoked, read again after a backoff, verified by a read.
 // Before each revoke call the hooks' preRevoke runs (the journal's intent, durable first), after it
 // postRevoke; postTarget when the target ends. Targets whose reads share a list are verified together
@@ -56,6 +56,12 @@ export interface ExecuteInputs {
    * the identity apply runs as, whatever the plan says.
    */
   guard?: (target: PlannedTarget, now: Observation<unknown>) => Diagnostic | undefined;
+  /**
+   * observed are reads of targets that this process made moments ago (apply's fresh plan), by address:
+   * each stands for the target's first read, which is then not made again. Never a file's word: the
+   * session passes only what it read itself, and only while it is fresh.
+   */
+  observed?: ReadonlyMap<string, Observation<unknown>>;
   /** types are the revocation types' providers; the registry's by default (tests script their own). */
   types?: Types;
 }
@@ -192,7 +198,14 @@ class Run {
       v.expect();
     }
     // Pre-reads: one task per shared group, in plan order, before any revoke is queued.
-    this.#preReads = new PreReads(this.#limit, pending, () => this.#stopped, this.#signal);
+    // Targets the session read moments ago are not read again.
+    const observed = this.#inputs.observed;
+    this.#preReads = new PreReads(
+      this.#limit,
+      observed === undefined ? pending : pending.filter((w) => !observed.has(w.target.address)),
+      () => this.#stopped,
+      this.#signal,
+    );
     await Promise.all([
       ...reported,
       ...pending.map(async (w) => {
@@ -247,7 +260,11 @@ class Run {
     const interruptedEnd = () =>
       end({ outcome: 'interrupted', diagnostics: [interrupted(w.target.address)] });
 
-    let read = (await this.#preReads?.of(w.target.address, w.group)) ?? { diagnostics: [] };
+    const observed = this.#inputs.observed?.get(w.target.address);
+    let read: ReadResponse<unknown> =
+      observed !== undefined
+        ? { observation: observed, diagnostics: [] }
+        : ((await this.#preReads?.of(w.target.address, w.group)) ?? { diagnostics: [] });
     for (let pass = 0; ; pass++) {
       if (this.#stopped) return stoppedEnd();
       const next = afterRead(w.target, read, tried(pass), this.#budget);

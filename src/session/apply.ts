@@ -16,6 +16,7 @@ import { isRunId, type LoadedRun, listRuns, loadRun } from '../engine/runs.js';
 import {
   type InputFile,
   isActing,
+  type Observation,
   type PlannedTarget,
   type SavedPlan,
   sha256,
@@ -120,6 +121,7 @@ export async function prepareApply(
     };
   }
   const planned = await session.plan(file, options);
+  if (planned.plan !== undefined) remember(planned.plan, planned.plan.targets);
   return planned.plan === undefined || planned.diagnostics.some((d) => d.severity === 'error')
     ? { diagnostics: planned.diagnostics }
     : {
@@ -184,7 +186,13 @@ async function derive(
   const narrowed = narrowSaved(saved, freshPlan, file);
   if (narrowed.plan === undefined) return { diagnostics: narrowed.diagnostics };
   const plan = narrowed.plan;
-  if (narrowed.unproduced.length === 0) return { plan, diagnostics: [] };
+  // What the fresh plan read of each target the run acts on: its first read, while fresh.
+  const fresher = new Map(freshPlan.targets.map((t) => [t.address, t]));
+  const read = plan.targets.flatMap((t) => fresher.get(t.address) ?? []);
+  if (narrowed.unproduced.length === 0) {
+    remember(plan, read);
+    return { plan, diagnostics: [] };
+  }
 
   // Targets the fresh plan does not produce: each must read gone (revoked since, by this plan's earlier
   // run or by someone else); one that does not is a target the reviewer never saw.
@@ -195,7 +203,26 @@ async function derive(
   const targets = [...plan.targets, ...narrowed.unproduced];
   const order = new Map(saved.targets.map((t, i) => [t.address, i]));
   targets.sort((a, b) => (order.get(a.address) ?? 0) - (order.get(b.address) ?? 0));
-  return { plan: { ...plan, targets, summary: summarize(targets) }, diagnostics: [] };
+  const whole: SavedPlan = { ...plan, targets, summary: summarize(targets) };
+  remember(whole, read);
+  return { plan: whole, diagnostics: [] };
+}
+
+/**
+ * FRESH_READS_MS is how long the reads of apply's own fresh plan stand for each target's first read:
+ * a run that starts within it (`apply --yes`) does not read every target twice; one that starts later
+ * (after a prompt) reads them again.
+ */
+export const FRESH_READS_MS = 30_000;
+
+// The reads this process made of a plan's targets, by the plan it made, and when: only what it read
+// itself (a plan object it built), never what a file says. A plan copied or changed is read again.
+const freshReads = new WeakMap<SavedPlan, { at: number; observed: ReadonlyMap<string, Observation> }>();
+
+function remember(plan: SavedPlan, read: readonly PlannedTarget[]): void {
+  const observed = new Map<string, Observation>();
+  for (const t of read) if (isActing(t)) observed.set(t.address, t.before);
+  freshReads.set(plan, { at: Date.now(), observed });
 }
 
 // The saved plan's inputs: one plan file and one config, each here with the SHA-256 it had; the config
@@ -315,6 +342,9 @@ export async function applyPrepared(
   const opened = await session.openAccounts(needsOf(acting), { connections: Math.max(8, concurrency) });
   if (opened.diagnostics.length > 0) return { diagnostics: opened.diagnostics };
   const { onEvent } = options;
+  const fresh = freshReads.get(plan);
+  const now = (options.now?.() ?? new Date()).getTime();
+  const observed = fresh !== undefined && now - fresh.at <= FRESH_READS_MS ? fresh.observed : undefined;
   return applyRun(
     {
       root: session.root(),
@@ -322,6 +352,7 @@ export async function applyPrepared(
       reviewed: prepared.reviewed ?? plan,
       accounts: opened.accounts,
       run: prepared.run,
+      observed,
     },
     {
       concurrency,

@@ -47,6 +47,7 @@ async function run(
     stop?: AbortSignal;
     concurrency?: number;
     guard?: Parameters<typeof executePlan>[0]['guard'];
+    observed?: Parameters<typeof executePlan>[0]['observed'];
   } = {},
 ) {
   const planned =
@@ -69,6 +70,7 @@ async function run(
       types,
       ...(options.prior === undefined ? {} : { prior: options.prior }),
       ...(options.guard === undefined ? {} : { guard: options.guard }),
+      ...(options.observed === undefined ? {} : { observed: options.observed }),
     },
     {
       concurrency: options.concurrency ?? 4,
@@ -119,6 +121,33 @@ describe('each target ends as what a read shows, and only after it is shown', ()
     const { result, calls } = await run(script, { targets: [{ ...target, fingerprint: '' }] });
     expect(result.targets[0]?.outcome).toBe('applied-not-observable');
     expect([calls.revoke, calls.verify]).toEqual([1, 0]);
+  });
+});
+
+describe('reads the session made moments ago (its fresh plan)', () => {
+  it('stand for the first read: each target is revoked and verified with no read before', async () => {
+    const script: Script = {
+      credentials: new Map([
+        ['a', credential('a')],
+        ['b', credential('b')],
+      ]),
+    };
+    const observed = new Map([
+      ['acct/scripted/a', { state: 'active' as const, record: credential('a').record }],
+    ]);
+    const { result, calls } = await run(script, { observed });
+    expect(result.targets.map((t) => t.outcome)).toEqual(['verified', 'verified']);
+    // b is read before its revoke; a is not: its observation stands for the read. Both are verified.
+    expect(calls.order.slice(0, 2)).toEqual(['read b', 'revoke a']);
+    expect([calls.read, calls.verify]).toEqual([1, 2]);
+  });
+
+  it('are judged as a read is: a record changed since the plan is drift, with no call', async () => {
+    const script: Script = { credentials: new Map([['a', credential('a')]]) };
+    const changed = { state: 'active' as const, record: { id: 'a', holder: 'someone-else' } };
+    const { result, calls } = await run(script, { observed: new Map([['acct/scripted/a', changed]]) });
+    expect(result.targets[0]?.outcome).toBe('drift');
+    expect([calls.read, calls.revoke]).toEqual([0, 0]);
   });
 });
 

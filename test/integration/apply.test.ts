@@ -13,6 +13,7 @@ import { run } from '../../src/cli/main.js';
 import { loadRun } from '../../src/engine/runs.js';
 import { digestOf, type SavedPlan } from '../../src/plan/model.js';
 import { type ApplyReport, isDone, reportOf } from '../../src/plan/run.js';
+import { FRESH_READS_MS } from '../../src/session/apply.js';
 import { createSession } from '../../src/session/session.js';
 import { adminCall } from '../helpers/emulator-client.js';
 import { activeIn, type Fleet, fleetSeed, grantId, keyId, startFleet } from '../helpers/fleet.js';
@@ -299,6 +300,55 @@ describe('drift', () => {
       expect(stats.requests.CancelGrant).toBe(2);
     } finally {
       await other.close();
+    }
+  });
+
+  it("apply's own fresh reads stand for each target's first read while fresh; a run started later reads again", async () => {
+    fleet = await startFleet({ keys: 1, grants: 4 });
+    const f = fleet;
+    await savePlan(f);
+    const listsSoFar = async () => (await f.stats()).requests.ListGrants ?? 0;
+    const session = createSession({ cwd: f.ws.dir, env: DEMO_ENV });
+    try {
+      // At once (apply --yes): the fresh plan's one list serves; the group is verified with one more.
+      const before = await listsSoFar();
+      const prepared = await session.prepareApply('plan.json');
+      if (prepared.plan === undefined) throw new Error(JSON.stringify(prepared.diagnostics));
+      const applied = await session.apply({ ...prepared, plan: prepared.plan });
+      expect(applied.report?.summary).toMatchObject({ verified: 4 });
+      expect((await listsSoFar()) - before).toBe(2);
+    } finally {
+      await session.close();
+    }
+
+    // After a wait longer than FRESH_READS_MS (a prompt): a change made meanwhile is read, not missed.
+    await adminCall(f.emulator.url, 'POST', '/_emulator/reset');
+    const later = createSession({ cwd: f.ws.dir, env: DEMO_ENV });
+    try {
+      const prepared = await later.prepareApply('plan.json');
+      if (prepared.plan === undefined) throw new Error(JSON.stringify(prepared.diagnostics));
+      const changed = fleetSeed({ keys: 1, grants: 4 }, (g) => {
+        if (g.grant_id === grantId(0, 1)) g.operations = ['decrypt-data', 'encrypt-data'];
+      });
+      const { startEmulator } = await import('../../src/emulator/server.js');
+      await f.emulator.close();
+      const other = await startEmulator({ state: changed, port: f.emulator.port });
+      try {
+        const applied = await later.apply(
+          { ...prepared, plan: prepared.plan },
+          { now: () => new Date(Date.now() + FRESH_READS_MS + 1000) },
+        );
+        expect(applied.report?.targets.map((t) => t.outcome)).toEqual([
+          'verified',
+          'drift',
+          'verified',
+          'verified',
+        ]);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await later.close();
     }
   });
 

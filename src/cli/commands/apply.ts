@@ -91,7 +91,10 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   });
   try {
     if (!json) noteConfig(io, session.config());
+    const concurrency = typeof v.concurrency === 'string' ? { concurrency: Number(v.concurrency) } : {};
+    // The plan made now (of a plan file, or to check a saved plan) reads at the run's concurrency.
     const prepared = await session.prepareApply(file, {
+      ...concurrency,
       resume: v.resume === true,
       verifyInputs: v['verify-inputs'] === true,
       policies: Array.isArray(v.policy) ? v.policy : [],
@@ -144,7 +147,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       applied = await session.apply(
         { ...prepared, plan },
         {
-          ...(typeof v.concurrency === 'string' ? { concurrency: Number(v.concurrency) } : {}),
+          ...concurrency,
           stop: stop.signal,
           onEvent: (e) => progress.update(e),
           onStart: (runId) =>
