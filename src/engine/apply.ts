@@ -255,7 +255,7 @@ function builtinDenies(
     account: t.account,
     ids: t.ids,
     with: t.with,
-    principals: types.providerOf(t.type).principals(t.target as Fields, recordOf(t)),
+    principals: types.providerOf(t.type).principals?.(t.target as Fields, recordOf(t)) ?? [],
   }));
   return evaluatePolicies(policyTargets, { reason: '' }, [], callers).filter((r) => r.effect === 'deny');
 }

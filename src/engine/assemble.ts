@@ -147,7 +147,7 @@ export function assemblePlan(input: AssembleInput): Assembled {
       account: t.account,
       ids: t.ids,
       with: t.with,
-      principals: providerOf(t.type).principals(t.target, t.record),
+      principals: providerOf(t.type).principals?.(t.target, t.record) ?? [],
     });
   }
   // A target that names a principal cannot be checked against an unknown caller: no plan.

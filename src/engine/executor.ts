@@ -15,7 +15,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { isActing, type Observation, type PlannedTarget, type SavedPlan } from '../plan/model.js';
 import { isDone, type Prior, type TargetResult } from '../plan/run.js';
-import { withSignal } from '../providers/common.js';
+import { verifyTarget, withSignal } from '../providers/common.js';
 import { problem } from '../providers/diagnose.js';
 import type {
   Fields,
@@ -166,7 +166,7 @@ class Run {
       const account = this.#inputs.accounts.get(target.account);
       if (account === undefined) throw new Error(`executePlan: account ${target.account} is not open`);
       const fields = target.target as Fields;
-      const shared = provider.sharedBy?.(fields) ?? provider.groupOf?.(fields);
+      const shared = provider.listKey?.(fields);
       const group = shared === undefined ? undefined : `${target.type}\u0000${target.account}\u0000${shared}`;
       works.push({ target, provider, account, prior: this.#inputs.prior?.get(target.address), group });
     }
@@ -341,7 +341,7 @@ class Run {
           if (this.#stopped) return interruptedEnd();
           verdict = await this.#limit.run(
             () =>
-              w.provider.verify({
+              verifyTarget(w.provider, {
                 account: w.account,
                 target: w.target.target as Fields,
                 ...withSignal(this.#signal),

@@ -1,8 +1,9 @@
-// The verification of a group of targets that one read serves (a KMS key's grants, an ACK user's
-// clusters, an ESA site's certificates): targets revoked early wait, holding no slot, until their group's
-// revokes are done (or a batch is full, or a while has passed), then one read answers every one of them.
+// The verification of a group of targets that one read serves (their type's listKey: a KMS key's grants,
+// an ACK user's clusters, an ESA site's certificates, an account's CCM CAs): targets revoked early wait,
+// holding no slot, until their group's revokes are done (or a batch is full, or a while has passed),
+// then one read answers every one of them.
 
-import { withSignal } from '../providers/common.js';
+import { verifyTarget, withSignal } from '../providers/common.js';
 import { problem } from '../providers/diagnose.js';
 import type { AnyRevocationType, Fields, ProviderAccount, VerifyResponse } from '../providers/types.js';
 import { sharedReads } from './shared-reads.js';
@@ -13,10 +14,9 @@ const BATCH_MAX = 250;
 const BATCH_WAIT_MS = 2000;
 
 /**
- * GroupVerifier verifies the targets of one shared list (a KMS key, an ACK user) or one group read
- * together (an ESA site): targets revoked early wait, without a
- * slot, until every target of the group has left its revoke step; then one task reads the list once
- * (a fresh SharedReads: nothing read before the revokes counts) and answers each of them.
+ * GroupVerifier verifies the targets of one list: targets revoked early wait, without a slot, until
+ * every target of the group has left its revoke step; then one task reads the list once (a fresh
+ * SharedReads: nothing read before the revokes counts) and answers each of them.
  */
 export class GroupVerifier {
   readonly #limit: Slots;
@@ -79,35 +79,6 @@ export class GroupVerifier {
     this.#waiting = [];
     void this.#limit
       .run(async () => {
-        // A group read together (an ESA site): one listing answers every target of the batch.
-        if (
-          this.#provider.sharedBy === undefined &&
-          this.#provider.readMany !== undefined &&
-          batch.length > 1
-        ) {
-          if (this.#stopped()) {
-            for (const w of batch) w.resolve({ verdict: 'not-verified', diagnostics: [] });
-            return;
-          }
-          const read = await this.#provider.readMany({
-            account: this.#account,
-            targets: batch.map((w) => w.target),
-            ...withSignal(this.#signal),
-          });
-          batch.forEach((w, i) => {
-            const observation = read.observations[i];
-            if (observation === undefined)
-              w.resolve({ verdict: 'not-verified', diagnostics: read.diagnostics });
-            else {
-              const verdict =
-                observation.state === 'revoked' || observation.state === 'absent'
-                  ? 'verified'
-                  : 'not-verified';
-              w.resolve({ verdict, observation, diagnostics: [] });
-            }
-          });
-          return;
-        }
         const reads = sharedReads();
         for (const w of batch) {
           // Stopped: no new read; the targets are reported interrupted, and a resume verifies them.
@@ -116,10 +87,11 @@ export class GroupVerifier {
             continue;
           }
           w.resolve(
-            await this.#provider.verify({
+            await verifyTarget(this.#provider, {
               account: this.#account,
               target: w.target,
               reads,
+              together: batch.length,
               ...withSignal(this.#signal),
             }),
           );

@@ -1,6 +1,7 @@
 // The planner's reads: every selector of a plan expanded and every target read from live state, and
 // who each account authenticates as, concurrently (at most `concurrency` reads at once) and sharing
-// list calls (one paged list of a KMS key, an ESA site or an ACK user serves every target on it). It
+// list calls (one paged list of a KMS key, an ESA site, an ACK user or an account's CCM CAs, one
+// ShowCluster of a CCE cluster, serves every target on it). It
 // decides nothing: what it found, and what failed, go to the assembly (assemble.ts).
 
 import pLimit from 'p-limit';
@@ -81,24 +82,31 @@ export async function readLiveState(
     return account;
   };
   const tasks: Promise<void>[] = [];
-  // Each read is a task of one account and type, counted for progress.
+  // Each read is a task of one account and type, counted for progress: a task that reads n targets
+  // counts n reads.
   const counts = new Map<string, PlanReads>();
-  const task = (account: string, what: string, read: () => Promise<void>): void => {
+  const task = (account: string, what: string, read: (done: () => void) => Promise<void>, n = 1): void => {
     const key = `${account}\u0000${what}`;
     let count = counts.get(key);
     if (count === undefined) {
       count = { account, what, total: 0, done: 0 };
       counts.set(key, count);
     }
-    count.total++;
+    count.total += n;
     const c = count;
+    let told = 0;
+    const done = () => {
+      if (told >= n) return;
+      told++;
+      c.done++;
+      options.onProgress?.({ kind: 'read', account, what, done: c.done, total: c.total });
+    };
     tasks.push(
       limit(async () => {
         try {
-          await read();
+          await read(done);
         } finally {
-          c.done++;
-          options.onProgress?.({ kind: 'read', account, what, done: c.done, total: c.total });
+          while (told < n) done();
         }
       }),
     );
@@ -128,50 +136,35 @@ export async function readLiveState(
       }
     });
   });
-  // Targets: alone, or in groups that one read serves (an ESA site).
+  // Targets: in groups that one read serves (their type's listKey), one task a group, else alone.
   const groups = new Map<string, { index: number; target: Fields }[]>();
   revocations.forEach((r, index) => {
     if (r.target === undefined) return;
-    const provider = providerOf(r.type);
-    const account = accountOf(r.account);
-    const target = r.target;
-    if (provider.groupOf !== undefined && provider.readMany !== undefined) {
-      const key = `${r.type}\u0000${r.account}\u0000${provider.groupOf(target)}`;
-      const group = groups.get(key) ?? [];
-      group.push({ index, target });
-      groups.set(key, group);
-      return;
-    }
-    task(r.account, r.type, async () => {
-      const read = await provider.read({ account, target, reads, ...withSignal(signal) });
-      if (read.observation === undefined) live.failed.push({ index, diagnostics: read.diagnostics });
-      else live.reached.push({ index, target, observation: read.observation, fromSelector: false });
-    });
+    const listKey = providerOf(r.type).listKey?.(r.target);
+    const key = listKey === undefined ? `\u0001${index}` : `${r.type}\u0000${r.account}\u0000${listKey}`;
+    const group = groups.get(key) ?? [];
+    group.push({ index, target: r.target });
+    groups.set(key, group);
   });
   for (const group of groups.values()) {
-    const first = group[0];
-    const r = first === undefined ? undefined : revocations[first.index];
-    if (first === undefined || r === undefined) continue;
+    const r = revocations[group[0]?.index ?? -1];
+    if (r === undefined) continue;
     const provider = providerOf(r.type);
     const account = accountOf(r.account);
-    task(r.account, r.type, async () => {
-      if (provider.readMany === undefined) throw new Error(`${r.type} cannot read many targets`);
-      const read = await provider.readMany({
-        account,
-        targets: group.map((g) => g.target),
-        reads,
-        ...withSignal(signal),
-      });
-      if (read.diagnostics.length > 0) {
-        live.failed.push({ index: first.index, diagnostics: read.diagnostics });
-        return;
-      }
-      group.forEach((g, i) => {
-        const observation = read.observations[i];
-        if (observation === undefined) throw new Error(`${r.type} readMany answered too few observations`);
-        live.reached.push({ index: g.index, target: g.target, observation, fromSelector: false });
-      });
-    });
+    const together = group.length;
+    task(
+      r.account,
+      r.type,
+      async (done) => {
+        for (const { index, target } of group) {
+          const read = await provider.read({ account, target, reads, together, ...withSignal(signal) });
+          if (read.observation === undefined) live.failed.push({ index, diagnostics: read.diagnostics });
+          else live.reached.push({ index, target, observation: read.observation, fromSelector: false });
+          done();
+        }
+      },
+      together,
+    );
   }
   // Who each account authenticates as, for the built-in rules, read alongside the targets. It is
   // needed only for an account with a target that names a principal (a user, a grantee).

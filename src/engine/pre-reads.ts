@@ -1,6 +1,7 @@
 // The executor's first read of each target, before any revoke is queued: one task per group of targets
-// that one read serves (a KMS key's grants, an ACK user's clusters, an ESA site's certificates), one per
-// lone target, in plan order, each in a slot of the run.
+// that one read serves (their type's listKey: a KMS key's grants, an ACK user's clusters, an ESA site's
+// certificates, an account's CCM CAs, a CCE cluster), one per lone target, in plan order, each in a slot
+// of the run.
 
 import type { PlannedTarget } from '../plan/model.js';
 import type { Prior } from '../plan/run.js';
@@ -44,23 +45,6 @@ export class PreReads {
           const first = members[0];
           if (stopped() || first === undefined) return out;
           const { provider, account } = first;
-          if (members.length > 1 && provider.readMany !== undefined && provider.sharedBy === undefined) {
-            const read = await provider.readMany({
-              account,
-              targets: members.map((m) => m.target.target as Fields),
-              ...withSignal(signal),
-            });
-            members.forEach((m, i) => {
-              const observation = read.observations[i];
-              out.set(
-                m.target.address,
-                observation === undefined
-                  ? { diagnostics: read.diagnostics }
-                  : { observation, diagnostics: [] },
-              );
-            });
-            return out;
-          }
           // One SharedReads: the first read lists, the others find the list.
           const reads = sharedReads();
           for (const m of members) {
@@ -70,6 +54,7 @@ export class PreReads {
                 account,
                 target: m.target.target as Fields,
                 reads,
+                together: members.length,
                 ...withSignal(signal),
               }),
             );

@@ -1,11 +1,22 @@
 // What every provider shares: the bounds of paged lists, optional fields spread
-// into call options and responses (exactOptionalPropertyTypes), and the revoke and
-// verify flows built on a read.
+// into call options and responses (exactOptionalPropertyTypes), reads shared by
+// key, and the revoke and verify flows built on a read.
 
 import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CallResult } from '../http/client.js';
 import { callFailed } from './diagnose.js';
-import type { Observation, ReadResponse, RevokeResponse, VerifyResponse } from './types.js';
+import type {
+  Observation,
+  ProviderRequest,
+  ReadRequest,
+  ReadResponse,
+  RevocationType,
+  RevokeRequest,
+  RevokeResponse,
+  VerifyRequest,
+  VerifyResponse,
+} from './types.js';
 
 /**
  * MAX_PAGES bounds every paging loop: a server that keeps saying "more" would otherwise page forever.
@@ -85,6 +96,11 @@ export function requestIdOf(requestId: string | undefined): { requestId?: string
   return requestId === undefined || requestId === '' ? {} : { requestId };
 }
 
+/** shared runs fetch once per key among the reads that share req.reads (a plan, a verification batch). */
+export function shared<R>(req: ProviderRequest, key: string, fetch: () => Promise<R>): Promise<R> {
+  return req.reads === undefined ? fetch() : req.reads.load(`${req.account.name}\u0000${key}`, fetch);
+}
+
 /** isGone tells whether an observation shows the credential no longer works: revoked, or absent. */
 export function isGone(observation: Observation<unknown> | undefined): boolean {
   return observation?.state === 'revoked' || observation?.state === 'absent';
@@ -113,10 +129,44 @@ export async function revokeAndCheck(
   }
 }
 
-/** verifyByRead re-reads a target: verified when it is revoked or gone, not verified otherwise or on error. */
-export async function verifyByRead<S>(reread: () => Promise<ReadResponse<S>>): Promise<VerifyResponse<S>> {
-  const now = await reread();
-  if (now.observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
-  const verdict = isGone(now.observation) ? 'verified' : 'not-verified';
-  return { verdict, observation: now.observation, diagnostics: [] };
+/**
+ * revokeWith makes a type's revoke of the one call that revokes a target (or why it cannot be made) and
+ * the type's read: a failed call is read again (revokeAndCheck).
+ */
+export function revokeWith<T, W>(
+  address: (account: string, target: T) => string,
+  callOf: (req: RevokeRequest<T, W>, where: string) => (() => Promise<CallResult>) | Diagnostic,
+  read: (req: ReadRequest<T>) => Promise<ReadResponse<unknown>>,
+): (req: RevokeRequest<T, W>) => Promise<RevokeResponse> {
+  return (req) => {
+    const where = address(req.account.name, req.target);
+    const call = callOf(req, where);
+    if (typeof call !== 'function') return Promise.resolve({ outcome: 'failed', diagnostics: [call] });
+    return revokeAndCheck(where, call, () =>
+      read({ account: req.account, target: req.target, ...withSignal(req.signal) }),
+    );
+  };
+}
+
+/**
+ * verifyByRead is verification as every observable type does it: the target read again, verified when
+ * it is revoked or gone, not verified otherwise or on error.
+ */
+export function verifyByRead<T, S>(
+  read: (req: ReadRequest<T>) => Promise<ReadResponse<S>>,
+): (req: VerifyRequest<T, S>) => Promise<VerifyResponse<S>> {
+  return async (req) => {
+    const now = await read(req);
+    if (now.observation === undefined) return { verdict: 'not-verified', diagnostics: now.diagnostics };
+    const verdict = isGone(now.observation) ? 'verified' : 'not-verified';
+    return { verdict, observation: now.observation, diagnostics: [] };
+  };
+}
+
+/** verifyTarget verifies a target with its type's verify, else by a read (verifyByRead). */
+export function verifyTarget<T, W, Sel, S>(
+  provider: RevocationType<T, W, Sel, S>,
+  req: VerifyRequest<T, S>,
+): Promise<VerifyResponse<S>> {
+  return provider.verify !== undefined ? provider.verify(req) : verifyByRead(provider.read)(req);
 }

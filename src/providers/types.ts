@@ -60,6 +60,12 @@ export interface ProviderRequest {
   readonly signal?: AbortSignal;
   /** reads shares list calls among the reads of one plan; apply's verifications read afresh. */
   readonly reads?: SharedReads;
+  /**
+   * together counts the targets of the same list (RevocationType.listKey) read or verified with this
+   * one, sharing `reads`: a type that can read a target alone (a CCM CA, an ESA certificate) lists
+   * instead when more than one is read. Default 1.
+   */
+  readonly together?: number;
 }
 
 /** ReadRequest asks for the current state of one target. */
@@ -70,17 +76,6 @@ export interface ReadRequest<T> extends ProviderRequest {
 /** ReadResponse is the observation, or diagnostics saying why there is none. */
 export interface ReadResponse<S> {
   observation?: Observation<S>;
-  diagnostics: Diagnostic[];
-}
-
-/** ReadManyRequest asks for the state of several targets of one group (see RevocationType.groupOf). */
-export interface ReadManyRequest<T> extends ProviderRequest {
-  readonly targets: readonly T[];
-}
-
-/** ReadManyResponse is one observation per target, in order; on any error none, and diagnostics. */
-export interface ReadManyResponse<S> {
-  observations: Observation<S>[];
   diagnostics: Diagnostic[];
 }
 
@@ -149,8 +144,11 @@ export interface RevocationType<T, W, Sel, S> {
    * listed, so that absent is a wrong id (an ESA certificate, a CCM CA, a CCE cluster).
    */
   readonly absent: 'revoked' | 'missing';
-  /** principals are the user, agency, role or grantee IDs a target concerns, for policies' `principals`. */
-  principals(target: T, record: S | undefined): string[];
+  /**
+   * principals are the user, agency, role or grantee IDs a target concerns, for policies' `principals`;
+   * absent for a type whose targets name none (a certificate, a CA).
+   */
+  principals?(target: T, record: S | undefined): string[];
   /**
    * reversible says why a target that reads as not active is not revoked for good: the cloud can make
    * it work again without a new credential (a DISABLED CA can be enabled). Plans show it as a built-in
@@ -165,19 +163,15 @@ export interface RevocationType<T, W, Sel, S> {
   expand?(req: ExpandRequest<Sel>): Promise<ExpandResponse<T, S>>;
   read(req: ReadRequest<T>): Promise<ReadResponse<S>>;
   /**
-   * groupOf names the list a target is best read from with others (an ESA site); readMany reads the
-   * targets of one group. Absent: each target is read alone (shared lists still serve many).
+   * listKey names the read that serves this target and others of the same account (the grants of a KMS
+   * key, an ACK user's access, an ESA site's certificates, an account's CCM CAs, a CCE cluster): the
+   * engine reads and verifies the targets of one key together, with one SharedReads, so that they cost
+   * one (paged) list. Absent: every read is the target's own.
    */
-  groupOf?(target: T): string;
-  readMany?(req: ReadManyRequest<T>): Promise<ReadManyResponse<S>>;
-  /**
-   * sharedBy names the list whose read serves this target and others (a KMS key, an ACK user): reads of
-   * targets with the same value, given one SharedReads, cost one paged list. Absent: a read is the
-   * target's own (a CCM CA, an ESA certificate by GetClientCertificate).
-   */
-  sharedBy?(target: T): string;
+  listKey?(target: T): string;
   revoke(req: RevokeRequest<T, W>): Promise<RevokeResponse>;
-  verify(req: VerifyRequest<T, S>): Promise<VerifyResponse<S>>;
+  /** verify re-reads a target after its revoke; absent: a read that shows it revoked or gone (verifyTarget). */
+  verify?(req: VerifyRequest<T, S>): Promise<VerifyResponse<S>>;
 }
 
 /** Fields is a target, selector or `with` as a plan holds it, after its type's schema accepted it. */

@@ -33,7 +33,7 @@ export interface Script {
   revokeFailures?: { count: number; code: Diagnostic['code']; message?: string };
   /** sticky: revokes of these ids answer success but do not take. */
   sticky?: Set<string>;
-  /** sharedBy: targets share one list read (a group). */
+  /** shared: targets share one list read (one listKey, a group). */
   shared?: boolean;
   /** observable false: a type no API reads (reads say unknown). */
   observable?: boolean;
@@ -81,7 +81,7 @@ export function scriptedType(script: Script): { type: AnyRevocationType; calls: 
     afterRevoke: () => undefined,
     address: (account, target) => `${account}/scripted/${String(target.id)}`,
     read: (req) => read(req.target),
-    ...(script.shared === true ? { sharedBy: () => 'one-list' } : {}),
+    ...(script.shared === true ? { listKey: () => 'one-list' } : {}),
     revoke: async (req): Promise<RevokeResponse> => {
       calls.revoke++;
       const id = String(req.target.id);

@@ -1,13 +1,16 @@
 // Paged cloud lists against a server that pages with hostile intent: markers that go round in a cycle,
-// fresh markers with pages too large to hold, and rows listed twice. Every paged list (KMS ListGrants,
-// ESA ListClientCertificates, ACK ListUserKubeConfigStates) stops with cloud.unexpected, or keeps a
-// row once, before it calls the server without end or holds more than MAX_LIST_ITEMS rows.
+// fresh markers with pages too large to hold, rows listed twice, offsets ignored. Every paged list (KMS
+// ListGrants, ESA ListClientCertificates, ACK ListUserKubeConfigStates, CCM ListCertificateAuthority)
+// stops with cloud.unexpected, or keeps a row once, before it calls the server without end or holds
+// more than MAX_LIST_ITEMS rows.
 
 import { describe, expect, it } from 'vitest';
 import { ackUserPermissions as ack } from '../../src/providers/alibabacloud/ack.js';
 import { esaClientCertificate as esa } from '../../src/providers/alibabacloud/esa.js';
 import { listGuard, MAX_LIST_ITEMS } from '../../src/providers/common.js';
+import { ccmSubordinateCa as ccm } from '../../src/providers/huaweicloud/ccm.js';
 import { kmsGrant } from '../../src/providers/huaweicloud/kms.js';
+import type { ProviderAccount } from '../../src/providers/types.js';
 import { stubAccount } from '../helpers/provider.js';
 
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
@@ -155,6 +158,48 @@ describe('ESA ListClientCertificates', () => {
       `ESA ListClientCertificates of site ${SITE} lists more than 200000 certificates (request id STUB)`,
     );
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('CCM ListCertificateAuthority (offset paging)', () => {
+  const caId = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+  const cas = Array.from({ length: 250 }, (_, n) => ({
+    ca_id: caId(n),
+    type: 'SUBORDINATE',
+    status: 'ACTIVED',
+  }));
+  const read = (account: ProviderAccount, n: number) =>
+    ccm.read({ account: { ...account, domainId: 'd' }, target: { caId: caId(n) }, together: 2 });
+
+  it('pages by the rows it was given when the server gives fewer than the limit asked', async () => {
+    const { account, calls } = stubAccount('https://ccm.example.test', (o) => {
+      const offset = Number(o.query?.offset);
+      return { total: cas.length, certificate_authorities: cas.slice(offset, offset + 100) };
+    });
+    const result = await read(account, 249);
+    expect(result.observation?.state).toBe('active');
+    expect(calls.map((c) => [c.query?.offset, c.query?.limit])).toEqual([
+      [0, 1000],
+      [100, 1000],
+      [200, 1000],
+    ]);
+  });
+
+  it('lists again, then refuses, a server that answers the first page whatever the offset', async () => {
+    const { account, calls } = stubAccount('https://ccm.example.test', () => ({
+      total: cas.length,
+      certificate_authorities: cas.slice(0, 100),
+    }));
+    const result = await read(account, 249);
+    expect(result.observation).toBeUndefined();
+    expect(result.diagnostics).toMatchObject([
+      {
+        code: 'cloud.unexpected',
+        message: 'CCM ListCertificateAuthority: the list changed while it was paged, 3 times',
+        address: 'stub/ccm',
+      },
+    ]);
+    expect(calls).toHaveLength(9);
   });
 });
 

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/state.js';
 import { ackUserPermissions as ack } from '../../src/providers/alibabacloud/ack.js';
+import { verifyTarget } from '../../src/providers/common.js';
 import { demo } from '../helpers/emulator-client.js';
 import { type Bench, startBench, stubAccount } from '../helpers/provider.js';
 
@@ -114,7 +115,7 @@ describe('alibabacloud.ack.user-permissions', () => {
       state: 'absent',
       record: { states: [{ cert_state: 'Unissued' }] },
     });
-    expect((await ack.verify({ account: bench.ali, target })).verdict).toBe('verified');
+    expect((await verifyTarget(ack, { account: bench.ali, target })).verdict).toBe('verified');
   });
 
   it('addresses a user on a cluster', () => {
@@ -161,7 +162,7 @@ describe('alibabacloud.ack.user-permissions', () => {
     const revoked = await ack.revoke({ account: bench.ali, target, with: {} });
     expect(revoked).toMatchObject({ outcome: 'revoked', diagnostics: [] });
     expect(revoked.requestId).toMatch(/^[0-9A-F-]{36}$/);
-    const verified = await ack.verify({ account: bench.ali, target });
+    const verified = await verifyTarget(ack, { account: bench.ali, target });
     expect(verified).toMatchObject({
       verdict: 'verified',
       observation: { state: 'revoked', record: { states: [{ cert_state: 'Removed' }], permissions: [] } },
@@ -180,7 +181,7 @@ describe('alibabacloud.ack.user-permissions', () => {
         outcome: 'already-revoked',
         diagnostics: [],
       });
-      expect(await ack.verify({ account: bench.ali, target: gone })).toMatchObject({
+      expect(await verifyTarget(ack, { account: bench.ali, target: gone })).toMatchObject({
         verdict: 'verified',
         observation: { state: 'absent' },
       });
@@ -203,13 +204,13 @@ describe('alibabacloud.ack.user-permissions', () => {
     expect(message).toMatch(REQUEST_ID);
     expect((await bench.stats()).requests.CleanClusterUserPermissions).toBe(1);
     expect(bench.waits).toEqual([]);
-    expect(await ack.verify({ account: bench.ali, target })).toMatchObject({
+    expect(await verifyTarget(ack, { account: bench.ali, target })).toMatchObject({
       verdict: 'not-verified',
       observation: { state: 'active' },
     });
     const forced = await ack.revoke({ account: bench.ali, target, with: { force: true } });
     expect(forced).toMatchObject({ outcome: 'revoked', diagnostics: [] });
-    expect(await ack.verify({ account: bench.ali, target })).toMatchObject({ verdict: 'verified' });
+    expect(await verifyTarget(ack, { account: bench.ali, target })).toMatchObject({ verdict: 'verified' });
   });
 
   it('reports the refusals of the caller and of the account root with their codes', async () => {
@@ -240,7 +241,7 @@ describe('alibabacloud.ack.user-permissions', () => {
     bench = await startBench();
     const account = { ...bench.ali, endpoint: () => `${bench?.url}/typo` };
     const target = { clusterId: PROD, uid: CONTRACTOR };
-    const result = await ack.verify({ account, target });
+    const result = await verifyTarget(ack, { account, target });
     expect(result).toMatchObject({ verdict: 'not-verified', diagnostics: [{ code: 'cloud.error' }] });
     expect(result.diagnostics[0]?.message).toMatch(/HTTP 404 InvalidAction\.NotFound/);
     expect(result.observation).toBeUndefined();
@@ -267,7 +268,7 @@ describe('alibabacloud.ack.user-permissions', () => {
     expect(bench.waits.length).toBe(stats.faults);
     await bench.faults({ errorRate: 0, dropRate: 0 });
     expect(
-      await ack.verify({ account: bench.ali, target: { clusterId: PROD, uid: CONTRACTOR } }),
+      await verifyTarget(ack, { account: bench.ali, target: { clusterId: PROD, uid: CONTRACTOR } }),
     ).toMatchObject({ verdict: 'verified' });
   });
 
@@ -287,7 +288,7 @@ describe('alibabacloud.ack.user-permissions', () => {
     expect(stats.requests.CleanClusterUserPermissions).toBeGreaterThan(10);
     await bench.faults({ dropRate: 0 });
     for (const target of active) {
-      expect(await ack.verify({ account: bench.ali, target })).toMatchObject({ verdict: 'verified' });
+      expect(await verifyTarget(ack, { account: bench.ali, target })).toMatchObject({ verdict: 'verified' });
     }
   });
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/state.js';
 import { CloudError } from '../../src/http/errors.js';
 import { esaClientCertificate as esa } from '../../src/providers/alibabacloud/esa.js';
+import { verifyTarget } from '../../src/providers/common.js';
 import { demo } from '../helpers/emulator-client.js';
 import { type Bench, startBench, stubAccount } from '../helpers/provider.js';
 
@@ -159,7 +160,7 @@ describe('alibabacloud.esa.client-certificate', () => {
     const revoked = await esa.revoke({ account: bench.ali, target, with: {} });
     expect(revoked).toMatchObject({ outcome: 'revoked', diagnostics: [] });
     expect(revoked.requestId).toMatch(/^[0-9A-F-]{36}$/);
-    const verified = await esa.verify({ account: bench.ali, target });
+    const verified = await verifyTarget(esa, { account: bench.ali, target });
     expect(verified).toMatchObject({ verdict: 'verified', observation: { state: 'revoked' } });
     // ESA refuses with Certificate.StatusError; the re-read shows it revoked.
     expect(await esa.revoke({ account: bench.ali, target, with: {} })).toEqual({
@@ -173,13 +174,13 @@ describe('alibabacloud.esa.client-certificate', () => {
     });
     expect(missing).toEqual({ outcome: 'already-revoked', diagnostics: [] });
     expect(
-      await esa.verify({ account: bench.ali, target: { siteId: SITE, certificateId: MISSING } }),
+      await verifyTarget(esa, { account: bench.ali, target: { siteId: SITE, certificateId: MISSING } }),
     ).toMatchObject({ verdict: 'verified', observation: { state: 'absent' } });
   });
 
   it('does not verify a certificate that is still active', async () => {
     bench = await startBench();
-    const result = await esa.verify({
+    const result = await verifyTarget(esa, {
       account: bench.ali,
       target: { siteId: SITE, certificateId: BOB_PHONE },
     });
@@ -207,14 +208,16 @@ describe('alibabacloud.esa.client-certificate', () => {
     expect(message).toMatch(REQUEST_ID);
     expect((await bench.stats()).requests.RevokeClientCertificate).toBe(1);
     expect(bench.waits).toEqual([]);
-    expect(await esa.verify({ account: bench.ali, target })).toMatchObject({ verdict: 'not-verified' });
+    expect(await verifyTarget(esa, { account: bench.ali, target })).toMatchObject({
+      verdict: 'not-verified',
+    });
   });
 
   it('never reads a wrong endpoint (404 InvalidAction.NotFound) as an absent certificate', async () => {
     bench = await startBench();
     const account = { ...bench.ali, endpoint: () => `${bench?.url}/typo` };
     const target = { siteId: SITE, certificateId: BOB_PHONE };
-    const result = await esa.verify({ account, target });
+    const result = await verifyTarget(esa, { account, target });
     expect(result).toMatchObject({ verdict: 'not-verified', diagnostics: [{ code: 'cloud.error' }] });
     expect(result.diagnostics[0]?.message).toMatch(/HTTP 404 InvalidAction\.NotFound/);
     expect(result.observation).toBeUndefined();
@@ -256,7 +259,7 @@ describe('alibabacloud.esa.client-certificate', () => {
     expect((await bench.stats()).faults).toBeGreaterThan(0);
     await bench.faults({ dropRate: 0 });
     for (const target of active) {
-      expect(await esa.verify({ account: bench.ali, target })).toMatchObject({ verdict: 'verified' });
+      expect(await verifyTarget(esa, { account: bench.ali, target })).toMatchObject({ verdict: 'verified' });
     }
   });
 
@@ -389,7 +392,7 @@ describe('alibabacloud.esa.client-certificate against a misbehaving server', () 
       const result = await esa.read({ account: stub.account, target });
       expect(result.observation).toBeUndefined();
       expect(result.diagnostics).toMatchObject([{ code: 'cloud.error' }]);
-      expect((await esa.verify({ account: stub.account, target })).verdict).toBe('not-verified');
+      expect((await verifyTarget(esa, { account: stub.account, target })).verdict).toBe('not-verified');
     }
   });
 

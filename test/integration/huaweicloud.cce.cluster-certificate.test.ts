@@ -2,6 +2,7 @@
 // revoke that no read can observe.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyTarget } from '../../src/providers/common.js';
 import { cceClusterCertificate } from '../../src/providers/huaweicloud/cce.js';
 import { type Bench, startBench } from '../helpers/provider.js';
 
@@ -34,7 +35,7 @@ describe('huaweicloud.cce.cluster-certificate', () => {
     const target = { clusterId: CLUSTER, userId: ALICE };
     const result = await cceClusterCertificate.revoke({ account: bench.hw, target, with: {} });
     expect(result).toMatchObject({ outcome: 'revoked', diagnostics: [] });
-    expect(await cceClusterCertificate.verify({ account: bench.hw, target })).toEqual({
+    expect(await verifyTarget(cceClusterCertificate, { account: bench.hw, target })).toEqual({
       verdict: 'not-observable',
       diagnostics: [],
     });

@@ -2,6 +2,7 @@
 // "no longer ACTIVED" verification.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyTarget } from '../../src/providers/common.js';
 import { ccmSubordinateCa } from '../../src/providers/huaweicloud/ccm.js';
 import type { ProviderAccount } from '../../src/providers/types.js';
 import { type Bench, startBench } from '../helpers/provider.js';
@@ -51,7 +52,7 @@ describe('huaweicloud.ccm.subordinate-ca', () => {
       with: { reason: 'KEY_COMPROMISE' },
     });
     expect(revoked).toMatchObject({ outcome: 'revoked', diagnostics: [] });
-    const verified = await ccmSubordinateCa.verify({ account: bench.hw, target });
+    const verified = await verifyTarget(ccmSubordinateCa, { account: bench.hw, target });
     expect(verified.verdict).toBe('verified');
     expect(verified.observation?.record?.status).not.toBe('ACTIVED');
     expect(await ccmSubordinateCa.revoke({ account: bench.hw, target, with: {} })).toEqual({

@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/state.js';
+import { verifyTarget } from '../../src/providers/common.js';
 import { kmsGrant } from '../../src/providers/huaweicloud/kms.js';
 import { demo, demoIdentities } from '../helpers/emulator-client.js';
 import { type Bench, startBench } from '../helpers/provider.js';
@@ -116,7 +117,9 @@ describe('huaweicloud.kms.grant', () => {
     const revoked = await kmsGrant.revoke({ account: bench.hw, target, with: {} });
     expect(revoked).toMatchObject({ outcome: 'revoked', diagnostics: [] });
     expect(revoked.requestId).toMatch(/^[0-9a-f]{32}$/);
-    expect(await kmsGrant.verify({ account: bench.hw, target })).toMatchObject({ verdict: 'verified' });
+    expect(await verifyTarget(kmsGrant, { account: bench.hw, target })).toMatchObject({
+      verdict: 'verified',
+    });
     const again = await kmsGrant.revoke({ account: bench.hw, target, with: {} });
     expect(again).toEqual({ outcome: 'already-revoked', diagnostics: [] });
     const never = await kmsGrant.revoke({
@@ -135,12 +138,15 @@ describe('huaweicloud.kms.grant', () => {
     const read = await kmsGrant.read({ account, target });
     expect(read.observation).toBeUndefined();
     expect(read.diagnostics[0]?.message).toContain('APIGW.0101');
-    expect((await kmsGrant.verify({ account, target })).verdict).toBe('not-verified');
+    expect((await verifyTarget(kmsGrant, { account, target })).verdict).toBe('not-verified');
   });
 
   it('does not verify a grant that is still listed', async () => {
     bench = await startBench();
-    const result = await kmsGrant.verify({ account: bench.hw, target: { keyId: KEY, grantId: ALICE_GRANT } });
+    const result = await verifyTarget(kmsGrant, {
+      account: bench.hw,
+      target: { keyId: KEY, grantId: ALICE_GRANT },
+    });
     expect(result).toMatchObject({ verdict: 'not-verified', observation: { state: 'active' } });
   });
 

@@ -19,12 +19,33 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 // A seed with the demo identities, one key of `grants` grants, one site of `certificates`
 // certificates, and `clusters` ACK clusters where the user holds a kubeconfig.
-function seed(counts: { grants?: number; certificates?: number; clusters?: number }): EmulatorState {
+function seed(counts: {
+  grants?: number;
+  certificates?: number;
+  clusters?: number;
+  cas?: number;
+  cceClusters?: number;
+}): EmulatorState {
   return {
     apiVersion: 'rescind/v1',
     kind: 'EmulatorState',
     identities: [demoIdentities.huaweicloud, demoIdentities.alibabacloud],
     huaweicloud: {
+      ccm: {
+        certificate_authorities: Array.from({ length: counts.cas ?? 0 }, (_, i) => ({
+          ca_id: `${hex(i, 8)}-0000-4000-8000-000000000000`,
+          type: 'SUBORDINATE' as const,
+          status: 'ACTIVED',
+        })),
+      },
+      cce: {
+        clusters: Array.from({ length: counts.cceClusters ?? 0 }, (_, i) => ({
+          project_id: PROJECT,
+          cluster_id: `${hex(i, 8)}-8b3d-11ef-9a1b-0255ac100031`,
+          name: `cce-${i}`,
+          certificates: [],
+        })),
+      },
       kms: {
         keys: [
           {
@@ -121,6 +142,39 @@ describe('reads are shared', () => {
       ShowPermanentAccessKey: 1,
       GetCallerIdentity: 1,
     });
+  });
+});
+
+describe('reads are grouped by the list that serves them', () => {
+  const ca = (i: number) => `${hex(i, 8)}-0000-4000-8000-000000000000`;
+  const cluster = (i: number) => `${hex(i, 8)}-8b3d-11ef-9a1b-0255ac100031`;
+  const caTarget = (i: number) =>
+    `    - {id: ca${i}, type: huaweicloud.ccm.subordinate-ca, account: hw-prod, target: {caId: ${ca(i)}}}\n`;
+
+  it("an account's CCM CAs share one ListCertificateAuthority page; a CCE cluster's holders one ShowCluster", async () => {
+    const cas = Array.from({ length: 300 }, (_, i) => caTarget(i)).join('');
+    const holders = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `    - {id: h${i}, type: huaweicloud.cce.cluster-certificate, account: hw-prod, target: {clusterId: ${cluster(i % 4)}, userId: "a${hex(i, 31)}"}}\n`,
+    ).join('');
+    const { url, ws } = await setup(seed({ cas: 1200, cceClusters: 4 }), planOf(cas + holders));
+    const result = await ws.plan('plan.yaml');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.plan?.summary).toMatchObject({ revoke: 300, notObservable: 40 });
+    // 1,200 CAs at 1,000 a page: two pages serve 300 targets.
+    expect(await stats(url)).toEqual({
+      ListCertificateAuthority: 2,
+      ShowCluster: 4,
+      ShowPermanentAccessKey: 1,
+    });
+  });
+
+  it('a lone CA is shown alone, not found in a list of the whole account', async () => {
+    const { url, ws } = await setup(seed({ cas: 1200 }), planOf(caTarget(1199)));
+    const result = await ws.plan('plan.yaml');
+    expect(result.plan?.summary.revoke).toBe(1);
+    expect(await stats(url)).toEqual({ ShowCertificateAuthority: 1, ShowPermanentAccessKey: 1 });
   });
 });
 

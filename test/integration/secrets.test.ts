@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RescindConfig } from '../../src/config/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
+import { verifyTarget } from '../../src/providers/common.js';
 import { providerOf } from '../../src/providers/registry.js';
 import type { Fields } from '../../src/providers/types.js';
 import { createSession } from '../../src/session/session.js';
@@ -87,7 +88,7 @@ async function exercise(secrets: Record<string, string>, env: Record<string, str
     if (provider.expand && sample.select)
       outputs.push(await provider.expand({ account, select: sample.select }));
     outputs.push(await provider.revoke({ ...req, with: sample.with }));
-    outputs.push(await provider.verify(req));
+    outputs.push(await verifyTarget(provider, req));
   }
   expect(lines.length).toBeGreaterThan(0);
   const all = `${JSON.stringify(outputs)}\n${lines.join('\n')}`;

@@ -5,23 +5,18 @@
 import { percentEncode } from '../../clouds/canonical.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ObservedState } from '../../plan/model.js';
-import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, revokeWith, shared } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
-import type {
-  ExpandRequest,
-  ExpandResponse,
-  Observation,
-  ProviderAccount,
-  ProviderRequest,
-  ReadRequest,
-  ReadResponse,
-  RevocationType,
-  RevokeRequest,
-  RevokeResponse,
-  VerifyRequest,
-  VerifyResponse,
-} from '../types.js';
-import { isCount, isMissing } from './common.js';
+import { type ListDeclaration, listAll } from '../lists.js';
+import type { Observation, ProviderRequest, RevocationType } from '../types.js';
+import { type AcsApi, acs, isMissing, roaPage } from './common.js';
+
+type Ack = RevocationType<
+  AckUserPermissionsTarget,
+  AckUserPermissionsWith,
+  AckUserPermissionsSelect,
+  AckUserAccess
+>;
 
 /** AckUserPermissionsTarget is one user on one cluster (schemas/types/alibabacloud.ack.user-permissions.schema.json). */
 export interface AckUserPermissionsTarget {
@@ -74,12 +69,10 @@ export interface AckUserAccess {
   permissions: AckPermissionRecord[];
 }
 
-/** ACK_VERSION is the API version of ACK's ROA operations. */
-const ACK_VERSION = '2015-12-15';
+/** ACK is the API of ACK's ROA operations. */
+const ACK: AcsApi = { service: 'ack', version: '2015-12-15' };
 // ListUserKubeConfigStates: page_size is 1 to 100 (docs/clouds.md#reads-and-paging).
 const PAGE_SIZE = 100;
-// A user whose state list changes while it is paged is listed again, at most this many times in all.
-const LIST_TRIES = 3;
 
 /**
  * stateOf decides a user's state on a cluster:
@@ -123,92 +116,52 @@ function isPermission(value: unknown): value is AckPermissionRecord {
   return isRecord(value) && typeof value.resource_id === 'string' && value.resource_id !== '';
 }
 
-// One pass over every page of the user's kubeconfig states, or 'changed' when total_count moved
-// between pages or fewer clusters came than it says (offset paging may then have skipped one). ACK lists
-// one state a cluster: a cluster listed again is kept once, in its first place, as last listed (what ESA
-// does), and counts once against total_count, so that a repeat cannot stand in for a state skipped.
-async function statesOnce(
-  account: ProviderAccount,
-  uid: string,
-  where: string,
-  signal: AbortSignal | undefined,
-): Promise<Fetched<AckKubeconfigState> | 'changed'> {
-  const unexpected = (why: string): Fetched<AckKubeconfigState> => ({
-    diagnostic: problem('cloud.unexpected', `ACK ListUserKubeConfigStates of user ${uid} ${why}`, where),
-  });
-  const guard = listGuard();
-  const byCluster = new Map<string, AckKubeconfigState>();
-  let total: number | undefined;
-  for (let pageNumber = 1; ; pageNumber++) {
-    const pages = guard.page();
-    if (pages !== undefined) return unexpected(pages);
-    const result = await account.http.call({
-      method: 'GET',
-      url: `${account.endpoint('ack')}/users/${percentEncode(uid)}/kubeconfig/states`,
-      query: { page_number: pageNumber, page_size: PAGE_SIZE },
-      service: 'ack',
-      operation: 'ListUserKubeConfigStates',
-      apiVersion: ACK_VERSION,
-      ...withSignal(signal),
-    });
-    const body = result.body;
-    const rid = `(request id ${result.requestId ?? 'none'})`;
-    const page = isRecord(body) ? body.page : undefined;
-    if (!isRecord(body) || !Array.isArray(body.states) || !isRecord(page) || !isCount(page.total_count))
-      return unexpected(`returned no states list and page.total_count ${rid}`);
-    if (page.page_number !== undefined && Number(page.page_number) !== pageNumber)
-      return unexpected(`answered page ${String(page.page_number)} when asked for page ${pageNumber} ${rid}`);
-    const pageSize = isCount(page.page_size) && page.page_size > 0 ? page.page_size : PAGE_SIZE;
-    if (total !== undefined && page.total_count !== total) return 'changed';
-    total = page.total_count;
-    const bounds = guard.total(total, 'states') ?? guard.rows(body.states.length, 'states');
-    if (bounds !== undefined) return unexpected(`${bounds} ${rid}`);
-    for (const item of body.states) {
-      if (!isState(item)) return unexpected(`listed a state without a cluster_id ${rid}`);
-      byCluster.set(item.cluster_id, item);
-    }
-    if (pageNumber * pageSize >= total)
-      return byCluster.size === total ? { items: [...byCluster.values()] } : 'changed';
-    if (body.states.length === 0)
-      return unexpected(`answered an empty page ${pageNumber} of ${total} states ${rid}`);
-  }
+/**
+ * statesList declares ListUserKubeConfigStates of one user (page_number and page_size, total_count).
+ * ACK lists one state a cluster: a cluster listed again is kept once, and counts once against
+ * total_count, so that a repeat cannot stand in for a state skipped.
+ */
+export function statesList(req: ProviderRequest, uid: string): ListDeclaration<AckKubeconfigState> {
+  return {
+    ask: (at) => {
+      const path = `/users/${percentEncode(uid)}/kubeconfig/states`;
+      return acs(
+        req.account,
+        ACK,
+        'ListUserKubeConfigStates',
+        { path, query: { page_number: at.number, page_size: at.size } },
+        req.signal,
+      );
+    },
+    what: `ACK ListUserKubeConfigStates of user ${uid}`,
+    paging: { by: 'numbered', size: PAGE_SIZE, noun: 'states' },
+    envelope: roaPage('states', 'page', 'returned no states list and page.total_count'),
+    isRow: isState,
+    id: (state) => state.cluster_id,
+    invalid: 'listed a state without a cluster_id',
+    missing: isMissing,
+  };
 }
 
 async function listStates(
-  account: ProviderAccount,
+  req: ProviderRequest,
   uid: string,
   where: string,
-  signal: AbortSignal | undefined,
 ): Promise<Fetched<AckKubeconfigState>> {
-  try {
-    for (let attempt = 0; attempt < LIST_TRIES; attempt++) {
-      const listed = await statesOnce(account, uid, where, signal);
-      if (listed !== 'changed') return listed;
-    }
-    const message = `ACK ListUserKubeConfigStates of user ${uid}: the list changed while it was paged, ${LIST_TRIES} times`;
-    return { diagnostic: problem('cloud.unexpected', message, where) };
-  } catch (e) {
-    // A user ACK does not know has no kubeconfig anywhere.
-    if (isMissing(e)) return { items: [] };
-    return { diagnostic: callFailed(e, where) };
-  }
+  const listed = await listAll(statesList(req, uid), where);
+  if ('diagnostic' in listed) return listed;
+  // A user ACK does not know has no kubeconfig anywhere.
+  return { items: 'missing' in listed ? [] : listed.rows };
 }
 
 async function listPermissions(
-  account: ProviderAccount,
+  req: ProviderRequest,
   uid: string,
   where: string,
-  signal: AbortSignal | undefined,
 ): Promise<Fetched<AckPermissionRecord>> {
   try {
-    const result = await account.http.call({
-      method: 'GET',
-      url: `${account.endpoint('ack')}/permissions/users/${percentEncode(uid)}`,
-      service: 'ack',
-      operation: 'DescribeUserPermission',
-      apiVersion: ACK_VERSION,
-      ...withSignal(signal),
-    });
+    const path = `/permissions/users/${percentEncode(uid)}`;
+    const result = await acs(req.account, ACK, 'DescribeUserPermission', { path }, req.signal);
     const body = result.body;
     // The answer is a bare JSON array; a row without resource_id cannot be placed on a cluster.
     if (!Array.isArray(body) || !body.every(isPermission)) {
@@ -225,20 +178,18 @@ async function listPermissions(
 // Everything ACK lists for one uid, read once per plan when reads are shared.
 function readUser(req: ProviderRequest, uid: string): Promise<UserAccess | { diagnostic: Diagnostic }> {
   const where = `${req.account.name}/ack/user/${uid}`;
-  const fetch = () => fetchUser(req.account, uid, where, req.signal);
-  return req.reads === undefined ? fetch() : req.reads.load(`ack ${req.account.name} ${uid}`, fetch);
+  return shared(req, `ack ${uid}`, () => fetchUser(req, uid, where));
 }
 
 // Both reads, one after the other (a fixed order keeps seeded emulator faults reproducible).
 async function fetchUser(
-  account: ProviderAccount,
+  req: ProviderRequest,
   uid: string,
   where: string,
-  signal: AbortSignal | undefined,
 ): Promise<UserAccess | { diagnostic: Diagnostic }> {
-  const states = await listStates(account, uid, where, signal);
+  const states = await listStates(req, uid, where);
   if ('diagnostic' in states) return states;
-  const permissions = await listPermissions(account, uid, where, signal);
+  const permissions = await listPermissions(req, uid, where);
   if ('diagnostic' in permissions) return permissions;
   const byCluster = new Map<string, AckUserAccess>();
   const on = (clusterId: string): AckUserAccess => {
@@ -277,22 +228,20 @@ function address(account: string, t: AckUserPermissionsTarget): string {
   return `${account}/ack/${t.clusterId}/user/${t.uid}`;
 }
 
-async function read(req: ReadRequest<AckUserPermissionsTarget>): Promise<ReadResponse<AckUserAccess>> {
+const read: Ack['read'] = async (req) => {
   const user = await readUser(req, req.target.uid);
   if ('diagnostic' in user) return { diagnostics: [user.diagnostic] };
   return { observation: observe(accessOn(user, req.target.clusterId)), diagnostics: [] };
-}
+};
 
-async function expand(
-  req: ExpandRequest<AckUserPermissionsSelect>,
-): Promise<ExpandResponse<AckUserPermissionsTarget, AckUserAccess>> {
+const expand: Required<Ack>['expand'] = async (req) => {
   const sel = req.select;
   const user = await readUser(req, sel.uid);
   if ('diagnostic' in user) return { targets: [], diagnostics: [user.diagnostic] };
   // Every cluster either list names, in the order ACK lists them; removed ones too (the planner shows
   // them as already revoked), clusters where the user holds nothing (only Unissued) not.
   const only = sel.clusterIds === undefined ? undefined : new Set(sel.clusterIds);
-  const targets: ExpandResponse<AckUserPermissionsTarget, AckUserAccess>['targets'] = [];
+  const targets: { target: AckUserPermissionsTarget; observation: Observation<AckUserAccess> }[] = [];
   for (const clusterId of user.byCluster.keys()) {
     if (only !== undefined && !only.has(clusterId)) continue;
     const observation = observe(accessOn(user, clusterId));
@@ -300,38 +249,30 @@ async function expand(
     targets.push({ target: { clusterId, uid: sel.uid }, observation });
   }
   return { targets, diagnostics: [] };
-}
+};
 
 /**
  * revoke cleans the user's kubeconfig and permissions on the cluster, with Force only when asked. ACK's
  * refusals (access in the last 7 days without force, the caller itself, the account root) come back as
- * a failed revoke carrying ACK's code, after a re-read that shows the user still active.
+ * a failed revoke carrying ACK's code, after a re-read that shows the user still active; a user cleaned
+ * already (by someone else, or by an attempt whose answer was lost) reads so.
  */
-async function revoke(
-  req: RevokeRequest<AckUserPermissionsTarget, AckUserPermissionsWith>,
-): Promise<RevokeResponse> {
-  const where = address(req.account.name, req.target);
-  const { clusterId, uid } = req.target;
-  const call = () =>
-    req.account.http.call({
-      method: 'DELETE',
-      url: `${req.account.endpoint('ack')}/cluster/${percentEncode(clusterId)}/user/${percentEncode(uid)}/permissions`,
-      query: { Force: req.with.force === true },
-      service: 'ack',
-      operation: 'CleanClusterUserPermissions',
-      apiVersion: ACK_VERSION,
-      ...withSignal(req.signal),
-    });
-  // The user may be cleaned already (by someone else, or by an attempt whose answer was lost), or
-  // the cluster or the user's access on it gone.
-  return revokeAndCheck(where, call, () => read(req));
-}
+const revoke = revokeWith<AckUserPermissionsTarget, AckUserPermissionsWith>(
+  address,
+  (req) => () => {
+    const path = `/cluster/${percentEncode(req.target.clusterId)}/user/${percentEncode(req.target.uid)}/permissions`;
+    const query = { Force: req.with.force === true };
+    return acs(
+      req.account,
+      ACK,
+      'CleanClusterUserPermissions',
+      { method: 'DELETE', path, query },
+      req.signal,
+    );
+  },
 
-function verify(
-  req: VerifyRequest<AckUserPermissionsTarget, AckUserAccess>,
-): Promise<VerifyResponse<AckUserAccess>> {
-  return verifyByRead(() => read(req));
-}
+  read,
+);
 
 /** ackUserPermissions is the alibabacloud.ack.user-permissions revocation type. */
 export const ackUserPermissions = {
@@ -347,15 +288,9 @@ export const ackUserPermissions = {
     states: access.states.map((state) => ({ ...state, cert_state: 'Removed' })),
     permissions: [],
   }),
-  sharedBy: (target: AckUserPermissionsTarget) => target.uid,
+  listKey: (target: AckUserPermissionsTarget) => target.uid,
   address,
   expand,
   read,
   revoke,
-  verify,
-} as const satisfies RevocationType<
-  AckUserPermissionsTarget,
-  AckUserPermissionsWith,
-  AckUserPermissionsSelect,
-  AckUserAccess
->;
+} as const satisfies Ack;

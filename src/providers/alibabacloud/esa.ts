@@ -4,25 +4,18 @@
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ObservedState } from '../../plan/model.js';
-import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, revokeWith, shared } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
-import type {
-  ExpandRequest,
-  ExpandResponse,
-  Observation,
-  ProviderAccount,
-  ProviderRequest,
-  ReadManyRequest,
-  ReadManyResponse,
-  ReadRequest,
-  ReadResponse,
-  RevocationType,
-  RevokeRequest,
-  RevokeResponse,
-  VerifyRequest,
-  VerifyResponse,
-} from '../types.js';
-import { isCount, isMissing } from './common.js';
+import { type ListDeclaration, type Listed, listAll } from '../lists.js';
+import type { Observation, ProviderAccount, ProviderRequest, RevocationType } from '../types.js';
+import { type AcsApi, acs, isMissing, rpcPage } from './common.js';
+
+type Esa = RevocationType<
+  EsaClientCertificateTarget,
+  Record<string, never>,
+  EsaClientCertificateSelect,
+  EsaCertificateRecord
+>;
 
 /** EsaClientCertificateTarget is one certificate (schemas/types/alibabacloud.esa.client-certificate.schema.json). */
 export interface EsaClientCertificateTarget {
@@ -63,13 +56,11 @@ export interface EsaCertificateRecord {
   [field: string]: unknown;
 }
 
-/** ESA_VERSION is the API version of ESA's RPC actions. */
-const ESA_VERSION = '2024-09-10';
+/** ESA is the API of ESA's RPC actions. */
+const ESA: AcsApi = { service: 'esa', version: '2024-09-10' };
 // ListClientCertificates documents PageSize with the example 20 and no maximum (docs/clouds.md#reads-and-paging);
 // 100 is what the emulator accepts. Should ESA refuse it, expand fails closed with ESA's error.
 const PAGE_SIZE = 100;
-// A site whose list changes while it is paged is listed again, at most this many times in all.
-const LIST_TRIES = 3;
 
 /**
  * stateOf maps ESA's Status. ESA documents `active` and `revoked` (Terraform moves a certificate between
@@ -137,15 +128,8 @@ async function getCertificate(
   signal: AbortSignal | undefined,
 ): Promise<Got> {
   try {
-    const result = await account.http.call({
-      method: 'GET',
-      url: `${account.endpoint('esa')}/`,
-      query: { SiteId: target.siteId, Id: target.certificateId },
-      service: 'esa',
-      operation: 'GetClientCertificate',
-      apiVersion: ESA_VERSION,
-      ...withSignal(signal),
-    });
+    const query = { SiteId: target.siteId, Id: target.certificateId };
+    const result = await acs(account, ESA, 'GetClientCertificate', { query }, signal);
     const body = result.body;
     if (!isRecord(body) || !isCertificate(body.Result)) {
       return {
@@ -164,97 +148,51 @@ async function getCertificate(
   }
 }
 
-type Listed = { certificates: EsaCertificateRecord[] } | { missing: true } | { diagnostic: Diagnostic };
-
-// One pass over every page, or 'changed' when the list moved under it (TotalCount differs between pages,
-// or fewer distinct certificates than TotalCount): offset paging then may have skipped one.
-async function listOnce(
-  account: ProviderAccount,
+/** certificatesList declares ListClientCertificates of one site (PageNumber and PageSize, TotalCount). */
+export function certificatesList(
+  req: ProviderRequest,
   siteId: number,
-  where: string,
-  signal: AbortSignal | undefined,
-): Promise<Listed | 'changed'> {
-  const unexpected = (why: string): Listed => ({
-    diagnostic: problem('cloud.unexpected', `ESA ListClientCertificates of site ${siteId} ${why}`, where),
-  });
-  const guard = listGuard();
-  const byId = new Map<string, EsaCertificateRecord>();
-  let total: number | undefined;
-  for (let pageNumber = 1; ; pageNumber++) {
-    const pages = guard.page();
-    if (pages !== undefined) return unexpected(pages);
-    const result = await account.http.call({
-      method: 'GET',
-      url: `${account.endpoint('esa')}/`,
-      query: { SiteId: siteId, PageNumber: pageNumber, PageSize: PAGE_SIZE },
-      service: 'esa',
-      operation: 'ListClientCertificates',
-      apiVersion: ESA_VERSION,
-      ...withSignal(signal),
-    });
-    const body = result.body;
-    const rid = `(request id ${result.requestId ?? 'none'})`;
-    if (!isRecord(body) || !Array.isArray(body.Result) || !isCount(body.TotalCount))
-      return unexpected(`returned no Result list and TotalCount ${rid}`);
-    // A server that ignores PageNumber would give page 1 again and again: its certificates past page 1
-    // would be missed silently.
-    if (body.PageNumber !== undefined && Number(body.PageNumber) !== pageNumber)
-      return unexpected(`answered page ${String(body.PageNumber)} when asked for page ${pageNumber} ${rid}`);
-    // The server may cap PageSize below what was asked: the end is computed with the size it used.
-    const pageSize = isCount(body.PageSize) && body.PageSize > 0 ? body.PageSize : PAGE_SIZE;
-    if (total !== undefined && body.TotalCount !== total) return 'changed';
-    total = body.TotalCount;
-    const bounds = guard.total(total, 'certificates') ?? guard.rows(body.Result.length, 'certificates');
-    if (bounds !== undefined) return unexpected(`${bounds} ${rid}`);
-    for (const item of body.Result) {
-      if (!isCertificate(item)) return unexpected(`listed an item without an Id and a Status ${rid}`);
-      byId.set(item.Id, item);
-    }
-    if (pageNumber * pageSize >= total)
-      return byId.size === total ? { certificates: [...byId.values()] } : 'changed';
-    if (body.Result.length === 0)
-      return unexpected(`answered an empty page ${pageNumber} of ${total} certificates ${rid}`);
-  }
+): ListDeclaration<EsaCertificateRecord> {
+  return {
+    ask: (at) => {
+      const query = { SiteId: siteId, PageNumber: at.number, PageSize: at.size };
+      return acs(req.account, ESA, 'ListClientCertificates', { query }, req.signal);
+    },
+    what: `ESA ListClientCertificates of site ${siteId}`,
+    paging: { by: 'numbered', size: PAGE_SIZE, noun: 'certificates' },
+    envelope: rpcPage('Result', 'returned no Result list and TotalCount'),
+    isRow: isCertificate,
+    id: (certificate) => certificate.Id,
+    invalid: 'listed an item without an Id and a Status',
+    missing: isMissing,
+  };
 }
 
-// The certificates of one site, listed once per plan when reads are shared.
-function listCertificates(req: ProviderRequest, siteId: number): Promise<Listed> {
-  const where = `${req.account.name}/esa/${siteId}`;
-  const fetch = () => fetchCertificates(req.account, siteId, where, req.signal);
-  return req.reads === undefined ? fetch() : req.reads.load(`esa ${req.account.name} ${siteId}`, fetch);
-}
-
-async function fetchCertificates(
-  account: ProviderAccount,
-  siteId: number,
-  where: string,
-  signal: AbortSignal | undefined,
-): Promise<Listed> {
-  try {
-    for (let attempt = 0; attempt < LIST_TRIES; attempt++) {
-      const listed = await listOnce(account, siteId, where, signal);
-      if (listed !== 'changed') return listed;
-    }
-    return {
-      diagnostic: problem(
-        'cloud.unexpected',
-        `ESA ListClientCertificates of site ${siteId}: the list changed while it was paged, ${LIST_TRIES} times`,
-        where,
-      ),
-    };
-  } catch (e) {
-    if (isMissing(e)) return { missing: true };
-    return { diagnostic: callFailed(e, where) };
-  }
+// The certificates of one site, listed once per plan (or verification batch) when reads are shared.
+function listCertificates(req: ProviderRequest, siteId: number): Promise<Listed<EsaCertificateRecord>> {
+  return shared(req, `esa ${siteId}`, () =>
+    listAll(certificatesList(req, siteId), `${req.account.name}/esa/${siteId}`),
+  );
 }
 
 function address(account: string, t: EsaClientCertificateTarget): string {
   return `${account}/esa/${t.siteId}/client-certificate/${t.certificateId}`;
 }
 
-async function read(
-  req: ReadRequest<EsaClientCertificateTarget>,
-): Promise<ReadResponse<EsaCertificateRecord>> {
+/**
+ * read is GetClientCertificate for a target read alone, and one listing of its site (shared with every
+ * target and selector of the site) when several are read together.
+ */
+const read: Esa['read'] = async (req) => {
+  if ((req.together ?? 1) > 1) {
+    const listed = await listCertificates(req, req.target.siteId);
+    if ('diagnostic' in listed) return { diagnostics: [listed.diagnostic] };
+    const certificate = 'missing' in listed ? undefined : listed.byId.get(req.target.certificateId);
+    return {
+      observation: certificate === undefined ? { state: 'absent' } : observe(certificate),
+      diagnostics: [],
+    };
+  }
   const got = await getCertificate(
     req.account,
     req.target,
@@ -264,38 +202,9 @@ async function read(
   if ('diagnostic' in got) return { diagnostics: [got.diagnostic] };
   if ('missing' in got) return { observation: { state: 'absent' }, diagnostics: [] };
   return { observation: observe(got.certificate), diagnostics: [] };
-}
+};
 
-/**
- * readMany reads the targets of one site: a lone certificate with GetClientCertificate, several with one
- * listing of the site (its pages shared with any selector of the same site).
- */
-async function readMany(
-  req: ReadManyRequest<EsaClientCertificateTarget>,
-): Promise<ReadManyResponse<EsaCertificateRecord>> {
-  const [first, ...rest] = req.targets;
-  if (first === undefined) return { observations: [], diagnostics: [] };
-  if (rest.length === 0) {
-    const one = await read({ ...req, target: first });
-    return one.observation === undefined
-      ? { observations: [], diagnostics: one.diagnostics }
-      : { observations: [one.observation], diagnostics: [] };
-  }
-  const listed = await listCertificates(req, first.siteId);
-  if ('diagnostic' in listed) return { observations: [], diagnostics: [listed.diagnostic] };
-  const byId = new Map('missing' in listed ? [] : listed.certificates.map((c) => [c.Id, c] as const));
-  return {
-    observations: req.targets.map((t) => {
-      const certificate = byId.get(t.certificateId);
-      return certificate === undefined ? { state: 'absent' } : observe(certificate);
-    }),
-    diagnostics: [],
-  };
-}
-
-async function expand(
-  req: ExpandRequest<EsaClientCertificateSelect>,
-): Promise<ExpandResponse<EsaClientCertificateTarget, EsaCertificateRecord>> {
+const expand: Required<Esa>['expand'] = async (req) => {
   const sel = req.select;
   const where = `${req.account.name}/esa/${sel.siteId}/select`;
   const listed = await listCertificates(req, sel.siteId);
@@ -306,37 +215,31 @@ async function expand(
   }
   // Every match, revoked ones included: the planner decides what each one needs.
   const matches = matcher(sel);
-  const targets = listed.certificates.filter(matches).map((certificate) => ({
+  const targets = listed.rows.filter(matches).map((certificate) => ({
     target: { siteId: sel.siteId, certificateId: certificate.Id },
     observation: observe(certificate),
   }));
   return { targets, diagnostics: [] };
-}
+};
 
-async function revoke(
-  req: RevokeRequest<EsaClientCertificateTarget, Record<string, never>>,
-): Promise<RevokeResponse> {
-  const where = address(req.account.name, req.target);
-  const call = () =>
-    req.account.http.call({
-      method: 'GET',
-      url: `${req.account.endpoint('esa')}/`,
-      query: { SiteId: req.target.siteId, Id: req.target.certificateId },
-      service: 'esa',
-      operation: 'RevokeClientCertificate',
-      apiVersion: ESA_VERSION,
-      ...withSignal(req.signal),
-    });
-  // ESA refuses a certificate that is not active (Certificate.StatusError): it may be revoked already,
-  // by someone else or by an attempt whose answer was lost, or deleted since.
-  return revokeAndCheck(where, call, () => read(req));
-}
+/**
+ * revoke is RevokeClientCertificate. ESA refuses a certificate that is not active
+ * (Certificate.StatusError): it may be revoked already, by someone else or by an attempt whose answer
+ * was lost, or deleted since; the read after a failed call tells.
+ */
+const revoke = revokeWith<EsaClientCertificateTarget, Record<string, never>>(
+  address,
+  (req) => () =>
+    acs(
+      req.account,
+      ESA,
+      'RevokeClientCertificate',
+      { query: { SiteId: req.target.siteId, Id: req.target.certificateId } },
+      req.signal,
+    ),
 
-function verify(
-  req: VerifyRequest<EsaClientCertificateTarget, EsaCertificateRecord>,
-): Promise<VerifyResponse<EsaCertificateRecord>> {
-  return verifyByRead(() => read(req));
-}
+  read,
+);
 
 /** esaClientCertificate is the alibabacloud.esa.client-certificate revocation type. */
 export const esaClientCertificate = {
@@ -345,18 +248,10 @@ export const esaClientCertificate = {
   observable: true,
   // A revoked certificate stays listed with Status revoked: absent is a wrong id.
   absent: 'missing',
-  principals: () => [],
   afterRevoke: (record: EsaCertificateRecord) => ({ ...record, Status: 'revoked' }),
-  groupOf: (target: EsaClientCertificateTarget) => String(target.siteId),
-  readMany,
+  listKey: (target: EsaClientCertificateTarget) => String(target.siteId),
   address,
   expand,
   read,
   revoke,
-  verify,
-} as const satisfies RevocationType<
-  EsaClientCertificateTarget,
-  Record<string, never>,
-  EsaClientCertificateSelect,
-  EsaCertificateRecord
->;
+} as const satisfies Esa;

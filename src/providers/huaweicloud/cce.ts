@@ -2,18 +2,13 @@
 // agency on a Huawei Cloud CCE cluster. No API reads a holder's certificate state,
 // so the type is not observable: a read only confirms that the cluster exists.
 
-import { isRecord, revokeAndCheck, withSignal } from '../common.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { isRecord, revokeWith, shared } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
-import type {
-  ReadRequest,
-  ReadResponse,
-  RevocationType,
-  RevokeRequest,
-  RevokeResponse,
-  VerifyRequest,
-  VerifyResponse,
-} from '../types.js';
-import { isNotFound, projectScope } from './common.js';
+import type { Observation, ReadRequest, RevocationType, VerifyRequest, VerifyResponse } from '../types.js';
+import { isNotFound, projectScope, send } from './common.js';
+
+type Cce = RevocationType<CceCertificateTarget, Record<string, never>, never, CceClusterRecord>;
 
 /** CceCertificateTarget is one holder on one cluster: exactly one of userId or agencyId (the schema says so). */
 export interface CceCertificateTarget {
@@ -36,61 +31,75 @@ function address(account: string, t: CceCertificateTarget): string {
   return `${account}/cce/${t.clusterId}/${holder}`;
 }
 
-function clusterUrl(req: ReadRequest<CceCertificateTarget>, projectId: string): string {
-  return `${req.account.endpoint('cce')}/api/v3/projects/${projectId}/clusters/${encodeURIComponent(req.target.clusterId)}`;
+function clusterPath(req: ReadRequest<CceCertificateTarget>, projectId: string): string {
+  return `/api/v3/projects/${projectId}/clusters/${encodeURIComponent(req.target.clusterId)}`;
 }
 
-/** read is ShowCluster: the state is unknown while the cluster exists, absent when it does not. */
-async function read(req: ReadRequest<CceCertificateTarget>): Promise<ReadResponse<CceClusterRecord>> {
+/**
+ * read is ShowCluster, once per cluster among the reads that share it: the state is unknown while the
+ * cluster exists, absent when it does not.
+ */
+const read: Cce['read'] = async (req) => {
   const where = address(req.account.name, req.target);
   const scope = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in scope) return { diagnostics: [scope.diagnostic] };
+  const shown = await shared(req, `cce ${scope.projectId} ${req.target.clusterId}`, () =>
+    showCluster(req, scope.projectId, scope.headers),
+  );
+  if ('diagnostic' in shown) return { diagnostics: [{ ...shown.diagnostic, address: where }] };
+  return { observation: shown.observation, diagnostics: [] };
+};
+
+async function showCluster(
+  req: ReadRequest<CceCertificateTarget>,
+  projectId: string,
+  headers: Record<string, string>,
+): Promise<{ observation: Observation<CceClusterRecord> } | { diagnostic: Diagnostic }> {
   try {
-    const result = await req.account.http.call({
-      method: 'GET',
-      url: clusterUrl(req, scope.projectId),
-      headers: { ...scope.headers, 'content-type': 'application/json' },
-      service: 'cce',
-      operation: 'ShowCluster',
-      ...withSignal(req.signal),
-    });
+    const result = await send(
+      req.account,
+      'cce',
+      'ShowCluster',
+      {
+        method: 'GET',
+        path: clusterPath(req, projectId),
+        headers: { ...headers, 'content-type': 'application/json' },
+      },
+      req.signal,
+    );
     // A cluster is a JSON object; anything else (null, an HTML page from a proxy) says nothing of it.
     if (!isRecord(result.body)) {
       const message = `CCE ShowCluster of cluster ${req.target.clusterId} returned no cluster object (request id ${result.requestId ?? 'none'})`;
-      return { diagnostics: [problem('cloud.unexpected', message, where)] };
+      return { diagnostic: problem('cloud.unexpected', message) };
     }
-    return {
-      observation: { state: 'unknown', record: result.body as CceClusterRecord },
-      diagnostics: [],
-    };
+    return { observation: { state: 'unknown', record: result.body as CceClusterRecord } };
   } catch (e) {
     // No cluster, no certificate of it that works.
-    if (isNotFound(e)) return { observation: { state: 'absent' }, diagnostics: [] };
-    return { diagnostics: [callFailed(e, where)] };
+    if (isNotFound(e)) return { observation: { state: 'absent' } };
+    return { diagnostic: callFailed(e) };
   }
 }
 
-async function revoke(
-  req: RevokeRequest<CceCertificateTarget, Record<string, never>>,
-): Promise<RevokeResponse> {
-  const where = address(req.account.name, req.target);
-  const scope = projectScope(req.account, req.target.projectId, where);
-  if ('diagnostic' in scope) return { outcome: 'failed', diagnostics: [scope.diagnostic] };
-  const holder =
-    req.target.userId !== undefined ? { userId: req.target.userId } : { agencyId: req.target.agencyId };
-  const call = () =>
-    req.account.http.call({
-      method: 'POST',
-      url: `${clusterUrl(req, scope.projectId)}/clustercertrevoke`,
-      headers: scope.headers,
-      body: holder,
-      service: 'cce',
-      operation: 'RevokeKubernetesClusterCert',
-      ...withSignal(req.signal),
-    });
-  // The holder's state cannot be read; a cluster that is gone is the only "already revoked".
-  return revokeAndCheck(where, call, () => read(req));
-}
+/** revoke is RevokeKubernetesClusterCert; the holder's state cannot be read, a cluster gone is the only "already revoked". */
+const revoke = revokeWith<CceCertificateTarget, Record<string, never>>(
+  address,
+  (req, where) => {
+    const scope = projectScope(req.account, req.target.projectId, where);
+    if ('diagnostic' in scope) return scope.diagnostic;
+    const body =
+      req.target.userId !== undefined ? { userId: req.target.userId } : { agencyId: req.target.agencyId };
+    const path = `${clusterPath(req, scope.projectId)}/clustercertrevoke`;
+    return () =>
+      send(
+        req.account,
+        'cce',
+        'RevokeKubernetesClusterCert',
+        { method: 'POST', path, headers: scope.headers, body },
+        req.signal,
+      );
+  },
+  read,
+);
 
 /** verify cannot re-read a holder's certificate: the 200 of the revoke call is all the proof there is. */
 async function verify(
@@ -110,8 +119,10 @@ export const cceClusterCertificate = {
     [target.userId, target.agencyId].filter((id): id is string => id !== undefined),
   // The cluster's record does not change: no read shows a holder's certificate.
   afterRevoke: (record: CceClusterRecord) => record,
+  // The holders of one cluster share its ShowCluster.
+  listKey: (target: CceCertificateTarget) => `${target.projectId ?? ''}/${target.clusterId}`,
   address,
   read,
   revoke,
   verify,
-} as const satisfies RevocationType<CceCertificateTarget, Record<string, never>, never, CceClusterRecord>;
+} as const satisfies Cce;

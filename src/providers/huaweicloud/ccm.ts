@@ -2,19 +2,15 @@
 // a global service (X-Domain-Id, no project). Revoke answers 204; a revoked CA is
 // one whose status is no longer ACTIVED: no API documents a REVOKED value.
 
+import type { CallResult } from '../../http/client.js';
 import type { ObservedState } from '../../plan/model.js';
-import { isRecord, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
+import { isRecord, revokeWith, shared } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
-import type {
-  ReadRequest,
-  ReadResponse,
-  RevocationType,
-  RevokeRequest,
-  RevokeResponse,
-  VerifyRequest,
-  VerifyResponse,
-} from '../types.js';
-import { domainScope, isNotFound } from './common.js';
+import { type ListDeclaration, listAll, rowsOf } from '../lists.js';
+import type { ProviderAccount, ProviderRequest, RevocationType } from '../types.js';
+import { domainScope, type HuaweiCall, isNotFound, send } from './common.js';
+
+type Ccm = RevocationType<CcmCaTarget, CcmCaWith, never, CcmCaRecord>;
 
 /** CcmCaTarget is one CA (schemas/types/huaweicloud.ccm.subordinate-ca.schema.json). */
 export interface CcmCaTarget {
@@ -81,64 +77,124 @@ function reversible(ca: CcmCaRecord): string | undefined {
   return ca.status === undefined ? undefined : REVERSIBLE.get(ca.status);
 }
 
-async function read(req: ReadRequest<CcmCaTarget>): Promise<ReadResponse<CcmCaRecord>> {
+// ListCertificateAuthority takes a limit of 0 to 1000 (docs/clouds.md#reads-and-paging).
+const PAGE_SIZE = 1000;
+
+function isCa(value: unknown): value is CcmCaRecord {
+  return (
+    isRecord(value) &&
+    typeof value.ca_id === 'string' &&
+    value.ca_id !== '' &&
+    typeof value.status === 'string'
+  );
+}
+
+/** casList declares ListCertificateAuthority of the account (offset and limit, total), every type and status. */
+export function casList(req: ProviderRequest, headers: Record<string, string>): ListDeclaration<CcmCaRecord> {
+  return {
+    ask: (at) =>
+      ccm(
+        req.account,
+        headers,
+        'ListCertificateAuthority',
+        { method: 'GET', path: '', query: { limit: at.size, offset: at.offset } },
+        req.signal,
+      ),
+    what: 'CCM ListCertificateAuthority',
+    paging: { by: 'offset', size: PAGE_SIZE, noun: 'CAs' },
+    envelope: (body) => {
+      const rows = rowsOf(body, 'certificate_authorities');
+      if (
+        rows === undefined ||
+        !isRecord(body) ||
+        !Number.isSafeInteger(body.total) ||
+        Number(body.total) < 0
+      )
+        return 'returned no certificate_authorities list and total';
+      return { rows, total: Number(body.total) };
+    },
+    isRow: isCa,
+    id: (ca) => ca.ca_id,
+    invalid: 'listed a CA without a ca_id and a status',
+  };
+}
+
+/**
+ * read is ShowCertificateAuthority for a CA read alone, and one listing of the account's CAs (shared by
+ * every CA of the plan, or of a verification batch) when several are read together.
+ */
+const read: Ccm['read'] = async (req) => {
   const where = address(req.account.name, req.target);
   const scope = domainScope(req.account, where);
   if ('diagnostic' in scope) return { diagnostics: [scope.diagnostic] };
-  try {
-    const result = await req.account.http.call({
-      method: 'GET',
-      url: `${req.account.endpoint('ccm')}/v1/private-certificate-authorities/${encodeURIComponent(req.target.caId)}`,
-      headers: scope.headers,
-      service: 'ccm',
-      operation: 'ShowCertificateAuthority',
-      ...withSignal(req.signal),
-    });
-    const body = result.body;
-    if (!isRecord(body) || typeof body.status !== 'string') {
-      const id = result.requestId ?? 'none';
-      return {
-        diagnostics: [
-          problem('cloud.unexpected', `CCM ShowCertificateAuthority has no status (request id ${id})`, where),
-        ],
-      };
+  let record: CcmCaRecord | undefined;
+  if ((req.together ?? 1) > 1) {
+    const listed = await shared(req, 'ccm cas', () =>
+      listAll(casList(req, scope.headers), `${req.account.name}/ccm`),
+    );
+    if ('diagnostic' in listed) return { diagnostics: [listed.diagnostic] };
+    record = 'missing' in listed ? undefined : listed.byId.get(req.target.caId);
+    if (record === undefined) return { observation: { state: 'absent' }, diagnostics: [] };
+  } else {
+    try {
+      const path = `/${encodeURIComponent(req.target.caId)}`;
+      const result = await ccm(
+        req.account,
+        scope.headers,
+        'ShowCertificateAuthority',
+        { method: 'GET', path },
+        req.signal,
+      );
+      if (!isRecord(result.body) || typeof result.body.status !== 'string') {
+        const message = `CCM ShowCertificateAuthority has no status (request id ${result.requestId ?? 'none'})`;
+        return { diagnostics: [problem('cloud.unexpected', message, where)] };
+      }
+      record = result.body as CcmCaRecord;
+    } catch (e) {
+      if (isNotFound(e)) return { observation: { state: 'absent' }, diagnostics: [] };
+      return { diagnostics: [callFailed(e, where)] };
     }
-    const record = body as CcmCaRecord;
-    // Only a subordinate CA can be revoked (docs/types/huaweicloud.ccm.subordinate-ca.md): a root CA is
-    // a wrong target, said at plan time rather than refused by CCM at apply time.
-    if (record.type === 'ROOT') {
-      const message = `${where} is a root CA: CCM revokes subordinate CAs only`;
-      return { diagnostics: [problem('plan.not-revocable', message, where)] };
-    }
-    return { observation: { state: stateOf(record), record }, diagnostics: [] };
-  } catch (e) {
-    if (isNotFound(e)) return { observation: { state: 'absent' }, diagnostics: [] };
-    return { diagnostics: [callFailed(e, where)] };
   }
-}
+  // Only a subordinate CA can be revoked (docs/types/huaweicloud.ccm.subordinate-ca.md): a root CA is
+  // a wrong target, said at plan time rather than refused by CCM at apply time.
+  if (record.type === 'ROOT') {
+    const message = `${where} is a root CA: CCM revokes subordinate CAs only`;
+    return { diagnostics: [problem('plan.not-revocable', message, where)] };
+  }
+  return { observation: { state: stateOf(record), record }, diagnostics: [] };
+};
 
-async function revoke(req: RevokeRequest<CcmCaTarget, CcmCaWith>): Promise<RevokeResponse> {
-  const where = address(req.account.name, req.target);
-  const scope = domainScope(req.account, where);
-  if ('diagnostic' in scope) return { outcome: 'failed', diagnostics: [scope.diagnostic] };
-  const call = () =>
-    req.account.http.call({
-      method: 'POST',
-      url: `${req.account.endpoint('ccm')}/v1/private-certificate-authorities/${encodeURIComponent(req.target.caId)}/revoke`,
-      headers: scope.headers,
-      // Without a reason the body must be exactly {} (the API refuses an empty body).
-      body: req.with.reason === undefined ? {} : { reason: req.with.reason },
-      service: 'ccm',
-      operation: 'RevokeCertificateAuthority',
-      ...withSignal(req.signal),
-    });
-  // A CA that is no longer ACTIVED (revoked, disabled, expired) is refused by CCM and reads as revoked.
-  return revokeAndCheck(where, call, () => read(req));
-}
+/** revoke is RevokeCertificateAuthority; CCM refuses a CA that is no longer ACTIVED, which reads as revoked. */
+const revoke = revokeWith<CcmCaTarget, CcmCaWith>(
+  address,
+  (req, where) => {
+    const scope = domainScope(req.account, where);
+    if ('diagnostic' in scope) return scope.diagnostic;
+    // Without a reason the body must be exactly {} (the API refuses an empty body).
+    const body = req.with.reason === undefined ? {} : { reason: req.with.reason };
+    const path = `/${encodeURIComponent(req.target.caId)}/revoke`;
+    return () =>
+      ccm(
+        req.account,
+        scope.headers,
+        'RevokeCertificateAuthority',
+        { method: 'POST', path, body },
+        req.signal,
+      );
+  },
+  read,
+);
 
-/** verify: the CA is no longer ACTIVED, whatever status it shows instead (no REVOKED value is documented). */
-function verify(req: VerifyRequest<CcmCaTarget, CcmCaRecord>): Promise<VerifyResponse<CcmCaRecord>> {
-  return verifyByRead(() => read(req));
+// One call of CCM's private CAs, under /v1/private-certificate-authorities, in the account's domain.
+function ccm(
+  account: ProviderAccount,
+  headers: Record<string, string>,
+  operation: string,
+  call: HuaweiCall,
+  signal: AbortSignal | undefined,
+): Promise<CallResult> {
+  const path = `/v1/private-certificate-authorities${call.path}`;
+  return send(account, 'ccm', operation, { ...call, path, headers }, signal);
 }
 
 /** ccmSubordinateCa is the huaweicloud.ccm.subordinate-ca revocation type. */
@@ -148,12 +204,12 @@ export const ccmSubordinateCa = {
   observable: true,
   // A revoked CA is still shown, with another status: absent is a wrong id.
   absent: 'missing',
-  principals: () => [],
   reversible,
   // Any status but ACTIVED proves the revocation; which one the cloud shows is not relied on.
   afterRevoke: (record: CcmCaRecord) => ({ ...record, status: 'not ACTIVED' }),
+  // Every CA of an account is one list.
+  listKey: () => 'cas',
   address,
   read,
   revoke,
-  verify,
-} as const satisfies RevocationType<CcmCaTarget, CcmCaWith, never, CcmCaRecord>;
+} as const satisfies Ccm;

@@ -1,9 +1,13 @@
-// What the three Huawei Cloud providers share: the scope of a call (the project
-// and X-Project-Id for CCE and KMS, X-Domain-Id for global CCM) and not-found.
+// What the three Huawei Cloud providers share: one call of a service, the scope of a
+// call (the project and X-Project-Id for CCE and KMS, X-Domain-Id for global CCM) and
+// not-found.
 
 import { huaweiDialect } from '../../clouds/huaweicloud/dialect.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { CallOptions, CallResult } from '../../http/client.js';
 import { CloudError } from '../../http/errors.js';
+import type { ServiceName } from '../../vocabulary.js';
+import { withSignal } from '../common.js';
 import { problem } from '../diagnose.js';
 import type { ProviderAccount } from '../types.js';
 
@@ -38,4 +42,27 @@ export function domainScope(
  */
 export function isNotFound(err: unknown): err is CloudError {
   return err instanceof CloudError && huaweiDialect.isMissing(err.status, err.cloudCode);
+}
+
+/** HuaweiCall is one call of a Huawei service: its method and path (after the endpoint), and the rest. */
+export type HuaweiCall = Pick<CallOptions, 'method' | 'headers' | 'query' | 'body'> & {
+  readonly path: string;
+};
+
+/** send makes one call of a Huawei service's operation, at the account's endpoint of the service. */
+export function send(
+  account: ProviderAccount,
+  service: ServiceName,
+  operation: string,
+  call: HuaweiCall,
+  signal: AbortSignal | undefined,
+): Promise<CallResult> {
+  const { path, ...rest } = call;
+  return account.http.call({
+    ...rest,
+    url: `${account.endpoint(service)}${path}`,
+    service,
+    operation,
+    ...withSignal(signal),
+  });
 }

@@ -3,24 +3,14 @@
 // revoked. Revoke is CancelGrant with a fresh request sequence on every call.
 
 import { randomUUID } from 'node:crypto';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { isRecord, listGuard, revokeAndCheck, verifyByRead, withSignal } from '../common.js';
-import { callFailed, problem } from '../diagnose.js';
-import type {
-  ExpandRequest,
-  ExpandResponse,
-  Observation,
-  ProviderAccount,
-  ProviderRequest,
-  ReadRequest,
-  ReadResponse,
-  RevocationType,
-  RevokeRequest,
-  RevokeResponse,
-  VerifyRequest,
-  VerifyResponse,
-} from '../types.js';
-import { isNotFound, projectScope } from './common.js';
+import type { CallResult } from '../../http/client.js';
+import { isRecord, revokeWith, shared } from '../common.js';
+import { problem } from '../diagnose.js';
+import { type ListDeclaration, type Listed, listAll, markerPage } from '../lists.js';
+import type { Observation, ProviderAccount, ProviderRequest, RevocationType } from '../types.js';
+import { isNotFound, projectScope, send } from './common.js';
+
+type Kms = RevocationType<KmsGrantTarget, Record<string, never>, KmsGrantSelect, KmsGrantRecord>;
 
 /** KmsGrantTarget is one grant (schemas/types/huaweicloud.kms.grant.schema.json). */
 export interface KmsGrantTarget {
@@ -53,13 +43,34 @@ export interface KmsGrantRecord {
 }
 
 // KMS documents a limit "within the maximum number of grants"; 100 is what Terraform sends.
-const PAGE_SIZE = '100';
+const PAGE_SIZE = 100;
 
-// A key's grants in list order, and by lower-case grant id: a thousand targets on a key look up, not scan.
-type Listed =
-  | { grants: KmsGrantRecord[]; byId: ReadonlyMap<string, KmsGrantRecord> }
-  | { missing: true }
-  | { diagnostic: Diagnostic };
+/**
+ * grantsList declares ListGrants of one key (marker paging). Grant ids are compared without case: a
+ * grant listed twice is kept once (marker paging resumes after the last grant given, so a repeat is the
+ * same grant again).
+ */
+export function grantsList(
+  req: ProviderRequest,
+  projectId: string,
+  keyId: string,
+): ListDeclaration<KmsGrantRecord> {
+  return {
+    ask: (at) => {
+      const marker = at.marker === undefined ? {} : { marker: at.marker };
+      const body = { key_id: keyId, limit: String(PAGE_SIZE), ...marker };
+      return kms(req.account, projectId, 'ListGrants', 'list-grants', body, req.signal);
+    },
+    what: `KMS ListGrants of key ${keyId}`,
+    paging: { by: 'marker', size: PAGE_SIZE, noun: 'grants' },
+    envelope: markerPage('grants', 'returned no grants list'),
+    isRow: (row): row is KmsGrantRecord =>
+      isRecord(row) && typeof row.grant_id === 'string' && row.grant_id !== '',
+    id: (grant) => grant.grant_id.toLowerCase(),
+    invalid: 'returned a grant without a grant_id',
+    missing: isNotFound,
+  };
+}
 
 // The grants of one key, listed once per plan when reads are shared.
 function listGrants(
@@ -67,65 +78,10 @@ function listGrants(
   projectId: string,
   keyId: string,
   address: string,
-): Promise<Listed> {
-  const fetch = () => fetchGrants(req.account, projectId, keyId, address, req.signal);
-  return req.reads === undefined
-    ? fetch()
-    : req.reads.load(`kms ${req.account.name} ${projectId} ${keyId.toLowerCase()}`, fetch);
-}
-
-// Every page of the key's grants. A grant listed twice (by id, without case) is kept once, in its first
-// place, as last listed (what ESA does): marker paging resumes after the last grant given, so a repeat is
-// the same grant again, and a selector must not make two targets of one grant.
-async function fetchGrants(
-  account: ProviderAccount,
-  projectId: string,
-  keyId: string,
-  address: string,
-  signal: AbortSignal | undefined,
-): Promise<Listed> {
-  const unexpected = (why: string): Listed => ({
-    diagnostic: problem('cloud.unexpected', `KMS ListGrants of key ${keyId} ${why}`, address),
-  });
-  const guard = listGuard();
-  const byId = new Map<string, KmsGrantRecord>();
-  let marker: string | undefined;
-  try {
-    for (;;) {
-      const pages = guard.page();
-      if (pages !== undefined) return unexpected(pages);
-      const result = await account.http.call({
-        method: 'POST',
-        url: `${account.endpoint('kms')}/v1.0/${projectId}/kms/list-grants`,
-        headers: { 'x-project-id': projectId },
-        body: { key_id: keyId, limit: PAGE_SIZE, ...(marker === undefined ? {} : { marker }) },
-        service: 'kms',
-        operation: 'ListGrants',
-        ...withSignal(signal),
-      });
-      const body = result.body;
-      const rid = `(request id ${result.requestId ?? 'none'})`;
-      if (!isRecord(body) || !Array.isArray(body.grants)) return unexpected(`returned no grants list ${rid}`);
-      const rows = guard.rows(body.grants.length, 'grants');
-      if (rows !== undefined) return unexpected(rows);
-      for (const grant of body.grants as unknown[]) {
-        if (!isRecord(grant) || typeof grant.grant_id !== 'string' || grant.grant_id === '')
-          return unexpected(`returned a grant without a grant_id ${rid}`);
-        byId.set(grant.grant_id.toLowerCase(), grant as unknown as KmsGrantRecord);
-      }
-      // truncated is the string "true"/"false" in both SDKs; a boolean is accepted too.
-      const more = body.truncated === 'true' || body.truncated === true;
-      if (!more) return { grants: [...byId.values()], byId };
-      if (typeof body.next_marker !== 'string' || body.next_marker === '')
-        return unexpected('is truncated without a next_marker');
-      const cycle = guard.token('next_marker', body.next_marker);
-      if (cycle !== undefined) return unexpected(cycle);
-      marker = body.next_marker;
-    }
-  } catch (e) {
-    if (isNotFound(e)) return { missing: true };
-    return { diagnostic: callFailed(e, address) };
-  }
+): Promise<Listed<KmsGrantRecord>> {
+  return shared(req, `kms ${projectId} ${keyId.toLowerCase()}`, () =>
+    listAll(grantsList(req, projectId, keyId), address),
+  );
 }
 
 // Grant ids are compared without case (KMS lists them lower-case): the address is lower-case too.
@@ -133,7 +89,7 @@ function address(account: string, t: KmsGrantTarget): string {
   return `${account}/kms/${t.keyId.toLowerCase()}/grant/${t.grantId.toLowerCase()}`;
 }
 
-async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsGrantRecord>> {
+const read: Kms['read'] = async (req) => {
   const where = address(req.account.name, req.target);
   const project = projectScope(req.account, req.target.projectId, where);
   if ('diagnostic' in project) return { diagnostics: [project.diagnostic] };
@@ -154,16 +110,14 @@ async function read(req: ReadRequest<KmsGrantTarget>): Promise<ReadResponse<KmsG
   const record = listed.byId.get(wanted);
   const observation: Observation<KmsGrantRecord> = record ? { state: 'active', record } : { state: 'absent' };
   return { observation, diagnostics: [] };
-}
+};
 
-async function expand(
-  req: ExpandRequest<KmsGrantSelect>,
-): Promise<ExpandResponse<KmsGrantTarget, KmsGrantRecord>> {
+const expand: Required<Kms>['expand'] = async (req) => {
   const sel = req.select;
   const where = `${req.account.name}/kms/select`;
   const project = projectScope(req.account, sel.projectId, where);
   if ('diagnostic' in project) return { targets: [], diagnostics: [project.diagnostic] };
-  const targets: ExpandResponse<KmsGrantTarget, KmsGrantRecord>['targets'] = [];
+  const targets: { target: KmsGrantTarget; observation: Observation<KmsGrantRecord> }[] = [];
   for (const keyId of sel.keyIds) {
     const listed = await listGrants(req, project.projectId, keyId, `${req.account.name}/kms/${keyId}`);
     if ('diagnostic' in listed) return { targets: [], diagnostics: [listed.diagnostic] };
@@ -171,7 +125,7 @@ async function expand(
       const message = `KMS key ${keyId} does not exist in project ${project.projectId}`;
       return { targets: [], diagnostics: [problem('cloud.not-found', message, where)] };
     }
-    for (const grant of listed.grants) {
+    for (const grant of listed.rows) {
       if (sel.granteePrincipal !== undefined && grant.grantee_principal !== sel.granteePrincipal) continue;
       if (sel.granteePrincipalType !== undefined && grant.grantee_principal_type !== sel.granteePrincipalType)
         continue;
@@ -185,29 +139,38 @@ async function expand(
     }
   }
   return { targets, diagnostics: [] };
-}
+};
 
-async function revoke(req: RevokeRequest<KmsGrantTarget, Record<string, never>>): Promise<RevokeResponse> {
-  const where = address(req.account.name, req.target);
-  const project = projectScope(req.account, req.target.projectId, where);
-  if ('diagnostic' in project) return { outcome: 'failed', diagnostics: [project.diagnostic] };
-  const call = () =>
-    req.account.http.call({
-      method: 'POST',
-      url: `${req.account.endpoint('kms')}/v1.0/${project.projectId}/kms/revoke-grant`,
-      headers: { ...project.headers, 'content-type': 'application/json;charset=UTF-8' },
-      // sequence: a 36-byte request sequence number, new for every call.
-      body: { key_id: req.target.keyId, grant_id: req.target.grantId, sequence: randomUUID() },
-      service: 'kms',
-      operation: 'CancelGrant',
-      ...withSignal(req.signal),
-    });
-  return revokeAndCheck(where, call, () => read(req));
-}
+/** revoke is CancelGrant, with a fresh request sequence on every call. */
+const revoke = revokeWith<KmsGrantTarget, Record<string, never>>(
+  address,
+  (req, where) => {
+    const project = projectScope(req.account, req.target.projectId, where);
+    if ('diagnostic' in project) return project.diagnostic;
+    // sequence: a 36-byte request sequence number, new for every call.
+    const body = { key_id: req.target.keyId, grant_id: req.target.grantId, sequence: randomUUID() };
+    return () => kms(req.account, project.projectId, 'CancelGrant', 'revoke-grant', body, req.signal);
+  },
+  read,
+);
 
-/** verify: the grant is absent from ListGrants (what Terraform checks). */
-function verify(req: VerifyRequest<KmsGrantTarget, KmsGrantRecord>): Promise<VerifyResponse<KmsGrantRecord>> {
-  return verifyByRead(() => read(req));
+// One call of KMS: POST /v1.0/{project}/kms/{action}, with a JSON body.
+function kms(
+  account: ProviderAccount,
+  projectId: string,
+  operation: string,
+  action: string,
+  body: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+): Promise<CallResult> {
+  const headers = { 'x-project-id': projectId, 'content-type': 'application/json;charset=UTF-8' };
+  return send(
+    account,
+    'kms',
+    operation,
+    { method: 'POST', path: `/v1.0/${projectId}/kms/${action}`, headers, body },
+    signal,
+  );
 }
 
 /** kmsGrant is the huaweicloud.kms.grant revocation type. */
@@ -220,10 +183,9 @@ export const kmsGrant = {
   principals: (_target: KmsGrantTarget, record: KmsGrantRecord | undefined) =>
     record?.grantee_principal === undefined ? [] : [record.grantee_principal],
   afterRevoke: () => undefined,
-  sharedBy: (target: KmsGrantTarget) => `${target.projectId ?? ''}/${target.keyId.toLowerCase()}`,
+  listKey: (target: KmsGrantTarget) => `${target.projectId ?? ''}/${target.keyId.toLowerCase()}`,
   address,
   expand,
   read,
   revoke,
-  verify,
-} as const satisfies RevocationType<KmsGrantTarget, Record<string, never>, KmsGrantSelect, KmsGrantRecord>;
+} as const satisfies Kms;
