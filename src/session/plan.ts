@@ -16,7 +16,7 @@ import type { LoadedPolicy } from '../policy/evaluate.js';
 import { type Policy, policyRules } from '../policy/policy.js';
 import type { StdinDocument } from '../validate/validate.js';
 import { identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
-import type { AccountNeeds } from './accounts.js';
+import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { ConfigResult, OpenedAccounts, PlanResult } from './types.js';
 
 /** PlanOptions are the options of `rescind plan`. */
@@ -39,7 +39,7 @@ export interface PlanSession {
   /** root is the folder that keeps .rescind/: the files a plan was made from are recorded relative to it. */
   root(): string;
   config(): ConfigResult;
-  openAccounts(needs: AccountNeeds): Promise<OpenedAccounts>;
+  openAccounts(needs: AccountNeeds, tuning?: HttpTuning): Promise<OpenedAccounts>;
 }
 
 /** planFile makes the plan of file (relative to the session's cwd); see Session.plan. */
@@ -89,7 +89,10 @@ export async function planFile(
     if (!services.includes(service)) services.push(service);
     needs[r.account] = services;
   }
-  const opened = await session.openAccounts(needs);
+  // As many sockets as reads at once: apply, which plans first at its own concurrency, then runs on the
+  // same clients (the session keeps them), their connections warm.
+  const concurrency = options.concurrency ?? data.spec.concurrency ?? DEFAULT_PLAN_CONCURRENCY;
+  const opened = await session.openAccounts(needs, { connections: Math.max(8, concurrency) });
   if (opened.diagnostics.length > 0) return { diagnostics: [...diagnostics, ...opened.diagnostics] };
 
   // What the plan records of its files: paths relative to the root, so that a saved plan names them
@@ -120,7 +123,7 @@ export async function planFile(
   const revoked = unobservedRevocations(root, data.metadata.name);
   const made = await makePlan(inputs, {
     revoked,
-    concurrency: options.concurrency ?? data.spec.concurrency ?? DEFAULT_PLAN_CONCURRENCY,
+    concurrency,
     onProgress: options.onProgress,
     now: options.now,
     signal: options.signal,

@@ -18,7 +18,9 @@ import type { HttpLogger } from '../http/log.js';
 import { canonicalJson, type SavedPlan, sha256 } from '../plan/model.js';
 import type { RunsOptions, RunsResult } from '../plan/run.js';
 import { savedPlanText, writeSavedPlan } from '../plan/saved.js';
+import type { ProviderAccount } from '../providers/types.js';
 import type { StdinDocument, ValidateResult } from '../validate/validate.js';
+import type { ServiceName } from '../vocabulary.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { AppliedRun, ApplyOptions, PreparedApply, PrepareOptions } from './apply.js';
 import type { PlanOptions } from './plan.js';
@@ -154,9 +156,22 @@ export function createSession(options: SessionOptions): Session {
   };
   const root = (): string => config().dir ?? cwd;
 
+  // Accounts opened, by name and sockets: apply plans at its concurrency, then runs on the same clients
+  // (their connections open, their learnt rates kept). Only a tuning of connections alone is shared.
+  const kept = new Map<string, { account: ProviderAccount; services: ReadonlySet<ServiceName> }>();
   const openAccounts = async (needs: AccountNeeds, tuning: HttpTuning = {}): Promise<OpenedAccounts> => {
     const { config: cfg, diagnostics } = config();
     if (cfg === undefined) return { accounts: new Map(), diagnostics };
+    const shareable = Object.keys(tuning).every((k) => k === 'connections');
+    const keyOf = (name: string) => `${name}\u0000${tuning.connections ?? ''}`;
+    const reused = new Map<string, ProviderAccount>();
+    const missing: Record<string, readonly ServiceName[]> = {};
+    for (const [name, services] of Object.entries(needs)) {
+      const have = shareable ? kept.get(keyOf(name)) : undefined;
+      if (have !== undefined && services.every((s) => have.services.has(s))) reused.set(name, have.account);
+      else missing[name] = services;
+    }
+    if (Object.keys(missing).length === 0) return { accounts: reused, diagnostics: [] };
     const { openAccounts: open } = await import('./accounts.js');
     // A problem of an account is located at its entry in the config file (a config given as data has
     // no file: its path says where).
@@ -167,7 +182,7 @@ export function createSession(options: SessionOptions): Session {
       return range === undefined ? { path } : { path, range };
     };
     const http = { ...tuning, ...options.http };
-    const opened = await open(cfg, needs, {
+    const opened = await open(cfg, missing, {
       ...options,
       configDir: config().dir ?? cwd,
       http,
@@ -176,7 +191,11 @@ export function createSession(options: SessionOptions): Session {
       at,
     });
     for (const client of opened.clients) clients.push(client);
-    return { accounts: opened.accounts, diagnostics: opened.diagnostics };
+    for (const [name, account] of opened.accounts) {
+      if (shareable) kept.set(keyOf(name), { account, services: new Set(missing[name]) });
+      reused.set(name, account);
+    }
+    return { accounts: reused, diagnostics: opened.diagnostics };
   };
 
   const self: Session = {

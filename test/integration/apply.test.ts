@@ -4,6 +4,7 @@
 // one lock per plan across processes; Ctrl-C stops and resumes exactly; no yes, no calls.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -371,6 +372,32 @@ describe('drift', () => {
       );
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('connections', () => {
+  it('the fresh plan of a saved plan and its run share one pool of --concurrency sockets', async () => {
+    fleet = await startFleet({ keys: 20, grants: 1 }, { latencyMs: 20 });
+    const f = fleet;
+    await savePlan(f);
+    let sockets = 0;
+    const connected = () => {
+      sockets += 1;
+    };
+    diagnostics.subscribe('undici:client:connected', connected);
+    const session = createSession({ cwd: f.ws.dir, env: DEMO_ENV });
+    try {
+      const prepared = await session.prepareApply('plan.json', { concurrency: 16 });
+      if (prepared.plan === undefined) throw new Error(JSON.stringify(prepared.diagnostics));
+      const applied = await session.apply({ ...prepared, plan: prepared.plan }, { concurrency: 16 });
+      expect(applied.report?.summary).toMatchObject({ verified: 20 });
+      // 20 keys read at once, then 20 grants revoked at once: both over the same 16 sockets.
+      expect(sockets).toBeGreaterThan(8);
+      expect(sockets).toBeLessThanOrEqual(16);
+    } finally {
+      diagnostics.unsubscribe('undici:client:connected', connected);
+      await session.close();
     }
   });
 });
