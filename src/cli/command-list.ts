@@ -7,6 +7,7 @@ export const COMMANDS = {
   plan: 'show what a plan would revoke, from live state (nothing is revoked)',
   show: 'print a saved plan, or the report of a run',
   apply: 'revoke what a plan says, verify every target, journal every step',
+  discover: 'find what a principal holds in every account, and write it as a plan (read-only)',
   runs: 'list the runs of apply, newest first, and how each ended',
   emulator: 'run the local cloud emulator',
   init: 'write a starter config and an example plan (never overwrites)',

@@ -33,6 +33,7 @@ const commands: Readonly<Record<CommandName, () => Promise<CommandModule>>> = {
   plan: () => import('./commands/plan.js'),
   show: () => import('./commands/show.js'),
   apply: () => import('./commands/apply.js'),
+  discover: () => import('./commands/discover.js'),
   runs: () => import('./commands/runs.js'),
   emulator: () => import('./commands/emulator.js'),
   init: () => import('./commands/init.js'),

@@ -53,7 +53,16 @@ export interface RescindConfig {
   kind: 'Config';
   accounts: Record<string, Account>;
   policies?: string[];
+  /** principals are people and workloads by name, with their IDs in each cloud (discover). */
+  principals?: Record<string, Principal>;
   network?: NetworkSettings;
+}
+
+/** Principal is one person or workload of the config: its IDs in each cloud. */
+export interface Principal {
+  description?: string;
+  huaweicloud?: { userId?: string; agencyId?: string };
+  alibabacloud?: { uid: string };
 }
 
 /**

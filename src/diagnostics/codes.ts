@@ -12,6 +12,11 @@ export const diagnosticCodes = {
   'file.control-character': 'the file holds a NUL byte or another control character YAML does not allow',
   'file.empty': 'the file holds no document',
   'init.exists': 'rescind init would overwrite a file, so it wrote nothing',
+  'discover.query':
+    'rescind discover was not told what to look for, or a principal, account or type it names is unknown or malformed',
+  'discover.unread':
+    'an account or a type could not be read by rescind discover, so what it found is not complete',
+  'discover.exists': 'rescind discover would overwrite a file without --force, so it wrote nothing',
   'yaml.syntax': 'the file is not well-formed YAML',
   'yaml.tab-indent': 'a tab is used for indentation, which YAML does not allow',
   'yaml.duplicate-key': 'a mapping has the same key twice',

@@ -75,18 +75,18 @@ export function assemblePlan(input: AssembleInput): Assembled {
   // Fail closed: a read that failed leaves the plan unmade, whatever the others found. A list shared
   // by many targets fails for each of them: the first says it.
   const seen = new Set<string>();
-  for (const { index, diagnostics } of [...live.failed].sort((a, b) => a.index - b.index)) {
+  for (const { index, at, diagnostics } of [...live.failed].sort(byPlace)) {
     for (const d of diagnostics) {
       const key = `${d.code}\u0000${d.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      findings.push(inPlan(index, d));
+      findings.push(at === undefined ? inPlan(index, d) : inPlan(index, d, 'targets', at));
     }
   }
   if (findings.length > 0) return { findings: [...findings, ...unidentified(live.unidentified.keys())] };
 
   // In plan order (revocation, then the order each was found in), each target once, under every id.
-  const reached = [...live.reached].sort((a, b) => a.index - b.index);
+  const reached = [...live.reached].sort(byPlace);
   const byAddress = new Map<string, PlannedTarget & { record: unknown }>();
   const order: string[] = [];
   for (const hit of reached) {
@@ -115,7 +115,9 @@ export function assemblePlan(input: AssembleInput): Assembled {
         message: `${address} does not exist`,
         address,
       };
-      findings.push(inPlan(hit.index, d, 'target'));
+      findings.push(
+        hit.at === undefined ? inPlan(hit.index, d, 'target') : inPlan(hit.index, d, 'targets', hit.at),
+      );
     }
     const after =
       hit.observation.record === undefined ? undefined : provider.afterRevoke(hit.observation.record);
@@ -262,4 +264,10 @@ function reversibleWarnings(
     message,
     targets,
   }));
+}
+
+// Plan order: by revocation, then by place in its `targets` (reads end in any order); a selector's
+// targets keep the order they were found in (the sort is stable).
+function byPlace(a: { index: number; at?: number }, b: { index: number; at?: number }): number {
+  return a.index - b.index || (a.at ?? 0) - (b.at ?? 0);
 }

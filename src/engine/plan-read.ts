@@ -32,8 +32,9 @@ export interface PlanReads {
 
 /** Reached is one target as a revocation of the plan reached it, and what a read or a selector found. */
 export interface Reached {
-  /** index is the revocation's index in spec.revocations. */
+  /** index is the revocation's index in spec.revocations; at, the target's in its `targets`. */
   index: number;
+  at?: number;
   target: Fields;
   observation: Observation;
   fromSelector: boolean;
@@ -46,7 +47,7 @@ export interface LiveState {
   matched: Map<number, number>;
   callers: Map<string, CallerIdentity>;
   /** failed are the reads that failed, by revocation index: a plan is never made from fewer targets. */
-  failed: { index: number; diagnostics: Diagnostic[] }[];
+  failed: { index: number; at?: number; diagnostics: Diagnostic[] }[];
   /** unidentified are the accounts whose caller could not be read, and why. */
   unidentified: Map<string, Diagnostic[]>;
 }
@@ -85,7 +86,16 @@ export async function readLiveState(
   // Each read is a task of one account and type, counted for progress: a task that reads n targets
   // counts n reads.
   const counts = new Map<string, PlanReads>();
-  const task = (account: string, what: string, read: (done: () => void) => Promise<void>, n = 1): void => {
+  // A task holds a slot while it reads, but a selector's task does not: it may read many lists (every
+  // key of an account), each of which takes a slot of its own (`each`).
+  const each = <R>(read: () => Promise<R>): Promise<R> => limit(read);
+  const task = (
+    account: string,
+    what: string,
+    read: (done: () => void) => Promise<void>,
+    n = 1,
+    slot = true,
+  ): void => {
     const key = `${account}\u0000${what}`;
     let count = counts.get(key);
     if (count === undefined) {
@@ -101,15 +111,14 @@ export async function readLiveState(
       c.done++;
       options.onProgress?.({ kind: 'read', account, what, done: c.done, total: c.total });
     };
-    tasks.push(
-      limit(async () => {
-        try {
-          await read(done);
-        } finally {
-          while (told < n) done();
-        }
-      }),
-    );
+    const run = async () => {
+      try {
+        await read(done);
+      } finally {
+        while (told < n) done();
+      }
+    };
+    tasks.push(slot ? limit(run) : run());
   };
 
   // Selectors, one task each.
@@ -118,9 +127,9 @@ export async function readLiveState(
     const provider = providerOf(r.type);
     const account = accountOf(r.account);
     const select = r.select;
-    task(r.account, r.type, async () => {
+    const expand = async () => {
       if (provider.expand === undefined) throw new Error(`${r.type} takes no selector`);
-      const expanded = await provider.expand({ account, select, reads, ...withSignal(signal) });
+      const expanded = await provider.expand({ account, select, reads, each, ...withSignal(signal) });
       if (expanded.diagnostics.length > 0) {
         live.failed.push({ index, diagnostics: expanded.diagnostics });
         return;
@@ -134,17 +143,21 @@ export async function readLiveState(
           fromSelector: true,
         });
       }
-    });
+    };
+    task(r.account, r.type, expand, 1, false);
   });
   // Targets: in groups that one read serves (their type's listKey), one task a group, else alone.
-  const groups = new Map<string, { index: number; target: Fields }[]>();
+  const groups = new Map<string, { index: number; at?: number; target: Fields }[]>();
   revocations.forEach((r, index) => {
-    if (r.target === undefined) return;
-    const listKey = providerOf(r.type).listKey?.(r.target);
-    const key = listKey === undefined ? `\u0001${index}` : `${r.type}\u0000${r.account}\u0000${listKey}`;
-    const group = groups.get(key) ?? [];
-    group.push({ index, target: r.target });
-    groups.set(key, group);
+    const listed = r.targets ?? (r.target === undefined ? [] : [r.target]);
+    listed.forEach((target, j) => {
+      const listKey = providerOf(r.type).listKey?.(target);
+      const key =
+        listKey === undefined ? `\u0001${index}\u0001${j}` : `${r.type}\u0000${r.account}\u0000${listKey}`;
+      const group = groups.get(key) ?? [];
+      group.push({ index, ...(r.targets === undefined ? {} : { at: j }), target });
+      groups.set(key, group);
+    });
   });
   for (const group of groups.values()) {
     const r = revocations[group[0]?.index ?? -1];
@@ -156,10 +169,11 @@ export async function readLiveState(
       r.account,
       r.type,
       async (done) => {
-        for (const { index, target } of group) {
+        for (const { index, at, target } of group) {
           const read = await provider.read({ account, target, reads, together, ...withSignal(signal) });
-          if (read.observation === undefined) live.failed.push({ index, diagnostics: read.diagnostics });
-          else live.reached.push({ index, target, observation: read.observation, fromSelector: false });
+          const where = { index, ...(at === undefined ? {} : { at }) };
+          if (read.observation === undefined) live.failed.push({ ...where, diagnostics: read.diagnostics });
+          else live.reached.push({ ...where, target, observation: read.observation, fromSelector: false });
           done();
         }
       },

@@ -19,6 +19,8 @@ export interface Revocation {
   account: string;
   description?: string;
   target?: Record<string, unknown>;
+  /** targets are several concrete resources of one type and account (what discover writes). */
+  targets?: Record<string, unknown>[];
   select?: Record<string, unknown>;
   with?: Record<string, unknown>;
 }

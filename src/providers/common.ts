@@ -96,9 +96,13 @@ export function requestIdOf(requestId: string | undefined): { requestId?: string
   return requestId === undefined || requestId === '' ? {} : { requestId };
 }
 
-/** shared runs fetch once per key among the reads that share req.reads (a plan, a verification batch). */
+/**
+ * shared runs fetch once per key among the reads that share req.reads (a plan, a verification batch),
+ * within the caller's concurrency (req.each) when it gives one.
+ */
 export function shared<R>(req: ProviderRequest, key: string, fetch: () => Promise<R>): Promise<R> {
-  return req.reads === undefined ? fetch() : req.reads.load(`${req.account.name}\u0000${key}`, fetch);
+  const run = req.each === undefined ? fetch : () => (req.each as NonNullable<typeof req.each>)(fetch);
+  return req.reads === undefined ? run() : req.reads.load(`${req.account.name}\u0000${key}`, run);
 }
 
 /** isGone tells whether an observation shows the credential no longer works: revoked, or absent. */

@@ -2,7 +2,8 @@
 // read an answer's envelope, what identifies a row) and listAll pages through it to the end, within the
 // bounds of listGuard, the same way for every list:
 //
-// - marker paging (KMS ListGrants, ListKeys): `truncated` and `next_marker`; a marker given twice is a cycle;
+// - marker paging (KMS ListGrants, ListKeys): `truncated` and `next_marker`; a marker given twice is a
+//   cycle; a `total`, when the answer gives one, is held as a numbered list's is (below);
 // - numbered paging (ESA, ACK: a page number) and offset paging (CCM: an offset and a limit), with a
 //   total: the end is where the pages cover the total (at the page size the server says it used, or
 //   the rows it gave); a page that echoes another number than asked, or an empty page before the end,
@@ -86,7 +87,7 @@ export type Listed<Row> =
 /** listAll reads a declared list to its end; where is the address its diagnostics are about. */
 export async function listAll<Row>(list: ListDeclaration<Row>, where: string): Promise<Listed<Row>> {
   try {
-    const passes = list.paging.by === 'numbered' || list.paging.by === 'offset' ? LIST_TRIES : 1;
+    const passes = list.paging.by === 'single' ? 1 : LIST_TRIES;
     for (let pass = 0; pass < passes; pass++) {
       const listed = await onePass(list, where);
       if (listed !== 'changed') return listed;
@@ -142,7 +143,13 @@ async function onePass<Row>(list: ListDeclaration<Row>, where: string): Promise<
     }
     if (list.paging.by === 'single') return done();
     if (list.paging.by === 'marker') {
-      if (page.more !== true) return done();
+      // A marker list that says its total is held to it, as a numbered one is: a total that moves, or
+      // fewer distinct rows than it at the end, is a list that changed under the pass.
+      if (page.total !== undefined) {
+        if (total !== undefined && page.total !== total) return 'changed';
+        total = page.total;
+      }
+      if (page.more !== true) return total === undefined || byId.size === total ? done() : 'changed';
       const name = list.paging.marker ?? 'next_marker';
       if (typeof page.next !== 'string' || page.next === '')
         return unexpected(`is truncated without a ${name}`);
@@ -177,6 +184,9 @@ export function markerPage(field: string, noList: string): (body: unknown) => Pa
   return (body) => {
     const rows = rowsOf(body, field);
     if (rows === undefined || !isRecord(body)) return noList;
-    return { rows, more: body.truncated === 'true' || body.truncated === true, next: body.next_marker };
+    const total =
+      Number.isSafeInteger(body.total) && Number(body.total) >= 0 ? Number(body.total) : undefined;
+    const more = body.truncated === 'true' || body.truncated === true;
+    return { rows, more, next: body.next_marker, ...(total === undefined ? {} : { total }) };
   };
 }

@@ -66,6 +66,11 @@ export interface ProviderRequest {
    * instead when more than one is read. Default 1.
    */
   readonly together?: number;
+  /**
+   * each runs one read (a whole paged list) within the caller's concurrency, for a call that reads many
+   * lists (a selector over every key, discover); absent, reads run at once.
+   */
+  readonly each?: <R>(read: () => Promise<R>) => Promise<R>;
 }
 
 /** ReadRequest asks for the current state of one target. */
@@ -87,6 +92,40 @@ export interface ExpandRequest<Sel> extends ProviderRequest {
 /** ExpandResponse lists every matching target with its observation; on any error it lists none (fail closed). */
 export interface ExpandResponse<T, S> {
   targets: { target: T; observation: Observation<S> }[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * DiscoverQuery is what `discover` looks for in one account: a principal's IDs on the account's cloud
+ * (a Huawei IAM user or agency, an Alibaba RAM user or role), a glob over certificate names, or a CA
+ * whose subordinates, at any depth, are found.
+ */
+export interface DiscoverQuery {
+  readonly userId?: string;
+  readonly agencyId?: string;
+  readonly uid?: string;
+  /** certificateName matches an ESA certificate's CommonName or Name (`*` any run of characters). */
+  readonly certificateName?: string;
+  /** issuer is a CCM CA ID: every active subordinate CA it issued, and those they issued, are found. */
+  readonly issuer?: string;
+}
+
+/** DiscoverRequest asks a type for what a query names in one account. */
+export interface DiscoverRequest extends ProviderRequest {
+  readonly query: DiscoverQuery;
+}
+
+/** Discovered is one credential found: its target, what the lists showed, and what it is, in words. */
+export interface Discovered<T, S> {
+  target: T;
+  observation: Observation<S>;
+  /** note says what it is for a reader of the plan: a grant's name and operations, a cluster's name. */
+  note: string;
+}
+
+/** DiscoverResponse lists what was found that works now; on any error, nothing (fail closed). */
+export interface DiscoverResponse<T, S> {
+  found: Discovered<T, S>[];
   diagnostics: Diagnostic[];
 }
 
@@ -159,6 +198,11 @@ export interface RevocationType<T, W, Sel, S> {
   afterRevoke(record: S): S | undefined;
   /** address names a target in plans and journals, e.g. 'hw-prod/kms/<keyId>/grant/<grantId>'. */
   address(account: string, target: T): string;
+  /**
+   * discover finds, with list calls only, the credentials a query names in an account that work now
+   * (active, or not observable); a query that names nothing of this type finds nothing.
+   */
+  discover?(req: DiscoverRequest): Promise<DiscoverResponse<T, S>>;
   /** expand turns a selector into targets; absent when the type takes no selector. */
   expand?(req: ExpandRequest<Sel>): Promise<ExpandResponse<T, S>>;
   read(req: ReadRequest<T>): Promise<ReadResponse<S>>;

@@ -23,6 +23,7 @@ import type { StdinDocument, ValidateResult } from '../validate/validate.js';
 import type { ServiceName } from '../vocabulary.js';
 import type { AccountNeeds, HttpTuning } from './accounts.js';
 import type { AppliedRun, ApplyOptions, PreparedApply, PrepareOptions } from './apply.js';
+import type { DiscoverOptions, DiscoverOutcome } from './discover.js';
 import type { PlanOptions } from './plan.js';
 import type { ConfigResult, OpenedAccounts, PlanResult, Shown } from './types.js';
 
@@ -34,6 +35,7 @@ export { isRunId } from '../engine/runs.js';
 export type { HttpEvent } from '../http/client.js';
 export { hasChanges, isActing, isBlocked, type PolicyResult, type SavedPlan } from '../plan/model.js';
 export { type ApplyReport, DEFAULT_RUNS_LIMIT, isDone, type TargetResult } from '../plan/run.js';
+export type { DiscoverOptions, DiscoverOutcome } from './discover.js';
 export type {
   AccountNeeds,
   ConfigResult,
@@ -106,6 +108,11 @@ export interface Session {
   prepareApply(file: string, options?: PrepareOptions): Promise<PreparedApply>;
   /** apply runs a prepared plan: lock, run folder, journal, executor (`rescind apply`). */
   apply(prepared: PreparedApply & { plan: SavedPlan }, options?: ApplyOptions): Promise<AppliedRun>;
+  /**
+   * discover finds, read-only, what principals hold (or certificates by name, CAs under an issuer) in
+   * the config's accounts, and makes a plan of it (`rescind discover`).
+   */
+  discover(options: DiscoverOptions): Promise<DiscoverOutcome>;
   /** runs lists the runs recorded under the root's .rescind/runs/, newest first (`rescind runs`). */
   runs(options?: RunsOptions): Promise<RunsResult>;
   /**
@@ -225,6 +232,10 @@ export function createSession(options: SessionOptions): Session {
     plan: async (file, planOptions = {}) => {
       const { planFile } = await import('./plan.js');
       return planFile({ cwd, root, config, openAccounts }, file, planOptions);
+    },
+    discover: async (discoverOptions) => {
+      const { discover } = await import('./discover.js');
+      return discover({ config, openAccounts }, discoverOptions);
     },
     prepareApply: async (file, prepareOptions = {}) => {
       const { prepareApply } = await import('./apply.js');

@@ -6,6 +6,7 @@ import { COMMANDS } from '../command-list.js';
 import { EXIT } from '../exit.js';
 import type { Io } from '../io.js';
 import { spec as applySpec } from './apply.js';
+import { spec as discoverSpec } from './discover.js';
 import { spec as emulatorSpec } from './emulator.js';
 import { spec as initSpec } from './init.js';
 import { spec as planSpec } from './plan.js';
@@ -32,7 +33,17 @@ export const spec: CommandSpec = {
 /** run prints the script for argv's shell. */
 export async function run(args: Parsed, io: Io): Promise<number> {
   const shell = args.positionals[0];
-  const specs = [validateSpec, planSpec, showSpec, applySpec, runsSpec, emulatorSpec, initSpec, spec];
+  const specs = [
+    validateSpec,
+    planSpec,
+    showSpec,
+    applySpec,
+    discoverSpec,
+    runsSpec,
+    emulatorSpec,
+    initSpec,
+    spec,
+  ];
   if (shell === 'bash') io.stdout.write(bash(specs));
   else if (shell === 'zsh') io.stdout.write(zsh(specs));
   else if (shell === 'fish') io.stdout.write(fish(specs));

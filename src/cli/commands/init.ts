@@ -3,15 +3,14 @@
 // the package's bundled schema, by a relative path, when rescind is installed inside the project;
 // otherwise the schema's published URL. It never overwrites: when either file exists, nothing is written.
 
-import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../../render/diagnostics/text.js';
-import { SCHEMA_BASE } from '../../schema/schemas.js';
 import type { CommandSpec, Parsed } from '../args.js';
 import { docsLink } from '../docs-link.js';
 import { EXIT } from '../exit.js';
 import { type Io, styleFor } from '../io.js';
+import { modeline, schemaRef } from '../modeline.js';
 
 /** spec is the command line of init. */
 export const spec: CommandSpec = {
@@ -54,13 +53,11 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     }
     return EXIT.error;
   }
-  const inProject = isInside(SCHEMAS, projectRoot(io.cwd));
   for (const f of files) {
     const path = resolve(io.cwd, f.file);
     mkdirSync(dirname(path), { recursive: true });
     // Relative to the file, as the editor resolves it; or the URL, the same on every machine.
-    const schema = (name: string) =>
-      inProject ? relative(dirname(path), join(SCHEMAS, name)).split(sep).join('/') : `${SCHEMA_BASE}${name}`;
+    const schema = schemaRef(io.cwd, path);
     writeFileSync(path, f.text(schema), { flag: 'wx' });
     io.stdout.write(`wrote ${f.file}\n`);
   }
@@ -68,31 +65,8 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-// The schemas bundled with this build: dist/schemas/, beside dist/cli/ (from src/, when run unbuilt by
-// the tests, the build's dist/schemas/).
-const SCHEMAS =
-  [new URL('../../schemas/', import.meta.url), new URL('../../../dist/schemas/', import.meta.url)]
-    .map((u) => fileURLToPath(u))
-    .find((dir) => existsSync(join(dir, 'plan.schema.json'))) ??
-  fileURLToPath(new URL('../../schemas/', import.meta.url));
-
-// The folder of the project init writes into: the nearest folder from cwd up that holds .git (the
-// repository every teammate checks out), else cwd itself.
-function projectRoot(cwd: string): string {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return realpathSync(dir);
-    if (dirname(dir) === dir) return realpathSync(cwd);
-  }
-}
-
-// Whether path is root or a path under it.
-function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 function configText(schema: (name: string) => string): string {
-  return `# yaml-language-server: $schema=${schema('config.schema.json')}
+  return `${modeline(schema('config.schema.json'))}
 #
 # The accounts that plans revoke in. Both run on the emulator built into rescind,
 # so the example plan needs no cloud and no credentials. For a real account, drop
@@ -116,7 +90,7 @@ accounts:
 }
 
 function planText(schema: (name: string) => string): string {
-  return `# yaml-language-server: $schema=${schema('plan.schema.json')}
+  return `${modeline(schema('plan.schema.json'))}
 #
 # An example revocation plan, on the built-in emulator's demo accounts. Preview it
 # with \`rescind plan\`; \`rescind apply\` revokes it and verifies every target.

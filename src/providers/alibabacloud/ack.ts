@@ -251,6 +251,68 @@ const expand: Required<Ack>['expand'] = async (req) => {
   return { targets, diagnostics: [] };
 };
 
+/** AckCluster is a DescribeClustersV1 `clusters` item, as ACK returns it. */
+export interface AckCluster {
+  cluster_id: string;
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** clustersList declares DescribeClustersV1 of the account (page_number and page_size, page_info.total_count). */
+export function clustersList(req: ProviderRequest): ListDeclaration<AckCluster> {
+  return {
+    ask: (at) =>
+      acs(
+        req.account,
+        ACK,
+        'DescribeClustersV1',
+        { path: '/api/v1/clusters', query: { page_number: at.number, page_size: at.size } },
+        req.signal,
+      ),
+    what: 'ACK DescribeClustersV1',
+    paging: { by: 'numbered', size: PAGE_SIZE, noun: 'clusters' },
+    envelope: roaPage('clusters', 'page_info', 'returned no clusters list and page_info.total_count'),
+    isRow: (row): row is AckCluster =>
+      isRecord(row) && typeof row.cluster_id === 'string' && row.cluster_id !== '',
+    id: (cluster) => cluster.cluster_id,
+    invalid: 'listed a cluster without a cluster_id',
+  };
+}
+
+/**
+ * discover: every cluster where the user holds permissions or a kubeconfig not removed (what the user's
+ * own lists say), named from DescribeClustersV1.
+ */
+const discover: Required<Ack>['discover'] = async (req) => {
+  const uid = req.query.uid;
+  if (uid === undefined) return { found: [], diagnostics: [] };
+  const user = await readUser(req, uid);
+  if ('diagnostic' in user) return { found: [], diagnostics: [user.diagnostic] };
+  const active = [...user.byCluster.keys()]
+    .map((clusterId) => ({ clusterId, observation: observe(accessOn(user, clusterId)) }))
+    .filter((a) => a.observation.state === 'active');
+  if (active.length === 0) return { found: [], diagnostics: [] };
+  const clusters = await shared(req, 'ack clusters', () =>
+    listAll(clustersList(req), `${req.account.name}/ack`),
+  );
+  if ('diagnostic' in clusters) return { found: [], diagnostics: [clusters.diagnostic] };
+  const found = active.map(({ clusterId, observation }) => {
+    const name = 'missing' in clusters ? undefined : clusters.byId.get(clusterId)?.name;
+    const roles = (observation.record?.permissions ?? []).map((p) => p.role_name ?? p.role_type ?? 'a role');
+    const kubeconfig = observation.record?.states[0]?.cert_state;
+    const holds = [
+      ...(roles.length > 0 ? [`roles ${roles.join(', ')}`] : []),
+      ...(kubeconfig === undefined ? [] : [`kubeconfig ${kubeconfig}`]),
+    ];
+    return {
+      target: { clusterId, uid },
+      observation,
+      note: `cluster ${name ?? clusterId}: ${holds.join('; ') || 'access'}`,
+    };
+  });
+  return { found, diagnostics: [] };
+};
+
 /**
  * revoke cleans the user's kubeconfig and permissions on the cluster, with Force only when asked. ACK's
  * refusals (access in the last 7 days without force, the caller itself, the account root) come back as
@@ -291,6 +353,7 @@ export const ackUserPermissions = {
   listKey: (target: AckUserPermissionsTarget) => target.uid,
   address,
   expand,
+  discover,
   read,
   revoke,
 } as const satisfies Ack;

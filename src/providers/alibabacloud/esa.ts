@@ -24,12 +24,13 @@ export interface EsaClientCertificateTarget {
 }
 
 /**
- * EsaClientCertificateSelect is every certificate of the site that matches all the given filters. In
- * commonName and name, `*` matches any run of characters (none included) and the pattern covers the whole
- * value; every other character, regex metacharacters included, matches itself (case-sensitive).
+ * EsaClientCertificateSelect is every certificate of the site (of every site of the account when absent)
+ * that matches all the given filters. In commonName and name, `*` matches any run of characters (none
+ * included) and the pattern covers the whole value; every other character, regex metacharacters included,
+ * matches itself (case-sensitive).
  */
 export interface EsaClientCertificateSelect {
-  siteId: number;
+  siteId?: number;
   commonName?: string;
   name?: string;
   caCertificateId?: string;
@@ -204,22 +205,101 @@ const read: Esa['read'] = async (req) => {
   return { observation: observe(got.certificate), diagnostics: [] };
 };
 
+/** EsaSite is a ListSites `Sites` item, as ESA returns it. */
+export interface EsaSite {
+  SiteId: number;
+  SiteName?: string;
+  [field: string]: unknown;
+}
+
+// ListSites takes a PageSize of 1 to 500 (docs/emulator.md).
+const SITES_PAGE_SIZE = 500;
+
+/** sitesList declares ListSites of the account (PageNumber and PageSize, TotalCount). */
+export function sitesList(req: ProviderRequest): ListDeclaration<EsaSite> {
+  return {
+    ask: (at) =>
+      acs(req.account, ESA, 'ListSites', { query: { PageNumber: at.number, PageSize: at.size } }, req.signal),
+    what: 'ESA ListSites',
+    paging: { by: 'numbered', size: SITES_PAGE_SIZE, noun: 'sites' },
+    envelope: rpcPage('Sites', 'returned no Sites list and TotalCount'),
+    isRow: (row): row is EsaSite => isRecord(row) && Number.isSafeInteger(row.SiteId),
+    id: (site) => String(site.SiteId),
+    invalid: 'listed a site without a SiteId',
+  };
+}
+
+// The certificates of the site named (of every site of the account when none is), read at once within
+// the caller's concurrency; the first failure fails them all.
+async function certificatesOfSites(
+  req: ProviderRequest,
+  siteId: number | undefined,
+  where: string,
+): Promise<
+  { sites: { site: EsaSite; certificates: EsaCertificateRecord[] }[] } | { diagnostic: Diagnostic }
+> {
+  let sites: EsaSite[];
+  if (siteId !== undefined) sites = [{ SiteId: siteId }];
+  else {
+    const listed = await shared(req, 'esa sites', () => listAll(sitesList(req), `${req.account.name}/esa`));
+    if ('diagnostic' in listed) return listed;
+    sites = 'missing' in listed ? [] : listed.rows;
+  }
+  const lists = await Promise.all(sites.map((site) => listCertificates(req, site.SiteId)));
+  const out: { site: EsaSite; certificates: EsaCertificateRecord[] }[] = [];
+  for (const [i, listed] of lists.entries()) {
+    const site = sites[i] as EsaSite;
+    if ('diagnostic' in listed) return listed;
+    if ('missing' in listed) {
+      // A site named that does not exist is a wrong id; one listed and gone since has nothing left.
+      if (siteId === undefined) continue;
+      const message = `ESA site ${site.SiteId} does not exist in account ${req.account.name}`;
+      return { diagnostic: problem('cloud.not-found', message, where) };
+    }
+    out.push({ site, certificates: listed.rows });
+  }
+  return { sites: out };
+}
+
 const expand: Required<Esa>['expand'] = async (req) => {
   const sel = req.select;
-  const where = `${req.account.name}/esa/${sel.siteId}/select`;
-  const listed = await listCertificates(req, sel.siteId);
-  if ('diagnostic' in listed) return { targets: [], diagnostics: [listed.diagnostic] };
-  if ('missing' in listed) {
-    const message = `ESA site ${sel.siteId} does not exist in account ${req.account.name}`;
-    return { targets: [], diagnostics: [problem('cloud.not-found', message, where)] };
-  }
+  const where = `${req.account.name}/esa/${sel.siteId ?? 'every site'}/select`;
+  const read = await certificatesOfSites(req, sel.siteId, where);
+  if ('diagnostic' in read) return { targets: [], diagnostics: [read.diagnostic] };
   // Every match, revoked ones included: the planner decides what each one needs.
   const matches = matcher(sel);
-  const targets = listed.rows.filter(matches).map((certificate) => ({
-    target: { siteId: sel.siteId, certificateId: certificate.Id },
-    observation: observe(certificate),
-  }));
+  const targets = read.sites.flatMap(({ site, certificates }) =>
+    certificates.filter(matches).map((certificate) => ({
+      target: { siteId: site.SiteId, certificateId: certificate.Id },
+      observation: observe(certificate),
+    })),
+  );
   return { targets, diagnostics: [] };
+};
+
+/** discover: the active certificates whose CommonName or Name matches the glob, over every site of the account. */
+const discover: Required<Esa>['discover'] = async (req) => {
+  const glob = req.query.certificateName;
+  if (glob === undefined) return { found: [], diagnostics: [] };
+  const read = await certificatesOfSites(req, undefined, `${req.account.name}/esa`);
+  if ('diagnostic' in read) return { found: [], diagnostics: [read.diagnostic] };
+  const matches = globMatcher(glob);
+  const found = read.sites.flatMap(({ site, certificates }) =>
+    certificates
+      .filter((c) => stateOf(c.Status) === 'active')
+      .filter((c) => matches.test(c.CommonName ?? '') || matches.test(c.Name ?? ''))
+      .map((c) => ({
+        target: { siteId: site.SiteId, certificateId: c.Id },
+        observation: observe(c),
+        note: [
+          `certificate ${c.CommonName ?? c.Id}`,
+          ...(c.Name !== undefined && c.Name !== c.CommonName ? [`named ${c.Name}`] : []),
+          `of site ${site.SiteName ?? site.SiteId}`,
+          ...(c.NotAfter === undefined ? [] : [`expires ${c.NotAfter}`]),
+        ].join(', '),
+      })),
+  );
+  return { found, diagnostics: [] };
 };
 
 /**
@@ -252,6 +332,7 @@ export const esaClientCertificate = {
   listKey: (target: EsaClientCertificateTarget) => String(target.siteId),
   address,
   expand,
+  discover,
   read,
   revoke,
 } as const satisfies Esa;

@@ -5,7 +5,15 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { isRecord, revokeWith, shared } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
-import type { Observation, ReadRequest, RevocationType, VerifyRequest, VerifyResponse } from '../types.js';
+import { type ListDeclaration, listAll, rowsOf } from '../lists.js';
+import type {
+  Observation,
+  ProviderRequest,
+  ReadRequest,
+  RevocationType,
+  VerifyRequest,
+  VerifyResponse,
+} from '../types.js';
 import { isNotFound, projectScope, send } from './common.js';
 
 type Cce = RevocationType<CceCertificateTarget, Record<string, never>, never, CceClusterRecord>;
@@ -101,6 +109,63 @@ const revoke = revokeWith<CceCertificateTarget, Record<string, never>>(
   read,
 );
 
+/** clustersList declares ListClusters of a project: one answer, `items`, each cluster by metadata.uid. */
+export function clustersList(
+  req: ProviderRequest,
+  projectId: string,
+): ListDeclaration<CceClusterRecord & { metadata: { uid: string } }> {
+  return {
+    ask: () =>
+      send(
+        req.account,
+        'cce',
+        'ListClusters',
+        {
+          method: 'GET',
+          path: `/api/v3/projects/${projectId}/clusters`,
+          headers: { 'x-project-id': projectId, 'content-type': 'application/json' },
+        },
+        req.signal,
+      ),
+    what: `CCE ListClusters of project ${projectId}`,
+    paging: { by: 'single', size: 0, noun: 'clusters' },
+    envelope: (body) => {
+      const rows = rowsOf(body, 'items');
+      return rows === undefined ? 'returned no items list' : { rows };
+    },
+    isRow: (row): row is CceClusterRecord & { metadata: { uid: string } } =>
+      isRecord(row) &&
+      isRecord(row.metadata) &&
+      typeof row.metadata.uid === 'string' &&
+      row.metadata.uid !== '',
+    id: (cluster) => cluster.metadata.uid,
+    invalid: 'listed a cluster without a metadata.uid',
+  };
+}
+
+/**
+ * discover: every cluster of the account's project, for the user or agency. The cloud cannot tell which
+ * clusters issued the holder a certificate, so each is a target no read can show (not observable).
+ */
+const discover: Required<Cce>['discover'] = async (req) => {
+  const { userId, agencyId } = req.query;
+  if (userId === undefined && agencyId === undefined) return { found: [], diagnostics: [] };
+  const where = `${req.account.name}/cce`;
+  const scope = projectScope(req.account, undefined, where);
+  if ('diagnostic' in scope) return { found: [], diagnostics: [scope.diagnostic] };
+  const listed = await shared(req, `cce clusters ${scope.projectId}`, () =>
+    listAll(clustersList(req, scope.projectId), where),
+  );
+  if ('diagnostic' in listed) return { found: [], diagnostics: [listed.diagnostic] };
+  const holder = userId !== undefined ? { userId } : { agencyId: agencyId as string };
+  const found = ('missing' in listed ? [] : listed.rows).map((cluster) => ({
+    target: { clusterId: cluster.metadata.uid, ...holder },
+    observation: { state: 'unknown' as const, record: cluster },
+    note: `cluster ${cluster.metadata.name ?? cluster.metadata.uid}: not observable, the cloud cannot tell whether it issued this holder a certificate`,
+  }));
+  return { found, diagnostics: [] };
+};
+
 /** verify cannot re-read a holder's certificate: the 200 of the revoke call is all the proof there is. */
 async function verify(
   _req: VerifyRequest<CceCertificateTarget, CceClusterRecord>,
@@ -122,6 +187,7 @@ export const cceClusterCertificate = {
   // The holders of one cluster share its ShowCluster.
   listKey: (target: CceCertificateTarget) => `${target.projectId ?? ''}/${target.clusterId}`,
   address,
+  discover,
   read,
   revoke,
   verify,

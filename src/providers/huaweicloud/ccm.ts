@@ -7,7 +7,7 @@ import type { ObservedState } from '../../plan/model.js';
 import { isRecord, revokeWith, shared } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import { type ListDeclaration, listAll, rowsOf } from '../lists.js';
-import type { ProviderAccount, ProviderRequest, RevocationType } from '../types.js';
+import type { Discovered, ProviderAccount, ProviderRequest, RevocationType } from '../types.js';
 import { domainScope, type HuaweiCall, isNotFound, send } from './common.js';
 
 type Ccm = RevocationType<CcmCaTarget, CcmCaWith, never, CcmCaRecord>;
@@ -164,6 +164,53 @@ const read: Ccm['read'] = async (req) => {
   return { observation: { state: stateOf(record), record }, diagnostics: [] };
 };
 
+/**
+ * discover: every active subordinate CA under the issuer, at any depth (a CA's issuer_id names its
+ * issuer; ListCertificateAuthority takes no issuer filter, so the account's CAs are listed once).
+ */
+const discover: Required<Ccm>['discover'] = async (req) => {
+  const issuer = req.query.issuer;
+  if (issuer === undefined) return { found: [], diagnostics: [] };
+  const where = `${req.account.name}/ccm`;
+  const scope = domainScope(req.account, where);
+  if ('diagnostic' in scope) return { found: [], diagnostics: [scope.diagnostic] };
+  const listed = await shared(req, 'ccm cas', () => listAll(casList(req, scope.headers), where));
+  if ('diagnostic' in listed) return { found: [], diagnostics: [listed.diagnostic] };
+  const cas = 'missing' in listed ? [] : listed.rows;
+  const issued = new Map<string, CcmCaRecord[]>();
+  for (const ca of cas) {
+    const by = typeof ca.issuer_id === 'string' ? ca.issuer_id : undefined;
+    if (by === undefined || by === ca.ca_id) continue;
+    issued.set(by, [...(issued.get(by) ?? []), ca]);
+  }
+  // Breadth first from the issuer; a CA seen once is not walked again (a loop of issuers ends).
+  const seen = new Set<string>([issuer]);
+  const found: Discovered<CcmCaTarget, CcmCaRecord>[] = [];
+  for (let queue = [issuer]; queue.length > 0; ) {
+    const next: string[] = [];
+    for (const parent of queue) {
+      for (const ca of issued.get(parent) ?? []) {
+        if (seen.has(ca.ca_id)) continue;
+        seen.add(ca.ca_id);
+        next.push(ca.ca_id);
+        if (ca.type === 'ROOT' || stateOf(ca) !== 'active') continue;
+        const subject = subjectOf(ca) ?? ca.ca_id;
+        const by = listed === undefined || 'missing' in listed ? undefined : listed.byId.get(parent);
+        const note = `subordinate CA ${subject}, issued by ${(by === undefined ? undefined : subjectOf(by)) ?? parent}`;
+        found.push({ target: { caId: ca.ca_id }, observation: { state: 'active', record: ca }, note });
+      }
+    }
+    queue = next;
+  }
+  return { found, diagnostics: [] };
+};
+
+// A CA's subject as CCM names it: its distinguished name's common name.
+function subjectOf(ca: CcmCaRecord): string | undefined {
+  const dn = ca.distinguished_name;
+  return isRecord(dn) && typeof dn.common_name === 'string' ? dn.common_name : undefined;
+}
+
 /** revoke is RevokeCertificateAuthority; CCM refuses a CA that is no longer ACTIVED, which reads as revoked. */
 const revoke = revokeWith<CcmCaTarget, CcmCaWith>(
   address,
@@ -210,6 +257,7 @@ export const ccmSubordinateCa = {
   // Every CA of an account is one list.
   listKey: () => 'cas',
   address,
+  discover,
   read,
   revoke,
 } as const satisfies Ccm;

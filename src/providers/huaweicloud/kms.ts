@@ -3,11 +3,12 @@
 // revoked. Revoke is CancelGrant with a fresh request sequence on every call.
 
 import { randomUUID } from 'node:crypto';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { CallResult } from '../../http/client.js';
 import { isRecord, revokeWith, shared } from '../common.js';
 import { problem } from '../diagnose.js';
 import { type ListDeclaration, type Listed, listAll, markerPage } from '../lists.js';
-import type { Observation, ProviderAccount, ProviderRequest, RevocationType } from '../types.js';
+import type { Discovered, Observation, ProviderAccount, ProviderRequest, RevocationType } from '../types.js';
 import { isNotFound, projectScope, send } from './common.js';
 
 type Kms = RevocationType<KmsGrantTarget, Record<string, never>, KmsGrantSelect, KmsGrantRecord>;
@@ -19,10 +20,10 @@ export interface KmsGrantTarget {
   grantId: string;
 }
 
-/** KmsGrantSelect is every grant on keyIds that matches all the given filters. */
+/** KmsGrantSelect is every grant on keyIds (every key of the project when absent) that matches all the given filters. */
 export interface KmsGrantSelect {
   projectId?: string;
-  keyIds: string[];
+  keyIds?: string[];
   granteePrincipal?: string;
   granteePrincipalType?: 'user' | 'domain';
   name?: string;
@@ -55,21 +56,77 @@ export function grantsList(
   projectId: string,
   keyId: string,
 ): ListDeclaration<KmsGrantRecord> {
+  return kmsList<KmsGrantRecord>(req, projectId, {
+    operation: 'ListGrants',
+    body: { key_id: keyId, limit: String(PAGE_SIZE) },
+    size: PAGE_SIZE,
+    what: `KMS ListGrants of key ${keyId}`,
+    rows: ['grants', 'grant_id'],
+    invalid: 'returned a grant without a grant_id',
+  });
+}
+
+/** KmsKeyDetails is a ListKeys `key_details` item, as the cloud returns it. */
+export interface KmsKeyDetails {
+  key_id: string;
+  key_alias?: string;
+  key_state?: string;
+  key_spec?: string;
+  [field: string]: unknown;
+}
+
+// ListKeys takes a limit of 1 to 2000 (docs/emulator.md).
+const KEYS_PAGE_SIZE = 2000;
+
+/** keysList declares ListKeys of a project: every key of every spec (key_spec ALL), marker paging. */
+export function keysList(req: ProviderRequest, projectId: string): ListDeclaration<KmsKeyDetails> {
+  return kmsList<KmsKeyDetails>(req, projectId, {
+    operation: 'ListKeys',
+    body: { limit: String(KEYS_PAGE_SIZE), key_spec: 'ALL' },
+    size: KEYS_PAGE_SIZE,
+    what: `KMS ListKeys of project ${projectId}`,
+    rows: ['key_details', 'key_id'],
+    invalid: 'listed a key without a key_id',
+  });
+}
+
+// A KMS list: POST /v1.0/{project}/kms/{list-...} with the body and the marker, its rows in a field and
+// each identified (without case) by one of its own fields, paged by marker; a key that does not
+// exist (KMS.xxxx not found) is the list's owner missing.
+function kmsList<Row extends Record<string, unknown>>(
+  req: ProviderRequest,
+  projectId: string,
+  list: {
+    operation: 'ListGrants' | 'ListKeys';
+    body: Record<string, unknown>;
+    size: number;
+    what: string;
+    rows: [field: string, id: string];
+    invalid: string;
+  },
+): ListDeclaration<Row> {
+  const [field, idField] = list.rows;
+  const action = list.operation === 'ListKeys' ? 'list-keys' : 'list-grants';
   return {
     ask: (at) => {
-      const marker = at.marker === undefined ? {} : { marker: at.marker };
-      const body = { key_id: keyId, limit: String(PAGE_SIZE), ...marker };
-      return kms(req.account, projectId, 'ListGrants', 'list-grants', body, req.signal);
+      const body = { ...list.body, ...(at.marker === undefined ? {} : { marker: at.marker }) };
+      return kms(req.account, projectId, list.operation, action, body, req.signal);
     },
-    what: `KMS ListGrants of key ${keyId}`,
-    paging: { by: 'marker', size: PAGE_SIZE, noun: 'grants' },
-    envelope: markerPage('grants', 'returned no grants list'),
-    isRow: (row): row is KmsGrantRecord =>
-      isRecord(row) && typeof row.grant_id === 'string' && row.grant_id !== '',
-    id: (grant) => grant.grant_id.toLowerCase(),
-    invalid: 'returned a grant without a grant_id',
+    what: list.what,
+    paging: { by: 'marker', size: list.size, noun: field === 'grants' ? 'grants' : 'keys' },
+    envelope: markerPage(field, `returned no ${field} list`),
+    isRow: (row): row is Row => isRecord(row) && typeof row[idField] === 'string' && row[idField] !== '',
+    id: (row) => String(row[idField]).toLowerCase(),
+    invalid: list.invalid,
     missing: isNotFound,
   };
+}
+
+// The keys of a project, listed once per plan when reads are shared.
+function listKeys(req: ProviderRequest, projectId: string): Promise<Listed<KmsKeyDetails>> {
+  return shared(req, `kms keys ${projectId}`, () =>
+    listAll(keysList(req, projectId), `${req.account.name}/kms`),
+  );
 }
 
 // The grants of one key, listed once per plan when reads are shared.
@@ -112,20 +169,57 @@ const read: Kms['read'] = async (req) => {
   return { observation, diagnostics: [] };
 };
 
+// The grants of every key named (every key of the project when none is), read at once within the
+// caller's concurrency, in key order; the first failure fails them all.
+async function grantsOfKeys(
+  req: ProviderRequest,
+  projectId: string,
+  keyIds: readonly string[] | undefined,
+  where: string,
+): Promise<
+  { keys: { keyId: string; alias?: string; grants: KmsGrantRecord[] }[] } | { diagnostic: Diagnostic }
+> {
+  let keys: { keyId: string; alias?: string }[];
+  if (keyIds !== undefined) keys = keyIds.map((keyId) => ({ keyId }));
+  else {
+    const listed = await listKeys(req, projectId);
+    if ('diagnostic' in listed) return listed;
+    keys =
+      'missing' in listed
+        ? []
+        : listed.rows.map((k) => ({
+            keyId: k.key_id,
+            ...(k.key_alias === undefined ? {} : { alias: k.key_alias }),
+          }));
+  }
+  const lists = await Promise.all(
+    keys.map((k) => listGrants(req, projectId, k.keyId, `${req.account.name}/kms/${k.keyId}`)),
+  );
+  const out: { keyId: string; alias?: string; grants: KmsGrantRecord[] }[] = [];
+  for (const [i, listed] of lists.entries()) {
+    const key = keys[i] as { keyId: string; alias?: string };
+    if ('diagnostic' in listed) return listed;
+    // A key named that is gone is a wrong id; one listed by ListKeys and gone since had no grants left.
+    if ('missing' in listed) {
+      if (keyIds === undefined) continue;
+      const message = `KMS key ${key.keyId} does not exist in project ${projectId}`;
+      return { diagnostic: problem('cloud.not-found', message, where) };
+    }
+    out.push({ ...key, grants: listed.rows });
+  }
+  return { keys: out };
+}
+
 const expand: Required<Kms>['expand'] = async (req) => {
   const sel = req.select;
   const where = `${req.account.name}/kms/select`;
   const project = projectScope(req.account, sel.projectId, where);
   if ('diagnostic' in project) return { targets: [], diagnostics: [project.diagnostic] };
+  const read = await grantsOfKeys(req, project.projectId, sel.keyIds, where);
+  if ('diagnostic' in read) return { targets: [], diagnostics: [read.diagnostic] };
   const targets: { target: KmsGrantTarget; observation: Observation<KmsGrantRecord> }[] = [];
-  for (const keyId of sel.keyIds) {
-    const listed = await listGrants(req, project.projectId, keyId, `${req.account.name}/kms/${keyId}`);
-    if ('diagnostic' in listed) return { targets: [], diagnostics: [listed.diagnostic] };
-    if ('missing' in listed) {
-      const message = `KMS key ${keyId} does not exist in project ${project.projectId}`;
-      return { targets: [], diagnostics: [problem('cloud.not-found', message, where)] };
-    }
-    for (const grant of listed.rows) {
+  for (const { keyId, grants } of read.keys) {
+    for (const grant of grants) {
       if (sel.granteePrincipal !== undefined && grant.grantee_principal !== sel.granteePrincipal) continue;
       if (sel.granteePrincipalType !== undefined && grant.grantee_principal_type !== sel.granteePrincipalType)
         continue;
@@ -139,6 +233,32 @@ const expand: Required<Kms>['expand'] = async (req) => {
     }
   }
   return { targets, diagnostics: [] };
+};
+
+/** discover: the grants to the user, on every key of the account's project (ListKeys, then ListGrants of each). */
+const discover: Required<Kms>['discover'] = async (req) => {
+  const userId = req.query.userId;
+  if (userId === undefined) return { found: [], diagnostics: [] };
+  const where = `${req.account.name}/kms`;
+  const project = projectScope(req.account, undefined, where);
+  if ('diagnostic' in project) return { found: [], diagnostics: [project.diagnostic] };
+  const read = await grantsOfKeys(req, project.projectId, undefined, where);
+  if ('diagnostic' in read) return { found: [], diagnostics: [read.diagnostic] };
+  const found: Discovered<KmsGrantTarget, KmsGrantRecord>[] = [];
+  for (const { keyId, alias, grants } of read.keys) {
+    for (const grant of grants) {
+      if (grant.grantee_principal !== userId) continue;
+      const name = grant.name === undefined || grant.name === '' ? 'a grant' : `grant ${grant.name}`;
+      const ops = (grant.operations ?? []).join(', ') || 'no operations listed';
+      const note = `${name} on key ${alias ?? keyId}: ${ops}`;
+      found.push({
+        target: { keyId, grantId: grant.grant_id },
+        observation: { state: 'active', record: grant },
+        note,
+      });
+    }
+  }
+  return { found, diagnostics: [] };
 };
 
 /** revoke is CancelGrant, with a fresh request sequence on every call. */
@@ -186,6 +306,7 @@ export const kmsGrant = {
   listKey: (target: KmsGrantTarget) => `${target.projectId ?? ''}/${target.keyId.toLowerCase()}`,
   address,
   expand,
+  discover,
   read,
   revoke,
 } as const satisfies Kms;

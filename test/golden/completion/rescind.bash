@@ -8,7 +8,7 @@ _rescind() {
     if [[ "${COMP_WORDS[i]}" != -* ]]; then cmd="${COMP_WORDS[i]}"; break; fi
   done
   if [ -z "$cmd" ]; then
-    COMPREPLY=($(compgen -W "validate plan show apply runs emulator init completion --help --version --debug --quiet --no-color" -- "$cur"))
+    COMPREPLY=($(compgen -W "validate plan show apply discover runs emulator init completion --help --version --debug --quiet --no-color" -- "$cur"))
     return
   fi
   case "$cmd" in
@@ -50,6 +50,22 @@ _rescind() {
       if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--yes --resume --verify-inputs --concurrency --format --config --policy --debug --quiet --no-color --help" -- "$cur")); return; fi
       COMPREPLY=($(compgen -f -- "$cur"))
       if [[ " ${COMP_WORDS[*]} " == *" --resume "* ]]; then COMPREPLY+=($(compgen -W "$("${COMP_WORDS[0]}" runs --ids 2>/dev/null)" -- "$cur")); fi
+      ;;
+    discover)
+      case "$prev" in
+        --principal) return ;;
+        --certificate-name) return ;;
+        --issuer) return ;;
+        --account) return ;;
+        --type) COMPREPLY=($(compgen -W "huaweicloud.cce.cluster-certificate huaweicloud.ccm.subordinate-ca alibabacloud.esa.client-certificate huaweicloud.kms.grant alibabacloud.ack.user-permissions" -- "$cur")); return ;;
+        --reason) return ;;
+        --ticket) return ;;
+        --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "yaml json" -- "$cur")); return ;;
+        --concurrency) return ;;
+        --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W "--principal --certificate-name --issuer --account --type --reason --ticket --out --force --format --allow-partial --concurrency --config --debug --quiet --no-color --help" -- "$cur"))
       ;;
     runs)
       case "$prev" in
