@@ -199,13 +199,8 @@ class Run {
     }
     // Pre-reads: one task per shared group, in plan order, before any revoke is queued.
     // Targets the session read moments ago are not read again.
-    const observed = this.#inputs.observed;
-    this.#preReads = new PreReads(
-      this.#limit,
-      observed === undefined ? pending : pending.filter((w) => !observed.has(w.target.address)),
-      () => this.#stopped,
-      this.#signal,
-    );
+    const unread = pending.filter((w) => this.#inputs.observed?.has(w.target.address) !== true);
+    this.#preReads = new PreReads(this.#limit, unread, () => this.#stopped, this.#signal);
     await Promise.all([
       ...reported,
       ...pending.map(async (w) => {
