@@ -21,6 +21,77 @@ export interface CredentialEnv {
   authTokenEnv?: string;
 }
 
+/** EnvironmentSource reads static keys (and a security token) from environment variables. */
+export interface EnvironmentSource extends CredentialEnv {
+  source?: 'environment';
+}
+
+/** ProfileSource reads the cloud CLI's or SDK's profile file: Alibaba `~/.aliyun/config.json`, Huawei `~/.huaweicloud/credentials`. */
+export interface ProfileSource {
+  source: 'profile';
+  /** name is the profile (Alibaba); default ALIBABA_CLOUD_PROFILE, else the file's current one. */
+  name?: string;
+  /** file replaces the default path; relative to the config's folder, `~/` the home folder. */
+  file?: string;
+}
+
+/** MetadataSource reads the instance's role (Alibaba) or agency (Huawei) credentials from the metadata service. */
+export interface MetadataSource {
+  source: 'metadata';
+  /** url is the metadata service's base URL; default http://100.100.100.200 (Alibaba), http://169.254.169.254 (Huawei). */
+  url?: string;
+  /** roleName is the instance's RAM role (Alibaba); default the one the service names. */
+  roleName?: string;
+}
+
+/** AssumeRoleSource assumes a RAM role with STS AssumeRole (Alibaba), signed by base credentials. */
+export interface AssumeRoleSource {
+  source: 'assume-role';
+  roleArn: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  externalId?: string;
+  policy?: string;
+  base?: CredentialSource;
+}
+
+/** AgencySource obtains temporary AK/SK of an IAM agency (Huawei), signed by base credentials. */
+export interface AgencySource {
+  source: 'agency';
+  agencyName: string;
+  domainId?: string;
+  domainName?: string;
+  durationSeconds?: number;
+  base?: CredentialSource;
+}
+
+/** OidcToken says where an OIDC ID token comes from: a file, a variable, or GitHub Actions' endpoint. */
+export type OidcToken = { file: string } | { env: string } | { githubActions: { audience?: string } };
+
+/**
+ * OidcSource federates an OIDC ID token: Alibaba AssumeRoleWithOIDC (roleArn, oidcProviderArn), Huawei
+ * IAM federation (idpId), then temporary credentials.
+ */
+export interface OidcSource {
+  source: 'oidc';
+  token: OidcToken;
+  roleArn?: string;
+  oidcProviderArn?: string;
+  roleSessionName?: string;
+  policy?: string;
+  idpId?: string;
+  durationSeconds?: number;
+}
+
+/** CredentialSource is where an account's credentials come from (docs/config.md#credentials). */
+export type CredentialSource =
+  | EnvironmentSource
+  | ProfileSource
+  | MetadataSource
+  | AssumeRoleSource
+  | AgencySource
+  | OidcSource;
+
 /**
  * NetworkSettings say how requests travel (docs/cli.md#network): proxy (`none` or a proxy URL without
  * credentials; absent: the environment's), caFile (PEM, relative to the config file), timeouts in seconds
@@ -42,7 +113,7 @@ export interface Account {
   endpoint?: string;
   endpoints?: Partial<Record<ServiceName, string>>;
   emulator?: 'builtin';
-  credentials?: CredentialEnv;
+  credentials?: CredentialSource;
   rateLimits?: Partial<Record<ServiceName | 'default', number>>;
   network?: NetworkSettings;
 }

@@ -11,6 +11,7 @@ import type { LoadedDocument } from '../document/pipeline.js';
 import {
   type AccountBinding,
   type ActionState,
+  callerIdentity,
   fingerprintOf,
   type InputFile,
   PLAN_FORMAT_VERSION,
@@ -400,7 +401,10 @@ export function bindingsOf(
       endpoints,
       ...(account.projectId === undefined ? {} : { projectId: account.projectId }),
       ...(account.domainId === undefined ? {} : { domainId: account.domainId }),
-      ...(caller === undefined ? {} : { caller: { ids: [...caller.ids], roots: [...caller.roots] } }),
+      ...(account.lookedUp === undefined || account.lookedUp.length === 0
+        ? {}
+        : { lookedUp: [...account.lookedUp] }),
+      ...(caller === undefined ? {} : { caller: callerIdentity(caller) }),
     };
   }
   return out;

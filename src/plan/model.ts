@@ -95,12 +95,50 @@ export interface InputFile {
   sha256: string;
 }
 
-/** CallerIdentity is who an account's credentials authenticate as: user IDs and the account's root IDs. */
+/**
+ * CallerIdentity is who an account's credentials authenticate as: its IDs, the account's root IDs, what
+ * it is, its name, and who assumed it (a role or agency session's user, an ECS instance, an OIDC subject).
+ */
 export interface CallerIdentity {
-  /** ids are the caller's own IDs (Huawei IAM user ID, Alibaba RAM uid). */
+  /** ids are the caller's own IDs (Huawei IAM user, agency or federated user ID; Alibaba RAM uid, role ID and session). */
   ids: string[];
   /** roots are the IDs of the cloud account the caller belongs to (Huawei domain, Alibaba account). */
   roots: string[];
+  kind?: 'account' | 'user' | 'role' | 'agency' | 'federated-user';
+  /** name is its ARN (Alibaba) or name (Huawei). */
+  name?: string;
+  assumedFrom?: {
+    kind: 'account' | 'user' | 'role' | 'agency' | 'federated-user' | 'instance' | 'oidc-subject';
+    ids: string[];
+    name?: string;
+  };
+}
+
+/**
+ * callerIdentity is the CallerIdentity a saved plan records of a caller: copies of its IDs and roots, and
+ * its kind, name and assumedFrom when the caller has them.
+ */
+export function callerIdentity(caller: {
+  readonly ids: readonly string[];
+  readonly roots: readonly string[];
+}): CallerIdentity {
+  const c = caller as Readonly<Partial<CallerIdentity>> & typeof caller;
+  const from = c.assumedFrom;
+  return {
+    ids: [...caller.ids],
+    roots: [...caller.roots],
+    ...(c.kind === undefined ? {} : { kind: c.kind }),
+    ...(c.name === undefined ? {} : { name: c.name }),
+    ...(from === undefined
+      ? {}
+      : {
+          assumedFrom: {
+            kind: from.kind,
+            ids: [...from.ids],
+            ...(from.name === undefined ? {} : { name: from.name }),
+          },
+        }),
+  };
 }
 
 /**
@@ -115,6 +153,8 @@ export interface AccountBinding {
   endpoints: Partial<Record<ServiceName, string>>;
   projectId?: string;
   domainId?: string;
+  /** lookedUp names which of projectId and domainId were looked up from IAM, not given by the config. */
+  lookedUp?: ('projectId' | 'domainId')[];
   /** caller is absent when it could not be read and no target needed it. */
   caller?: CallerIdentity;
 }

@@ -32,8 +32,17 @@ export interface LoadedPolicy {
   policy: Policy;
 }
 
-/** AccountCaller is who an account authenticates as: its user IDs and root IDs, unknown when undefined. */
-export type AccountCaller = { ids: readonly string[]; roots: readonly string[] } | undefined;
+/**
+ * AccountCaller is who an account authenticates as, unknown when undefined: its own IDs, its root IDs,
+ * and the IDs of whoever assumed it (a role or agency session's user), which are as much the run's own.
+ */
+export type AccountCaller =
+  | {
+      ids: readonly string[];
+      roots: readonly string[];
+      assumedFrom?: { readonly ids: readonly string[] } | undefined;
+    }
+  | undefined;
 
 /** BUILTIN is the source and policy name of the rules no file can turn off. */
 export const BUILTIN = 'builtin';
@@ -145,7 +154,8 @@ function builtins(
       unknown.add(t.account);
       continue;
     }
-    if (t.principals.some((p) => caller.ids.includes(p))) self.push(t.address);
+    const own = [...caller.ids, ...(caller.assumedFrom?.ids ?? [])];
+    if (t.principals.some((p) => own.includes(p))) self.push(t.address);
     if (t.principals.some((p) => caller.roots.includes(p))) root.push(t.address);
   }
   const results: PolicyResult[] = [];
@@ -155,7 +165,8 @@ function builtins(
       policy: BUILTIN,
       rule: 'never-revoke-self',
       effect: 'deny',
-      message: 'rescind never revokes the identity it authenticates as: the run would lock itself out',
+      message:
+        'rescind never revokes the identity it authenticates as, nor the one that identity was assumed with: the run would lock itself out',
       targets: self,
     });
   }

@@ -3,6 +3,7 @@
 // method. Expected failures (cloud errors, missing resources, throttling after
 // every retry) come back as diagnostics; only bugs throw.
 
+import type { CredentialFacts } from '../credentials/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HttpClient } from '../http/client.js';
 import type { Cloud, ServiceName, TypeName } from '../vocabulary.js';
@@ -39,14 +40,46 @@ export interface ProviderAccount {
   readonly http: HttpClient;
   /** accessKeyId is the public ID of the account's access key (never its secret); absent for a token. */
   readonly accessKeyId?: string;
+  /**
+   * credential is what the account's credentials are and where they come from, for whoami: their form,
+   * what their source learned of who they are. Absent: a permanent access key (accessKeyId).
+   */
+  readonly credential?: CredentialFacts;
+  /** lookedUp names what was not in the config and was looked up from IAM (Huawei projectId, domainId). */
+  readonly lookedUp?: readonly ('projectId' | 'domainId')[];
 }
 
-/** Caller is who an account's requests authenticate as, for the built-in guardrails. */
+/** CallerKind is the kind of principal an account's credentials act as. */
+export type CallerKind = 'account' | 'user' | 'role' | 'agency' | 'federated-user';
+
+/** AssumedFrom is the principal whose credentials a role or agency session was assumed with. */
+export interface AssumedFrom {
+  readonly kind: CallerKind | 'instance' | 'oidc-subject';
+  /** ids are its cloud IDs (a RAM user's uid, an IAM user's ID, an ECS server's ID); none for an OIDC subject. */
+  readonly ids: readonly string[];
+  /** name is its ARN or name, or the OIDC subject. */
+  readonly name?: string;
+}
+
+/**
+ * Caller is who an account's requests authenticate as, for the built-in guardrails. The rule
+ * never-revoke-self protects ids and the ids of assumedFrom: a role session's role, an agency, and the
+ * user that assumed them, whose loss would end the run's access as surely.
+ */
 export interface Caller {
-  /** ids are the caller's own user IDs (Huawei IAM user ID, Alibaba RAM uid). */
+  /**
+   * ids are the caller's own IDs: an IAM user's ID, an agency's, a federated user's; a RAM user's uid, a
+   * role's ID and its session's principal ID (`ROLEID:SESSION`).
+   */
   readonly ids: readonly string[];
   /** roots are the account's root IDs (Huawei domain ID, Alibaba account ID). */
   readonly roots: readonly string[];
+  /** kind is what the caller is; absent when it could not be told. */
+  readonly kind?: CallerKind;
+  /** name is its ARN (Alibaba) or name (Huawei user, `DOMAIN/AGENCY`, federated user). */
+  readonly name?: string;
+  /** assumedFrom is who assumed the role or agency session the caller is, when known. */
+  readonly assumedFrom?: AssumedFrom;
 }
 
 /** WhoamiResponse is who the account authenticates as, or why that could not be found. */

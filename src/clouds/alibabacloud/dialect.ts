@@ -42,7 +42,8 @@ function fields(json: Readonly<Record<string, unknown>>): ErrorBody {
  * milliseconds (openapi-core's getThrottlingTimeLeft parseInt()s it and its retry sleeps that many ms).
  * Missing is HTTP 404 with a code ending in `NotFound` (`Certificate.NotFound`, `ErrorClusterNotFound`)
  * that is not about the request itself (AccessKey, action, version): a 404 without a code (a proxy's
- * page, a wrong endpoint) is not, since "absent" is a conclusion rescind acts on.
+ * page, a wrong endpoint) is not, since "absent" is a conclusion rescind acts on. Expired credentials:
+ * `InvalidSecurityToken.Expired`, at any status.
  */
 export const alibabaDialect: Dialect = {
   cloud: 'alibabacloud',
@@ -56,4 +57,5 @@ export const alibabaDialect: Dialect = {
   },
   isMissing: (status, code) =>
     status === 404 && code !== undefined && /NotFound$/.test(code) && !REQUEST_LEVEL_CODE.test(code),
+  isExpiredCredentials: (_status, code) => code === 'InvalidSecurityToken.Expired',
 };

@@ -44,6 +44,8 @@ function fields(json: Readonly<Record<string, unknown>>): ErrorBody {
 
 /**
  * huaweiDialect is Huawei Cloud's dialect. Throttling is HTTP 429 or an APIGW.0308 / APIG.0308 code.
+ * Expired credentials: IAM.1108 (an expired temporary AK/SK), IAM.0066 (an expired token given to IAM),
+ * and the gateway's 401 APIGW.0301 "decrypt token fail" (a token it no longer accepts).
  * Missing is a 404 in a service's own error shape (KMS.*, PCA.*, CCE.*): a 404 of the API gateway
  * (APIGW.0101: no such API) or one without a code (a proxy's page, a wrong endpoint) is not, since
  * reading it so would verify a revocation that never happened.
@@ -57,4 +59,8 @@ export const huaweiDialect: Dialect = {
   isRetryableCode: () => false,
   retryAfterMs: () => undefined,
   isMissing: (status, code) => status === 404 && code !== undefined && !/^APIG(?:W)?\./.test(code),
+  isExpiredCredentials: (status, code, message) =>
+    code === 'IAM.1108' ||
+    code === 'IAM.0066' ||
+    (status === 401 && code === 'APIGW.0301' && /decrypt token fail/i.test(message ?? '')),
 };
