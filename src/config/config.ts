@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { checkEndpointUrl, parseProxyUrl } from '../clouds/endpoint-url.js';
+import { checkEndpointUrl, METADATA_HOSTS, parseProxyUrl } from '../clouds/endpoint-url.js';
 import type { JsonPath } from '../diagnostics/diagnostic.js';
 import { error, type Finding } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, loadDocument } from '../document/pipeline.js';
@@ -163,6 +163,10 @@ export function checkConfig(config: RescindConfig, exists: (relative: string) =>
         findings.push(error('account.endpoint', path, `the endpoint is refused: ${checked.error}`));
     }
   }
+  for (const [name, account] of Object.entries(config.accounts)) {
+    findings.push(...checkCredentials(account.credentials, ['accounts', name, 'credentials'], 0));
+    findings.push(...lookups(account, ['accounts', name]));
+  }
   for (const [path, network] of networks) {
     if (network === undefined) continue;
     const proxy = network.proxy;
@@ -197,6 +201,63 @@ export function checkConfig(config: RescindConfig, exists: (relative: string) =>
       );
     }
   });
+  return findings;
+}
+
+/** MAX_CREDENTIAL_DEPTH bounds credentials that assume with other credentials (`base` in `base`). */
+export const MAX_CREDENTIAL_DEPTH = 4;
+
+// A credential source's rules beyond the schema: a metadata URL that a run would refuse (plain http://
+// only to the metadata services' own addresses or to loopback), and bases nested too deep.
+function checkCredentials(source: CredentialSource | undefined, path: JsonPath, depth: number): Finding[] {
+  if (source === undefined) return [];
+  if (depth > MAX_CREDENTIAL_DEPTH) {
+    return [
+      error(
+        'schema.invalid',
+        path,
+        `credentials assume through more than ${MAX_CREDENTIAL_DEPTH} bases; rescind follows at most that many`,
+      ),
+    ];
+  }
+  const findings: Finding[] = [];
+  if (source.source === 'metadata' && source.url !== undefined) {
+    const checked = checkEndpointUrl(source.url, METADATA_HOSTS);
+    if ('error' in checked)
+      findings.push(
+        error('account.endpoint', [...path, 'url'], `the metadata URL is refused: ${checked.error}`),
+      );
+  }
+  if ((source.source === 'assume-role' || source.source === 'agency') && source.base !== undefined) {
+    findings.push(...checkCredentials(source.base, [...path, 'base'], depth + 1));
+  }
+  return findings;
+}
+
+// What a plan will look up for a Huawei Cloud account because the config does not say it: a warning,
+// so that validate shows it (docs/config.md#project-and-domain).
+function lookups(account: Account, path: JsonPath): Finding[] {
+  if (account.cloud !== 'huaweicloud' || account.emulator === 'builtin') return [];
+  const findings: Finding[] = [];
+  if (account.projectId === undefined) {
+    findings.push({
+      severity: 'warning',
+      code: 'account.lookup',
+      path,
+      target: 'key',
+      message: `projectId is not set: a plan with CCE or KMS targets looks it up from IAM, the project named ${account.region}`,
+    });
+  }
+  if (account.domainId === undefined) {
+    findings.push({
+      severity: 'warning',
+      code: 'account.lookup',
+      path,
+      target: 'key',
+      message:
+        'domainId is not set: a plan looks it up from IAM (the account of the credentials) for CCM targets and the built-in rule never-revoke-root',
+    });
+  }
   return findings;
 }
 

@@ -4,9 +4,9 @@
 // server's agency by the name its metadata gives (ListAgencies); a permanent access key's user
 // (ShowPermanentAccessKey, which answers for permanent keys only). The root is the account (domain).
 
-import { tokenDetails } from '../../credentials/huawei-iam.js';
+import { lookUpDomain, tokenDetails } from '../../credentials/huawei-iam.js';
 import type { Learned, Principal } from '../../credentials/types.js';
-import { CloudError } from '../../http/errors.js';
+import { CloudError, RescindError } from '../../http/errors.js';
 import { isRecord, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type { Caller, CallerKind, ProviderRequest, WhoamiResponse } from '../types.js';
@@ -50,7 +50,9 @@ export async function whoamiHuawei(req: ProviderRequest): Promise<WhoamiResponse
     if (principal === undefined || principal.ids.length === 0) {
       return { diagnostics: [problem('cloud.unexpected', 'IAM named no user for the credentials', where)] };
     }
-    const root = principal.account ?? account.domainId;
+    // The root: the token's account, the config's domainId, else the account IAM says the
+    // credentials belong to (KeystoneListAuthDomains); without one, never-revoke-root knows no root.
+    const root = principal.account ?? account.domainId ?? (await domainOf(req));
     const from = learned.assumedFrom;
     const caller: Caller = {
       ids: [...principal.ids],
@@ -92,6 +94,16 @@ async function validateToken(req: ProviderRequest, token: string | undefined): P
     ...withSignal(req.signal),
   });
   return tokenDetails(result.body, 'IAM KeystoneValidateToken');
+}
+
+// The account of the credentials, or undefined when IAM does not say it.
+async function domainOf(req: ProviderRequest): Promise<string | undefined> {
+  try {
+    return await lookUpDomain(req.account.http, req.account.endpoint('iam'), req.signal);
+  } catch (e) {
+    if (e instanceof RescindError) return undefined;
+    throw e;
+  }
 }
 
 // ShowPermanentAccessKey of the account's own key: its user.
