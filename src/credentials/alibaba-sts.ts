@@ -107,6 +107,7 @@ export function oidcRoleSource(ctx: SourceContext, settings: OidcRoleSettings): 
         params,
         `STS AssumeRoleWithOIDC of ${settings.roleArn}`,
         signal,
+        true,
       );
       const issued = issuedOf(body, 'STS AssumeRoleWithOIDC');
       const info = record(body.OIDCTokenInfo);
@@ -140,16 +141,17 @@ async function callSts(
   params: Readonly<Record<string, string>>,
   what: string,
   signal: AbortSignal | undefined,
+  anonymous = false,
 ): Promise<Readonly<Record<string, unknown>>> {
   let answer: unknown;
   try {
     const result = await client.call({
       method: 'POST',
       url: `${ctx.endpoint('sts')}/`,
+      // Signed, the signer writes x-acs-action and x-acs-version; anonymous, they name the action.
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        'x-acs-action': action,
-        'x-acs-version': STS_VERSION,
+        ...(anonymous ? { 'x-acs-action': action, 'x-acs-version': STS_VERSION } : {}),
       },
       body: new URLSearchParams(params).toString(),
       service: 'sts',

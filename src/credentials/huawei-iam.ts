@@ -42,17 +42,16 @@ export function agencySource(
     client ??= ctx.client({ signer: base });
     return client;
   };
-  const assumeRole = (): Record<string, unknown> => {
-    const domain = settings.domainId ?? (settings.domainName === undefined ? domainId() : undefined);
-    if (domain === undefined && settings.domainName === undefined) {
-      throw new CredentialsError(
-        `the agency ${settings.agencyName} needs the account it is in: set domainId or domainName in credentials, or the account's domainId`,
-      );
+  // The agency's account: the config's (credentials.domainId or domainName, else the account's
+  // domainId), else the account of the base credentials (an agency of their own account).
+  let baseDomain: string | undefined;
+  const assumeRole = async (signal?: AbortSignal): Promise<Record<string, unknown>> => {
+    if (settings.domainName !== undefined && settings.domainId === undefined) {
+      return { agency_name: settings.agencyName, domain_name: settings.domainName };
     }
-    return {
-      agency_name: settings.agencyName,
-      ...(domain === undefined ? { domain_name: settings.domainName } : { domain_id: domain }),
-    };
+    baseDomain ??=
+      settings.domainId ?? domainId() ?? (await lookUpDomain(iam(), ctx.endpoint('iam'), signal));
+    return { agency_name: settings.agencyName, domain_id: baseDomain };
   };
   return {
     kind: 'agency',
@@ -68,7 +67,7 @@ export function agencySource(
             identity: {
               methods: ['assume_role'],
               assume_role: {
-                ...assumeRole(),
+                ...(await assumeRole(signal)),
                 ...(settings.durationSeconds === undefined
                   ? {}
                   : { duration_seconds: settings.durationSeconds }),
@@ -89,7 +88,7 @@ export function agencySource(
         iam(),
         '/v3/auth/tokens',
         'KeystoneCreateAgencyToken',
-        { auth: { identity: { methods: ['assume_role'], assume_role: assumeRole() } } },
+        { auth: { identity: { methods: ['assume_role'], assume_role: await assumeRole(signal) } } },
         `IAM KeystoneCreateAgencyToken of ${settings.agencyName}`,
         {},
         signal,

@@ -129,13 +129,14 @@ async function permanentKeyUser(req: ProviderRequest, accessKeyId: string): Prom
 // ListAgencies of the account's domain, by the agency's name: its ID.
 async function agencyByName(req: ProviderRequest, name: string): Promise<Principal> {
   const { account } = req;
-  if (account.domainId === undefined) {
+  const domainId = account.domainId ?? (await domainOf(req));
+  if (domainId === undefined) {
     throw new UnexpectedAnswer(`the agency ${name} cannot be looked up without the account's domainId`);
   }
   const result = await account.http.call({
     method: 'GET',
     url: `${account.endpoint('iam')}/v3.0/OS-AGENCY/agencies`,
-    query: { domain_id: account.domainId, name },
+    query: { domain_id: domainId, name },
     service: 'iam',
     operation: 'ListAgencies',
     ...withSignal(req.signal),
@@ -150,7 +151,7 @@ async function agencyByName(req: ProviderRequest, name: string): Promise<Princip
     );
   }
   const agency = found[0] as Record<string, unknown>;
-  return { kind: 'agency', ids: [agency.id as string], name, account: account.domainId };
+  return { kind: 'agency', ids: [agency.id as string], name, account: domainId };
 }
 
 // An answer that lacks what whoami needs: a cloud.unexpected diagnostic.
