@@ -303,6 +303,7 @@ async function signingOf(
     cwd: ctx.cwd ?? process.cwd(),
     configDir,
     endpoint: (service) => endpointFor(account, service),
+    ...(ctx.http?.now === undefined ? {} : { now: ctx.http.now }),
     client: (options) =>
       clientOf(
         {
