@@ -56,8 +56,8 @@ export interface OpenContext {
   builtin(): Promise<RunningEmulator>;
   /** builtinInstance is the id of the built-in emulator's state, once it runs: its accounts are bound to it. */
   builtinInstance?(): string | undefined;
-  /** at locates a problem of an account: its entry in the config file. */
-  at?(account: string): Pick<Diagnostic, 'range' | 'path'>;
+  /** at locates a problem of an account: its entry in the config file, or a key within it. */
+  at?(account: string, ...within: string[]): Pick<Diagnostic, 'range' | 'path'>;
 }
 
 /** Opened are the accounts that opened, a diagnostic for each of the others, and the clients to close. */
@@ -141,7 +141,8 @@ export async function openAccounts(
     const signing = await signingOf(name, account, resolved, ctx, configDir, clientOf);
     opened.clients.push(...signing.clients);
     if ('diagnostic' in signing) {
-      opened.diagnostics.push({ ...signing.diagnostic, ...ctx.at?.(name) });
+      const within = account.credentials === undefined ? [] : ['credentials'];
+      opened.diagnostics.push({ ...signing.diagnostic, ...ctx.at?.(name, ...within) });
       continue;
     }
     const { endpoints } = resolved;

@@ -4,17 +4,17 @@
 // InvalidSecurityToken.Expired, Huawei 400 IAM.1108). The call is retried once with refreshed
 // credentials and succeeds; the refusal is never the call's answer.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RescindConfig } from '../../src/config/config.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import type { HttpEvent } from '../../src/http/client.js';
 import { esaClientCertificate } from '../../src/providers/alibabacloud/esa.js';
 import { kmsGrant } from '../../src/providers/huaweicloud/kms.js';
-import type { HttpEvent } from '../../src/http/client.js';
 import { createSession } from '../../src/session/session.js';
-import { credentialsSeed, names } from '../helpers/credentials.js';
+import { credentialsSeed, mint, names } from '../helpers/credentials.js';
 import { adminCall } from '../helpers/emulator-client.js';
 
 const GRANT = '7c9a3286af4fcca5f0a385ad13e1d21a50e27b6dbcab50f37f30f93b8939827d';
@@ -26,8 +26,9 @@ afterEach(async () => {
 });
 
 async function requests(): Promise<Record<string, number>> {
-  return ((await adminCall(em?.url ?? '', 'GET', '/_emulator/stats')).json as { requests: Record<string, number> })
-    .requests;
+  return (
+    (await adminCall(em?.url ?? '', 'GET', '/_emulator/stats')).json as { requests: Record<string, number> }
+  ).requests;
 }
 
 describe('credentials the cloud refuses as expired are refreshed and the call retried', () => {
@@ -112,4 +113,64 @@ describe('credentials the cloud refuses as expired are refreshed and the call re
       }
     });
   }
+});
+
+describe('a refresh that fails mid-run', () => {
+  it('is a diagnostic of the target whose call needed it, naming the source, not a crash', async () => {
+    const clock = { now: Date.parse('2026-11-30T00:00:00Z') };
+    em = await startEmulator({
+      state: credentialsSeed,
+      credentialTtlSeconds: 60,
+      now: () => new Date(clock.now),
+    });
+    dir = mkdtempSync(join(tmpdir(), 'rescind-expiry-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(
+      tokenFile,
+      await mint(em.url, {
+        sub: 'repo:rescind-dev/rescind:ref:refs/heads/main',
+        aud: names.alibaba.audience,
+      }),
+    );
+    const config: RescindConfig = {
+      apiVersion: 'rescind/v1',
+      kind: 'Config',
+      accounts: {
+        a: {
+          cloud: 'alibabacloud',
+          region: 'cn-hangzhou',
+          endpoint: em.url,
+          rateLimits: { default: 0 },
+          credentials: {
+            source: 'oidc',
+            roleArn: names.alibaba.ciRole,
+            oidcProviderArn: names.alibaba.provider,
+            token: { file: tokenFile },
+          },
+        },
+      },
+    };
+    const session = createSession({ cwd: dir, env: { HOME: dir }, config, http: { now: () => clock.now } });
+    try {
+      const opened = await session.openAccounts({ a: ['esa'] });
+      expect(opened.diagnostics).toEqual([]);
+      const a = opened.accounts.get('a');
+      if (a === undefined) throw new Error('not opened');
+      const target = { siteId: names.alibaba.siteId, certificateId: names.alibaba.certificateId };
+      expect((await esaClientCertificate.read({ account: a, target })).observation?.state).toBe('active');
+      // The CI job's token is gone when the credentials need refreshing.
+      rmSync(tokenFile);
+      clock.now += 120_000;
+      const read = await esaClientCertificate.read({ account: a, target });
+      expect(read.observation).toBeUndefined();
+      expect(read.diagnostics).toMatchObject([
+        {
+          code: 'account.credentials',
+          message: expect.stringMatching(/the OIDC token file \S+token does not exist$/),
+        },
+      ]);
+    } finally {
+      await session.close();
+    }
+  });
 });

@@ -90,7 +90,9 @@ describe('RefreshingCredentials', () => {
       now: () => clock.now,
     });
     await expect(past.next()).rejects.toThrow(CredentialsError);
-    await expect(past.next()).rejects.toThrow(/expired at 1970-01-01T00:00:50\.000Z, before they could be used/);
+    await expect(past.next()).rejects.toThrow(
+      /expired at 1970-01-01T00:00:50\.000Z, before they could be used/,
+    );
   });
 
   it('answers a failed fetch again for a moment instead of fetching anew', async () => {

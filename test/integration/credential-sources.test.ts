@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { loadSeed } from '../../src/emulator/seed.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import type { EmulatorState } from '../../src/emulator/state.js';
@@ -45,7 +45,12 @@ function seedFor(cloud: string, callerId: string): EmulatorState {
     },
     ccm: {
       certificate_authorities: [
-        { ca_id: CA, type: 'SUBORDINATE', status: 'ACTIVED', distinguished_name: { common_name: 'Issuing CA' } },
+        {
+          ca_id: CA,
+          type: 'SUBORDINATE',
+          status: 'ACTIVED',
+          distinguished_name: { common_name: 'Issuing CA' },
+        },
       ],
     },
     kms: {
@@ -106,13 +111,25 @@ const FIVE = [
     clusterId: CLUSTER,
     userId: '537e7a3bd0aa4c2fb2c56c5657fd908f',
   }),
-  revocation('ccm', 'huaweicloud.ccm.subordinate-ca', 'hw', { caId: CA }, { with: { reason: 'KEY_COMPROMISE' } }),
+  revocation(
+    'ccm',
+    'huaweicloud.ccm.subordinate-ca',
+    'hw',
+    { caId: CA },
+    { with: { reason: 'KEY_COMPROMISE' } },
+  ),
   revocation('kms', 'huaweicloud.kms.grant', 'hw', { keyId: hw.keyId, grantId: GRANT }),
   revocation('esa', 'alibabacloud.esa.client-certificate', 'ali', {
     siteId: ali.siteId,
     certificateId: ali.certificateId,
   }),
-  revocation('ack', 'alibabacloud.ack.user-permissions', 'ali', { clusterId: ACK, uid: LEAVER }, { with: { force: true } }),
+  revocation(
+    'ack',
+    'alibabacloud.ack.user-permissions',
+    'ali',
+    { clusterId: ACK, uid: LEAVER },
+    { with: { force: true } },
+  ),
 ];
 
 function planOf(name: string, revocations: readonly unknown[]): string {
@@ -150,7 +167,10 @@ describe('plan and apply of the five types, with each source of each cloud', () 
       if (prepared.credentials !== undefined) {
         accounts[mine] = { ...(accounts[mine] as object), credentials: prepared.credentials };
       }
-      writeFileSync(join(dir, 'rescind.config.yaml'), stringify({ apiVersion: 'rescind/v1', kind: 'Config', accounts }));
+      writeFileSync(
+        join(dir, 'rescind.config.yaml'),
+        stringify({ apiVersion: 'rescind/v1', kind: 'Config', accounts }),
+      );
       // The other cloud's account signs with environment keys.
       const env: Record<string, string> = {
         HOME: dir,
@@ -167,11 +187,25 @@ describe('plan and apply of the five types, with each source of each cloud', () 
       const selves =
         c.cloud === 'huaweicloud'
           ? [revocation('self', 'huaweicloud.kms.grant', 'hw', { keyId: hw.keyId, grantId: SELF_GRANT })]
-          : [revocation('self', 'alibabacloud.ack.user-permissions', 'ali', { clusterId: ACK, uid: callerId }, { with: { force: true } })];
+          : [
+              revocation(
+                'self',
+                'alibabacloud.ack.user-permissions',
+                'ali',
+                { clusterId: ACK, uid: callerId },
+                { with: { force: true } },
+              ),
+            ];
       const from = c.caller.assumedFrom;
       if (c.cloud === 'alibabacloud' && from?.kind === 'user') {
         selves.push(
-          revocation('assumer', 'alibabacloud.ack.user-permissions', 'ali', { clusterId: ACK, uid: from.ids[0] }, { with: { force: true } }),
+          revocation(
+            'assumer',
+            'alibabacloud.ack.user-permissions',
+            'ali',
+            { clusterId: ACK, uid: from.ids[0] },
+            { with: { force: true } },
+          ),
         );
       }
       writeFileSync(join(dir, 'self.yaml'), planOf('self', [...FIVE, ...selves]));
@@ -179,8 +213,14 @@ describe('plan and apply of the five types, with each source of each cloud', () 
       expect(blocked.stderr).not.toMatch(/error/);
       expect(blocked.code).toBe(3);
       expect(blocked.stdout).toMatch(/deny builtin\/never-revoke-self \[built in\]/);
-      for (const s of selves) expect(blocked.stdout).toContain(`! blocked: ${c.cloud === 'huaweicloud' ? 'hw/kms' : 'ali/ack'}`);
-      expect(blocked.stdout).toMatch(new RegExp(`^Plan: 4 to revoke, 0 already revoked, 1 not observable, ${selves.length} blocked\\.$`, 'm'));
+      for (const s of selves)
+        expect(blocked.stdout).toContain(`! blocked: ${c.cloud === 'huaweicloud' ? 'hw/kms' : 'ali/ack'}`);
+      expect(blocked.stdout).toMatch(
+        new RegExp(
+          `^Plan: 4 to revoke, 0 already revoked, 1 not observable, ${selves.length} blocked\\.$`,
+          'm',
+        ),
+      );
 
       writeFileSync(join(dir, 'five.yaml'), planOf('five', FIVE));
       const planned = await runCli(['plan', '--out', 'five.json', 'five.yaml'], dir, env);
@@ -193,12 +233,16 @@ describe('plan and apply of the five types, with each source of each cloud', () 
       expect(planned.stdout).toContain(
         `hw: huaweicloud ap-southeast-1, project ${hw.projectId} (looked up from IAM), domain ${hw.domainId} (looked up from IAM)`,
       );
-      expect(planned.stdout).toMatch(/^Plan: 4 to revoke, 0 already revoked, 1 not observable, 0 blocked\.$/m);
+      expect(planned.stdout).toMatch(
+        /^Plan: 4 to revoke, 0 already revoked, 1 not observable, 0 blocked\.$/m,
+      );
 
       const applied = await runCli(['apply', '--yes', 'five.json'], dir, env);
       expect(applied.stderr).not.toMatch(/ error /);
       expect(applied.code).toBe(0);
-      expect(applied.stdout).toMatch(/^Apply complete: 4 verified, 0 already revoked, 1 applied \(not observable\), 0 failed\.$/m);
+      expect(applied.stdout).toMatch(
+        /^Apply complete: 4 verified, 0 already revoked, 1 applied \(not observable\), 0 failed\.$/m,
+      );
     });
   }
 });

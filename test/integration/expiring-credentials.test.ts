@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterEach, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { loadSeed } from '../../src/emulator/seed.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import type { HttpEvent } from '../../src/http/client.js';
@@ -64,7 +64,11 @@ it('1,000 targets, credentials expiring every 20 s: every target verified, every
           region: 'cn-hangzhou',
           endpoint: url,
           rateLimits: { default: 0 },
-          credentials: { source: 'assume-role', roleArn: names.alibaba.ciRole, base: { source: 'environment' } },
+          credentials: {
+            source: 'assume-role',
+            roleArn: names.alibaba.ciRole,
+            base: { source: 'environment' },
+          },
         },
       },
     }),
@@ -95,11 +99,15 @@ it('1,000 targets, credentials expiring every 20 s: every target verified, every
     expect(applied.diagnostics).toEqual([]);
     const results = applied.results?.targets ?? [];
     expect(results).toHaveLength(1000);
-    expect(results.filter((r) => r.outcome !== 'verified').map((r) => [r.address, r.diagnostics])).toEqual([]);
+    expect(results.filter((r) => r.outcome !== 'verified').map((r) => [r.address, r.diagnostics])).toEqual(
+      [],
+    );
     clearInterval(ticker);
     skew = 0;
     expect(activeIn((await adminCall(url, 'GET', '/_emulator/state')).json as never).size).toBe(0);
-    const stats = (await adminCall(url, 'GET', '/_emulator/stats')).json as { requests: Record<string, number> };
+    const stats = (await adminCall(url, 'GET', '/_emulator/stats')).json as {
+      requests: Record<string, number>;
+    };
     const refreshes = {
       huawei: stats.requests.CreateTemporaryAccessKeyByAgency ?? 0,
       alibaba: stats.requests.AssumeRole ?? 0,
