@@ -213,8 +213,14 @@ describe('plan and apply of the five types, with each source of each cloud', () 
       expect(blocked.stderr).not.toMatch(/error/);
       expect(blocked.code).toBe(3);
       expect(blocked.stdout).toMatch(/deny builtin\/never-revoke-self \[built in\]/);
-      for (const s of selves)
-        expect(blocked.stdout).toContain(`! blocked: ${c.cloud === 'huaweicloud' ? 'hw/kms' : 'ali/ack'}`);
+      for (const s of selves) {
+        const t = s.target as { uid?: string };
+        const address =
+          c.cloud === 'huaweicloud'
+            ? `hw/kms/${hw.keyId}/grant/${SELF_GRANT}`
+            : `ali/ack/${ACK}/user/${t.uid}`;
+        expect(blocked.stdout).toContain(`! blocked: ${address} `);
+      }
       expect(blocked.stdout).toMatch(
         new RegExp(
           `^Plan: 4 to revoke, 0 already revoked, 1 not observable, ${selves.length} blocked\\.$`,
