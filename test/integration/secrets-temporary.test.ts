@@ -134,10 +134,9 @@ it('plan and apply with temporary credentials: no form of any issued secret or t
     ),
   );
   expect((await cli(['plan', '--debug', 'plan.yaml'])).code).toBe(0);
-  writeFileSync(
-    join(ws.dir, 'token'),
-    oidcToken.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
-  );
+  // The same claims under a signature the issuer never made: refused by STS.
+  const [header, claims] = oidcToken.split('.');
+  writeFileSync(join(ws.dir, 'token'), `${header}.${claims}.${'x'.repeat(342)}`);
   writeFileSync(
     join(ws.dir, 'rescind.config.yaml'),
     config(
