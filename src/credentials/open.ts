@@ -92,7 +92,7 @@ export async function openCredentials(
     secrets: share,
     now,
   };
-  const chosen = choose(specOf(o.credentials, o.configDir), ctx, { domainId: () => o.domainId });
+  const chosen = choose(specOf(o.credentials, o.configDir, o.cloud), ctx, { domainId: () => o.domainId });
   if ('error' in chosen) return { error: chosen.error, clients };
   const { source } = chosen;
   const signer = new RefreshingCredentials((signal) => source.fetch(signal), { ...o.refresh, now });

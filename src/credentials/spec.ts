@@ -45,7 +45,11 @@ export type Spec =
   | { readonly source: 'default' };
 
 /** specOf is the Spec of a config's credentials (undefined: the default chain); configDir resolves files. */
-export function specOf(config: CredentialSource | undefined, configDir: string): Spec {
+export function specOf(
+  config: CredentialSource | undefined,
+  configDir: string,
+  cloud: 'huaweicloud' | 'alibabacloud',
+): Spec {
   if (config === undefined) return { source: 'default' };
   switch (config.source) {
     case undefined:
@@ -71,18 +75,26 @@ export function specOf(config: CredentialSource | undefined, configDir: string):
       return {
         source: 'assume-role',
         settings,
-        ...(base === undefined ? {} : { base: specOf(base, configDir) }),
+        ...(base === undefined ? {} : { base: specOf(base, configDir, cloud) }),
       };
     }
     case 'agency': {
       const { source: _, base, ...settings } = config;
-      return { source: 'agency', settings, ...(base === undefined ? {} : { base: specOf(base, configDir) }) };
+      return {
+        source: 'agency',
+        settings,
+        ...(base === undefined ? {} : { base: specOf(base, configDir, cloud) }),
+      };
     }
     case 'oidc':
-      if (config.idpId !== undefined) {
+      // Huawei's by its idpId, or by the account's cloud when the config leaves the IDs to variables.
+      if (
+        config.idpId !== undefined ||
+        (cloud === 'huaweicloud' && config.roleArn === undefined && config.oidcProviderArn === undefined)
+      ) {
         return {
           source: 'oidc-huawei',
-          idpId: config.idpId,
+          idpId: config.idpId ?? '',
           ...(config.durationSeconds === undefined ? {} : { durationSeconds: config.durationSeconds }),
           token: config.token,
           base: configDir,

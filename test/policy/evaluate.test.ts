@@ -161,6 +161,29 @@ describe('built-in rules', () => {
     ]);
   });
 
+  it('deny a role or agency session, and the principal it was assumed with, but not its account', () => {
+    const role = new Map<string, AccountCaller>([
+      [
+        'ali',
+        {
+          ids: ['300000000000000001', '300000000000000001:rescind-ali'],
+          roots: ['1000000000000001'],
+          assumedFrom: { ids: ['200000000000000001'] },
+        },
+      ],
+    ]);
+    const of = (uid: string) => ({ ...ack, address: `ali/ack/c/user/${uid}`, principals: [uid] });
+    const results = evaluatePolicies(
+      [of('300000000000000001'), of('200000000000000001'), of('276543210987654321')],
+      facts,
+      [],
+      role,
+    );
+    expect(results.map((r) => [r.rule, r.targets])).toEqual([
+      ['never-revoke-self', ['ali/ack/c/user/300000000000000001', 'ali/ack/c/user/200000000000000001']],
+    ]);
+  });
+
   it('deny every target that names a principal in an account whose caller is unknown', () => {
     const results = evaluatePolicies([kms(1), ca, ack], facts, [], new Map([['ali', callers.get('ali')]]));
     expect(results.map((r) => [r.rule, r.targets])).toEqual([['caller-unknown', ['hw/kms/k/grant/1']]]);
