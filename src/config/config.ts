@@ -147,7 +147,11 @@ export function networkOf(config: RescindConfig, account: string): NetworkSettin
  * repeated, since it may hold a secret), a proxy URL with credentials in it (a secret in a file), and
  * policy and CA files that do not exist. exists resolves a path against the config file's folder.
  */
-export function checkConfig(config: RescindConfig, exists: (relative: string) => boolean): Finding[] {
+export function checkConfig(
+  config: RescindConfig,
+  exists: (relative: string) => boolean,
+  options: ConfigCheckOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
   const networks: [JsonPath, NetworkSettings | undefined][] = [[['network'], config.network]];
   for (const [name, account] of Object.entries(config.accounts)) {
@@ -165,7 +169,7 @@ export function checkConfig(config: RescindConfig, exists: (relative: string) =>
   }
   for (const [name, account] of Object.entries(config.accounts)) {
     findings.push(...checkCredentials(account.credentials, ['accounts', name, 'credentials'], 0));
-    findings.push(...lookups(account, ['accounts', name]));
+    if (options.lookups === true) findings.push(...lookups(account, ['accounts', name]));
   }
   for (const [path, network] of networks) {
     if (network === undefined) continue;
@@ -234,8 +238,8 @@ function checkCredentials(source: CredentialSource | undefined, path: JsonPath, 
   return findings;
 }
 
-// What a plan will look up for a Huawei Cloud account because the config does not say it: a warning,
-// so that validate shows it (docs/config.md#project-and-domain).
+// What a plan will look up for a Huawei Cloud account because the config does not say it: a warning of
+// validate's (docs/config.md#project-and-domain); the commands that look them up show what they found.
 function lookups(account: Account, path: JsonPath): Finding[] {
   if (account.cloud !== 'huaweicloud' || account.emulator === 'builtin') return [];
   const findings: Finding[] = [];
@@ -261,12 +265,20 @@ function lookups(account: Account, path: JsonPath): Finding[] {
   return findings;
 }
 
+/** ConfigCheckOptions: lookups adds the warnings of what a plan will look up (`rescind validate`). */
+export interface ConfigCheckOptions {
+  readonly lookups?: boolean;
+}
+
 /**
  * configRules are the Config rules for the document pipeline; exists resolves a policy or CA file path
  * against the config's folder.
  */
-export function configRules(exists: (relative: string) => boolean): KindRules {
-  return { check: (data) => checkConfig(data as RescindConfig, exists) };
+export function configRules(
+  exists: (relative: string) => boolean,
+  options: ConfigCheckOptions = {},
+): KindRules {
+  return { check: (data) => checkConfig(data as RescindConfig, exists, options) };
 }
 
 /** LoadedConfig is a loaded config file; config is present when it is valid. */
@@ -274,12 +286,12 @@ export interface LoadedConfig extends LoadedDocument {
   config?: RescindConfig;
 }
 
-/** loadConfig reads and checks the config file at path, named file in diagnostics. */
-export function loadConfig(path: string, file: string): LoadedConfig {
+/** loadConfig reads and checks the config file at path, named file in diagnostics (validate: with lookups). */
+export function loadConfig(path: string, file: string, options: ConfigCheckOptions = {}): LoadedConfig {
   const dir = dirname(path);
   const loaded = loadDocument(path, file, {
     kinds: ['Config'],
-    rules: { Config: configRules((p) => existsSync(resolve(dir, p))) },
+    rules: { Config: configRules((p) => existsSync(resolve(dir, p)), options) },
   });
   return loaded.valid ? { ...loaded, config: loaded.data as RescindConfig } : loaded;
 }

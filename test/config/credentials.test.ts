@@ -17,7 +17,7 @@ function check(account: string): string[] {
   writeFileSync(path, `apiVersion: rescind/v1\nkind: Config\naccounts:\n  a:\n${account}`);
   const loaded = loadDocument(path, 'rescind.config.yaml', {
     kinds: ['Config'],
-    rules: { Config: configRules(() => true) },
+    rules: { Config: configRules(() => true, { lookups: true }) },
   });
   return loaded.diagnostics.map(
     (d) => `${d.range?.start.line}:${d.range?.start.column} ${d.severity} ${d.code}: ${d.message}`,
