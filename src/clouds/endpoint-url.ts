@@ -50,10 +50,10 @@ export function checkEndpointUrl(
   if (parsed.protocol === 'https:') return { url: parsed };
   if (parsed.protocol === 'http:') {
     if (isLoopbackHost(parsed.hostname) || plainHttpHosts.includes(parsed.hostname)) return { url: parsed };
+    const also = plainHttpHosts.length === 0 ? '' : ` or to ${plainHttpHosts.join(', ')}`;
     return {
       shown: parsed.origin,
-      error:
-        'plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); credentials and revocations to another machine need https://',
+      error: `plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost)${also}; credentials and revocations to another machine need https://`,
     };
   }
   return { shown: parsed.origin, error: `unsupported protocol ${parsed.protocol} (https:// expected)` };

@@ -72,7 +72,7 @@ describe('credentials in the config', () => {
 
   it('refuses a metadata URL a run would refuse, and bases nested too deep', () => {
     expect(check(ali('{source: metadata, url: "http://metadata.example.com"}'))).toEqual([
-      '7:42 error account.endpoint: the metadata URL is refused: plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); credentials and revocations to another machine need https://',
+      '7:42 error account.endpoint: the metadata URL is refused: plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost) or to 100.100.100.200, 169.254.169.254; credentials and revocations to another machine need https://',
     ]);
     const deep = `{source: assume-role, roleArn: "acs:ram::1:role/x", base: ${'{source: assume-role, roleArn: "acs:ram::1:role/x", base: '.repeat(4)}{source: environment}${'}'.repeat(5)}`;
     expect(check(ali(deep))).toMatchObject([
