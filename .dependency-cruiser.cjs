@@ -8,6 +8,7 @@ const layers = [
   ['files, document, schema and signing', '^src/(files|document|schema|clouds)/'],
   ['plan data, config and policy', '^src/(plan|config|policy)/'],
   ['http', '^src/http/'],
+  ['credentials', '^src/credentials/'],
   ['providers', '^src/providers/'],
   ['engine and emulator', '^src/(engine|emulator)/'],
   ['validate and render', '^src/(validate|render)/'],
@@ -53,6 +54,14 @@ module.exports = {
       to: {
         path: '^src/(providers|plan|config|policy|engine)/|^src/clouds/(huaweicloud|alibabacloud)/|^src/clouds/(credentials|dialects|services)\\.ts$',
       },
+    },
+    {
+      name: 'credentials-name-no-provider',
+      comment:
+        'credential sources obtain and refresh credentials over the http layer: they never import a provider, the emulator, the engine, the session or the cli',
+      severity: 'error',
+      from: { path: '^src/credentials/' },
+      to: { path: '^src/(providers|emulator|engine|session|cli)/' },
     },
     {
       name: 'providers-start-nothing',

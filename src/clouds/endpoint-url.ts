@@ -24,10 +24,20 @@ export function isLoopbackHost(hostname: string): boolean {
 export type EndpointUrlCheck = { url: URL } | { shown: string; error: string };
 
 /**
- * checkEndpointUrl accepts https://, and http:// to a loopback host, without credentials in the URL:
- * credentials and revocations never travel in clear text, and a URL is no place for a secret.
+ * METADATA_HOSTS are the addresses of the clouds' instance metadata services, which answer plain HTTP
+ * only and only inside an instance: Alibaba ECS 100.100.100.200, Huawei ECS 169.254.169.254.
  */
-export function checkEndpointUrl(url: string | URL): EndpointUrlCheck {
+export const METADATA_HOSTS: readonly string[] = ['100.100.100.200', '169.254.169.254'];
+
+/**
+ * checkEndpointUrl accepts https://, and http:// to a loopback host (or to one of plainHttpHosts: the
+ * metadata services), without credentials in the URL: credentials and revocations never travel in
+ * clear text to another machine, and a URL is no place for a secret.
+ */
+export function checkEndpointUrl(
+  url: string | URL,
+  plainHttpHosts: readonly string[] = [],
+): EndpointUrlCheck {
   let parsed: URL;
   try {
     parsed = typeof url === 'string' ? new URL(url) : url;
@@ -39,11 +49,11 @@ export function checkEndpointUrl(url: string | URL): EndpointUrlCheck {
   }
   if (parsed.protocol === 'https:') return { url: parsed };
   if (parsed.protocol === 'http:') {
-    if (isLoopbackHost(parsed.hostname)) return { url: parsed };
+    if (isLoopbackHost(parsed.hostname) || plainHttpHosts.includes(parsed.hostname)) return { url: parsed };
+    const also = plainHttpHosts.length === 0 ? '' : ` or to ${plainHttpHosts.join(', ')}`;
     return {
       shown: parsed.origin,
-      error:
-        'plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost); credentials and revocations to another machine need https://',
+      error: `plain http:// is only allowed to a loopback host (127.0.0.0/8, ::1, localhost)${also}; credentials and revocations to another machine need https://`,
     };
   }
   return { shown: parsed.origin, error: `unsupported protocol ${parsed.protocol} (https:// expected)` };

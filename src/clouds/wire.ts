@@ -54,6 +54,42 @@ export interface RequestSigner {
   readonly secrets: readonly string[];
 }
 
+/** SignerVersion is one version of an account's credentials as a signer: version counts from 1 and only grows. */
+export interface SignerVersion {
+  readonly version: number;
+  readonly signer: RequestSigner;
+}
+
+/**
+ * RotatingSigner signs with credentials that change while a run lasts: temporary credentials that are
+ * refreshed before they expire. The sign interceptor asks it for the current version on every attempt.
+ */
+export interface RotatingSigner {
+  /**
+   * current is the version to sign with now, or undefined when no credentials are fresh enough (none
+   * yet, or expired): then the attempt waits for next(). Cheap: called for every attempt. It may start a
+   * refresh in the background when the credentials near their expiry, and still answers the current ones.
+   */
+  current(): SignerVersion | undefined;
+  /** next waits for credentials fresh enough to sign with (a refresh), or rejects with why there are none. */
+  next(signal?: AbortSignal): Promise<SignerVersion>;
+  /**
+   * refused is told that the cloud refused an attempt signed with version because its credentials had
+   * expired; it resolves true once newer credentials are ready to retry with, false when none can be had.
+   */
+  refused(version: number, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * onSecrets hears of every secret value these credentials have held and will hold (the ones so far
+   * at once, each new one when it is issued), so that every error and log line redacts them all.
+   */
+  onSecrets(listener: (secrets: readonly string[]) => void): void;
+}
+
+/** isRotatingSigner tells a RotatingSigner from a RequestSigner. */
+export function isRotatingSigner(signer: RequestSigner | RotatingSigner): signer is RotatingSigner {
+  return 'current' in signer && typeof signer.current === 'function';
+}
+
 /** ErrorBody is what an error answer's body says, whatever its shape: each field undefined when absent. */
 export interface ErrorBody {
   readonly code: string | undefined;
@@ -83,4 +119,9 @@ export interface Dialect {
    * opposed to a request the cloud did not understand (unknown API, unknown key, a proxy's 404).
    */
   isMissing(status: number, code: string | undefined): boolean;
+  /**
+   * isExpiredCredentials says whether an answer refuses a request because the temporary credentials or
+   * token it was signed with have expired: new credentials would be accepted (docs/clouds.md#error-codes).
+   */
+  isExpiredCredentials(status: number, code: string | undefined, message: string | undefined): boolean;
 }

@@ -72,7 +72,10 @@ export const diagnosticCodes = {
   'config.policy-not-found': 'a policy file listed by the config does not exist',
   'policy.denied': 'a policy, or a built-in rule, denies a target of the plan: nothing is revoked',
   'policy.invalid-pattern': 'a policy holds a regular expression that does not compile',
-  'account.credentials': 'an account has no credentials in the environment',
+  'account.credentials':
+    "an account's credentials cannot be had: none in any source, a source misconfigured or refusing, or a refresh failing",
+  'account.lookup':
+    "a Huawei Cloud account's projectId or domainId, not in the config, could not be looked up from IAM",
   'account.endpoint': "an account's endpoint cannot be used: not https://, or not a URL",
   'account.incomplete': 'an account lacks what a service needs: projectId for CCE and KMS, domainId for CCM',
   'account.emulator': 'the built-in emulator of an account could not start',

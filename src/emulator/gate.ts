@@ -5,6 +5,7 @@
 // with the cloud's own error. Seed keys are looked up first, so the common path costs no more.
 
 import { decodeQuery } from '../clouds/canonical.js';
+import type { ErrorCode } from '../clouds/error-codes.js';
 import { checkV1Query, isV1Request, mergeRpcParams, verifyV1Request } from './auth/alibabacloud-v1.js';
 import {
   checkAlibabaHeaders,
@@ -21,7 +22,7 @@ import type { AlibabaIdentity, EmulatorState, HuaweiIdentity } from './state.js'
 /** Refusal is the gateway's answer to a request it will not serve: the cloud's status, code and message. */
 export interface Refusal {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

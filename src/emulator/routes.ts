@@ -4,6 +4,7 @@
 // signature-1.0 request) and ROA services (ACK) by method and path, each checked against
 // the service's version. A route also says how the gateway authenticates it.
 
+import type { ErrorCode } from '../clouds/error-codes.js';
 import type { ServiceName } from '../vocabulary.js';
 import type { Cloud, CloudResponse } from './cloud.js';
 import type { EmulatorService, PathRoute, RouteAuth } from './service.js';
@@ -23,7 +24,7 @@ export interface Route {
 export interface Miss {
   cloud: Cloud;
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

@@ -6,7 +6,7 @@
 
 import pLimit from 'p-limit';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { CallerIdentity, Observation } from '../plan/model.js';
+import { type CallerIdentity, callerIdentity, type Observation } from '../plan/model.js';
 import type { Revocation } from '../plan/revocation-plan.js';
 import { withSignal } from '../providers/common.js';
 import type { Fields, ProviderAccount } from '../providers/types.js';
@@ -185,8 +185,7 @@ export async function readLiveState(
   for (const [name, account] of accounts) {
     task(name, 'identity', async () => {
       const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
-      if (who.caller !== undefined)
-        live.callers.set(name, { ids: [...who.caller.ids], roots: [...who.caller.roots] });
+      if (who.caller !== undefined) live.callers.set(name, callerIdentity(who.caller));
       else live.unidentified.set(name, who.diagnostics);
     });
   }

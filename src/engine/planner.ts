@@ -87,6 +87,9 @@ export function bindingsOf(accounts: ReadonlyMap<string, ProviderAccount>): Reco
       endpoints,
       ...(account.projectId === undefined ? {} : { projectId: account.projectId }),
       ...(account.domainId === undefined ? {} : { domainId: account.domainId }),
+      ...(account.lookedUp === undefined || account.lookedUp.length === 0
+        ? {}
+        : { lookedUp: [...account.lookedUp] }),
     };
   }
   return out;

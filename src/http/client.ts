@@ -36,7 +36,13 @@
 import type { Dispatcher } from 'undici';
 import { canonicalQuery, type QueryValue } from '../clouds/canonical.js';
 import { checkEndpointUrl } from '../clouds/endpoint-url.js';
-import { type Dialect, headerValue, type RequestSigner } from '../clouds/wire.js';
+import {
+  type Dialect,
+  headerValue,
+  isRotatingSigner,
+  type RequestSigner,
+  type RotatingSigner,
+} from '../clouds/wire.js';
 import { exceedsDepth, MAX_DEPTH } from '../document/depth.js';
 import { VERSION } from '../version.js';
 import type { Cloud } from '../vocabulary.js';
@@ -73,8 +79,12 @@ export interface HttpClientOptions {
   readonly dialect: Dialect;
   /** account is the config's account name: part of the rate-limit key and of debug lines. */
   readonly account: string;
-  /** signer authenticates every attempt; none sends requests unsigned (an emulator without auth). */
-  readonly signer?: RequestSigner;
+  /**
+   * signer authenticates every attempt; none sends requests unsigned (an emulator without auth). A
+   * RotatingSigner's credentials change while the client lives: every secret they ever held is redacted,
+   * and an answer refusing expired credentials is retried with fresh ones.
+   */
+  readonly signer?: RequestSigner | RotatingSigner;
   /** secrets are redacted from errors and debug lines, in addition to the signer's. */
   readonly secrets?: readonly string[];
   /**
@@ -89,6 +99,11 @@ export interface HttpClientOptions {
   readonly keepAliveTimeoutMs?: number;
   /** proxy is the proxy setting of the client's own transport; default none. */
   readonly proxy?: ProxySetting;
+  /**
+   * plainHttpHosts are hosts besides loopback that plain http:// may reach: the instance metadata
+   * services (METADATA_HOSTS), which speak nothing else. Default none.
+   */
+  readonly plainHttpHosts?: readonly string[];
   /** ca are PEM certificates its own transport trusts besides Node's. */
   readonly ca?: readonly string[];
   /** timeoutMs is each call's deadline, retries and waits included; default 120 000. */
@@ -172,6 +187,8 @@ export interface CallResult {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** text is the body as received (UTF-8), for answers that are not JSON (a metadata service's). */
+  readonly text?: string;
   readonly requestId: string | undefined;
   /** attempts is how many times the request was sent, retries included. */
   readonly attempts: number;
@@ -191,6 +208,11 @@ export interface HttpClient {
    * limiting is off.
    */
   rates(): readonly RateSnapshot[];
+  /**
+   * addSecrets adds values that every later error message and debug line of this client redacts: a
+   * token it is about to send in a body, credentials issued while it lives.
+   */
+  addSecrets(values: readonly string[]): void;
   /** close closes every pool once its requests are done. */
   close(): Promise<void>;
 }
@@ -213,7 +235,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(options.ca === undefined ? {} : { ca: options.ca }),
     });
   const release = transport.retain();
-  const secrets = [...(options.signer?.secrets ?? []), ...(options.secrets ?? []), ...transport.secrets];
+  const signer = options.signer;
+  const rotating = signer !== undefined && isRotatingSigner(signer) ? signer : undefined;
+  // One list for every redaction of this client; rotating credentials add each secret they are issued.
+  const secrets: string[] = [
+    ...(signer === undefined || isRotatingSigner(signer) ? [] : signer.secrets),
+    ...(options.secrets ?? []),
+    ...transport.secrets,
+  ];
+  const addSecrets = (added: readonly string[]): void => {
+    for (const secret of added) if (secret !== '' && !secrets.includes(secret)) secrets.push(secret);
+  };
+  rotating?.onSecrets(addSecrets);
   const connectTimeout = transport.connectTimeoutMs;
   const headersTimeout = options.headersTimeoutMs ?? 30_000;
   const bodyTimeout = options.bodyTimeoutMs ?? 30_000;
@@ -237,10 +270,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       log({ logger, secrets, now, requestIdHeader: dialect.requestIdHeader, via: transport.via }),
     );
   }
-  if (options.signer !== undefined) {
-    interceptors.push(
-      sign({ signer: options.signer, now, ...(options.nonce ? { nonce: options.nonce } : {}) }),
-    );
+  if (signer !== undefined) {
+    interceptors.push(sign({ signer, now, ...(options.nonce ? { nonce: options.nonce } : {}) }));
   }
   const adaptive =
     options.adaptive === false
@@ -271,14 +302,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(sleep ? { sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(adaptive ? { adaptive } : {}),
+      ...(rotating ? { credentials: rotating } : {}),
     }),
   );
-  interceptors.push(secureOrigin());
+  const plainHttpHosts = options.plainHttpHosts ?? [];
+  interceptors.push(secureOrigin(plainHttpHosts));
   const dispatcher = transport.dispatcher.compose(interceptors);
 
   const call = async (o: CallOptions): Promise<CallResult> => {
     const target: CallTarget = { cloud: dialect.cloud, service: o.service, operation: o.operation };
-    const url = assertSecureUrl(o.url);
+    const url = assertSecureUrl(o.url, plainHttpHosts);
     const path = `${url.pathname}${wireQuery(url, o.query)}`;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent };
     for (const [name, value] of Object.entries(o.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -344,6 +377,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         status: res.statusCode,
         headers: answerHeaders,
         body: json,
+        text,
         requestId: headerValue(answerHeaders, dialect.requestIdHeader) ?? bodyRequestId(json),
         attempts,
       };
@@ -368,6 +402,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     dispatcher,
     call,
     rates: () => adaptive?.snapshot() ?? [],
+    addSecrets,
     close: release,
   };
 }
@@ -445,7 +480,9 @@ function retryLine(target: CallTarget, e: RetryEvent): string {
   const why =
     e.reason === 'network'
       ? (e.networkCode ?? 'network error')
-      : [e.status, e.cloudCode].filter((p) => p !== undefined).join(' ');
+      : e.reason === 'credentials-expired'
+        ? `${[e.status, e.cloudCode].filter((p) => p !== undefined).join(' ')}, credentials refreshed`
+        : [e.status, e.cloudCode].filter((p) => p !== undefined).join(' ');
   const asked = e.retryAfterMs === undefined ? '' : ` (server asked ${e.retryAfterMs}ms)`;
   return `http retry ${target.service} ${target.operation}: attempt ${e.attempt}/${e.maxAttempts} ${e.reason} ${why}, next in ${e.delayMs}ms${asked}`;
 }
@@ -460,18 +497,20 @@ function waitLine(call: HttpEventCall, reason: RateWait['reason'], delayMs: numb
  * loopback host, no credentials in it); throws InsecureUrlError otherwise. The error names the URL's
  * origin only: the URL may come from a file that holds a secret by mistake.
  */
-export function assertSecureUrl(url: string | URL): URL {
-  const checked = checkEndpointUrl(url);
+export function assertSecureUrl(url: string | URL, plainHttpHosts: readonly string[] = []): URL {
+  const checked = checkEndpointUrl(url, plainHttpHosts);
   if ('error' in checked) throw new InsecureUrlError(checked.shown, checked.error);
   return checked.url;
 }
 
 /** secureOrigin is the interceptor form of assertSecureUrl, so that the composed dispatcher refuses too. */
-export function secureOrigin(): Dispatcher.DispatcherComposeInterceptor {
+export function secureOrigin(
+  plainHttpHosts: readonly string[] = [],
+): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     try {
       if (opts.origin === undefined) throw new TypeError('a request needs an origin');
-      assertSecureUrl(String(opts.origin));
+      assertSecureUrl(String(opts.origin), plainHttpHosts);
     } catch (err) {
       handler.onResponseError?.(detachedController(), err instanceof Error ? err : new Error(String(err)));
       return true;

@@ -19,7 +19,8 @@ export type RescindErrorCode =
   | 'RESCIND_ABORTED'
   | 'RESCIND_INSECURE_URL'
   | 'RESCIND_RESPONSE_TOO_LARGE'
-  | 'RESCIND_RESPONSE_TOO_DEEP';
+  | 'RESCIND_RESPONSE_TOO_DEEP'
+  | 'RESCIND_CREDENTIALS';
 
 /** RescindError is the base of rescind's errors: `name` is the class name, `code` never changes meaning. */
 export class RescindError extends Error {
@@ -390,6 +391,21 @@ export class ResponseTooDeepError extends RescindError {
   }
 }
 
+/**
+ * CredentialsError is a request that could not be signed: its account's credentials could not be
+ * obtained or refreshed (a token file gone, STS refusing, a metadata service down). The message names
+ * the source and the reason, never a secret; the cause is the source's own failure.
+ */
+export class CredentialsError extends RescindError {
+  override readonly name: string = 'CredentialsError';
+  override readonly code = 'RESCIND_CREDENTIALS' as const;
+  readonly retryable = false;
+
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 function callName(target: CallTarget): string {
   return `${target.cloud} ${target.service} ${target.operation}`;
 }
@@ -418,6 +434,8 @@ export interface Classification {
   readonly throttled: boolean;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** expired: the credentials the request was signed with have expired; new ones would be accepted. */
+  readonly expired: boolean;
   readonly body: ErrorBody;
 }
 
@@ -425,7 +443,8 @@ export interface Classification {
  * classifyAnswer decides, for a non-2xx answer, whether it is throttling and whether a retry may succeed.
  * throttled: the dialect's throttling answer (Huawei 429 APIGW.0308, Alibaba `Throttling*` at any status).
  * retryable: throttled, any 5xx but 501 Not Implemented, or a code the dialect calls retryable
- * (`ServiceUnavailable`). Any other 4xx is never retryable.
+ * (`ServiceUnavailable`). Any other 4xx is never retryable. expired: the dialect's answer to expired
+ * credentials, which a retry fixes only with new credentials (retry asks a RotatingSigner for them).
  */
 export function classifyAnswer(
   input: {
@@ -440,7 +459,14 @@ export function classifyAnswer(
   const throttled = dialect.isThrottling(input.status, body.code);
   const serverError = input.status >= 500 && input.status !== 501;
   const retryable = throttled || serverError || dialect.isRetryableCode(body.code);
-  return { throttled, retryable, retryAfterMs: parseRetryAfter(input.headers, dialect, input.now), body };
+  const expired = dialect.isExpiredCredentials(input.status, body.code, body.message);
+  return {
+    throttled,
+    retryable,
+    retryAfterMs: parseRetryAfter(input.headers, dialect, input.now),
+    expired,
+    body,
+  };
 }
 
 /** CloudAnswer is a non-2xx answer as received, with the call it answered. */

@@ -5,8 +5,11 @@
 
 import type { Dispatcher } from 'undici';
 
-/** RetryReason is why an attempt is retried: a throttling answer, a 5xx-like answer, or the network. */
-export type RetryReason = 'throttled' | 'server-error' | 'network';
+/**
+ * RetryReason is why an attempt is retried: a throttling answer, a 5xx-like answer, the network, or an
+ * answer refusing expired credentials (retried at once with refreshed ones).
+ */
+export type RetryReason = 'throttled' | 'server-error' | 'network' | 'credentials-expired';
 
 /** RetryEvent describes one retry decision: attempt `attempt` failed and attempt + 1 starts after delayMs. */
 export interface RetryEvent {
@@ -64,6 +67,8 @@ export interface AttemptRecord {
   maxAttempts?: number;
   /** reported says that retry told the adaptive limiter this attempt's outcome (it does so once). */
   reported?: boolean;
+  /** credentials is the version of rotating credentials the sign interceptor signed this attempt with. */
+  credentials?: number;
 }
 
 /** RescindDispatchOptions are undici dispatch options with rescind's per-call and per-attempt metadata. */

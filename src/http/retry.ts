@@ -6,7 +6,7 @@
 // the request's AbortSignal.
 
 import type { Dispatcher } from 'undici';
-import type { Dialect } from '../clouds/wire.js';
+import type { Dialect, RotatingSigner } from '../clouds/wire.js';
 import type { AdaptiveLimiter, AdaptiveRates } from './adaptive-rate.js';
 import { classifyAnswer, errorCode, isRetryableNetworkError } from './errors.js';
 import {
@@ -61,7 +61,16 @@ export interface RetryOptions {
    * retry-after it was given), so that one worker's throttling slows every worker's next attempt.
    */
   readonly adaptive?: AdaptiveRates | undefined;
+  /**
+   * credentials are the account's rotating credentials, when they rotate: an answer refusing expired
+   * credentials (the dialect's isExpiredCredentials) is retried at once when refused() says newer ones
+   * are ready, up to MAX_CREDENTIAL_RETRIES times per request, outside maxAttempts.
+   */
+  readonly credentials?: Pick<RotatingSigner, 'refused'> | undefined;
 }
+
+/** MAX_CREDENTIAL_RETRIES bounds the retries of one request with refreshed credentials. */
+export const MAX_CREDENTIAL_RETRIES = 2;
 
 interface Settings {
   readonly dialect: Dialect;
@@ -76,6 +85,7 @@ interface Settings {
   readonly random: () => number;
   readonly now: Clock;
   readonly adaptive: AdaptiveRates | undefined;
+  readonly credentials: Pick<RotatingSigner, 'refused'> | undefined;
 }
 
 /** DEFAULT_MAX_ATTEMPTS is the default attempt count, the first attempt included. */
@@ -110,7 +120,7 @@ export function retryDelay(
   );
 }
 
-function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect'> {
+function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect' | 'credentials'> {
   const maxAttempts = o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
@@ -141,7 +151,11 @@ function settingsOf(o: Omit<RetryOptions, 'dialect'>): Omit<Settings, 'dialect'>
  * throttled or not, as the dialect classifies the answer; a failed exchange counts as not throttled.
  */
 export function retry(options: RetryOptions): Dispatcher.DispatcherComposeInterceptor {
-  const settings: Settings = { ...settingsOf(options), dialect: options.dialect };
+  const settings: Settings = {
+    ...settingsOf(options),
+    dialect: options.dialect,
+    credentials: options.credentials,
+  };
   return (dispatch) => (opts, handler) => new RetryingRequest(dispatch, opts, handler, settings).start();
 }
 
@@ -211,6 +225,8 @@ class RetryingRequest {
   // Aborted with the request: ends a wait between attempts.
   readonly #waits = new AbortController();
   #attempt = 0;
+  // Retries with refreshed credentials: they do not count against maxAttempts.
+  #credentialRetries = 0;
   #started = false;
   #settled = false;
 
@@ -315,7 +331,36 @@ class RetryingRequest {
       this.#s.dialect,
     );
     this.report(record, true, c.throttled, c.throttled ? c.retryAfterMs : undefined);
-    if (c.retryable && n < this.#s.maxAttempts && !this.#controller.aborted) {
+    const credentials = this.#s.credentials;
+    if (
+      c.expired &&
+      credentials !== undefined &&
+      record.credentials !== undefined &&
+      this.#credentialRetries < MAX_CREDENTIAL_RETRIES &&
+      !this.#controller.aborted
+    ) {
+      this.#credentialRetries++;
+      const event: RetryEvent = {
+        attempt: n,
+        maxAttempts: this.#s.maxAttempts + this.#credentialRetries,
+        delayMs: 0,
+        reason: 'credentials-expired',
+        status: answer.status,
+        ...(c.body.code === undefined ? {} : { cloudCode: c.body.code }),
+      };
+      credentials.refused(record.credentials, this.#signal).then(
+        (fresh) => {
+          if (this.#settled) return;
+          if (fresh) this.#retry(event);
+          else this.#handOn(answer);
+        },
+        () => {
+          if (!this.#settled) this.#handOn(answer);
+        },
+      );
+      return;
+    }
+    if (c.retryable && n - this.#credentialRetries < this.#s.maxAttempts && !this.#controller.aborted) {
       const delayMs = retryDelay(n, c, this.#s);
       this.#retry({
         attempt: n,
@@ -328,6 +373,11 @@ class RetryingRequest {
       });
       return;
     }
+    this.#handOn(answer);
+  }
+
+  // The final answer, as the cloud gave it, to the caller.
+  #handOn(answer: BufferedAnswer): void {
     this.#settle();
     if (!this.#started) {
       this.#started = true;
@@ -346,7 +396,7 @@ class RetryingRequest {
       return;
     }
     this.report(record, false, false);
-    if (!isRetryableNetworkError(err) || n >= this.#s.maxAttempts) {
+    if (!isRetryableNetworkError(err) || n - this.#credentialRetries >= this.#s.maxAttempts) {
       this.#fail(err);
       return;
     }

@@ -1,15 +1,24 @@
 // The signing interceptor: every attempt is signed anew (fresh date and nonce) over exactly what undici
 // sends — method, host, path, the query as on the wire, headers and body bytes — by the account's
-// RequestSigner. Which algorithm signs is the signer's business (src/clouds/<cloud>/sign.ts).
+// RequestSigner. Which algorithm signs is the signer's business (src/clouds/<cloud>/sign.ts). Credentials
+// that change while a run lasts come as a RotatingSigner: each attempt signs with its current version
+// (a cached value; a refresh runs in the background before expiry), or waits for fresh ones.
 
 import type { Dispatcher } from 'undici';
 import { decodeQuery, newNonce } from '../clouds/canonical.js';
-import type { RequestSigner, SignableRequest, SignFunction } from '../clouds/wire.js';
-import { type Clock, detachedController, metaOf, toError } from './meta.js';
+import {
+  isRotatingSigner,
+  type RequestSigner,
+  type RotatingSigner,
+  type SignableRequest,
+  type SignFunction,
+} from '../clouds/wire.js';
+import { CredentialsError } from './errors.js';
+import { attemptOf, type Clock, detachedController, metaOf, signalOf, toError } from './meta.js';
 
 /** SignOptions configure the sign interceptor; now and nonce are injectable for tests. */
 export interface SignOptions {
-  readonly signer: RequestSigner | SignFunction;
+  readonly signer: RequestSigner | RotatingSigner | SignFunction;
   readonly now?: Clock;
   readonly nonce?: () => string;
 }
@@ -18,25 +27,71 @@ export interface SignOptions {
  * sign is the signing interceptor. It must sit inside retry (compose it before retry) so that each
  * attempt, retries included, gets a new date and nonce. The body must be a string or bytes at dispatch
  * time: a stream cannot be hashed and sent as the same bytes, so it fails the request with a TypeError.
- * Headers the signer returns replace given headers of the same (case-insensitive) name.
+ * Headers the signer returns replace given headers of the same (case-insensitive) name. With a
+ * RotatingSigner, the attempt's record (AttemptRecord.credentials) says which version signed it, so that
+ * retry can tell the signer which credentials the cloud refused as expired; an attempt that finds no
+ * credentials fresh enough waits for next(), and fails with a CredentialsError when there are none.
  */
 export function sign(options: SignOptions): Dispatcher.DispatcherComposeInterceptor {
-  const signFn = typeof options.signer === 'function' ? options.signer : options.signer.sign;
   const now = options.now ?? Date.now;
   const nonce = options.nonce ?? newNonce;
+  const given = options.signer;
+  const rotating = typeof given !== 'function' && isRotatingSigner(given) ? given : undefined;
+  const fixed: SignFunction | undefined =
+    typeof given === 'function' ? given : rotating === undefined ? (given as RequestSigner).sign : undefined;
+  const signWith = (signFn: SignFunction, opts: Dispatcher.DispatchOptions): Dispatcher.DispatchOptions => {
+    const req = signableRequest(opts);
+    const added = signFn(req, { now: new Date(now()), nonce: nonce() });
+    const headers: Record<string, string> = { ...req.headers };
+    for (const [name, value] of Object.entries(added)) headers[name.toLowerCase()] = value;
+    return { ...opts, headers };
+  };
   return (dispatch) => (opts, handler) => {
-    let signed: Dispatcher.DispatchOptions;
-    try {
-      const req = signableRequest(opts);
-      const added = signFn(req, { now: new Date(now()), nonce: nonce() });
-      const headers: Record<string, string> = { ...req.headers };
-      for (const [name, value] of Object.entries(added)) headers[name.toLowerCase()] = value;
-      signed = { ...opts, headers };
-    } catch (err) {
-      handler.onResponseError?.(detachedController(), toError(err));
-      return true;
+    if (fixed !== undefined) {
+      let signed: Dispatcher.DispatchOptions;
+      try {
+        signed = signWith(fixed, opts);
+      } catch (err) {
+        handler.onResponseError?.(detachedController(), toError(err));
+        return true;
+      }
+      return dispatch(signed, handler);
     }
-    return dispatch(signed, handler);
+    const signer = rotating as RotatingSigner;
+    const record = attemptOf(opts);
+    const current = signer.current();
+    if (current !== undefined) {
+      let signed: Dispatcher.DispatchOptions;
+      try {
+        signed = signWith(current.signer.sign, opts);
+      } catch (err) {
+        handler.onResponseError?.(detachedController(), toError(err));
+        return true;
+      }
+      if (record !== undefined) record.credentials = current.version;
+      return dispatch(signed, handler);
+    }
+    signer.next(signalOf(opts)).then(
+      (fresh) => {
+        let signed: Dispatcher.DispatchOptions;
+        try {
+          signed = signWith(fresh.signer.sign, opts);
+        } catch (err) {
+          handler.onResponseError?.(detachedController(), toError(err));
+          return;
+        }
+        if (record !== undefined) record.credentials = fresh.version;
+        dispatch(signed, handler);
+      },
+      (err: unknown) => {
+        const failure =
+          err instanceof CredentialsError || (err instanceof Error && err.name === 'AbortError')
+            ? (err as Error)
+            : new CredentialsError(toError(err).message, { cause: err });
+        handler.onResponseError?.(detachedController(), failure);
+      },
+    );
+    return true;
   };
 }
 

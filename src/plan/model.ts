@@ -109,12 +109,61 @@ export interface InputFile {
   sha256: string;
 }
 
-/** CallerIdentity is who an account's credentials authenticate as: user IDs and the account's root IDs. */
+/** CallerKind is the kind of principal an account's credentials act as. */
+export type CallerKind = 'account' | 'user' | 'role' | 'agency' | 'federated-user';
+
+/** AssumedFrom is the principal whose credentials a role or agency session was assumed with. */
+export interface AssumedFrom {
+  readonly kind: CallerKind | 'instance' | 'oidc-subject';
+  /** ids are its cloud IDs (a RAM user's uid, an IAM user's ID, an ECS server's ID); none for an OIDC subject. */
+  readonly ids: readonly string[];
+  /** name is its ARN or name, or the OIDC subject. */
+  readonly name?: string;
+}
+
+/**
+ * CallerIdentity is who an account's credentials authenticate as: what whoami reads, what the built-in
+ * rules protect (never-revoke-self covers ids and the ids of assumedFrom: a role session's role, an
+ * agency, and the user that assumed them, whose loss would end the run's access as surely), and what a
+ * saved plan records of each account.
+ */
 export interface CallerIdentity {
-  /** ids are the caller's own IDs (Huawei IAM user ID, Alibaba RAM uid). */
-  ids: string[];
+  /**
+   * ids are the caller's own IDs: an IAM user's ID, an agency's, a federated user's; a RAM user's uid, a
+   * role's ID and its session's principal ID (`ROLEID:SESSION`).
+   */
+  readonly ids: readonly string[];
   /** roots are the IDs of the cloud account the caller belongs to (Huawei domain, Alibaba account). */
-  roots: string[];
+  readonly roots: readonly string[];
+  /** kind is what the caller is; absent when it could not be told. */
+  readonly kind?: CallerKind;
+  /** name is its ARN (Alibaba) or name (Huawei user, `DOMAIN/AGENCY`, federated user). */
+  readonly name?: string;
+  /** assumedFrom is who assumed the role or agency session the caller is, when known. */
+  readonly assumedFrom?: AssumedFrom;
+}
+
+/**
+ * callerIdentity is the CallerIdentity a saved plan records of a caller: copies of its IDs and roots, and
+ * its kind, name and assumedFrom when the caller has them.
+ */
+export function callerIdentity(c: CallerIdentity): CallerIdentity {
+  const from = c.assumedFrom;
+  return {
+    ids: [...c.ids],
+    roots: [...c.roots],
+    ...(c.kind === undefined ? {} : { kind: c.kind }),
+    ...(c.name === undefined ? {} : { name: c.name }),
+    ...(from === undefined
+      ? {}
+      : {
+          assumedFrom: {
+            kind: from.kind,
+            ids: [...from.ids],
+            ...(from.name === undefined ? {} : { name: from.name }),
+          },
+        }),
+  };
 }
 
 /**
@@ -129,6 +178,8 @@ export interface AccountBinding {
   endpoints: Partial<Record<ServiceName, string>>;
   projectId?: string;
   domainId?: string;
+  /** lookedUp names which of projectId and domainId were looked up from IAM, not given by the config. */
+  lookedUp?: ('projectId' | 'domainId')[];
   /** caller is absent when it could not be read and no target needed it. */
   caller?: CallerIdentity;
 }

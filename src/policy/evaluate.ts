@@ -2,7 +2,7 @@
 // file can turn off (never revoke the identity the run authenticates as, never an account root).
 // Pure: the targets that would be called on, the plan's metadata and the policies in; results out.
 
-import type { PolicyResult } from '../plan/model.js';
+import type { CallerIdentity, PolicyResult } from '../plan/model.js';
 import type { TypeName } from '../vocabulary.js';
 import type { Policy, PolicyRule } from './policy.js';
 
@@ -32,9 +32,6 @@ export interface LoadedPolicy {
   policy: Policy;
 }
 
-/** AccountCaller is who an account authenticates as: its user IDs and root IDs, unknown when undefined. */
-export type AccountCaller = { ids: readonly string[]; roots: readonly string[] } | undefined;
-
 /** BUILTIN is the source and policy name of the rules no file can turn off. */
 export const BUILTIN = 'builtin';
 
@@ -48,7 +45,7 @@ export function evaluatePolicies(
   targets: readonly PolicyTarget[],
   plan: PlanFacts,
   policies: readonly LoadedPolicy[],
-  callers: ReadonlyMap<string, AccountCaller>,
+  callers: ReadonlyMap<string, CallerIdentity | undefined>,
 ): PolicyResult[] {
   const results: PolicyResult[] = [];
   for (const { file, policy } of policies) {
@@ -133,7 +130,7 @@ function withMisses(names: readonly string[] | undefined, t: PolicyTarget): stri
 // The rules no file can turn off: the caller itself, and the account's root.
 function builtins(
   targets: readonly PolicyTarget[],
-  callers: ReadonlyMap<string, AccountCaller>,
+  callers: ReadonlyMap<string, CallerIdentity | undefined>,
 ): PolicyResult[] {
   const self: string[] = [];
   const root: string[] = [];
@@ -145,7 +142,8 @@ function builtins(
       unknown.add(t.account);
       continue;
     }
-    if (t.principals.some((p) => caller.ids.includes(p))) self.push(t.address);
+    const own = [...caller.ids, ...(caller.assumedFrom?.ids ?? [])];
+    if (t.principals.some((p) => own.includes(p))) self.push(t.address);
     if (t.principals.some((p) => caller.roots.includes(p))) root.push(t.address);
   }
   const results: PolicyResult[] = [];
@@ -155,7 +153,8 @@ function builtins(
       policy: BUILTIN,
       rule: 'never-revoke-self',
       effect: 'deny',
-      message: 'rescind never revokes the identity it authenticates as: the run would lock itself out',
+      message:
+        'rescind never revokes the identity it authenticates as, nor the one that identity was assumed with: the run would lock itself out',
       targets: self,
     });
   }

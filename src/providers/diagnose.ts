@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import {
   AbortedError,
   CloudError,
+  CredentialsError,
   InsecureUrlError,
   NetworkError,
   RescindError,
@@ -25,6 +26,7 @@ export function callFailed(err: unknown, address?: string): Diagnostic {
   else if (err instanceof NetworkError || err instanceof TimeoutError) code = 'cloud.unreachable';
   else if (err instanceof AbortedError) code = 'cloud.aborted';
   else if (err instanceof InsecureUrlError) code = 'account.endpoint';
+  else if (err instanceof CredentialsError) code = 'account.credentials';
   else if (err instanceof ResponseTooLargeError || err instanceof ResponseTooDeepError)
     code = 'cloud.unexpected';
   return problem(code, err.message, address);

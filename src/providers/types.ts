@@ -3,9 +3,10 @@
 // method. Expected failures (cloud errors, missing resources, throttling after
 // every retry) come back as diagnostics; only bugs throw.
 
+import type { CredentialFacts } from '../credentials/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { HttpClient } from '../http/client.js';
-import type { Observation } from '../plan/model.js';
+import type { CallerIdentity, Observation } from '../plan/model.js';
 import type { RevokeOutcome } from '../plan/run.js';
 import type { Cloud, ServiceName, TypeName } from '../vocabulary.js';
 
@@ -29,19 +30,18 @@ export interface ProviderAccount {
   readonly http: HttpClient;
   /** accessKeyId is the public ID of the account's access key (never its secret); absent for a token. */
   readonly accessKeyId?: string;
-}
-
-/** Caller is who an account's requests authenticate as, for the built-in guardrails. */
-export interface Caller {
-  /** ids are the caller's own user IDs (Huawei IAM user ID, Alibaba RAM uid). */
-  readonly ids: readonly string[];
-  /** roots are the account's root IDs (Huawei domain ID, Alibaba account ID). */
-  readonly roots: readonly string[];
+  /**
+   * credential is what the account's credentials are and where they come from, for whoami: their form,
+   * what their source learned of who they are. Absent: a permanent access key (accessKeyId).
+   */
+  readonly credential?: CredentialFacts;
+  /** lookedUp names what was not in the config and was looked up from IAM (Huawei projectId, domainId). */
+  readonly lookedUp?: readonly ('projectId' | 'domainId')[];
 }
 
 /** WhoamiResponse is who the account authenticates as, or why that could not be found. */
 export interface WhoamiResponse {
-  caller?: Caller;
+  caller?: CallerIdentity;
   diagnostics: Diagnostic[];
 }
 

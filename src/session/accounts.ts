@@ -8,14 +8,19 @@
 import { dirname, resolve } from 'node:path';
 import { type Credentials, secretValues, signerFor } from '../clouds/credentials.js';
 import { dialects } from '../clouds/dialects.js';
+import { METADATA_HOSTS } from '../clouds/endpoint-url.js';
 import { DEFAULT_RATE_LIMITS } from '../clouds/services.js';
+import type { RequestSigner, RotatingSigner } from '../clouds/wire.js';
 import { type Account, CONFIG_FILE, networkOf, type RescindConfig } from '../config/config.js';
-import { readCredentials } from '../config/credentials.js';
 import { endpointFor } from '../config/endpoints.js';
+import { openCredentials } from '../credentials/open.js';
+import { lookUpScope, type Scope, scopeNeeds } from '../credentials/scope.js';
+import type { CredentialFacts } from '../credentials/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Caller } from '../emulator/caller.js';
 import type { RunningEmulator } from '../emulator/server.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '../http/client.js';
+import { CredentialsError } from '../http/errors.js';
 import type { HttpLogger } from '../http/log.js';
 import type { ProviderAccount } from '../providers/types.js';
 import { cloudServices, type ServiceName } from '../vocabulary.js';
@@ -51,8 +56,8 @@ export interface OpenContext {
   builtin(): Promise<RunningEmulator>;
   /** builtinInstance is the id of the built-in emulator's state, once it runs: its accounts are bound to it. */
   builtinInstance?(): string | undefined;
-  /** at locates a problem of an account: its entry in the config file. */
-  at?(account: string): Pick<Diagnostic, 'range' | 'path'>;
+  /** at locates a problem of an account: its entry in the config file, or a key within it. */
+  at?(account: string, ...within: string[]): Pick<Diagnostic, 'range' | 'path'>;
 }
 
 /** Opened are the accounts that opened, a diagnostic for each of the others, and the clients to close. */
@@ -100,7 +105,7 @@ export async function openAccounts(
         continue;
       }
     }
-    const resolved = resolveAccount(name, account, services, emulator, ctx.env);
+    const resolved = resolveAccount(name, account, services, emulator);
     if ('diagnostic' in resolved) {
       opened.diagnostics.push({ ...resolved.diagnostic, ...ctx.at?.(name) });
       continue;
@@ -116,18 +121,34 @@ export async function openAccounts(
       continue;
     }
     const { maxAttempts, ...timeouts } = network.network.client;
-    const { credentials, endpoints, projectId, domainId } = resolved;
+    const limits = account.rateLimits ?? (emulator === undefined ? DEFAULT_RATE_LIMITS : {});
+    const { default: rps = 0, ...perService } = limits;
+    const clientOf = (options: Pick<HttpClientOptions, 'signer' | 'plainHttpHosts'>, metadata = false) =>
+      createHttpClient({
+        ...tuning,
+        ...timeouts,
+        ...(maxAttempts === undefined ? {} : { retry: { ...tuning.retry, maxAttempts } }),
+        // A metadata service is on the instance's own link: never through a proxy.
+        transport: metadata
+          ? transports.for({ connectTimeoutMs: 1000 })
+          : transports.for(network.network.transport),
+        dialect: dialects[account.cloud],
+        account: name,
+        ...options,
+        ...(ctx.logger === undefined ? {} : { logger: ctx.logger }),
+      });
+    // What the account signs with: the built-in emulator's caller, or its credential source (src/credentials/).
+    const signing = await signingOf(name, account, resolved, ctx, configDir, clientOf);
+    opened.clients.push(...signing.clients);
+    if ('diagnostic' in signing) {
+      const within = account.credentials === undefined ? [] : ['credentials'];
+      opened.diagnostics.push({ ...signing.diagnostic, ...ctx.at?.(name, ...within) });
+      continue;
+    }
+    const { endpoints } = resolved;
     const bound: Partial<Record<ServiceName, string>> = {};
     const where = `builtin:${ctx.builtinInstance?.() ?? 'unknown'}`;
     for (const [service, url] of endpoints) bound[service] = emulator === undefined ? url : where;
-    const accessKeyId =
-      credentials.kind === 'aksk'
-        ? credentials.accessKey
-        : credentials.kind === 'access-key'
-          ? credentials.accessKeyId
-          : undefined;
-    const limits = account.rateLimits ?? (emulator === undefined ? DEFAULT_RATE_LIMITS : {});
-    const { default: rps = 0, ...perService } = limits;
     const http = createHttpClient({
       ...tuning,
       ...timeouts,
@@ -135,19 +156,53 @@ export async function openAccounts(
       transport: transports.for(network.network.transport),
       dialect: dialects[account.cloud],
       account: name,
-      signer: signerFor(credentials),
-      secrets: secretValues(credentials),
+      signer: signing.signer,
+      ...(signing.secrets === undefined ? {} : { secrets: signing.secrets }),
       ...(ctx.logger === undefined ? {} : { logger: ctx.logger }),
       ...(rps > 0 || Object.keys(perService).length > 0 ? { rateLimit: { rps, perService } } : {}),
     });
+    signing.attach?.(http);
     opened.clients.push(http);
+    // A Huawei account that names no project or domain finds them in IAM (src/credentials/scope.ts).
+    let scope: Scope = {
+      ...(resolved.projectId === undefined ? {} : { projectId: resolved.projectId }),
+      ...(resolved.domainId === undefined ? {} : { domainId: resolved.domainId }),
+      lookedUp: [],
+    };
+    if (account.cloud === 'huaweicloud' && emulator === undefined) {
+      const iam = endpointFor(account, 'iam');
+      try {
+        if ('error' in iam) throw new CredentialsError(`the iam endpoint: ${iam.error}`);
+        scope = await lookUpScope(
+          http,
+          iam.url,
+          account.region,
+          {
+            projectId: resolved.projectId ?? signing.scope?.projectId,
+            domainId: resolved.domainId ?? signing.scope?.domainId,
+          },
+          scopeNeeds(services),
+        );
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        opened.diagnostics.push({
+          ...problem('account.lookup', `account ${name}: ${why}`),
+          ...ctx.at?.(name),
+        });
+        continue;
+      }
+    }
+    const { projectId, domainId } = scope;
+    const accessKeyId = signing.facts.accessKeyId();
     opened.accounts.set(name, {
       name,
       cloud: account.cloud,
       region: account.region,
       ...(projectId === undefined ? {} : { projectId }),
       ...(domainId === undefined ? {} : { domainId }),
+      ...(scope.lookedUp.length === 0 ? {} : { lookedUp: scope.lookedUp }),
       ...(accessKeyId === undefined ? {} : { accessKeyId }),
+      credential: signing.facts,
       endpoint(service: ServiceName): string {
         const url = endpoints.get(service);
         if (url === undefined) throw new Error(`account ${name} was not opened for ${service}`);
@@ -161,20 +216,20 @@ export async function openAccounts(
 }
 
 interface ResolvedAccount {
-  credentials: Credentials;
+  /** credentials are the built-in emulator's caller's; undefined for an account with a credential source. */
+  credentials: Credentials | undefined;
   endpoints: Map<ServiceName, string>;
   projectId: string | undefined;
   domainId: string | undefined;
 }
 
-// What an account signs with and where each of its services answers: the emulator's caller and URL
-// for an `emulator: builtin` account, else the environment's credentials and the config's endpoints.
+// Where each of an account's services answers: the emulator's URL (and its caller, whose credentials it
+// signs with) for an `emulator: builtin` account, else the config's endpoints.
 function resolveAccount(
   name: string,
   account: Account,
   services: readonly ServiceName[],
   emulator: RunningEmulator | undefined,
-  env: OpenContext['env'],
 ): ResolvedAccount | { diagnostic: Diagnostic } {
   const endpoints = new Map<ServiceName, string>();
   if (emulator !== undefined) {
@@ -195,9 +250,6 @@ function resolveAccount(
       domainId: account.domainId ?? (caller.cloud === 'huaweicloud' ? caller.domainId : undefined),
     };
   }
-  const read = readCredentials(account.cloud, account.credentials, env);
-  if ('error' in read)
-    return { diagnostic: problem('account.credentials', `account ${name}: ${read.error}`) };
   for (const service of services) {
     const found = endpointFor(account, service);
     if ('error' in found) {
@@ -207,11 +259,91 @@ function resolveAccount(
     }
     endpoints.set(service, found.url);
   }
-  return {
-    credentials: read.credentials,
-    endpoints,
-    projectId: account.projectId,
+  return { credentials: undefined, endpoints, projectId: account.projectId, domainId: account.domainId };
+}
+
+/** Signing is what an opened account signs with, and the clients its credential source made. */
+type Signing = {
+  clients: readonly HttpClient[];
+} & (
+  | {
+      signer: RequestSigner | RotatingSigner;
+      secrets?: readonly string[];
+      facts: CredentialFacts;
+      scope?: { readonly projectId?: string; readonly domainId?: string };
+      attach?: (client: HttpClient) => void;
+    }
+  | { diagnostic: Diagnostic }
+);
+
+// The built-in emulator's caller signs with fixed keys; any other account opens its credential source.
+async function signingOf(
+  name: string,
+  account: Account,
+  resolved: ResolvedAccount,
+  ctx: OpenContext,
+  configDir: string,
+  clientOf: (options: Pick<HttpClientOptions, 'signer' | 'plainHttpHosts'>, metadata?: boolean) => HttpClient,
+): Promise<Signing> {
+  if (resolved.credentials !== undefined) {
+    const credentials = resolved.credentials;
+    return {
+      clients: [],
+      signer: signerFor(credentials),
+      secrets: secretValues(credentials),
+      facts: builtinFacts(credentials),
+    };
+  }
+  const opened = await openCredentials({
+    account: name,
+    cloud: account.cloud,
+    region: account.region,
+    credentials: account.credentials,
     domainId: account.domainId,
+    env: ctx.env,
+    cwd: ctx.cwd ?? process.cwd(),
+    configDir,
+    endpoint: (service) => endpointFor(account, service),
+    ...(ctx.http?.now === undefined ? {} : { now: ctx.http.now }),
+    client: (options) =>
+      clientOf(
+        {
+          ...(options.signer === undefined ? {} : { signer: options.signer }),
+          ...(options.metadata === true ? { plainHttpHosts: METADATA_HOSTS } : {}),
+        },
+        options.metadata === true,
+      ),
+  });
+  if ('error' in opened) {
+    return {
+      clients: opened.clients,
+      diagnostic: problem('account.credentials', `account ${name}: ${opened.error}`),
+    };
+  }
+  return {
+    clients: opened.clients,
+    signer: opened.signer,
+    facts: opened.facts,
+    scope: opened.scope,
+    attach: opened.attach,
+  };
+}
+
+// The facts of the built-in emulator's demo identity: a permanent access key.
+function builtinFacts(credentials: Credentials): CredentialFacts {
+  const accessKeyId =
+    credentials.kind === 'aksk'
+      ? credentials.accessKey
+      : credentials.kind === 'access-key'
+        ? credentials.accessKeyId
+        : undefined;
+  return {
+    source: "the built-in emulator's demo identity",
+    kind: 'environment',
+    form: () => 'access-key',
+    accessKeyId: () => accessKeyId,
+    token: () => undefined,
+    learned: async () => ({}),
   };
 }
 

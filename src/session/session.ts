@@ -180,11 +180,11 @@ export function createSession(options: SessionOptions): Session {
     }
     if (Object.keys(missing).length === 0) return { accounts: reused, diagnostics: [] };
     const { openAccounts: open } = await import('./accounts.js');
-    // A problem of an account is located at its entry in the config file (a config given as data has
-    // no file: its path says where).
+    // A problem of an account is located at its entry in the config file, or at a key of it (its
+    // credentials); a config given as data has no file: its path says where.
     const source = config().source;
-    const at = (name: string): Pick<Diagnostic, 'range' | 'path'> => {
-      const path = ['accounts', name];
+    const at = (name: string, ...within: string[]): Pick<Diagnostic, 'range' | 'path'> => {
+      const path = ['accounts', name, ...within];
       const range = source?.locate(path);
       return range === undefined ? { path } : { path, range };
     };

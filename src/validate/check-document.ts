@@ -21,7 +21,7 @@ export interface CheckContext extends PlanCheckContext {
 export function ruleBook(ctx: CheckContext = {}): RuleBook {
   return {
     RevocationPlan: planRules(ctx),
-    Config: configRules(ctx.policyExists ?? (() => true)),
+    Config: configRules(ctx.policyExists ?? (() => true), { lookups: true }),
     Policy: policyRules,
     SavedPlan: savedPlanRules,
     ...seedRules,

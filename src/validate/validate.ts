@@ -103,7 +103,7 @@ export async function validatePaths(
     });
   } else if (configName !== undefined) {
     const configPath = resolve(cwd, configName);
-    const loaded = loadConfig(configPath, configName);
+    const loaded = loadConfig(configPath, configName, { lookups: true });
     done.add(configPath);
     record(loaded);
     if (loaded.config !== undefined) {

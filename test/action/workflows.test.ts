@@ -89,20 +89,22 @@ describe('what reaches a shell', () => {
 describe('the example workflow', () => {
   it('gives no job more than the permissions it names', () => {
     expect(example.permissions).toEqual({});
-    const scopes = new Set(['contents', 'pull-requests', 'security-events', 'actions']);
+    const scopes = new Set(['contents', 'pull-requests', 'security-events', 'actions', 'id-token']);
     for (const [name, job] of Object.entries(example.jobs)) {
       expect(typeof job.permissions, name).toBe('object');
       for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
         expect(scopes.has(scope), `${name}: ${scope}`).toBe(true);
         expect(['read', 'write'], `${name}: ${scope}`).toContain(level);
       }
-      expect(job.permissions, name).not.toHaveProperty('id-token');
+      // Every job signs with temporary credentials of an OIDC token: id-token write, and nothing stored.
+      expect(job.permissions, name).toHaveProperty('id-token', 'write');
     }
-    expect(example.jobs.drift?.permissions).toEqual({ contents: 'read' });
+    expect(example.jobs.drift?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(example.jobs.apply?.permissions).toEqual({
       contents: 'read',
       'pull-requests': 'write',
       actions: 'read',
+      'id-token': 'write',
     });
   });
 
@@ -114,13 +116,16 @@ describe('the example workflow', () => {
     expect(JSON.stringify(apply)).toContain("github.event_name == 'push'");
   });
 
-  it('names the revoking credentials in the apply job only, and read-only ones elsewhere', () => {
+  it('stores no cloud key, and names the revoking identities in the apply job only, read-only ones elsewhere', () => {
     expect(example.env).toBeUndefined();
+    expect(read('examples/github/rescind.yml')).not.toMatch(/secrets\./);
     for (const [name, job] of Object.entries(example.jobs)) {
-      const secrets = JSON.stringify(job).match(/secrets\.[A-Z0-9_]+/g) ?? [];
-      expect(secrets.length, name).toBeGreaterThan(0);
-      for (const secret of secrets) {
-        expect(secret.startsWith('secrets.RESCIND_PLAN_'), `${name}: ${secret}`).toBe(name !== 'apply');
+      const identities = (JSON.stringify(job).match(/vars\.[A-Z0-9_]+/g) ?? []).filter(
+        (v) => !v.endsWith('_OIDC_PROVIDER_ARN'),
+      );
+      expect(identities.length, name).toBe(2);
+      for (const v of identities) {
+        expect(v.startsWith('vars.RESCIND_PLAN_'), `${name}: ${v}`).toBe(name !== 'apply');
       }
     }
   });
@@ -194,6 +199,21 @@ describe('the GitLab example', () => {
       expect(install).toMatch(/rescind@"?\$\{?RESCIND_VERSION|npm ci/);
     }
     expect((gitlab.variables as Record<string, string>).RESCIND_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('gives every job OIDC ID tokens of both clouds, and the revoking identities to apply only', () => {
+    const gitlab = parse(read('examples/gitlab/.gitlab-ci.yml')) as Record<
+      string,
+      { id_tokens?: Record<string, { aud: string }>; variables?: Record<string, string> }
+    >;
+    for (const job of ['plan', 'apply', 'drift']) {
+      expect(gitlab[job]?.id_tokens, job).toEqual({
+        ALIBABA_CLOUD_ID_TOKEN: { aud: 'sts.aliyuncs.com' },
+        HUAWEICLOUD_ID_TOKEN: { aud: 'huaweicloud' },
+      });
+      const role = gitlab[job]?.variables?.ALIBABA_CLOUD_ROLE_ARN ?? '';
+      expect(role.startsWith('$RESCIND_PLAN_'), job).toBe(job !== 'apply');
+    }
   });
 });
 

@@ -104,8 +104,8 @@ describe('error bodies', () => {
       requestId: 'r1',
     });
     for (const write of [huaweiErrorBodies.cce, huaweiErrorBodies.ccm, huaweiErrorBodies.kms]) {
-      expect(huaweiDialect.readErrorBody(JSON.stringify(write('X.1', 'm')))).toEqual({
-        code: 'X.1',
+      expect(huaweiDialect.readErrorBody(JSON.stringify(write('PCA.00020001', 'm')))).toEqual({
+        code: 'PCA.00020001',
         message: 'm',
         requestId: undefined,
       });
@@ -122,8 +122,12 @@ describe('error bodies', () => {
 
 describe('Dialect.isMissing', () => {
   it.each([
-    [huaweiDialect, 404, 'KMS.1002', true],
-    [huaweiDialect, 404, 'PCA.10010001', true],
+    [huaweiDialect, 404, 'KMS.0404', true],
+    [huaweiDialect, 404, 'PCA.00040001', true],
+    [huaweiDialect, 404, 'CCE.01404001', true],
+    // A 404 of a code rescind does not know is a failure, never "absent" (docs/clouds.md#error-codes).
+    [huaweiDialect, 404, 'KMS.1002', false],
+    [huaweiDialect, 404, 'IAM.0004', false],
     [huaweiDialect, 404, 'APIGW.0101', false],
     [huaweiDialect, 404, 'APIG.0101', false],
     [huaweiDialect, 404, undefined, false],
@@ -132,6 +136,8 @@ describe('Dialect.isMissing', () => {
     [alibabaDialect, 404, 'ErrorClusterNotFound', true],
     [alibabaDialect, 404, 'InvalidAccessKeyId.NotFound', false],
     [alibabaDialect, 404, 'InvalidAction.NotFound', false],
+    [alibabaDialect, 404, 'Cluster.NotFound', false],
+    [alibabaDialect, 404, 'KMS.0404', false],
     [alibabaDialect, 404, undefined, false],
     [alibabaDialect, 400, 'Certificate.NotFound', false],
   ])('%#: %s %i %s is missing: %s', (dialect, status, code, missing) => {

@@ -3,12 +3,8 @@
 // file can turn off.
 
 import { describe, expect, it } from 'vitest';
-import {
-  type AccountCaller,
-  evaluatePolicies,
-  type PlanFacts,
-  type PolicyTarget,
-} from '../../src/policy/evaluate.js';
+import type { CallerIdentity } from '../../src/plan/model.js';
+import { evaluatePolicies, type PlanFacts, type PolicyTarget } from '../../src/policy/evaluate.js';
 import type { PolicyRule } from '../../src/policy/policy.js';
 
 const kms = (n: number, extra: Partial<PolicyTarget> = {}): PolicyTarget => ({
@@ -37,7 +33,7 @@ const ack: PolicyTarget = {
   principals: ['42'],
 };
 const facts: PlanFacts = { reason: 'offboarding', ticket: 'SEC-1', labels: { trigger: 'offboarding' } };
-const callers = new Map<string, AccountCaller>([
+const callers = new Map<string, CallerIdentity | undefined>([
   ['hw', { ids: ['caller-hw'], roots: ['domain-hw'] }],
   ['hw-dev', { ids: ['caller-hw-dev'], roots: ['domain-hw'] }],
   ['ali', { ids: ['caller-ali'], roots: ['root-ali'] }],
@@ -158,6 +154,29 @@ describe('built-in rules', () => {
     expect(results.map((r) => [r.source, r.policy, r.rule, r.effect, r.targets])).toEqual([
       ['builtin', 'builtin', 'never-revoke-self', 'deny', ['ali/ack/c/user/caller-ali']],
       ['builtin', 'builtin', 'never-revoke-root', 'deny', ['hw/kms/k/grant/9']],
+    ]);
+  });
+
+  it('deny a role or agency session, and the principal it was assumed with, but not its account', () => {
+    const role = new Map<string, CallerIdentity | undefined>([
+      [
+        'ali',
+        {
+          ids: ['300000000000000001', '300000000000000001:rescind-ali'],
+          roots: ['1000000000000001'],
+          assumedFrom: { kind: 'user', ids: ['200000000000000001'] },
+        },
+      ],
+    ]);
+    const of = (uid: string) => ({ ...ack, address: `ali/ack/c/user/${uid}`, principals: [uid] });
+    const results = evaluatePolicies(
+      [of('300000000000000001'), of('200000000000000001'), of('276543210987654321')],
+      facts,
+      [],
+      role,
+    );
+    expect(results.map((r) => [r.rule, r.targets])).toEqual([
+      ['never-revoke-self', ['ali/ack/c/user/300000000000000001', 'ali/ack/c/user/200000000000000001']],
     ]);
   });
 

@@ -117,9 +117,19 @@ describe('openAccounts', () => {
   });
 
   it('uses the regional endpoints, or the overrides, and refuses an unusable one when opening', async () => {
+    // projectId and domainId given: nothing is looked up from IAM, so nothing is called.
+    const scope = {
+      projectId: '0b5e7c9d2f4a4c1e8d3f6a7b9c1d2e3f',
+      domainId: '9f8e7d6c5b4a39281706f5e4d3c2b1a0',
+    };
     const o = await open(
       config({
-        hw: { cloud: 'huaweicloud', region: 'eu-west-101', endpoints: { kms: 'https://kms.example.com/' } },
+        hw: {
+          cloud: 'huaweicloud',
+          region: 'eu-west-101',
+          ...scope,
+          endpoints: { kms: 'https://kms.example.com/' },
+        },
         singapore: { cloud: 'huaweicloud', region: 'ap-southeast-1' },
         ali: { cloud: 'alibabacloud', region: 'ap-southeast-1' },
       }),
@@ -130,7 +140,7 @@ describe('openAccounts', () => {
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'S',
       },
       tempDir(),
-      { hw: ['cce', 'ccm', 'kms'], singapore: ['kms'], ali: ['esa', 'ack'] },
+      { hw: ['cce', 'ccm', 'kms'], singapore: ['iam'], ali: ['esa', 'ack'] },
     );
     const hw = o.accounts.get('hw');
     expect(hw?.endpoint('kms')).toBe('https://kms.example.com');
@@ -140,13 +150,8 @@ describe('openAccounts', () => {
     expect(o.accounts.get('ali')?.endpoint('ack')).toBe('https://cs.ap-southeast-1.aliyuncs.com');
     expect(o.diagnostics).toEqual([]);
     // A region without CCM matters only to an account opened for CCM: a diagnostic then, at once.
-    expect(o.accounts.get('singapore')?.endpoint('kms')).toBe('https://kms.ap-southeast-1.myhuaweicloud.com');
+    expect(o.accounts.get('singapore')?.endpoint('iam')).toBe('https://iam.ap-southeast-1.myhuaweicloud.com');
     expect(() => o.accounts.get('singapore')?.endpoint('ccm')).toThrow(/not opened for ccm/);
-    const read = await kmsGrant.read({
-      account: must(o.accounts.get('singapore')),
-      target: { keyId: KEY, grantId: GRANT },
-    });
-    expect(read.diagnostics).toMatchObject([{ code: 'account.incomplete' }]);
     const ccm = await open(
       config({ singapore: { cloud: 'huaweicloud', region: 'ap-southeast-1' } }),
       { HUAWEICLOUD_SDK_AK: 'AK', HUAWEICLOUD_SDK_SK: 'SK' },

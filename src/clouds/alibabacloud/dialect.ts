@@ -4,6 +4,7 @@
 // status, and x-acs-retry-after. The emulator writes its answers with these shapes.
 
 import { firstString, readErrorBodyWith } from '../error-body.js';
+import { type ErrorCode, meaningOf } from '../error-codes.js';
 import { type Dialect, type ErrorBody, headerValue } from '../wire.js';
 
 /** ALIBABA_THROTTLE_CODE is the throttling answer's code for one user's flow control (HTTP 429 or 400). */
@@ -16,16 +17,9 @@ export const ALIBABA_REQUEST_ID_HEADER = 'x-acs-request-id';
 export const ALIBABA_RETRY_AFTER_HEADER = 'x-acs-retry-after';
 
 /** alibabaErrorBody writes Alibaba Cloud's error body, the same for RPC (ESA) and ROA (ACK). */
-export function alibabaErrorBody(code: string, message: string, requestId: string, hostId: string) {
+export function alibabaErrorBody(code: ErrorCode, message: string, requestId: string, hostId: string) {
   return { RequestId: requestId, HostId: hostId, Code: code, Message: message };
 }
-
-// Alibaba answers 404 for things that are not resources: an unknown AccessKey ID
-// (InvalidAccessKeyId.NotFound), an unknown action or ROA path (InvalidAction.NotFound,
-// InvalidApi.NotFound), an unknown version. Reading those as "absent" would plan nothing for every
-// target of a misconfigured account, so they are failures.
-const REQUEST_LEVEL_CODE =
-  /^(InvalidAccessKeyId|InvalidAction|InvalidApi|InvalidVersion|InvalidSecurityToken)\b/;
 
 function fields(json: Readonly<Record<string, unknown>>): ErrorBody {
   return {
@@ -40,9 +34,11 @@ function fields(json: Readonly<Record<string, unknown>>): ErrorBody {
  * at any status (`Throttling`, `Throttling.User`, `Throttling.Api`, `Rejected.Throttling`: the rule of
  * Alibaba's SDK); `ServiceUnavailable` is worth a retry at any status. x-acs-retry-after is in
  * milliseconds (openapi-core's getThrottlingTimeLeft parseInt()s it and its retry sleeps that many ms).
- * Missing is HTTP 404 with a code ending in `NotFound` (`Certificate.NotFound`, `ErrorClusterNotFound`)
- * that is not about the request itself (AccessKey, action, version): a 404 without a code (a proxy's
- * page, a wrong endpoint) is not, since "absent" is a conclusion rescind acts on.
+ * Missing is HTTP 404 with a code src/clouds/error-codes.ts lists as missing (`Certificate.NotFound`,
+ * `ErrorClusterNotFound`): a 404 about the request itself (`InvalidAccessKeyId.NotFound`,
+ * `InvalidAction.NotFound`), of a code rescind does not know, or without a code (a proxy's page, a
+ * wrong endpoint) is a failure, since "absent" is a conclusion rescind acts on. Expired credentials:
+ * `InvalidSecurityToken.Expired`, at any status.
  */
 export const alibabaDialect: Dialect = {
   cloud: 'alibabacloud',
@@ -54,6 +50,6 @@ export const alibabaDialect: Dialect = {
     const value = headerValue(headers, ALIBABA_RETRY_AFTER_HEADER);
     return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
   },
-  isMissing: (status, code) =>
-    status === 404 && code !== undefined && /NotFound$/.test(code) && !REQUEST_LEVEL_CODE.test(code),
+  isMissing: (status, code) => status === 404 && meaningOf('alibabacloud', code) === 'missing',
+  isExpiredCredentials: (_status, code) => code === 'InvalidSecurityToken.Expired',
 };

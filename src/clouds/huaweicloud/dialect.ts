@@ -4,6 +4,7 @@
 // emulator writes its answers with the same shapes that the client reads here.
 
 import { firstString, isRecord, readErrorBodyWith } from '../error-body.js';
+import { type ErrorCode, meaningOf } from '../error-codes.js';
 import type { Dialect, ErrorBody } from '../wire.js';
 
 /** HUAWEI_THROTTLE_CODE is API Gateway's throttling code (HTTP 429, docs/clouds.md#huawei-cloud-answers). */
@@ -21,15 +22,15 @@ export const HUAWEI_REQUEST_ID_HEADER = 'x-request-id';
  * `{error_code, error_msg}` and KMS's nested `{error: {error_code, error_msg}}`.
  */
 export const huaweiErrorBodies = {
-  apigw: (code: string, message: string, requestId: string) => ({
+  apigw: (code: ErrorCode, message: string, requestId: string) => ({
     error_msg: message,
     error_code: code,
     request_id: requestId,
   }),
-  cce: (code: string, message: string) => ({ errorMessage: message, errorCode: code }),
-  ccm: (code: string, message: string) => ({ error_code: code, error_msg: message }),
-  kms: (code: string, message: string) => ({ error: { error_code: code, error_msg: message } }),
-  iam: (code: string, message: string, title: string) => ({ error: { code, message, title } }),
+  cce: (code: ErrorCode, message: string) => ({ errorMessage: message, errorCode: code }),
+  ccm: (code: ErrorCode, message: string) => ({ error_code: code, error_msg: message }),
+  kms: (code: ErrorCode, message: string) => ({ error: { error_code: code, error_msg: message } }),
+  iam: (code: ErrorCode, message: string, title: string) => ({ error: { code, message, title } }),
 } as const;
 
 // Every shape above, and IAM's nested `{error: {code, message, title}}`; first match wins per field.
@@ -44,9 +45,11 @@ function fields(json: Readonly<Record<string, unknown>>): ErrorBody {
 
 /**
  * huaweiDialect is Huawei Cloud's dialect. Throttling is HTTP 429 or an APIGW.0308 / APIG.0308 code.
- * Missing is a 404 in a service's own error shape (KMS.*, PCA.*, CCE.*): a 404 of the API gateway
- * (APIGW.0101: no such API) or one without a code (a proxy's page, a wrong endpoint) is not, since
- * reading it so would verify a revocation that never happened.
+ * Expired credentials: IAM.1108 (an expired temporary AK/SK), IAM.0066 (an expired token given to IAM),
+ * and the gateway's 401 APIGW.0301 "decrypt token fail" (a token it no longer accepts).
+ * Missing is a 404 with a code src/clouds/error-codes.ts lists as missing (KMS.0404, PCA.00040001,
+ * CCE.01404001): any other 404 (the API gateway's APIGW.0101, a code rescind does not know, a proxy's
+ * page without one) is a failure, since reading it so would verify a revocation that never happened.
  */
 export const huaweiDialect: Dialect = {
   cloud: 'huaweicloud',
@@ -56,5 +59,9 @@ export const huaweiDialect: Dialect = {
     status === 429 || (code !== undefined && HUAWEI_THROTTLE_CODES.includes(code)),
   isRetryableCode: () => false,
   retryAfterMs: () => undefined,
-  isMissing: (status, code) => status === 404 && code !== undefined && !/^APIG(?:W)?\./.test(code),
+  isMissing: (status, code) => status === 404 && meaningOf('huaweicloud', code) === 'missing',
+  isExpiredCredentials: (status, code, message) =>
+    code === 'IAM.1108' ||
+    code === 'IAM.0066' ||
+    (status === 401 && code === 'APIGW.0301' && /decrypt token fail/i.test(message ?? '')),
 };

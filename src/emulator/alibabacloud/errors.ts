@@ -2,12 +2,13 @@
 // the dialect the client reads them with (src/clouds/alibabacloud/dialect.ts).
 
 import { alibabaErrorBody } from '../../clouds/alibabacloud/dialect.js';
+import type { ErrorCode } from '../../clouds/error-codes.js';
 import type { CloudResponse } from '../cloud.js';
 
 /** alibabaError is an Alibaba Cloud error answer. */
 export function alibabaError(
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   requestId: string,
   hostId: string,
@@ -27,7 +28,7 @@ export function alibabaInternalError(requestId: string, hostId: string): CloudRe
 }
 
 /** ErrorFor builds an error of one request: its request id and host are already known. */
-export type ErrorFor = (status: number, code: string, message: string) => CloudResponse;
+export type ErrorFor = (status: number, code: ErrorCode, message: string) => CloudResponse;
 
 /** errorFor binds alibabaError to one request. */
 export function errorFor(req: { requestId: string; host: string }): ErrorFor {

@@ -2,6 +2,7 @@
 // helpers both clouds' verifiers read a request with.
 
 import { timingSafeEqual } from 'node:crypto';
+import type { ErrorCode } from '../../clouds/error-codes.js';
 
 /**
  * SignedRequest is a request as the emulator received it, before any parsing. path is the raw request
@@ -23,7 +24,7 @@ export interface SignedRequest {
  */
 export type AuthOutcome =
   | { ok: true; accessKey: string }
-  | { ok: false; status: number; code: string; message: string };
+  | { ok: false; status: number; code: ErrorCode; message: string };
 
 /** header is a request header by lower-case name; own properties only, so `constructor` is no header. */
 export function header(req: Pick<SignedRequest, 'headers'>, name: string): string | undefined {

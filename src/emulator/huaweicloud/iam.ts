@@ -1,6 +1,7 @@
 // Huawei Cloud IAM in the emulator: who a request comes from (ShowPermanentAccessKey of a
 // permanent key, KeystoneValidateToken of a user's, agency's or federated user's token), where
-// it is (KeystoneListProjects, KeystoneListAuthDomains), and temporary credentials: temporary
+// it is (KeystoneListProjects, KeystoneListAuthDomains), the account's agencies (ListAgencies:
+// what an ECS server's agency is called in IAM), and temporary credentials: temporary
 // AK/SK by token or by agency, agency tokens, and OpenID Connect federation by ID token.
 
 import type {
@@ -35,6 +36,7 @@ export const IAM_OPERATIONS = [
   'KeystoneCreateAgencyToken',
   'KeystoneListProjects',
   'KeystoneListAuthDomains',
+  'ListAgencies',
   'CreateTemporaryAccessKeyByToken',
   'CreateTemporaryAccessKeyByAgency',
   'CreateTokenWithIdToken',
@@ -49,6 +51,7 @@ const IAM_PATHS: readonly PathRoute<IamOperation>[] = [
   { method: 'POST', path: '/v3/auth/tokens', op: 'KeystoneCreateAgencyToken' },
   { method: 'GET', path: '/v3/projects', op: 'KeystoneListProjects' },
   { method: 'GET', path: '/v3/auth/domains', op: 'KeystoneListAuthDomains' },
+  { method: 'GET', path: '/v3.0/OS-AGENCY/agencies', op: 'ListAgencies' },
   // One path, two operations told apart by the body's methods (counted as the one it is).
   {
     method: 'POST',
@@ -97,6 +100,8 @@ export function handleIam(req: HuaweiRequest<IamOperation>, store: Store): Cloud
       return listProjects(req, store);
     case 'KeystoneListAuthDomains':
       return listDomains(req, store);
+    case 'ListAgencies':
+      return listAgencies(req, store);
     case 'CreateTemporaryAccessKeyByToken':
     case 'CreateTemporaryAccessKeyByAgency':
       return createTemporaryKey(req, store, req.caller);
@@ -525,6 +530,40 @@ function listDomains(req: HuaweiRequest, store: Store): CloudResponse {
               },
             ],
       links: { self: `${base}/auth/domains`, previous: null, next: null },
+    },
+  };
+}
+
+// GET /v3.0/OS-AGENCY/agencies?domain_id=&name=&trust_domain_id=: the agencies of the caller's own
+// account (domain_id is required and must be it), filtered by name and trusted account.
+function listAgencies(req: HuaweiRequest, store: Store): CloudResponse {
+  const q = req.query;
+  for (const name of q.keys()) {
+    if (!['domain_id', 'name', 'trust_domain_id'].includes(name)) return invalidParameter(name);
+  }
+  const domainId = q.get('domain_id');
+  if (domainId === null || domainId === '') return invalidParameter('domain_id');
+  if (domainId !== req.caller.domainId) {
+    return iamError(403, 'IAM.0002', 'You are not authorized to perform the requested action.');
+  }
+  const name = q.get('name');
+  const trusted = q.get('trust_domain_id');
+  const agencies = (store.state.huaweicloud?.iam?.agencies ?? []).filter(
+    (a) =>
+      a.domain_id === domainId &&
+      (name === null || a.name === name) &&
+      (trusted === null || a.trust_domain_id === trusted),
+  );
+  return {
+    status: 200,
+    body: {
+      agencies: agencies.map((a) => ({
+        create_time: '2026-01-01T00:00:00.000000',
+        description: '',
+        duration: 'FOREVER',
+        expire_time: null,
+        ...a,
+      })),
     },
   };
 }

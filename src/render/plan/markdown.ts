@@ -7,7 +7,7 @@
 
 import { Action, actionStates, isBlocked, type SavedPlan } from '../../plan/model.js';
 import { cellName, codeSpan, fenceFor, inlineText, visibleMarkdown } from '../markdown-text.js';
-import { countsByType, diffLines, headline, selectorLine, summaryLine, title } from './view.js';
+import { accountLine, countsByType, diffLines, headline, selectorLine, summaryLine, title } from './view.js';
 
 /** MAX_MARKDOWN is the most characters renderPlanMarkdown writes. */
 export const MAX_MARKDOWN = 65_000;
@@ -44,6 +44,16 @@ export function renderPlanMarkdown(plan: SavedPlan, max: number = MAX_MARKDOWN):
       intro.push(
         `| ${cellName(row.type, MAX_CELL)} | ${actionStates.map((s) => row.counts[s]).join(' | ')} |`,
       );
+    intro.push('');
+  }
+  const accounts = Object.keys(plan.accounts).sort();
+  if (accounts.length > 0) {
+    intro.push('Accounts:', '');
+    for (const name of accounts.slice(0, MAX_ROWS)) {
+      const binding = plan.accounts[name];
+      if (binding !== undefined) intro.push(`- ${inlineText(accountLine(name, binding), MAX_CELL * 2)}`);
+    }
+    if (accounts.length > MAX_ROWS) intro.push(`- and ${accounts.length - MAX_ROWS} more accounts`);
     intro.push('');
   }
   if (plan.selectors.length > 0) {

@@ -7,6 +7,7 @@ import { visibleText } from '../../diagnostics/diagnostic.js';
 import { Action, actionStates, type SavedPlan } from '../../plan/model.js';
 import { plain, type Style } from '../style.js';
 import {
+  accountLine,
   countsByType,
   diffLines,
   headline,
@@ -49,6 +50,15 @@ export function renderPlanText(plan: SavedPlan, style: Style = plain): string {
     for (const [n, row] of rows.entries()) {
       const cells = actionStates.map((s, i) => String(row.counts[s]).padStart(heads[i]?.length ?? 1));
       out.push(`  ${(types[n] ?? '').padEnd(typeWidth)}  ${cells.join('  ')}`);
+    }
+  }
+  const accounts = Object.keys(plan.accounts).sort();
+  if (accounts.length > 0) {
+    out.push('');
+    out.push('Accounts:');
+    for (const name of accounts) {
+      const binding = plan.accounts[name];
+      if (binding !== undefined) out.push(`  ${visibleText(accountLine(name, binding))}`);
     }
   }
   if (plan.selectors.length > 0) {

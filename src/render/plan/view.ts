@@ -33,6 +33,32 @@ export function summaryLine(plan: SavedPlan): string {
   return `Plan: ${s.revoke} to revoke, ${s.alreadyRevoked} already revoked, ${s.notObservable} not observable, ${s.blocked} blocked${missing}.`;
 }
 
+/**
+ * accountLine says where an account of the plan reached and who it acted as: `hw-prod: huaweicloud
+ * ap-southeast-1, project P (looked up), domain D, as agency NAME (ID), assumed by user U`.
+ */
+export function accountLine(name: string, binding: SavedPlan['accounts'][string]): string {
+  const parts = [`${name}: ${binding.cloud} ${binding.region}`];
+  const looked = (field: 'projectId' | 'domainId') =>
+    binding.lookedUp?.includes(field) === true ? ' (looked up from IAM)' : '';
+  if (binding.projectId !== undefined) parts.push(`project ${binding.projectId}${looked('projectId')}`);
+  if (binding.domainId !== undefined) parts.push(`domain ${binding.domainId}${looked('domainId')}`);
+  const caller = binding.caller;
+  if (caller === undefined) return parts.join(', ');
+  const kind = (caller.kind ?? 'caller').replace('-', ' ');
+  const ids = caller.ids.join(', ');
+  const who =
+    caller.name === undefined || caller.name === ids
+      ? `as ${kind} ${ids}`
+      : `as ${kind} ${caller.name} (${ids})`;
+  const from = caller.assumedFrom;
+  const by =
+    from === undefined
+      ? ''
+      : `, assumed by ${from.kind.replace('-', ' ')} ${[from.name, ...(from.ids.length > 0 && from.ids[0] !== from.name ? [`(${from.ids.join(', ')})`] : [])].filter((p) => p !== undefined).join(' ')}`;
+  return `${parts.join(', ')}, ${who}${by}`;
+}
+
 /** CountRow is the number of targets of one type in each state. */
 export interface CountRow {
   type: string;
