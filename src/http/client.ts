@@ -26,8 +26,8 @@
 // - log (optional) writes one redacted line per attempt and outcome; it is innermost so that it shows
 //   what was really sent, signature redacted.
 // Timeouts: connect (the transport's), headers and body limits per attempt (undici), and one deadline per
-// call (retries and waits included, AbortSignal.timeout). Failures: CloudError / ThrottledError for a final
-// non-2xx answer, NetworkError, TlsError, TimeoutError, AbortedError, InsecureUrlError, ResponseTooLarge /
+// call (retries and waits included; its timer ends with the call). Failures: CloudError / ThrottledError
+// for a final non-2xx answer, NetworkError, TlsError, TimeoutError, AbortedError, InsecureUrlError, ResponseTooLarge /
 // ResponseTooDeep; never an error of undici or node:net, and no message carries a secret (nor a proxy's
 // credentials). onEvent hears of each wait (a retry's backoff, a rate limit) as it starts.
 // The client names no cloud: what differs between clouds comes in as a Dialect and a RequestSigner
@@ -339,8 +339,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (logger !== undefined) writeLine(logger, retryLine(target, event), secrets);
       },
     };
-    const deadline = AbortSignal.timeout(o.timeoutMs ?? timeoutMs);
-    const signal = o.signal === undefined ? deadline : AbortSignal.any([o.signal, deadline]);
+    // The call's deadline, a timer that ends with the call (AbortSignal.timeout would keep one for the
+    // whole deadline after every call), joined to the caller's signal.
+    const callTimeoutMs = o.timeoutMs ?? timeoutMs;
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort(new DOMException(`the call took more than ${callTimeoutMs} ms`, 'TimeoutError'));
+    }, callTimeoutMs);
+    timer.unref();
+    const signal = o.signal === undefined ? deadline.signal : AbortSignal.any([o.signal, deadline.signal]);
     const request: RescindRequestOptions = {
       origin: url.origin,
       path,
@@ -387,12 +396,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         attempts,
         secrets,
         signal: o.signal,
-        deadline,
-        timeoutMs: o.timeoutMs ?? timeoutMs,
+        timedOut,
+        timeoutMs: callTimeoutMs,
         timeouts: { connect: connectTimeout, headers: headersTimeout, body: bodyTimeout },
         host: url.host,
         via: transport.via(url.origin),
       });
+    } finally {
+      clearTimeout(timer);
     }
   };
 
@@ -438,7 +449,7 @@ function failure(
     readonly attempts: number;
     readonly secrets: readonly string[];
     readonly signal: AbortSignal | undefined;
-    readonly deadline: AbortSignal;
+    readonly timedOut: boolean;
     readonly timeoutMs: number;
     readonly timeouts: { readonly connect: number; readonly headers: number; readonly body: number };
     readonly host: string;
@@ -448,7 +459,7 @@ function failure(
   redactErrorChain(err, ctx.secrets);
   if (err instanceof RescindError) return err;
   if (ctx.signal?.aborted === true) return new AbortedError(ctx.target, err);
-  if (ctx.deadline.aborted) {
+  if (ctx.timedOut) {
     return new TimeoutError({
       ...ctx.target,
       phase: 'call',
