@@ -39,7 +39,7 @@ import {
 } from './next-step.js';
 import { PreReads, type Work } from './pre-reads.js';
 import { sharedReads } from './shared-reads.js';
-import { abortableSleep, Slots } from './slots.js';
+import { abortableSleep, type Lease, paced, Slots } from './slots.js';
 import { registryTypes, type Types } from './types.js';
 
 /** ExecuteInputs are what an apply works on. */
@@ -266,7 +266,7 @@ class Run {
       if (next.next === 'finish') return end(next);
       if (next.next === 'read-again') {
         await this.#backoff(pass);
-        read = await this.#limit.run(() => this.#readAlone(w, pass), true);
+        read = await this.#limit.run((lease) => this.#readAlone(w, pass, lease), true);
         continue;
       }
       const denied = this.#inputs.guard?.(w.target, next.observed);
@@ -282,12 +282,12 @@ class Run {
         intended = await this.#tell(() => this.#hooks.preRevoke(w.target, attempt));
       };
       const revoked = await this.#limit.run(
-        async (): Promise<RevokeResponse | undefined> => {
+        async (lease): Promise<RevokeResponse | undefined> => {
           // Stopped while it waited, or its intent could not be journaled: no call.
           if (this.#stopped || !intended) return undefined;
           revokes = attempt;
           return w.provider.revoke({
-            account: w.account,
+            account: paced(w.account, lease),
             target: w.target.target as Fields,
             with: w.target.with as Fields,
             ...withSignal(this.#signal),
@@ -317,7 +317,7 @@ class Run {
         // Read again after a backoff: gone proves an earlier call worked; active is revoked again,
         // within the budget. The last call's failure is reported only when a read cannot show it done.
         await this.#backoff(pass);
-        read = await this.#limit.run(() => this.#readAlone(w, pass), true);
+        read = await this.#limit.run((lease) => this.#readAlone(w, pass, lease), true);
         if (after.last) return end(afterLastRead(w.target, read, tried(pass), revoked.diagnostics));
         continue;
       }
@@ -335,9 +335,9 @@ class Run {
           if (v > 0) await this.#backoff(v - 1);
           if (this.#stopped) return interruptedEnd();
           verdict = await this.#limit.run(
-            () =>
+            (lease) =>
               verifyTarget(w.provider, {
-                account: w.account,
+                account: paced(w.account, lease),
                 target: w.target.target as Fields,
                 ...withSignal(this.#signal),
               }),
@@ -355,7 +355,7 @@ class Run {
 
   // A read again, after a failure: targets retried at the same pass share their lists (a failed list
   // of a thousand grants is read again once per pass, not once per grant).
-  #readAlone(w: Work, pass: number): Promise<ReadResponse<unknown>> {
+  #readAlone(w: Work, pass: number, lease: Lease): Promise<ReadResponse<unknown>> {
     if (this.#stopped) return Promise.resolve({ diagnostics: [interrupted(w.target.address)] });
     let reads = this.#retryReads.get(pass);
     if (reads === undefined) {
@@ -363,7 +363,7 @@ class Run {
       this.#retryReads.set(pass, reads);
     }
     return w.provider.read({
-      account: w.account,
+      account: paced(w.account, lease),
       target: w.target.target as Fields,
       reads,
       ...withSignal(this.#signal),

@@ -1,5 +1,8 @@
 // The scheduler of an apply: at most n calls at once, in two queues, so that targets finish as they go.
-// A task may name work that must be done before it starts (a journal's intent), started ahead of it.
+// A task may name work that must be done before it starts (a journal's intent), started ahead of it,
+// and may give its slot back while it waits for a cloud's rate (paced).
+
+import type { ProviderAccount } from '../providers/types.js';
 
 /**
  * Slots runs at most n tasks at once, in two queues: urgent tasks (a started target's verification,
@@ -21,22 +24,44 @@ export class Slots {
   /**
    * run runs task in a slot. before, when given, must be done before task starts (a journal's intent):
    * it is started ahead, once the task is among the next n to run, so that the slot does not wait for
-   * it, and never further ahead than that.
+   * it, and never further ahead than that. The task is handed its lease on the slot: it may give the
+   * slot back while it waits for something that is not a call (a cloud's rate), and take one again.
    */
-  run<T>(task: () => Promise<T>, urgent = false, before?: () => Promise<void>): Promise<T> {
+  run<T>(task: (lease: Lease) => Promise<T>, urgent = false, before?: () => Promise<void>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      let held = false;
+      const lease: Lease = {
+        release: () => {
+          if (!held) return;
+          held = false;
+          this.#free();
+        },
+        reacquire: () =>
+          new Promise<void>((granted) => {
+            if (held) return granted();
+            const take = () => {
+              this.#active++;
+              held = true;
+              granted();
+            };
+            if (this.#active < this.#n) take();
+            else this.#urgent.push({ start: take });
+          }),
+      };
       const waiting: Waiting = {
         ...(before === undefined ? {} : { before }),
         start: () => {
           this.#active++;
+          held = true;
           (waiting.ready ?? Promise.resolve())
             .then(() => (before !== undefined && waiting.ready === undefined ? before() : undefined))
-            .then(task)
+            .then(() => task(lease))
             .then(resolve, reject)
             .finally(() => {
-              this.#active--;
-              (this.#urgent.shift() ?? this.#normal.shift())?.start();
-              this.#prepareAhead();
+              if (held) {
+                held = false;
+                this.#free();
+              }
             });
         },
       };
@@ -46,6 +71,13 @@ export class Slots {
         this.#prepareAhead();
       }
     });
+  }
+
+  // A slot given back: the next waiting task (urgent first) takes it.
+  #free(): void {
+    this.#active--;
+    (this.#urgent.shift() ?? this.#normal.shift())?.start();
+    this.#prepareAhead();
   }
 
   // Starts the `before` of the next n waiting tasks, in the order they will run.
@@ -64,10 +96,26 @@ export class Slots {
   }
 }
 
+/** Lease is a running task's hold on its slot: given back while it waits, taken again (ahead of new tasks). */
+export interface Lease {
+  release(): void;
+  reacquire(): Promise<void>;
+}
+
 interface Waiting {
   start: () => void;
   before?: () => Promise<void>;
   ready?: Promise<void>;
+}
+
+/**
+ * paced is the account as a task's calls see it: a call that waits for its operation's rate gives the
+ * task's slot back meanwhile (the HTTP layer's pacer), so that targets of other operations go at their
+ * own rates instead of queueing behind the slowest.
+ */
+export function paced(account: ProviderAccount, lease: Lease): ProviderAccount {
+  const http = account.http;
+  return { ...account, http: { ...http, call: (o) => http.call({ ...o, pacer: lease }) } };
 }
 
 /** abortableSleep waits ms, or less when signal aborts (then it rejects). */

@@ -62,6 +62,7 @@ import { type HttpLogger, log } from './log.js';
 import {
   type Clock,
   detachedController,
+  type Pacer,
   type RequestMeta,
   type RescindRequestOptions,
   type RetryEvent,
@@ -180,6 +181,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** timeoutMs overrides the client's per-call deadline. */
   readonly timeoutMs?: number;
+  /** pacer is the caller's share of concurrency, given back while the call waits for a rate. */
+  readonly pacer?: Pacer;
 }
 
 /** CallResult is a 2xx answer. body is the parsed JSON, undefined when empty or not JSON. */
@@ -327,6 +330,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       service: o.service,
       operation: o.operation,
       ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
+      ...(o.pacer === undefined ? {} : { pacer: o.pacer }),
       onRetry: (event) => {
         attempts = event.attempt + 1;
         tell({

@@ -27,6 +27,16 @@ export interface RetryEvent {
 }
 
 /**
+ * Pacer is the caller's hold on its share of concurrency (an apply's slot): a call that must wait for its
+ * operation's rate gives it back while it waits, and takes one again before it is sent, so that calls of
+ * other operations go meanwhile.
+ */
+export interface Pacer {
+  release(): void;
+  reacquire(): Promise<void>;
+}
+
+/**
  * RequestMeta is what one logical call is for. It travels unchanged through every attempt: the retry
  * interceptor classifies answers with it, the rate limiter keys buckets by account and service and
  * adaptive limiters by account, service and operation, the signer reads the Alibaba action (operation)
@@ -43,6 +53,8 @@ export interface RequestMeta {
   readonly apiVersion?: string;
   /** onRetry is told of each retry before its wait starts (the client counts attempts and logs with it). */
   readonly onRetry?: (event: RetryEvent) => void;
+  /** pacer is given back while the attempt waits for a rate, and taken again before it is sent. */
+  readonly pacer?: Pacer;
 }
 
 /**

@@ -122,12 +122,31 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
         fail(err);
       }
     };
+    // A wait gives the caller's share of concurrency back (meta.pacer), and takes it again before the
+    // attempt goes: the slot serves another operation meanwhile.
+    const pacer = meta?.pacer;
+    let released = false;
+    const release = (): void => {
+      if (pacer === undefined || released) return;
+      released = true;
+      pacer.release();
+    };
+    const resend = (): void => {
+      if (!released || pacer === undefined) return send();
+      released = false;
+      pacer.reacquire().then(send, fail);
+    };
     // The configured bucket, reserved once the adaptive limiter has let the attempt go.
     const paced = (): boolean => {
       const wait = bucketFor(opts, meta)?.reserve(now()) ?? 0;
-      if (wait <= 0) return dispatch(opts, handler);
+      if (wait <= 0) {
+        if (!released) return dispatch(opts, handler);
+        resend();
+        return true;
+      }
       told({ meta, reason: 'rate-limit', delayMs: wait });
-      waitFor(wait, sleep, signal).then(send, fail);
+      release();
+      waitFor(wait, sleep, signal).then(resend, fail);
       return true;
     };
     const limiter = meta === undefined ? undefined : options.adaptive?.limiter(meta);
@@ -139,6 +158,7 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
       return paced();
     }
     told({ meta, reason: 'throttled-rate', delayMs: undefined });
+    release();
     limiter.wait(signal).then((waited) => {
       if (record !== undefined) record.ticket = waited;
       try {

@@ -582,6 +582,34 @@ describe('rate limit', () => {
   });
 });
 
+describe('pacing', () => {
+  it("a call that waits for its rate gives its caller's slot back meanwhile, and takes it before it is sent", async () => {
+    let clock = 1_000_000;
+    const told: string[] = [];
+    const server = await serve((_req, res) => {
+      told.push('sent');
+      json(res, 200, {});
+    });
+    const http = client({
+      cloud: 'huaweicloud',
+      rateLimit: { rps: 2 },
+      now: () => clock,
+      sleep: async (ms) => {
+        told.push(`waits ${ms}`);
+        clock += ms;
+      },
+    });
+    const pacer = {
+      release: () => void told.push('release'),
+      reacquire: async () => void told.push('reacquire'),
+    };
+    await http.call(hwCall(server, { pacer }));
+    await http.call(hwCall(server, { pacer }));
+    // The first goes at once and keeps its slot; the second gives it back for its wait.
+    expect(told).toEqual(['sent', 'release', 'waits 500', 'reacquire', 'sent']);
+  });
+});
+
 describe('adaptive rate limit', () => {
   const throttleFirst =
     (extra: Record<string, string> = {}) =>

@@ -376,6 +376,41 @@ describe('drift', () => {
   });
 });
 
+describe('throttling', () => {
+  it("a target waiting for its operation's rate gives its slot to targets of other operations", async () => {
+    fleet = await startFleet({ keys: 1, grants: 20, sites: 1, certificates: 20 }, { latencyMs: 5 });
+    const f = fleet;
+    // KMS at 8 requests a second for this account (2.5 s for 20 grants); ESA unlimited. The plan lists
+    // every grant before any certificate, and 4 calls go at once.
+    const config = readFileSync(join(f.ws.dir, 'rescind.config.yaml'), 'utf8').replace(
+      'rateLimits: {default: 0}}\n  ali-prod',
+      'rateLimits: {default: 0, kms: 8}}\n  ali-prod',
+    );
+    writeFileSync(join(f.ws.dir, 'rescind.config.yaml'), config);
+    await savePlan(f);
+    const session = createSession({ cwd: f.ws.dir, env: DEMO_ENV });
+    let runId = '';
+    try {
+      const prepared = await session.prepareApply('plan.json', { concurrency: 4 });
+      if (prepared.plan === undefined) throw new Error(JSON.stringify(prepared.diagnostics));
+      const applied = await session.apply({ ...prepared, plan: prepared.plan }, { concurrency: 4 });
+      expect(applied.report?.summary).toMatchObject({ verified: 40 });
+      runId = applied.runId ?? '';
+    } finally {
+      await session.close();
+    }
+    // The revoke calls in the order they answered (the journal): certificates go while grants wait
+    // for KMS's rate, not after every grant.
+    const answered = readFileSync(join(f.ws.dir, '.rescind', 'runs', runId, 'journal.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"type":"revoke"'))
+      .map((l) => (JSON.parse(l) as { address: string }).address);
+    expect(answered).toHaveLength(40);
+    const grantsFirst = answered.findIndex((a) => a.includes('/esa/'));
+    expect(grantsFirst).toBeLessThan(8);
+  }, 30_000);
+});
+
 describe('connections', () => {
   it('the fresh plan of a saved plan and its run share one pool of --concurrency sockets', async () => {
     fleet = await startFleet({ keys: 20, grants: 1 }, { latencyMs: 20 });
