@@ -132,7 +132,10 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
       pacer.release();
     };
     const resend = (): void => {
-      if (!released || pacer === undefined) return send();
+      if (!released || pacer === undefined) {
+        send();
+        return;
+      }
       released = false;
       pacer.reacquire().then(send, fail);
     };
