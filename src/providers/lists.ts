@@ -100,7 +100,8 @@ export async function listAll<Row>(list: ListDeclaration<Row>, where: string): P
   }
 }
 
-// One pass over every page, or 'changed' when a numbered or offset list moved under it.
+// One pass over every page, or 'changed' when the list moved under it (a total that moved, or fewer
+// distinct rows than it).
 async function onePass<Row>(list: ListDeclaration<Row>, where: string): Promise<Listed<Row> | 'changed'> {
   const unexpected = (why: string): Listed<Row> => ({
     diagnostic: problem('cloud.unexpected', `${list.what} ${why}`, where),
