@@ -86,6 +86,39 @@ class MeasuredRate {
   }
 }
 
+// The answers that were not throttling answers over the last second, in tenths of a second (the ten
+// before this one, and this one so far): what the cloud let through in its window. A throttle's cut
+// starts from no more than that, since a burst inflates the measured rate: 64 answers in their first
+// 50 ms measure 128/s for an API that takes 50 a second, and the cut to 90/s took three more cuts, each
+// a round trip of refused attempts, to come down to the API's rate.
+class AcceptedRate {
+  static readonly SLOTS = 11;
+  readonly #counts = new Array<number>(AcceptedRate.SLOTS).fill(0);
+  readonly #tenths = new Array<number>(AcceptedRate.SLOTS).fill(Number.NEGATIVE_INFINITY);
+
+  /** record counts one accepted answer at t (seconds). */
+  record(t: number): void {
+    const tenth = Math.floor(t * 10);
+    const i = tenth % AcceptedRate.SLOTS;
+    if (this.#tenths[i] !== tenth) {
+      this.#tenths[i] = tenth;
+      this.#counts[i] = 0;
+    }
+    this.#counts[i] = (this.#counts[i] ?? 0) + 1;
+  }
+
+  /** lastSecond is how many were accepted in the second (and a tenth at most) up to t (seconds). */
+  lastSecond(t: number): number {
+    const now = Math.floor(t * 10);
+    let sum = 0;
+    for (let i = 0; i < AcceptedRate.SLOTS; i++) {
+      if (now - (this.#tenths[i] ?? Number.NEGATIVE_INFINITY) < AcceptedRate.SLOTS)
+        sum += this.#counts[i] ?? 0;
+    }
+    return sum;
+  }
+}
+
 function settingsOf(o: AdaptiveOptions): Required<AdaptiveOptions> {
   const beta = o.beta ?? 0.7;
   const scale = o.scale ?? 0.4;
@@ -97,6 +130,23 @@ function settingsOf(o: AdaptiveOptions): Required<AdaptiveOptions> {
     throw new RangeError(`minRate must be positive, got ${minRate}`);
   if (!(maxRetryAfterMs >= 0)) throw new RangeError(`maxRetryAfterMs must be >= 0, got ${maxRetryAfterMs}`);
   return { beta, scale, minRate, maxRetryAfterMs, now: o.now ?? Date.now, sleep: o.sleep ?? realSleep };
+}
+
+// The first wave of an operation: what went before its first answer, when nothing was known of its rate.
+// Once that first answer is in, new attempts wait until the rest of the wave has answered too, so that a
+// throttling answer to the wave is heard before the next wave goes: the first answers are the wave's
+// earliest sends, the cloud's refusals its last, and at 64 attempts in flight the slots freed by the
+// first answers sent 30 more into an empty bucket before the first refusal was read. The wait is
+// bounded: as long again as the first answer took, between FIRST_WAVE_MIN_MS and FIRST_WAVE_MAX_MS.
+const FIRST_WAVE_MIN_MS = 100;
+const FIRST_WAVE_MAX_MS = 1000;
+
+interface FirstWave {
+  startedAt: number;
+  sent: number;
+  answered: number;
+  /** until is when new attempts go even if the wave is not all answered; set by its first answer. */
+  until?: number;
 }
 
 interface Waiter {
@@ -115,7 +165,10 @@ interface Waiter {
  * cuts on each, which collapses the rate to the floor when 32 workers are throttled at once). Every other
  * outcome grows the fill rate along the CUBIC curve `scale (t - tLastThrottle - W)^3 + lastMaxRate`,
  * never above 2 x the measured rate, never below minRate. A throttling answer's retry-after holds every
- * attempt until it has passed. Waiters go in arrival order; a waiter's AbortSignal ends its wait.
+ * attempt until it has passed. Before the first throttle, attempts go freely except for one pause: once
+ * the operation's first answer is in, the next attempts wait for the rest of its first wave (bounded), so
+ * that a throttling answer to it cuts the rate before more attempts go. Waiters go in arrival order; a
+ * waiter's AbortSignal ends its wait.
  */
 export class AdaptiveLimiter {
   readonly account: string;
@@ -128,6 +181,7 @@ export class AdaptiveLimiter {
   readonly #now: Clock;
   readonly #sleep: Sleep;
   readonly #measured = new MeasuredRate();
+  readonly #accepted = new AcceptedRate();
   #enabled = false;
   #rate = 0;
   #tokens = 0;
@@ -138,6 +192,8 @@ export class AdaptiveLimiter {
   #epoch = 0;
   #notBefore = Number.NEGATIVE_INFINITY;
   #throttled = 0;
+  // undefined once the first wave is all answered, its wait has run out, or the limiter is on.
+  #wave: FirstWave | undefined = { startedAt: Number.NaN, sent: 0, answered: 0 };
   readonly #queue: Waiter[] = [];
   #pumping = false;
   // Set while the pump sleeps: aborting it makes the pump work out its wait again (a new rate, a new
@@ -161,6 +217,25 @@ export class AdaptiveLimiter {
   /** rate is the fill rate in requests per second, or undefined while limiting is off. */
   get rate(): number | undefined {
     return this.#enabled ? this.#rate : undefined;
+  }
+
+  /**
+   * pacing says whether an attempt that cannot go now waits for the rate (limiting is on, or a
+   * retry-after holds): a wait as long as the cloud needs, for which its caller's concurrency slot is
+   * better given back. false while the only wait is the first wave's pause, tens of milliseconds, for
+   * which the slot is kept: given back, every target of the plan would start and queue here.
+   */
+  get pacing(): boolean {
+    return this.#enabled || this.#notBefore > this.#now();
+  }
+
+  /**
+   * current says whether ticket was handed out at the rate in force now: false once a throttling answer
+   * has cut the rate since, so that an attempt that waited elsewhere after its ticket (for a concurrency
+   * slot) asks again instead of going at the old rate.
+   */
+  current(ticket: SendTicket): boolean {
+    return ticket.epoch === this.#epoch;
   }
 
   /** throttled counts the throttling answers recorded. */
@@ -216,14 +291,28 @@ export class AdaptiveLimiter {
     const nowMs = this.#now();
     const t = nowMs / 1000;
     const measured = this.#measured.record(t);
+    const wave = this.#wave;
+    if (wave !== undefined && ticket?.wave === true) {
+      wave.answered += 1;
+      if (wave.until === undefined) {
+        const took = nowMs - wave.startedAt;
+        wave.until = nowMs + Math.min(FIRST_WAVE_MAX_MS, Math.max(FIRST_WAVE_MIN_MS, took));
+      }
+      if (wave.answered >= wave.sent) this.#wave = undefined;
+    }
     if (outcome.throttled) {
+      // From the first throttle on, the rate paces every attempt: the wave's pause has done its work.
+      this.#wave = undefined;
       this.#throttled += 1;
       if (outcome.retryAfterMs !== undefined) {
         const hold = Math.min(Math.max(0, outcome.retryAfterMs), this.#maxRetryAfterMs);
         this.#notBefore = Math.max(this.#notBefore, nowMs + hold);
       }
       if (ticket === undefined || ticket.epoch === this.#epoch) {
-        const inUse = this.#enabled ? Math.min(measured, this.#rate) : measured;
+        const inUse = Math.min(
+          this.#enabled ? Math.min(measured, this.#rate) : measured,
+          this.#accepted.lastSecond(t) || Number.POSITIVE_INFINITY,
+        );
         this.#lastMaxRate = inUse;
         this.#w = Math.cbrt((inUse * (1 - this.#beta)) / this.#scale);
         this.#lastThrottleS = t;
@@ -238,9 +327,12 @@ export class AdaptiveLimiter {
       // attempt waits a whole interval at the new rate. A token left over from before the throttle sent
       // one more attempt into an empty bucket, a sure throttle and one more cut.
       this.#tokens = Math.min(this.#tokens, 0);
-    } else if (this.#enabled) {
-      const since = t - this.#lastThrottleS - this.#w;
-      this.#setRate(nowMs, this.#scale * since ** 3 + this.#lastMaxRate, measured);
+    } else {
+      this.#accepted.record(t);
+      if (this.#enabled) {
+        const since = t - this.#lastThrottleS - this.#w;
+        this.#setRate(nowMs, this.#scale * since ** 3 + this.#lastMaxRate, measured);
+      }
     }
     this.#replan();
   }
@@ -261,20 +353,34 @@ export class AdaptiveLimiter {
   // How long from nowMs until the next attempt may go: the retry-after hold, and a token once limiting is on.
   #waitMs(nowMs: number): number {
     const held = this.#notBefore - nowMs;
-    if (!this.#enabled) return Math.max(0, held);
+    if (!this.#enabled) return Math.max(0, held, this.#waveWaitMs(nowMs));
     this.#refill(nowMs);
     const forToken = this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#rate) * 1000;
     return Math.max(0, held, forToken);
   }
 
+  // How long the first wave still holds new attempts: 0 while it has no answer, or once it is over.
+  #waveWaitMs(nowMs: number): number {
+    const until = this.#wave?.until;
+    if (until === undefined) return 0;
+    if (nowMs < until) return until - nowMs;
+    this.#wave = undefined;
+    return 0;
+  }
+
   // Lets one attempt go. The token is taken even when there is none yet (after a sleep that returned
-  // early, or a fake one): the debt delays the next attempt instead.
+  // early, or a fake one): the debt delays the next attempt instead. An attempt let go after the first
+  // wave's pause (a sleep that returned early) is not counted in the wave.
   #release(nowMs: number): SendTicket {
     if (this.#enabled) {
       this.#refill(nowMs);
       this.#tokens -= 1;
     }
-    return { epoch: this.#epoch };
+    const wave = this.#wave;
+    if (wave === undefined || wave.until !== undefined) return { epoch: this.#epoch };
+    if (wave.sent === 0) wave.startedAt = nowMs;
+    wave.sent += 1;
+    return { epoch: this.#epoch, wave: true };
   }
 
   // Wakes a sleeping pump when the next attempt's time has moved.

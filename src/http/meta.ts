@@ -64,6 +64,8 @@ export interface RequestMeta {
  */
 export interface SendTicket {
   readonly epoch: number;
+  /** wave says the attempt went in its operation's first wave, before any answer (AdaptiveLimiter). */
+  readonly wave?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The adaptive limiter's arithmetic on a fake clock: off until the first throttle, the cut to beta x the
 // measured rate, one cut per window, the CUBIC climb back to the old maximum in W seconds, the floor,
-// retry-after holds, waits in arrival order and waits that an AbortSignal ends. No network, no timers.
+// retry-after holds, the pause after the first wave, waits in arrival order and waits that an AbortSignal
+// ends. No network, no timers.
 
 import { describe, expect, it } from 'vitest';
 import { AdaptiveLimiter, AdaptiveRates } from '../../src/http/adaptive-rate.js';
@@ -43,12 +44,81 @@ describe('AdaptiveLimiter', () => {
     const l = new AdaptiveLimiter(meta, { ...t, sleep: () => Promise.reject(new Error('no wait expected')) });
     for (let i = 0; i < 500; i++) {
       const ticket = l.take();
-      expect(ticket).toEqual({ epoch: 0 });
+      expect(ticket).toMatchObject({ epoch: 0 });
       l.record(ticket, { throttled: false });
       t.at += 1; // 1,000 answers a second
     }
     expect(l.rate).toBeUndefined();
     expect(l.snapshot()).toEqual({ ...meta, rate: undefined, throttled: 0 });
+  });
+
+  it('holds new attempts after the first answer until the rest of the first wave has answered', () => {
+    const t = fakeTime();
+    const l = new AdaptiveLimiter(meta, t);
+    const wave = Array.from({ length: 10 }, () => l.take());
+    expect(wave.every((ticket) => ticket?.wave === true)).toBe(true);
+    t.at += 50;
+    l.record(wave[0], { throttled: false });
+    // The other nine may still bring a throttling answer: nothing new goes before they are heard.
+    expect(l.take()).toBeUndefined();
+    for (const ticket of wave.slice(1, 9)) l.record(ticket, { throttled: false });
+    expect(l.take()).toBeUndefined();
+    l.record(wave[9], { throttled: false });
+    const next = l.take();
+    expect(next).toEqual({ epoch: 0 });
+    expect(l.rate).toBeUndefined();
+  });
+
+  it('says the pause is no pacing (callers keep their slots), a throttle and a retry-after are', () => {
+    const t = fakeTime();
+    const l = new AdaptiveLimiter(meta, t);
+    const wave = [l.take(), l.take()];
+    t.at += 50;
+    l.record(wave[0], { throttled: false });
+    expect(l.take()).toBeUndefined();
+    expect(l.pacing).toBe(false);
+    l.record(wave[1], { throttled: true, retryAfterMs: 500 });
+    expect(l.pacing).toBe(true);
+    const held = new AdaptiveLimiter(meta, t);
+    held.record(undefined, { throttled: false });
+    expect(held.pacing).toBe(false);
+  });
+
+  it('holds them for as long again as the first answer took (at least 100 ms, at most 1 s), not for ever', () => {
+    const t = fakeTime();
+    const l = new AdaptiveLimiter(meta, t);
+    const wave = [l.take(), l.take()];
+    t.at += 300;
+    l.record(wave[0], { throttled: false });
+    t.at += 299;
+    expect(l.take()).toBeUndefined();
+    t.at += 1;
+    expect(l.take()).toEqual({ epoch: 0 });
+
+    const slow = new AdaptiveLimiter(meta, t);
+    const slowWave = [slow.take(), slow.take()];
+    t.at += 30_000;
+    slow.record(slowWave[0], { throttled: false });
+    t.at += 999;
+    expect(slow.take()).toBeUndefined();
+    t.at += 1;
+    expect(slow.take()).toBeDefined();
+  });
+
+  it('paces at the cut rate, not the pause, once the first wave brings a throttling answer', async () => {
+    const t = fakeTime();
+    const l = new AdaptiveLimiter(meta, t);
+    const wave = Array.from({ length: 20 }, () => l.take());
+    t.at += 50;
+    for (const ticket of wave.slice(0, 15)) l.record(ticket, { throttled: false });
+    l.record(wave[15], { throttled: true });
+    expect(l.rate).toBeDefined();
+    const waited = l.wait();
+    await flush();
+    await waited;
+    // One interval of the new rate, not what is left of the pause.
+    expect(t.sleeps).toHaveLength(1);
+    expect(t.sleeps[0]).toBeCloseTo(1000 / (l.rate ?? 1), 0);
   });
 
   it('cuts the rate to beta x the measured rate at the first throttle, and turns limiting on', () => {
@@ -63,6 +133,17 @@ describe('AdaptiveLimiter', () => {
     expect(l.take()).toBeUndefined();
     t.at += 1000 / (l.rate ?? 1) + 1;
     expect(l.take()).toEqual({ epoch: 1 });
+  });
+
+  it('cuts from what the cloud accepted in the last second when a burst inflates the measured rate', () => {
+    const t = fakeTime();
+    const l = new AdaptiveLimiter(meta, t);
+    const burst = Array.from({ length: 64 }, () => l.take());
+    t.at += 50;
+    // 50 accepted and one refused within 50 ms measure 102/s; the cloud took 50 in its second.
+    for (const ticket of burst.slice(0, 50)) l.record(ticket, { throttled: false });
+    l.record(burst[50], { throttled: true });
+    expect(l.rate).toBeCloseTo(0.7 * 50, 5);
   });
 
   it('cuts once for the attempts sent before the cut, again for one sent after it', () => {
