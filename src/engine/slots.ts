@@ -12,6 +12,7 @@ import type { ProviderAccount } from '../providers/types.js';
 export class Slots {
   readonly #n: number;
   #active = 0;
+  #filling = false;
   readonly #urgent: Waiting[] = [];
   readonly #normal: Waiting[] = [];
 
@@ -44,7 +45,7 @@ export class Slots {
               held = true;
               granted();
             };
-            if (this.#active < this.#n) take();
+            if (this.#canStart()) take();
             else this.#urgent.push({ start: take });
           }),
       };
@@ -65,7 +66,7 @@ export class Slots {
             });
         },
       };
-      if (this.#active < this.#n) waiting.start();
+      if (this.#canStart()) waiting.start();
       else {
         (urgent ? this.#urgent : this.#normal).push(waiting);
         this.#prepareAhead();
@@ -73,11 +74,29 @@ export class Slots {
     });
   }
 
-  // A slot given back: the next waiting task (urgent first) takes it.
+  // A slot is free and nobody waits for it (tasks wait only while every slot is taken or a fill is due).
+  #canStart(): boolean {
+    return this.#active < this.#n && !this.#filling;
+  }
+
+  // A slot given back: the next waiting tasks (urgent first) take the free slots, once the answers
+  // already read from the network have been handled. A slot freed by an answer that started the next
+  // call at once sent it before the answers behind it were read: at 64 calls in flight, the first
+  // answers of a burst are its earliest sends and the cloud's throttling answers its last, and 30 more
+  // calls went into an empty bucket before the first throttling answer was heard.
   #free(): void {
     this.#active--;
-    (this.#urgent.shift() ?? this.#normal.shift())?.start();
-    this.#prepareAhead();
+    if (this.#filling) return;
+    this.#filling = true;
+    setImmediate(() => {
+      this.#filling = false;
+      while (this.#active < this.#n) {
+        const next = this.#urgent.shift() ?? this.#normal.shift();
+        if (next === undefined) break;
+        next.start();
+      }
+      this.#prepareAhead();
+    });
   }
 
   // Starts the `before` of the next n waiting tasks, in the order they will run.

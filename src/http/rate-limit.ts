@@ -131,13 +131,21 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
       released = true;
       pacer.release();
     };
+    const limiter = meta === undefined ? undefined : options.adaptive?.limiter(meta);
+    const record = attemptOf(opts);
     const resend = (): void => {
       if (!released || pacer === undefined) {
         send();
         return;
       }
       released = false;
-      pacer.reacquire().then(send, fail);
+      pacer.reacquire().then(() => {
+        // A throttling answer came while this attempt waited for its slot: its ticket was for the old
+        // rate, and every attempt holding one would go at once. It waits for the new rate instead.
+        const ticket = record?.ticket;
+        if (limiter !== undefined && ticket !== undefined && !limiter.current(ticket)) adaptive();
+        else send();
+      }, fail);
     };
     // The configured bucket, reserved once the adaptive limiter has let the attempt go.
     const paced = (): boolean => {
@@ -152,24 +160,28 @@ export function rateLimit(options: RateLimitOptions): Dispatcher.DispatcherCompo
       waitFor(wait, sleep, signal).then(resend, fail);
       return true;
     };
-    const limiter = meta === undefined ? undefined : options.adaptive?.limiter(meta);
-    if (limiter === undefined) return paced();
-    const record = attemptOf(opts);
-    const ticket = limiter.take();
-    if (ticket !== undefined) {
-      if (record !== undefined) record.ticket = ticket;
-      return paced();
-    }
-    told({ meta, reason: 'throttled-rate', delayMs: undefined });
-    release();
-    limiter.wait(signal).then((waited) => {
-      if (record !== undefined) record.ticket = waited;
-      try {
-        paced();
-      } catch (err) {
-        fail(err);
+    // The adaptive limiter: a ticket at once, or a wait for one (the slot given back meanwhile).
+    const adaptive = (): boolean => {
+      if (limiter === undefined) return paced();
+      const ticket = limiter.take();
+      if (ticket !== undefined) {
+        if (record !== undefined) record.ticket = ticket;
+        return paced();
       }
-    }, fail);
-    return true;
+      if (limiter.pacing) {
+        told({ meta, reason: 'throttled-rate', delayMs: undefined });
+        release();
+      }
+      limiter.wait(signal).then((waited) => {
+        if (record !== undefined) record.ticket = waited;
+        try {
+          paced();
+        } catch (err) {
+          fail(err);
+        }
+      }, fail);
+      return true;
+    };
+    return adaptive();
   };
 }

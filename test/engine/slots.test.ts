@@ -1,5 +1,6 @@
 // The scheduler alone: at most n tasks at once; a task that gives its slot back (waiting for a cloud's
-// rate) lets the next one run, and takes a slot again ahead of tasks not yet started.
+// rate) lets the next one run, and takes a slot again ahead of tasks not yet started; a freed slot is
+// filled once the turn's other callbacks have run.
 
 import { describe, expect, it } from 'vitest';
 import { Slots } from '../../src/engine/slots.js';
@@ -32,6 +33,30 @@ describe('Slots', () => {
     await Promise.all([a, b, c]);
     // b ran in a's slot; a took the slot again ahead of c, which had waited longer.
     expect(order).toEqual(['a starts', 'b runs', 'b ends', 'a goes on', 'c runs']);
+  });
+
+  it('fills a freed slot after the answers already in are handled, and in queue order', async () => {
+    const slots = new Slots(1);
+    const order: string[] = [];
+    let finishA: () => void = () => {};
+    const a = slots.run(
+      () =>
+        new Promise<void>((resolve) => {
+          finishA = resolve;
+        }),
+    );
+    const b = slots.run(async () => void order.push('b runs'));
+    await tick();
+    finishA();
+    await a;
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    // A's slot is free, but b has not started in the same turn: what else has arrived is handled first
+    // (a throttling answer behind the one that freed the slot is heard before the next call goes) ...
+    order.push('a done');
+    // ... and a task that arrives meanwhile waits its turn behind b.
+    const c = slots.run(async () => void order.push('c runs'));
+    await Promise.all([b, c]);
+    expect(order).toEqual(['a done', 'b runs', 'c runs']);
   });
 
   it('never runs more than n at once, however tasks release and reacquire', async () => {

@@ -608,6 +608,58 @@ describe('pacing', () => {
     // The first goes at once and keeps its slot; the second gives it back for its wait.
     expect(told).toEqual(['sent', 'release', 'waits 500', 'reacquire', 'sent']);
   });
+
+  it('a call whose rate was cut while it waited for its slot waits for the new rate before it is sent', async () => {
+    const told: string[] = [];
+    const server = await serve((_req, res, i) => {
+      told.push(`sent ${i}`);
+      if (i < 2) json(res, 429, { RequestId: 'r', Code: 'Throttling.User', Message: 'flow control' });
+      else json(res, 200, { RequestId: `r${i}` });
+    });
+    const time = fakeTime();
+    const http = client({
+      cloud: 'alibabacloud',
+      retry: { maxAttempts: 1 },
+      now: time.now,
+      sleep: async (ms) => {
+        told.push('waits');
+        await time.sleep(ms);
+      },
+    });
+    await expect(http.call(aliCall(server))).rejects.toBeInstanceOf(ThrottledError);
+    // B gets its ticket at the rate of the first cut, then waits for a slot ...
+    let slotFree: () => void = () => {};
+    const slot = new Promise<void>((resolve) => {
+      slotFree = resolve;
+    });
+    let reacquired = 0;
+    const pacer = {
+      release: () => void told.push('B releases'),
+      reacquire: async () => {
+        told.push('B reacquires');
+        if (reacquired++ === 0) await slot;
+      },
+    };
+    const b = http.call(aliCall(server, { pacer }));
+    await new Promise((resolve) => setImmediate(resolve));
+    // ... while C, sent meanwhile, is throttled: the rate is cut again.
+    await expect(http.call(aliCall(server))).rejects.toBeInstanceOf(ThrottledError);
+    slotFree();
+    await b;
+    expect(told).toEqual([
+      'sent 0',
+      'B releases',
+      'waits',
+      'B reacquires',
+      'waits',
+      'sent 1',
+      // B's ticket is stale: it waits for the new rate (its slot given back again) instead of going at once.
+      'B releases',
+      'waits',
+      'B reacquires',
+      'sent 2',
+    ]);
+  });
 });
 
 describe('adaptive rate limit', () => {
