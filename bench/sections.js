@@ -123,7 +123,7 @@ function throttleSection(r) {
   const lines = [];
   const first = r.results[0];
   lines.push(
-    `${int(r.targets)} targets (${first.fleet}), the emulator throttling **each operation** at R = ${r.rps} requests per second with each cloud's own answer (Huawei's 429 \`APIGW.0308\`, Alibaba's \`Throttling.User\`), ${r.latencyMs} ms latency. The plan (and the pool's queue) lists them in blocks (every grant, then every certificate) or interleaved (one of each in turn). rescind applies the saved plan at concurrency ${r.concurrency} with **no client rate limit** (\`rateLimits: {default: 0}\`): it finds the rate from the throttling answers. Against it, the official-SDK worker pool of ${r.concurrency} ([bench/sdk-pool.js](../bench/sdk-pool.js)) with a simple retry (full-jitter exponential backoff on the two throttling codes: a random wait up to 100 ms × 2^attempt, at most 10 s, 10 attempts), and the same pool without it. **Ideal** is the time the cloud's rates allow: each operation's targets ÷ R, the operations in parallel, so the longest (${seconds(first.idealMs)}). Whole processes, timed from spawn to exit; runs alternate (rescind, pool with retry, pool, …): ${runs(r.runs)}. **Throttled** is the share of the requests the emulator saw that it answered with throttling.`,
+    `${int(r.targets)} targets (${first.fleet}), the emulator throttling **each operation** at R = ${r.rps} requests per second with each cloud's own answer (Huawei's 429 \`APIGW.0308\`, Alibaba's \`Throttling.User\`), ${r.latencyMs} ms latency. The plan (and the pool's queue) lists them in blocks (every grant, then every certificate) or interleaved (one of each in turn). rescind applies the saved plan at concurrency ${r.concurrency} with **no client rate limit** (\`rateLimits: {default: 0}\`): it finds the rate from the throttling answers. Against it, the official-SDK worker pool of ${r.concurrency} ([bench/sdk-pool.js](../bench/sdk-pool.js)) with a simple retry (full-jitter exponential backoff on the two throttling codes: a random wait up to 100 ms × 2^attempt, at most 10 s, 10 attempts), and the same pool without it. **Ideal** is the time the cloud's rates allow: each operation's targets ÷ R, the operations in parallel, so the longest (${seconds(first.idealMs)}). Whole processes, timed from spawn to exit; runs alternate (rescind, pool with retry, pool, …): ${runs(r.runs)}. **Throttled** is the share of the requests the emulator saw that it answered with throttling (median, min–max, and the median count).`,
   );
   lines.push('');
   const rows = [];
@@ -138,7 +138,7 @@ function throttleSection(r) {
         name,
         ms(m.ms),
         num(m.ofIdeal, 2, '×'),
-        `${fixed(m.throttledShare.median * 100, 1)} % (${int(m.throttled.median)} of ${int(m.requests.median)})`,
+        `${fixed(m.throttledShare.median * 100, 1)} % (${m.throttledShare.runs > 1 ? `${fixed(m.throttledShare.min * 100, 1)}–${fixed(m.throttledShare.max * 100, 1)} %; ` : ''}${int(m.throttled.median)} of ${int(m.requests.median)})`,
         String(m.active.max),
       ]);
     }
