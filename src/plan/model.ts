@@ -251,9 +251,55 @@ export function isBlocked(plan: Pick<SavedPlan, 'policies'>): boolean {
  * left out, as JSON.stringify leaves them out. A number that JSON cannot hold (NaN, Infinity) throws.
  */
 export function canonicalJson(value: unknown): string {
+  const names = memberNames(value);
+  // JSON.stringify with an array of member names writes every object's members in that array's order:
+  // sorted, they are the canonical order, in native code (a 55 MB saved plan: 0.8 s in the walk below).
+  if (names !== undefined) return JSON.stringify(value, names.sort()) ?? 'null';
   const out: string[] = [];
   writeCanonical(value, out);
   return out.join('');
+}
+
+// At most this many distinct member names for the native path: JSON.stringify tries every name of the
+// list on every object, so a document of many distinct names (a record of free-form tags) takes the walk.
+const NATIVE_MAX_NAMES = 256;
+
+// The distinct member names of value's objects when JSON.stringify with a sorted list of them writes
+// exactly canonicalJson's text, else undefined: plain objects and arrays of JSON values only (no
+// toJSON, no Date), no member named __proto__ (an object without one would print the inherited one), no
+// number JSON cannot hold, and few enough names.
+function memberNames(value: unknown): string[] | undefined {
+  const names = new Set<string>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return undefined;
+      continue;
+    }
+    if (typeof v !== 'object') return undefined;
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) return undefined;
+      for (const item of v) stack.push(item);
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    const record = v as Record<string, unknown>;
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      if (key === '__proto__' || key === 'toJSON') return undefined;
+      if (!names.has(key)) {
+        if (names.size >= NATIVE_MAX_NAMES) return undefined;
+        names.add(key);
+      }
+      stack.push(record[key]);
+    }
+    // A member that is not enumerable, or a symbol, is not JSON: the walk decides what it means.
+    if (Object.getOwnPropertyNames(record).length !== Object.keys(record).length) return undefined;
+  }
+  return [...names];
 }
 
 function writeCanonical(value: unknown, out: string[]): void {

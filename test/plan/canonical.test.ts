@@ -1,0 +1,96 @@
+// canonicalJson (RFC 8785 member order) takes a native path (JSON.stringify with the sorted member names)
+// when that writes the same text, and the walk otherwise: both must agree with a plain reference
+// writer on every JSON value, and the odd inputs must take the walk.
+
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/plan/model.js';
+
+// The reference: members sorted at every depth, undefined members left out, as RFC 8785 orders them.
+function reference(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KEYS = [
+  'a',
+  'b',
+  'B',
+  '10',
+  '9',
+  '0',
+  '',
+  'é',
+  'z\u0000',
+  '\ud83d\ude00',
+  'constructor',
+  'toString',
+  'key',
+];
+
+function randomValue(r: () => number, depth: number): unknown {
+  const pick = r();
+  if (depth > 3 || pick < 0.35) {
+    const leaf = Math.floor(r() * 7);
+    return [null, true, false, r() * 1e6 - 5e5, Math.floor(r() * 100), 'text \u2028 "q"', 1e21][leaf];
+  }
+  if (pick < 0.6) return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
+  const o: Record<string, unknown> = {};
+  for (let i = Math.floor(r() * 6); i > 0; i--) {
+    o[KEYS[Math.floor(r() * KEYS.length)] as string] = r() < 0.1 ? undefined : randomValue(r, depth + 1);
+  }
+  return o;
+}
+
+describe('canonicalJson', () => {
+  it('sorts members at every depth, numeric names as text', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: true, c: null }], 10: 'x', 9: 'y', u: undefined })).toBe(
+      '{"10":"x","9":"y","a":[{"c":null,"d":true}],"b":1}',
+    );
+  });
+
+  it('agrees with the reference on 2,000 random JSON values, parsed back or built in memory', () => {
+    const r = mulberry32(20261207);
+    for (let i = 0; i < 2000; i++) {
+      const v = randomValue(r, 0);
+      expect(canonicalJson(v)).toBe(reference(v));
+      const parsed: unknown = JSON.parse(JSON.stringify(v) ?? 'null');
+      expect(canonicalJson(parsed)).toBe(reference(parsed));
+    }
+  });
+
+  it('keeps an own __proto__ member and leaves inherited ones out', () => {
+    const parsed: unknown = JSON.parse('{"__proto__":{"x":1},"a":{"b":2}}');
+    expect(canonicalJson(parsed)).toBe('{"__proto__":{"x":1},"a":{"b":2}}');
+  });
+
+  it('writes an object of many distinct names, a toJSON member and a null-prototype object the same way', () => {
+    const many = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${599 - i}`, i]));
+    expect(canonicalJson({ many })).toBe(reference({ many }));
+    expect(canonicalJson({ toJSON: 'not a function', a: 1 })).toBe('{"a":1,"toJSON":"not a function"}');
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 2 });
+    expect(canonicalJson(bare)).toBe('{"a":2,"b":1}');
+  });
+
+  it('refuses what JSON cannot hold', () => {
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(RangeError);
+    expect(() => canonicalJson([() => 1])).toThrow(TypeError);
+  });
+});
