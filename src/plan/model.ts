@@ -251,55 +251,71 @@ export function isBlocked(plan: Pick<SavedPlan, 'policies'>): boolean {
  * left out, as JSON.stringify leaves them out. A number that JSON cannot hold (NaN, Infinity) throws.
  */
 export function canonicalJson(value: unknown): string {
-  const names = memberNames(value);
-  // JSON.stringify with an array of member names writes every object's members in that array's order:
-  // sorted, they are the canonical order, in native code (a 55 MB saved plan: 0.8 s in the walk below).
-  if (names !== undefined) return JSON.stringify(value, names.sort()) ?? 'null';
+  // JSON.stringify of a copy whose members were inserted in sorted order writes the canonical text in
+  // native code: 0.5 s for a 55 MB saved plan, against 1.1-1.4 s for the walk below. Objects already
+  // in order are not copied. Anything the copy cannot order (see sortedCopy) takes the walk.
+  const copy = sortedCopy(value, 0);
+  if (copy !== UNORDERED) return JSON.stringify(copy) ?? 'null';
   const out: string[] = [];
   writeCanonical(value, out);
   return out.join('');
 }
 
-// At most this many distinct member names for the native path: JSON.stringify tries every name of the
-// list on every object, so a document of many distinct names (a record of free-form tags) takes the walk.
-const NATIVE_MAX_NAMES = 256;
+const UNORDERED: unique symbol = Symbol('unordered');
 
-// The distinct member names of value's objects when JSON.stringify with a sorted list of them writes
-// exactly canonicalJson's text, else undefined: plain objects and arrays of JSON values only (no
-// toJSON, no Date), no member named __proto__ (an object without one would print the inherited one), no
-// number JSON cannot hold, and few enough names.
-function memberNames(value: unknown): string[] | undefined {
-  const names = new Set<string>();
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') continue;
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return undefined;
-      continue;
-    }
-    if (typeof v !== 'object') return undefined;
-    if (Array.isArray(v)) {
-      if (Object.getPrototypeOf(v) !== Array.prototype) return undefined;
-      for (const item of v) stack.push(item);
-      continue;
-    }
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return undefined;
-    const record = v as Record<string, unknown>;
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) continue;
-      if (key === '__proto__' || key === 'toJSON') return undefined;
-      if (!names.has(key)) {
-        if (names.size >= NATIVE_MAX_NAMES) return undefined;
-        names.add(key);
+// An array index as a member name: objects list such members first, in numeric order, whatever the
+// order they were inserted in, so no copy can put "10" before "9".
+const INDEX_NAME = /^(?:0|[1-9]\d*)$/;
+
+// Deeper than this, the walk (a stack this deep would be a hostile document, which the schema refuses).
+const SORTED_COPY_MAX_DEPTH = 200;
+
+// value with every object's members in sorted order, as JSON.stringify will write it (undefined members
+// are left out by both), or UNORDERED when JSON.stringify would not write canonicalJson's text: a member
+// named __proto__ (a copy would set the prototype instead) or toJSON, or like an array index; an object
+// that is not plain (a Date, a class); a number JSON cannot hold; anything not JSON. Shares what needs
+// no reordering.
+function sortedCopy(value: unknown, depth: number): unknown {
+  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'boolean')
+    return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : UNORDERED;
+  if (typeof value !== 'object' || depth > SORTED_COPY_MAX_DEPTH) return UNORDERED;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return UNORDERED;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const sorted = sortedCopy(item, depth + 1);
+      if (sorted === UNORDERED) return UNORDERED;
+      if (sorted !== item) {
+        copy ??= value.slice();
+        copy[i] = sorted;
       }
-      stack.push(record[key]);
     }
-    // A member that is not enumerable, or a symbol, is not JSON: the walk decides what it means.
-    if (Object.getOwnPropertyNames(record).length !== Object.keys(record).length) return undefined;
+    return copy ?? value;
   }
-  return [...names];
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return UNORDERED;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let inOrder = proto === Object.prototype;
+  let changed = false;
+  const values: unknown[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key === '__proto__' || key === 'toJSON' || INDEX_NAME.test(key)) return UNORDERED;
+    if (i > 0 && (keys[i - 1] as string) > key) inOrder = false;
+    const member = record[key];
+    const sorted = sortedCopy(member, depth + 1);
+    if (sorted === UNORDERED) return UNORDERED;
+    if (sorted !== member) changed = true;
+    values[i] = sorted;
+  }
+  if (inOrder && !changed) return value;
+  const order = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
+  const copy: Record<string, unknown> = {};
+  for (const i of order) copy[keys[i] as string] = values[i];
+  return copy;
 }
 
 function writeCanonical(value: unknown, out: string[]): void {
