@@ -3,10 +3,10 @@
 // timeout, abort and insecure-URL failures; classifyFailure tells which one a library's error is.
 // Every message goes through redact().
 
-import { errors as undiciErrors } from 'undici';
 import { type Dialect, type ErrorBody, type HeaderValues, headerValue } from '../clouds/wire.js';
 import type { Cloud } from '../vocabulary.js';
 import { oneLine, redact } from './redact.js';
+import { errors as undiciErrors } from './undici.js';
 
 /** RescindErrorCode is the closed set of stable codes of errors crossing the library boundary. */
 export type RescindErrorCode =

@@ -6,8 +6,9 @@
 
 import { BlockList, isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, Pool, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { isLoopbackHost, parseProxyUrl } from '../clouds/endpoint-url.js';
+import { Agent, Pool, ProxyAgent } from './undici.js';
 
 /**
  * ProxySetting says which proxy requests go through: `none`; one `url` for every request; or `env`, the
