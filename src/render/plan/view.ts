@@ -2,7 +2,7 @@
 // targets per type and state, each target's before -> after as a unified diff of the cloud's own
 // record, and the one summary line.
 
-import { structuredPatch } from 'diff';
+import { structuredPatch } from 'diff/lib/patch/create.js';
 import { jsonText, visibleText } from '../../diagnostics/diagnostic.js';
 import {
   Action,
