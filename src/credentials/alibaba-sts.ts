@@ -169,12 +169,20 @@ async function callSts(
 }
 
 function issuedOf(body: Readonly<Record<string, unknown>>, what: string): Issued {
-  const credentials = record(body.Credentials);
-  const fields = required(
-    credentials,
-    ['AccessKeyId', 'AccessKeySecret', 'SecurityToken'],
-    `${what}'s Credentials`,
-  );
+  return stsKeyOf(record(body.Credentials), `${what}'s Credentials`, what);
+}
+
+/**
+ * stsKeyOf reads an STS key `{AccessKeyId, AccessKeySecret, SecurityToken, Expiration}`: STS answers
+ * hold one in `Credentials`, the ECS metadata service answers with one. `fieldsOf` names the object in
+ * an error about its fields, `what` the answer in an error about its expiry.
+ */
+export function stsKeyOf(
+  key: Readonly<Record<string, unknown>> | undefined,
+  fieldsOf: string,
+  what: string,
+): Issued {
+  const fields = required(key, ['AccessKeyId', 'AccessKeySecret', 'SecurityToken'], fieldsOf);
   return {
     credentials: {
       cloud: 'alibabacloud',
@@ -183,7 +191,7 @@ function issuedOf(body: Readonly<Record<string, unknown>>, what: string): Issued
       accessKeySecret: fields.AccessKeySecret,
       securityToken: fields.SecurityToken,
     },
-    expiresAt: expiryOf(credentials, 'Expiration', what),
+    expiresAt: expiryOf(key, 'Expiration', what),
   };
 }
 

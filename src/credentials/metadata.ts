@@ -8,9 +8,10 @@
 import { METADATA_HOSTS } from '../clouds/endpoint-url.js';
 import type { CallResult, HttpClient } from '../http/client.js';
 import { CloudError, CredentialsError } from '../http/errors.js';
-import { expiryOf, failedCall, record, required, text } from './answers.js';
+import { stsKeyOf } from './alibaba-sts.js';
+import { failedCall, record, text } from './answers.js';
 import { temporaryKeyOf } from './huawei-iam.js';
-import type { Issued, Learned, Source, SourceContext } from './types.js';
+import type { Learned, Source, SourceContext } from './types.js';
 
 /** ALIBABA_METADATA_URL and HUAWEI_METADATA_URL are the services' addresses inside an instance. */
 export const ALIBABA_METADATA_URL = `http://${METADATA_HOSTS[0]}`;
@@ -69,17 +70,7 @@ export function alibabaMetadataSource(ctx: SourceContext, settings: MetadataSett
         );
       }
       const what = `the ECS metadata service at ${base}`;
-      const fields = required(body, ['AccessKeyId', 'AccessKeySecret', 'SecurityToken'], what);
-      return {
-        credentials: {
-          cloud: 'alibabacloud',
-          kind: 'access-key',
-          accessKeyId: fields.AccessKeyId,
-          accessKeySecret: fields.AccessKeySecret,
-          securityToken: fields.SecurityToken,
-        },
-        expiresAt: expiryOf(body, 'Expiration', what),
-      } satisfies Issued;
+      return stsKeyOf(body, what, what);
     },
   };
 }

@@ -2,7 +2,7 @@
 // are, and who assumed them. A source that could not tell (its lookup failed) makes the caller unknown:
 // the built-in rules then fail closed, rather than let a plan revoke the user a role was assumed with.
 
-import type { Learned } from '../credentials/types.js';
+import type { Learned, Principal } from '../credentials/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AssumedFrom } from '../plan/model.js';
 import { problem } from './diagnose.js';
@@ -31,12 +31,10 @@ export async function assumedFromOf(
   const got = await learnedOf(req, where);
   if ('diagnostic' in got) return got;
   const from = got.learned.assumedFrom;
-  if (from === undefined) return {};
-  return {
-    assumedFrom: {
-      kind: from.kind,
-      ids: [...from.ids],
-      ...(from.name === undefined ? {} : { name: from.name }),
-    },
-  };
+  return from === undefined ? {} : { assumedFrom: assumedFromOfPrincipal(from) };
+}
+
+/** assumedFromOfPrincipal is the AssumedFrom a plan records of the principal a source learned. */
+export function assumedFromOfPrincipal(from: Principal): AssumedFrom {
+  return { kind: from.kind, ids: [...from.ids], ...(from.name === undefined ? {} : { name: from.name }) };
 }

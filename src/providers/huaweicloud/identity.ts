@@ -11,7 +11,7 @@ import type { CallerIdentity, CallerKind } from '../../plan/model.js';
 import { isRecord, withSignal } from '../common.js';
 import { callFailed, problem } from '../diagnose.js';
 import type { ProviderRequest, WhoamiResponse } from '../types.js';
-import { learnedOf } from '../whoami.js';
+import { assumedFromOfPrincipal, learnedOf } from '../whoami.js';
 
 /** whoamiHuawei reads who the account's credentials act as; see the top of this file. */
 export async function whoamiHuawei(req: ProviderRequest): Promise<WhoamiResponse> {
@@ -60,15 +60,7 @@ export async function whoamiHuawei(req: ProviderRequest): Promise<WhoamiResponse
       roots: root === undefined ? [] : [root],
       kind: kindOf(principal),
       ...(principal.name === undefined ? {} : { name: principal.name }),
-      ...(from === undefined
-        ? {}
-        : {
-            assumedFrom: {
-              kind: from.kind,
-              ids: [...from.ids],
-              ...(from.name === undefined ? {} : { name: from.name }),
-            },
-          }),
+      ...(from === undefined ? {} : { assumedFrom: assumedFromOfPrincipal(from) }),
     };
     return { caller, diagnostics: [] };
   } catch (e) {
