@@ -325,6 +325,12 @@ function growthSection(r) {
         ]),
       ),
     );
+    if (top.capped !== undefined) {
+      lines.push('');
+      lines.push(
+        `Most of that peak is garbage V8 has not collected yet. With the heap capped, \`NODE_OPTIONS=--max-old-space-size=${top.capped.heapMb}\` (what [cli.md](cli.md#rescind-apply) advises for small runners), apply of ${int(top.targets)} targets takes ${ms(top.capped.ms)} with a peak RSS of ${int(top.capped.rssMb.median)} MB.`,
+      );
+    }
   }
   lines.push('');
   lines.push(
