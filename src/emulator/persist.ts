@@ -1,25 +1,9 @@
-// Keeping the emulator's state in a --persist file across runs, safely: one emulator per
-// file (the lock of src/files/lock.ts, naming its holder; a dead holder's lock is taken over
-// without ever removing a live one), never writing
-// through a symbolic link, each save a new file with a random name created exclusively and
-// then renamed over the old one, and never a file too large to be loaded again.
-
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  lstatSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { MAX_FILE_BYTES } from '../document/text.js';
 import { acquireLock, type LockAttempt, LockError } from '../files/lock.js';
+import { replaceFile } from '../files/replace.js';
 import { EmulatorStateError } from './seed.js';
 import type { EmulatorState } from './state.js';
 
@@ -87,14 +71,8 @@ export function holdPersist(file: string): Persist {
           `the state is ${size} bytes, more than the ${PERSIST_MAX_BYTES} a persist file holds`,
         );
       }
-      const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
-      if (!createExclusive(tmp, text)) throw persistError(file, `the temporary file ${tmp} exists`);
-      try {
-        renameSync(tmp, file);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        throw e;
-      }
+      // Mode 0600: the state holds the seed's secret keys.
+      if (!replaceFile(file, text, 0o600)) throw persistError(file, 'its temporary file exists');
     },
     release() {
       if (released) return;
@@ -102,28 +80,6 @@ export function holdPersist(file: string): Persist {
       held.release();
     },
   };
-}
-
-// Creates path with text, failing when anything (a file, a planted link) is already there; mode 0600,
-// since the state holds the seed's secret keys. False when the path exists.
-function createExclusive(path: string, text: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (e) {
-    if (e instanceof Error && 'code' in e && e.code === 'EEXIST') return false;
-    throw e;
-  }
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(path);
-    throw e;
-  }
-  closeSync(fd);
-  return true;
 }
 
 function persistError(file: string, why: string): EmulatorStateError {

@@ -6,13 +6,15 @@
 // validate are imported on first use.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CONFIG_FILE, configRules, loadConfig, type RescindConfig } from '../config/config.js';
 import { CONFIG_ENV, discoverConfig } from '../config/discover.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkData } from '../document/pipeline.js';
+import { readBytes } from '../document/read.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/server.js';
+import { replaceFile } from '../files/replace.js';
 import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
 import { canonicalJson, type SavedPlan, sha256 } from '../plan/model.js';
@@ -270,15 +272,18 @@ export function createSession(options: SessionOptions): Session {
 function builtinInstance(cwd: string, fresh: boolean): string {
   const file = resolve(cwd, BUILTIN_INSTANCE_FILE);
   if (!fresh) {
-    try {
-      const kept = readFileSync(file, 'utf8').trim();
-      if (/^[0-9a-f]{16}$/.test(kept)) return kept;
-    } catch {
-      // None kept: a new one.
+    // A regular file of a few bytes only: the folder may come from a pull request, and a link there to
+    // a device would never end a read.
+    const kept = readBytes(file, BUILTIN_INSTANCE_FILE, { maxBytes: 64 });
+    if ('bytes' in kept) {
+      const id = Buffer.from(kept.bytes).toString('utf8').trim();
+      if (/^[0-9a-f]{16}$/.test(id)) return id;
     }
   }
   const id = randomBytes(8).toString('hex');
-  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  // Never through a file or link already there (a link to the user's files would be written over).
+  if (!replaceFile(file, `${id}\n`, 0o600))
+    throw new Error(`${BUILTIN_INSTANCE_FILE}: its temporary file exists`);
   return id;
 }
 

@@ -3,7 +3,16 @@
 // when the account opens), and `emulator: builtin`, started on demand, whose state lives
 // in .rescind/ so that separate runs see each other's work; close() stops what it started.
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -190,6 +199,32 @@ describe('openAccounts', () => {
     const second = await open(c, {}, cwd);
     const again = must(second.accounts.get('demo'));
     expect((await kmsGrant.read({ account: again, target })).observation?.state).toBe('absent');
+  });
+
+  it("never writes through a link planted where the builtin emulator's instance id is kept, nor reads a device there", async () => {
+    const cwd = tempDir();
+    const outside = join(tempDir(), 'precious.txt');
+    writeFileSync(outside, 'keep me\n');
+    mkdirSync(join(cwd, '.rescind'));
+    symlinkSync(outside, join(cwd, '.rescind', 'emulator-instance'));
+    const c = config({ demo: { cloud: 'huaweicloud', region: 'ap-southeast-1', emulator: 'builtin' } });
+    const planted = session(c, {}, cwd);
+    expect((await planted.openAccounts({ demo: ['kms'] })).diagnostics).toEqual([]);
+    await planted.close();
+    expect(readFileSync(outside, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(join(cwd, '.rescind', 'emulator-instance')).isSymbolicLink()).toBe(false);
+
+    // A kept state with its id a link to an endless device: the read stops at once, a new id is made.
+    const other = tempDir();
+    const first = session(c, {}, other);
+    await first.openAccounts({ demo: ['kms'] });
+    await first.close();
+    const instance = join(other, '.rescind', 'emulator-instance');
+    rmSync(instance);
+    symlinkSync('/dev/zero', instance);
+    const again = await open(c, {}, other);
+    expect(again.diagnostics).toEqual([]);
+    expect(readFileSync(instance, 'utf8')).toMatch(/^[0-9a-f]{16}\n$/);
   });
 });
 
