@@ -2,11 +2,10 @@
 // the rule that its content still matches its digest: a plan edited after it was written is
 // refused, since apply must do exactly what was reviewed.
 
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { type Diagnostic, jsonText } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, loadDocument } from '../document/pipeline.js';
+import { replaceFile } from '../files/replace.js';
 import { digestOf, type SavedPlan } from './model.js';
 
 /** savedPlanRules check, beyond the schema, that the plan's digest is the digest of its content. */
@@ -66,19 +65,11 @@ export function writeSavedPlan(path: string, file: string, text: string): Diagno
     const message = `the plan is ${size.toLocaleString('en-US')} bytes, more than the ${SAVED_PLAN_MAX_BYTES / 2 ** 20} MiB a saved plan holds: split the plan`;
     return [{ severity: 'error', code: 'file.too-large', file, message }];
   }
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    // Exclusive: never through a file or link already there.
-    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    return [];
+    if (replaceFile(path, text, 0o644)) return [];
+    const message = 'cannot write the plan: its temporary file exists';
+    return [{ severity: 'error', code: 'file.unwritable', file, message }];
   } catch (e) {
-    rmSync(tmp, { force: true });
     const why = e instanceof Error && 'code' in e ? String(e.code) : String(e);
     return [{ severity: 'error', code: 'file.unwritable', file, message: `cannot write the plan: ${why}` }];
   }
