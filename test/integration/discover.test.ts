@@ -5,9 +5,17 @@
 // are paged, an account that refuses and a malformed principal are each a diagnostic, and nothing is
 // written unless --allow-partial; 5,000 keys of 20 grants cost the list pages they need, no more.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit.js';
 import { startEmulator } from '../../src/emulator/server.js';
@@ -301,6 +309,19 @@ describe('nothing is written unless what was found is complete', () => {
     expect(readFileSync(join(dir, 'alice.yaml'), 'utf8')).toBe('mine\n');
     const forced = await discover(dir, ['--principal', 'alice', '--out', 'alice.yaml', '--force']);
     expect(forced.code).toBe(EXIT.ok);
+    expect(readFileSync(join(dir, 'alice.yaml'), 'utf8')).toMatch(/^kind: RevocationPlan$/m);
+  });
+
+  it('--force replaces a link at --out, and never writes through it', async () => {
+    const { dir } = await setup();
+    const outside = join(mkdtempSync(join(tmpdir(), 'rescind-outside-')), 'precious.txt');
+    stops.push(() => rmSync(dirname(outside), { recursive: true, force: true }));
+    writeFileSync(outside, 'keep me\n');
+    symlinkSync(outside, join(dir, 'alice.yaml'));
+    const forced = await discover(dir, ['--principal', 'alice', '--out', 'alice.yaml', '--force']);
+    expect(forced.code).toBe(EXIT.ok);
+    expect(readFileSync(outside, 'utf8')).toBe('keep me\n');
+    expect(lstatSync(join(dir, 'alice.yaml')).isSymbolicLink()).toBe(false);
     expect(readFileSync(join(dir, 'alice.yaml'), 'utf8')).toMatch(/^kind: RevocationPlan$/m);
   });
 });

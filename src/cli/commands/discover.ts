@@ -6,6 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { replaceFile } from '../../files/replace.js';
 import { createSession, type DiscoverOutcome } from '../../session/session.js';
 import { typeNames } from '../../vocabulary.js';
 import { type CommandSpec, CREDENTIALS_ENV, configOption, type Parsed } from '../args.js';
@@ -145,7 +146,9 @@ export async function run(args: Parsed, io: Io): Promise<number> {
       return EXIT.ok;
     }
     try {
-      writeFileSync(path, text, { flag: v.force === true ? 'w' : 'wx' });
+      // --force replaces what is there, a link included, never writing through it.
+      if (v.force !== true) writeFileSync(path, text, { flag: 'wx' });
+      else if (!replaceFile(path, text, 0o644)) throw new Error('its temporary file exists');
     } catch (e) {
       const why = e instanceof Error && 'code' in e ? String(e.code) : String(e);
       const d: Diagnostic = {
