@@ -138,14 +138,28 @@ function settingsOf(o: AdaptiveOptions): Required<AdaptiveOptions> {
 // earliest sends, the cloud's refusals its last, and at 64 attempts in flight the slots freed by the
 // first answers sent 30 more into an empty bucket before the first refusal was read. The wait is
 // bounded: as long again as the first answer took, between FIRST_WAVE_MIN_MS and FIRST_WAVE_MAX_MS.
+//
+// The wave waited for is its burst: the attempts sent within FIRST_WAVE_BURST_SHARE of the time the first
+// answer took. A run that starts an operation sends its first calls at once (64 within 15 ms, its first
+// answer after 70 ms), and a burst is what empties a cloud's bucket before any refusal is heard. A new
+// operation that follows another in a plan starts one call per slot the other's answers free, across a
+// whole round trip (32 over 50 ms): holding every freed slot until the last of those was answered emptied
+// the run for a round trip at each new operation, a tenth of a 1,000-target apply.
 const FIRST_WAVE_MIN_MS = 100;
 const FIRST_WAVE_MAX_MS = 1000;
+const FIRST_WAVE_BURST_SHARE = 0.25;
+// The most first-wave sends remembered; later ones are not waited for.
+const FIRST_WAVE_MAX_SENDS = 4096;
 
 interface FirstWave {
   startedAt: number;
-  sent: number;
+  /** sentAt are the times its attempts went, in order. */
+  sentAt: number[];
+  /** burstEnd is when its burst ended (set by its first answer), and burst how many went until then. */
+  burstEnd?: number;
+  burst: number;
   answered: number;
-  /** until is when new attempts go even if the wave is not all answered; set by its first answer. */
+  /** until is when new attempts go even if the burst is not all answered; set by its first answer. */
   until?: number;
 }
 
@@ -193,7 +207,7 @@ export class AdaptiveLimiter {
   #notBefore = Number.NEGATIVE_INFINITY;
   #throttled = 0;
   // undefined once the first wave is all answered, its wait has run out, or the limiter is on.
-  #wave: FirstWave | undefined = { startedAt: Number.NaN, sent: 0, answered: 0 };
+  #wave: FirstWave | undefined = { startedAt: Number.NaN, sentAt: [], burst: 0, answered: 0 };
   readonly #queue: Waiter[] = [];
   #pumping = false;
   // Set while the pump sleeps: aborting it makes the pump work out its wait again (a new rate, a new
@@ -292,13 +306,17 @@ export class AdaptiveLimiter {
     const t = nowMs / 1000;
     const measured = this.#measured.record(t);
     const wave = this.#wave;
-    if (wave !== undefined && ticket?.wave === true) {
-      wave.answered += 1;
-      if (wave.until === undefined) {
+    if (wave !== undefined && ticket?.wave !== undefined) {
+      if (wave.burstEnd === undefined) {
         const took = nowMs - wave.startedAt;
         wave.until = nowMs + Math.min(FIRST_WAVE_MAX_MS, Math.max(FIRST_WAVE_MIN_MS, took));
+        const end = wave.startedAt + took * FIRST_WAVE_BURST_SHARE;
+        wave.burstEnd = end;
+        wave.burst = wave.sentAt.filter((at) => at <= end).length;
+        wave.sentAt = [];
       }
-      if (wave.answered >= wave.sent) this.#wave = undefined;
+      if (ticket.wave <= wave.burstEnd) wave.answered += 1;
+      if (wave.answered >= wave.burst) this.#wave = undefined;
     }
     if (outcome.throttled) {
       // From the first throttle on, the rate paces every attempt: the wave's pause has done its work.
@@ -377,10 +395,12 @@ export class AdaptiveLimiter {
       this.#tokens -= 1;
     }
     const wave = this.#wave;
-    if (wave === undefined || wave.until !== undefined) return { epoch: this.#epoch };
-    if (wave.sent === 0) wave.startedAt = nowMs;
-    wave.sent += 1;
-    return { epoch: this.#epoch, wave: true };
+    if (wave === undefined || wave.until !== undefined || wave.sentAt.length >= FIRST_WAVE_MAX_SENDS) {
+      return { epoch: this.#epoch };
+    }
+    if (wave.sentAt.length === 0) wave.startedAt = nowMs;
+    wave.sentAt.push(nowMs);
+    return { epoch: this.#epoch, wave: nowMs };
   }
 
   // Wakes a sleeping pump when the next attempt's time has moved.

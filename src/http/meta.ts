@@ -64,8 +64,11 @@ export interface RequestMeta {
  */
 export interface SendTicket {
   readonly epoch: number;
-  /** wave says the attempt went in its operation's first wave, before any answer (AdaptiveLimiter). */
-  readonly wave?: boolean;
+  /**
+   * wave is when the attempt went, in milliseconds, if it went in its operation's first wave, before any
+   * answer (AdaptiveLimiter).
+   */
+  readonly wave?: number;
 }
 
 /**

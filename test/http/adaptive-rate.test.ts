@@ -56,7 +56,7 @@ describe('AdaptiveLimiter', () => {
     const t = fakeTime();
     const l = new AdaptiveLimiter(meta, t);
     const wave = Array.from({ length: 10 }, () => l.take());
-    expect(wave.every((ticket) => ticket?.wave === true)).toBe(true);
+    expect(wave.every((ticket) => ticket?.wave === t.at)).toBe(true);
     t.at += 50;
     l.record(wave[0], { throttled: false });
     // The other nine may still bring a throttling answer: nothing new goes before they are heard.
@@ -67,6 +67,28 @@ describe('AdaptiveLimiter', () => {
     const next = l.take();
     expect(next).toEqual({ epoch: 0 });
     expect(l.rate).toBeUndefined();
+  });
+
+  it('waits for the burst of the first wave, not for the calls that trickled out after it', () => {
+    // A new operation after another: one call per slot the other's answers free, across a round trip.
+    const t = fakeTime();
+    const l = new AdaptiveLimiter(meta, t);
+    const wave: ReturnType<AdaptiveLimiter['take']>[] = [];
+    for (let i = 0; i < 10; i++) {
+      wave.push(l.take());
+      t.at += 5; // 10 calls over 50 ms
+    }
+    // The first answer 50 ms after the first call: the burst is what went in its first 12.5 ms.
+    l.record(wave[0], { throttled: false });
+    expect(l.take()).toBeUndefined();
+    l.record(wave[1], { throttled: false });
+    expect(l.take()).toBeUndefined();
+    // The third went at 10 ms, within the burst; the fourth at 15 ms, after it, is not waited for.
+    l.record(wave[2], { throttled: false });
+    expect(l.take()).toEqual({ epoch: 0 });
+    // A throttling answer to one of the late calls still cuts the rate.
+    l.record(wave[7], { throttled: true });
+    expect(l.rate).toBeDefined();
   });
 
   it('says the pause is no pacing (callers keep their slots), a throttle and a retry-after are', () => {
