@@ -2,7 +2,7 @@
 // share: RFC 3986 encoding and decoding, SHA-256 and HMAC-SHA256 in hex, and the six-line
 // canonical request. Each cloud's sign.ts builds its own URI, query, headers and string to sign.
 
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomFillSync } from 'node:crypto';
 
 /** EMPTY_BODY_SHA256 is the lower-hex SHA-256 of zero bytes: the payload hash of a request without body. */
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -63,9 +63,21 @@ export function canonicalQuery(query: Readonly<Record<string, QueryValue | reado
   return pairs.join('&');
 }
 
+// Nonces are cut from a block of random bytes filled 256 nonces at a time: one call into the CSPRNG
+// instead of one per request. Each block's bytes are handed out once, in order, and never reused.
+const NONCE_BYTES = 16;
+const nonceBlock = Buffer.alloc(NONCE_BYTES * 256);
+let nonceAt = nonceBlock.length;
+
 /** newNonce is a fresh signature nonce: 32 random lower-hex digits, as Alibaba's openapi-client sends. */
 export function newNonce(): string {
-  return randomBytes(16).toString('hex');
+  if (nonceAt === nonceBlock.length) {
+    randomFillSync(nonceBlock);
+    nonceAt = 0;
+  }
+  const nonce = nonceBlock.toString('hex', nonceAt, nonceAt + NONCE_BYTES);
+  nonceAt += NONCE_BYTES;
+  return nonce;
 }
 
 /** buildCanonicalRequest joins the six parts with newlines, the method upper-cased. */

@@ -522,10 +522,17 @@ export function assertSecureUrl(url: string | URL, plainHttpHosts: readonly stri
 export function secureOrigin(
   plainHttpHosts: readonly string[] = [],
 ): Dispatcher.DispatcherComposeInterceptor {
+  // The origins already found secure: an account sends to a few, on every attempt. Bounded.
+  const secure = new Set<string>();
   return (dispatch) => (opts, handler) => {
     try {
       if (opts.origin === undefined) throw new TypeError('a request needs an origin');
-      assertSecureUrl(String(opts.origin), plainHttpHosts);
+      const origin = String(opts.origin);
+      if (!secure.has(origin)) {
+        assertSecureUrl(origin, plainHttpHosts);
+        if (secure.size >= 64) secure.clear();
+        secure.add(origin);
+      }
     } catch (err) {
       handler.onResponseError?.(detachedController(), err instanceof Error ? err : new Error(String(err)));
       return true;

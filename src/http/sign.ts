@@ -41,7 +41,13 @@ export function sign(options: SignOptions): Dispatcher.DispatcherComposeIntercep
     typeof given === 'function' ? given : rotating === undefined ? (given as RequestSigner).sign : undefined;
   const signWith = (signFn: SignFunction, opts: Dispatcher.DispatchOptions): Dispatcher.DispatchOptions => {
     const req = signableRequest(opts);
-    const added = signFn(req, { now: new Date(now()), nonce: nonce() });
+    // The nonce is drawn only by a signature that has one (Alibaba's; Huawei's has none).
+    const added = signFn(req, {
+      now: new Date(now()),
+      get nonce() {
+        return nonce();
+      },
+    });
     const headers: Record<string, string> = { ...req.headers };
     for (const [name, value] of Object.entries(added)) headers[name.toLowerCase()] = value;
     return { ...opts, headers };

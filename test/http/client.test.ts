@@ -496,6 +496,17 @@ describe('retries', () => {
     expect(server.received[0]?.headers['x-acs-action']).toBe('CleanClusterUserPermissions');
   });
 
+  it('draws a nonce only for a signature that has one: each Alibaba attempt, never a Huawei one', async () => {
+    const server = await serve((_req, res) => json(res, 200, { RequestId: 'r' }));
+    let drawn = 0;
+    const nonce = () => `${++drawn}`.padStart(32, '0');
+    await client({ cloud: 'huaweicloud', signer: huaweiSigner(hwCreds), nonce }).call(hwCall(server));
+    expect(drawn).toBe(0);
+    await client({ cloud: 'alibabacloud', signer: alibabaSigner(aliCreds), nonce }).call(aliCall(server));
+    expect(drawn).toBe(1);
+    expect(server.received[1]?.headers['x-acs-signature-nonce']).toBe('1'.padStart(32, '0'));
+  });
+
   it('authenticates with an IAM token and keeps it out of debug lines', async () => {
     const token = 'MIIEhwYJKoZIhvcNAQcCoIIEeDCCBHQCAQExDTALBglghkgBZQMEAgEw';
     const outcomes: unknown[] = [];

@@ -194,6 +194,10 @@ describe('x-acs-date and nonce', () => {
     const a = newNonce();
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(newNonce()).not.toBe(a);
+    // Across the blocks of randomness they are cut from: never one twice.
+    const many = Array.from({ length: 2000 }, newNonce);
+    expect(many.every((n) => /^[0-9a-f]{32}$/.test(n))).toBe(true);
+    expect(new Set(many).size).toBe(many.length);
     const req = { method: 'GET', host: 'h', pathname: '/', action: 'A', version: 'V' };
     const creds = { accessKeyId: 'id', accessKeySecret: 's' };
     const now = new Date(0);
