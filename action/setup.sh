@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 npm=${NPM:-npm}
-if [ -f "$root/dist/cli/main.js" ]; then
+if [ -f "$root/dist/cli-bundle/main.js" ]; then
   exit 0
 fi
 cd "$root"

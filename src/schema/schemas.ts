@@ -32,8 +32,9 @@ export type JsonSchema = { readonly [key: string]: unknown };
 /** Validators maps each kind to its validator, as the build's standalone module exports them. */
 type Validators = Readonly<Record<DocumentKind, ValidateFunction>>;
 
-// dist/schema/validators.js, written by scripts/compile-schemas.js at build time; absent under src/.
-const PRECOMPILED = './validators.js';
+// dist/schema/validators.js, written by scripts/compile-schemas.js at build time; absent under src/. Named
+// from the folder above so that the CLI's bundle (dist/cli-bundle/, a sibling of dist/schema/) finds it too.
+const PRECOMPILED = new URL('../schema/validators.js', import.meta.url).href;
 const precompiled: Partial<Validators> = await import(PRECOMPILED).then(
   (m: Partial<Validators>) => m,
   () => ({}),

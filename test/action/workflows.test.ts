@@ -164,8 +164,8 @@ describe('the rescind the workflows run', () => {
       [
         '#!/usr/bin/env bash',
         `echo "$PWD $*" >> ${JSON.stringify(calls)}`,
-        'if [ "$1" = run ]; then mkdir -p dist/cli',
-        `  echo 'export function main() { console.log("rescind 0.0.0-ref"); }' > dist/cli/main.js; fi`,
+        'if [ "$1" = run ]; then mkdir -p dist/cli-bundle',
+        `  echo 'export function main() { console.log("rescind 0.0.0-ref"); }' > dist/cli-bundle/main.js; fi`,
         '',
       ].join('\n'),
     );

@@ -105,6 +105,7 @@ describe('the tarball', () => {
       'dist/index.js',
       'dist/index.d.ts',
       'dist/cli/main.js',
+      'dist/cli-bundle/main.js',
       'dist/schema/validators.js',
       'dist/schemas/plan.schema.json',
       'plans/examples/emulator-seed.yaml',
