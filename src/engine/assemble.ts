@@ -45,6 +45,8 @@ export interface AssembleInput {
   revoked?: ReadonlyMap<string, UnobservedRevocation> | undefined;
   createdAt: string;
   types?: Types | undefined;
+  /** sealed: false leaves the digest empty (PlannerOptions.sealed); default true. */
+  sealed?: boolean | undefined;
 }
 
 /** Assembled is the plan when it could be made, and the findings (missing targets, failed reads). */
@@ -187,7 +189,7 @@ export function assemblePlan(input: AssembleInput): Assembled {
     const caller = live.callers.get(name);
     accounts[name] = { ...binding, ...(caller === undefined ? {} : { caller }) };
   }
-  const plan = sealed({
+  const content: Omit<SavedPlan, 'digest'> = {
     apiVersion: 'rescind/v1',
     kind: 'SavedPlan',
     formatVersion: PLAN_FORMAT_VERSION,
@@ -208,7 +210,8 @@ export function assemblePlan(input: AssembleInput): Assembled {
     targets,
     policies,
     summary: summarize(targets),
-  });
+  };
+  const plan = input.sealed === false ? { ...content, digest: '' } : sealed(content);
   return { plan, findings };
 }
 

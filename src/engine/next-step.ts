@@ -66,10 +66,11 @@ export function afterRead(
   // only; an unobservable target has no state to compare.
   const first = tried.revokes === 0 && !tried.sentBefore;
   if (first && now.state === 'active' && target.before.state === 'active') {
-    const fingerprint = fingerprintOf({
-      state: now.state,
-      ...(now.record === undefined ? {} : { record: now.record }),
-    });
+    // The observation itself when it holds nothing else (its fingerprint may be known already).
+    const bare = Object.keys(now).every((k) => k === 'state' || k === 'record');
+    const fingerprint = fingerprintOf(
+      bare ? now : { state: now.state, ...(now.record === undefined ? {} : { record: now.record }) },
+    );
     if (fingerprint !== target.fingerprint) {
       const message = `${target.address} changed since the plan was made: its record is not the one reviewed; make a new plan`;
       return finish('drift', [problem('apply.drift', message, target.address)], now);

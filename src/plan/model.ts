@@ -366,9 +366,18 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+// Fingerprints by observation object: apply's fresh plan fingerprints each target's first read, and the
+// executor then checks that same object for drift. Observations are not changed once read.
+const fingerprints = new WeakMap<object, string>();
+
 /** fingerprintOf is the SHA-256 of an observation: state and record. */
 export function fingerprintOf(before: PlannedTarget['before']): string {
-  return sha256(canonicalJson(before));
+  let fingerprint = fingerprints.get(before);
+  if (fingerprint === undefined) {
+    fingerprint = sha256(canonicalJson(before));
+    fingerprints.set(before, fingerprint);
+  }
+  return fingerprint;
 }
 
 /** digestOf is the digest a saved plan must carry: of everything but the digest itself. */

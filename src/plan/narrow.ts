@@ -112,6 +112,7 @@ export function narrowSaved(saved: SavedPlan, fresh: SavedPlan, file: string): N
       continue;
     }
     const differs = (['type', 'account', 'target', 'with', 'ids'] as const).filter((field) => {
+      if (field === 'type' || field === 'account') return t[field] !== now[field];
       const a = field === 'ids' ? [...t.ids].sort() : t[field];
       const b = field === 'ids' ? [...now.ids].sort() : now[field];
       return canonicalJson(a) !== canonicalJson(b);

@@ -167,7 +167,7 @@ async function derive(
   const extraRecorded = extra.map(asRecorded);
   const policies = [...inputs.policies.map(fromCwd), ...extra];
   const { stdin: _stdin, resume: _resume, verifyInputs: _verify, ...planOptions } = options;
-  const fresh = await session.plan(fromCwd(inputs.plan), { ...planOptions, policies });
+  const fresh = await session.plan(fromCwd(inputs.plan), { ...planOptions, policies, sealed: false });
   // A target that is gone now is the executor's to report (absent since the plan), not a refusal.
   const failures = fresh.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'plan.missing');
   if (fresh.plan === undefined || failures.length > 0) {

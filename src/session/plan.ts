@@ -31,6 +31,8 @@ export interface PlanOptions {
   readonly signal?: AbortSignal;
   /** stdin is what the file `-` stands for: standard input as read, and the name its problems are located in. */
   readonly stdin?: StdinDocument;
+  /** sealed: false leaves the plan's digest empty: apply's fresh plan, never written (PlannerOptions). */
+  readonly sealed?: boolean;
 }
 
 /** PlanSession is what planning needs of the session. */
@@ -127,6 +129,7 @@ export async function planFile(
     onProgress: options.onProgress,
     now: options.now,
     signal: options.signal,
+    sealed: options.sealed,
   });
   // Each finding located at the edge: in the plan file, or at its account's entry in the config.
   const located = made.findings.map(({ in: where, ...d }): Diagnostic => {

@@ -45,16 +45,17 @@ function live(parts: Partial<LiveState>): LiveState {
   };
 }
 
+const assembleInput = (plan: RevocationPlan, state: LiveState, policies: LoadedPolicy[] = []) => ({
+  plan,
+  inputs: [{ role: 'plan' as const, file: 'p.yaml', sha256: 'a'.repeat(64) }],
+  policies,
+  bindings: { acct: { cloud: 'huaweicloud' as const, region: 'ap-southeast-1', endpoints: {} } },
+  live: state,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  types,
+});
 const assemble = (plan: RevocationPlan, state: LiveState, policies: LoadedPolicy[] = []) =>
-  assemblePlan({
-    plan,
-    inputs: [{ role: 'plan', file: 'p.yaml', sha256: 'a'.repeat(64) }],
-    policies,
-    bindings: { acct: { cloud: 'huaweicloud', region: 'ap-southeast-1', endpoints: {} } },
-    live: state,
-    createdAt: '2026-12-01T00:00:00.000Z',
-    types,
-  });
+  assemblePlan(assembleInput(plan, state, policies));
 
 describe('assemblePlan', () => {
   it('each state to its action; each target once, in plan order, under every revocation that reaches it', () => {
@@ -88,6 +89,18 @@ describe('assemblePlan', () => {
     expect(made?.selectors).toMatchObject([{ id: 'three', matched: 2 }]);
     expect(made?.accounts.acct?.caller).toEqual({ ids: ['me'], roots: ['root'] });
     expect(made === undefined ? '' : digestOf(made)).toBe(made?.digest);
+  });
+
+  it("leaves the digest empty when told the plan will not be sealed (apply's own fresh plan)", () => {
+    const plan = planOf([{ id: 'one', target: 'a' }]);
+    const state = live({
+      reached: [{ index: 0, target: { id: 'a' }, observation: seen('active'), fromSelector: false }],
+    });
+    const sealed = assemble(plan, state).plan;
+    const unsealed = assemblePlan({ ...assembleInput(plan, state), sealed: false }).plan;
+    expect(sealed?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(unsealed?.digest).toBe('');
+    expect({ ...unsealed, digest: sealed?.digest }).toEqual(sealed);
   });
 
   it('a read that failed leaves no plan: a finding at the revocation, said once for a shared list', () => {
