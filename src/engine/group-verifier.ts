@@ -92,6 +92,7 @@ export class GroupVerifier {
               target: w.target,
               reads,
               together: batch.length,
+              alongside: (call) => this.#limit.alongside(call),
               ...withSignal(this.#signal),
             }),
           );

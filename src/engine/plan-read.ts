@@ -4,13 +4,13 @@
 // ShowCluster of a CCE cluster, serves every target on it). It
 // decides nothing: what it found, and what failed, go to the assembly (assemble.ts).
 
-import pLimit from 'p-limit';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { type CallerIdentity, callerIdentity, type Observation } from '../plan/model.js';
 import type { Revocation } from '../plan/revocation-plan.js';
 import { withSignal } from '../providers/common.js';
 import type { Fields, ProviderAccount } from '../providers/types.js';
 import { sharedReads } from './shared-reads.js';
+import { Slots } from './slots.js';
 import { registryTypes, type Types } from './types.js';
 
 /**
@@ -67,7 +67,9 @@ export async function readLiveState(
   options: ReadOptions,
 ): Promise<LiveState> {
   const { providerOf, whoami } = options.types ?? registryTypes;
-  const limit = pLimit(options.concurrency);
+  const slots = new Slots(options.concurrency);
+  const limit = <R>(read: () => Promise<R>): Promise<R> => slots.run(() => read());
+  const alongside = <R>(call: () => Promise<R>): Promise<R> | undefined => slots.alongside(call);
   const reads = sharedReads();
   const signal = options.signal;
   const live: LiveState = {
@@ -170,7 +172,14 @@ export async function readLiveState(
       r.type,
       async (done) => {
         for (const { index, at, target } of group) {
-          const read = await provider.read({ account, target, reads, together, ...withSignal(signal) });
+          const read = await provider.read({
+            account,
+            target,
+            reads,
+            together,
+            alongside,
+            ...withSignal(signal),
+          });
           const where = { index, ...(at === undefined ? {} : { at }) };
           if (read.observation === undefined) live.failed.push({ ...where, diagnostics: read.diagnostics });
           else live.reached.push({ ...where, target, observation: read.observation, fromSelector: false });

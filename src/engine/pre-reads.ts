@@ -55,6 +55,7 @@ export class PreReads {
                 target: m.target.target as Fields,
                 reads,
                 together: members.length,
+                alongside: (call) => limit.alongside(call),
                 ...withSignal(signal),
               }),
             );

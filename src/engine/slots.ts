@@ -74,6 +74,17 @@ export class Slots {
     });
   }
 
+  /**
+   * alongside runs call at once in a slot that is free now and that no task waits for, and gives the
+   * slot back when it ends; undefined when there is none. A read that makes two calls (ACK's two lists
+   * of a user) makes the second beside the first when the concurrency leaves room, never beyond it.
+   */
+  alongside<R>(call: () => Promise<R>): Promise<R> | undefined {
+    if (!this.#canStart() || this.#urgent.length > 0 || this.#normal.length > 0) return undefined;
+    this.#active++;
+    return new Promise<R>((resolve) => resolve(call())).finally(() => this.#free());
+  }
+
   // A slot is free and nobody waits for it (tasks wait only while every slot is taken or a fill is due).
   #canStart(): boolean {
     return this.#active < this.#n && !this.#filling;

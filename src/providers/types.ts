@@ -71,6 +71,12 @@ export interface ProviderRequest {
    * lists (a selector over every key, discover); absent, reads run at once.
    */
   readonly each?: <R>(read: () => Promise<R>) => Promise<R>;
+  /**
+   * alongside runs one more call of this read beside the call it is making, in a slot of the caller's
+   * concurrency that is free now; undefined when none is (or absent): the read then makes its calls one
+   * after the other. Never more calls at once than the concurrency allows.
+   */
+  readonly alongside?: <R>(call: () => Promise<R>) => Promise<R> | undefined;
 }
 
 /** ReadRequest asks for the current state of one target. */

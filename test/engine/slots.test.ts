@@ -79,4 +79,34 @@ describe('Slots', () => {
     await Promise.all(Array.from({ length: 10 }, () => slots.run(task)));
     expect(most).toBe(2);
   });
+
+  it('runs a call alongside a task only in a slot free now, and never beyond n', async () => {
+    const slots = new Slots(2);
+    let finish: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      finish = r;
+    });
+    const order: string[] = [];
+    let beside: Promise<void> | undefined;
+    const a = slots.run(async () => {
+      beside = slots.alongside(async () => {
+        order.push('beside runs');
+        await held;
+        order.push('beside ends');
+      });
+      // Both slots are taken now: nothing more goes alongside, and a new task waits.
+      expect(slots.alongside(async () => void order.push('never'))).toBeUndefined();
+      await held;
+    });
+    await tick();
+    const b = slots.run(async () => void order.push('b runs'));
+    await tick();
+    expect(order).toEqual(['beside runs']);
+    finish();
+    await Promise.all([a, b, beside]);
+    expect(order).toEqual(['beside runs', 'beside ends', 'b runs']);
+    // One slot: the task's own; nothing alongside.
+    const one = new Slots(1);
+    await one.run(async () => expect(one.alongside(async () => {})).toBeUndefined());
+  });
 });

@@ -4,6 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../src/emulator/state.js';
+import { Slots } from '../../src/engine/slots.js';
 import { ackUserPermissions as ack } from '../../src/providers/alibabacloud/ack.js';
 import { verifyTarget } from '../../src/providers/common.js';
 import { demo } from '../helpers/emulator-client.js';
@@ -105,6 +106,31 @@ describe('alibabacloud.ack.user-permissions', () => {
     const stats = await bench.stats();
     expect(stats.requests.ListUserKubeConfigStates).toBe(6);
     expect(stats.requests.DescribeUserPermission).toBe(6);
+  });
+
+  it("lists a user's permissions beside the states when the caller has a slot free, else after them", async () => {
+    bench = await startBench();
+    const { ali } = bench;
+    const target = { clusterId: PROD, uid: CONTRACTOR };
+    const roomy = new Slots(2);
+    let besides = 0;
+    const alongside = <R>(call: () => Promise<R>) => {
+      const started = roomy.alongside(call);
+      if (started !== undefined) besides++;
+      return started;
+    };
+    const together = await roomy.run(() => ack.read({ account: ali, target, alongside }));
+    expect(besides).toBe(1);
+    const full = new Slots(1);
+    const apart = await full.run(() =>
+      ack.read({ account: ali, target, alongside: (call) => full.alongside(call) }),
+    );
+    // The same observation either way, from the same two calls.
+    expect(together).toEqual(apart);
+    expect(together.observation?.state).toBe('active');
+    const stats = await bench.stats();
+    expect(stats.requests.ListUserKubeConfigStates).toBe(2);
+    expect(stats.requests.DescribeUserPermission).toBe(2);
   });
 
   it('reads a kubeconfig never issued, without permissions, as absent', async () => {
