@@ -382,6 +382,23 @@ describe('a saved plan sealed again after an edit', () => {
     expect(await revokeCalls()).toBe(0);
   });
 
+  it('14. edited and not sealed again: its checks run while the fresh plan reads, and refuse it before any revoke', async () => {
+    const text = readFileSync(join(ws.dir, 'reviewed.json'), 'utf8').replace('"ticket": "', '"ticket": "X');
+    expect(text).toContain('"ticket": "X');
+    writeFileSync(join(ws.dir, 'edited.json'), text);
+    const r = await apply('edited.json');
+    expect(r.code).toBe(EXIT.error);
+    expect(r.stderr).toMatch(
+      /^edited\.json:\d+:\d+: error plan\.digest: the saved plan was changed after it was written/m,
+    );
+    // The fresh plan of its inputs had read the cloud (reads change nothing); nothing was revoked.
+    const stats = (await adminCall(emulator.url, 'GET', '/_emulator/stats')).json as {
+      requests: Record<string, number>;
+    };
+    expect(stats.requests.ListGrants ?? 0).toBeGreaterThan(0);
+    expect(await revokeCalls()).toBe(0);
+  });
+
   it('the saved plan as it was written applies, every target verified', async () => {
     const r = await apply('reviewed.json');
     expect(r.stderr).not.toContain('error');
