@@ -60,8 +60,9 @@ const ALL_KINDS = Object.keys(documentKinds) as DocumentKind[];
  * comes back as a sorted diagnostic, located where it can be.
  */
 export function loadDocument(path: string, file: string, options: LoadOptions = {}): LoadedDocument {
-  const parsed = parseDocument(path, file, options);
-  return 'diagnostics' in parsed ? parsed : checkParsed(parsed, options);
+  const read = readBytes(path, file, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes });
+  if ('diagnostic' in read) return { file, valid: false, diagnostics: [read.diagnostic] };
+  return loadDocumentBytes(read.bytes, file, options);
 }
 
 /**
@@ -73,34 +74,6 @@ export function loadDocumentBytes(
   file: string,
   options: LoadOptions = {},
 ): LoadedDocument {
-  const parsed = parseBytes(bytes, file, options);
-  return 'diagnostics' in parsed ? parsed : checkParsed(parsed, options);
-}
-
-/** ParsedDocument is a file read and parsed, its checks still to run (checkParsed). */
-export interface ParsedDocument {
-  readonly file: string;
-  readonly sha256: string;
-  readonly source: YamlSource;
-  /** warnings are what parsing found that does not stop the checks. */
-  readonly warnings: readonly Diagnostic[];
-}
-
-/**
- * parseDocument reads and parses the file at path as loadDocument does, without checking it: a
- * document that did not parse is a LoadedDocument with its diagnostics. checkParsed checks it.
- */
-export function parseDocument(
-  path: string,
-  file: string,
-  options: LoadOptions = {},
-): ParsedDocument | LoadedDocument {
-  const read = readBytes(path, file, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes });
-  if ('diagnostic' in read) return { file, valid: false, diagnostics: [read.diagnostic] };
-  return parseBytes(read.bytes, file, options);
-}
-
-function parseBytes(bytes: Uint8Array, file: string, options: LoadOptions): ParsedDocument | LoadedDocument {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = decodeText(file, bytes, options.maxBytes);
   if (decoded.text === undefined) return { file, sha256, valid: false, diagnostics: decoded.diagnostics };
@@ -108,20 +81,14 @@ function parseBytes(bytes: Uint8Array, file: string, options: LoadOptions): Pars
   if (loaded.source === undefined) {
     return { file, sha256, valid: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
   }
-  return { file, sha256, source: loaded.source, warnings: loaded.diagnostics };
-}
-
-/** checkParsed checks a parsed document as loadDocument does: its kind, schema and rules. */
-export function checkParsed(parsed: ParsedDocument, options: LoadOptions = {}): LoadedDocument {
-  const { file, sha256, source } = parsed;
-  const checked = checkSource(source, options);
-  const diagnostics = sortDiagnostics([...parsed.warnings, ...checked.diagnostics]);
+  const checked = checkSource(loaded.source, options);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...checked.diagnostics]);
   return {
     file,
     sha256,
     valid: checked.valid && !diagnostics.some((d) => d.severity === 'error'),
-    data: source.data,
-    source,
+    data: loaded.source.data,
+    source: loaded.source,
     diagnostics,
     ...(checked.kind === undefined ? {} : { kind: checked.kind }),
   };

@@ -14,6 +14,8 @@ export type ReadBytes = { bytes: Uint8Array } | { diagnostic: Diagnostic };
 /** ReadOptions: the most bytes accepted; MAX_FILE_BYTES by default. */
 export interface ReadOptions {
   readonly maxBytes?: number;
+  /** head reads only the file's first head bytes (fewer when it is shorter), whatever its size. */
+  readonly head?: number;
 }
 
 // O_NONBLOCK: opening a FIFO for reading must not wait for a writer (it is refused once open).
@@ -44,7 +46,8 @@ export function readBytes(path: string, file: string, options: ReadOptions = {})
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { diagnostic: notRegular(file, stats) };
-    if (stats.size > max) return { diagnostic: tooLarge(file, stats.size, max) };
+    const head = options.head;
+    if (head === undefined && stats.size > max) return { diagnostic: tooLarge(file, stats.size, max) };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -52,8 +55,10 @@ export function readBytes(path: string, file: string, options: ReadOptions = {})
       const n = readSync(fd, chunk, 0, CHUNK, null);
       if (n === 0) break;
       total += n;
-      if (total > max) return { diagnostic: tooLarge(file, total, max) };
       chunks.push(n === CHUNK ? chunk : chunk.subarray(0, n));
+      if (head !== undefined && total >= head)
+        return { bytes: Buffer.concat(chunks, total).subarray(0, head) };
+      if (total > max) return { diagnostic: tooLarge(file, total, max) };
     }
     return { bytes: Buffer.concat(chunks, total) };
   } catch (e) {

@@ -24,7 +24,7 @@ import {
 } from '../plan/model.js';
 import { narrowSaved } from '../plan/narrow.js';
 import { isDone, type RunHeader } from '../plan/run.js';
-import { checkSavedPlan, loadSavedPlan, type ParsedSavedPlan, parseSavedPlan } from '../plan/saved.js';
+import { checkSavedPlan, loadSavedPlan, type ReadSavedPlan, readSavedPlan } from '../plan/saved.js';
 import { providerOf } from '../providers/registry.js';
 import type { Fields } from '../providers/types.js';
 import { cloudOfType, identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
@@ -107,9 +107,9 @@ export async function prepareApply(
     };
   }
   if (/\.json$/i.test(file)) {
-    const parsed = parseSavedPlan(resolve(cwd, file), file);
-    if ('diagnostics' in parsed) return { diagnostics: parsed.diagnostics };
-    const derived = await derive(session, pendingSaved(parsed), file, options);
+    const read = readSavedPlan(resolve(cwd, file), file);
+    if ('diagnostics' in read) return { diagnostics: read.diagnostics };
+    const derived = await derive(session, pendingSaved(read), file, options);
     if (derived.plan === undefined || derived.saved === undefined)
       return { diagnostics: derived.diagnostics };
     return {
@@ -154,13 +154,13 @@ function checkedSaved(plan: SavedPlan): PendingSaved {
   return { inputs: plan.inputs, checked: () => ({ plan, diagnostics: [] }) };
 }
 
-function pendingSaved(parsed: ParsedSavedPlan): PendingSaved {
+function pendingSaved(read: ReadSavedPlan): PendingSaved {
   let result: CheckedSaved | { diagnostics: Diagnostic[] } | undefined;
   return {
-    inputs: parsed.inputs,
+    inputs: read.inputs,
     checked: () => {
       if (result === undefined) {
-        const loaded = checkSavedPlan(parsed);
+        const loaded = checkSavedPlan(read);
         result =
           loaded.plan === undefined
             ? { diagnostics: loaded.diagnostics }
