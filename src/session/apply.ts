@@ -14,6 +14,7 @@ import { readNotGone } from '../engine/gone.js';
 import type { TargetEnd } from '../engine/hooks.js';
 import { isRunId, type LoadedRun, listRuns, loadRun } from '../engine/runs.js';
 import {
+  fingerprintOf,
   type InputFile,
   isActing,
   type Observation,
@@ -161,6 +162,9 @@ function pendingSaved(read: ReadSavedPlan): PendingSaved {
     checked: () => {
       if (result === undefined) {
         const loaded = checkSavedPlan(read);
+        // Each target's fingerprint, which narrowing checks against its state, is worked out here too,
+        // while the fresh plan's reads are in flight, not after them (fingerprintOf keeps it).
+        for (const t of loaded.plan?.targets ?? []) fingerprintOf(t.before);
         result =
           loaded.plan === undefined
             ? { diagnostics: loaded.diagnostics }
