@@ -14,7 +14,7 @@ import { run } from '../../src/cli/main.js';
 import { loadRun } from '../../src/engine/runs.js';
 import { digestOf, type SavedPlan } from '../../src/plan/model.js';
 import { type ApplyReport, isDone, reportOf } from '../../src/plan/run.js';
-import { FRESH_READS_MS } from '../../src/session/apply.js';
+import { FRESH_READS_MS } from '../../src/session/derive.js';
 import { createSession } from '../../src/session/session.js';
 import { adminCall } from '../helpers/emulator-client.js';
 import { activeIn, type Fleet, fleetSeed, grantId, keyId, startFleet } from '../helpers/fleet.js';
