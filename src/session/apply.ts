@@ -14,38 +14,23 @@ import { isRunId, type LoadedRun, listRuns, loadRun } from '../engine/runs.js';
 import { isActing, type SavedPlan } from '../plan/model.js';
 import { isDone, type RunHeader } from '../plan/run.js';
 import { loadSavedPlan, readSavedPlan } from '../plan/saved.js';
-import type { AccountNeeds, HttpTuning } from './accounts.js';
 import {
   checkedSaved,
   checkTargets,
+  type DeriveOptions,
+  type DeriveSession,
   derive,
   needsOf,
   pendingSaved,
   recentReads,
   remember,
 } from './derive.js';
-import type { PlanOptions } from './plan.js';
-import type { ConfigResult, OpenedAccounts, PlanResult } from './types.js';
 
-/** ApplySession is what applying needs of the session. */
-export interface ApplySession {
-  readonly cwd: string;
-  /** root is the folder that keeps .rescind/ (runs, locks); a saved plan's files are relative to it. */
-  root(): string;
-  config(): ConfigResult;
-  openAccounts(needs: AccountNeeds, tuning?: HttpTuning): Promise<OpenedAccounts>;
-  plan(file: string, options?: PlanOptions): Promise<PlanResult>;
-}
+/** ApplySession is what applying needs of the session: what deriving a saved plan needs. */
+export type ApplySession = DeriveSession;
 
 /** PrepareOptions: resume the last run of FILE when it is unfinished, and the plan options of a plan file. */
-export interface PrepareOptions extends PlanOptions {
-  readonly resume?: boolean;
-  /**
-   * verifyInputs is kept for scripts that pass it: a saved plan (and a run resumed) is always applied
-   * only with the files it was made from, and only as far as a fresh plan of them agrees.
-   */
-  readonly verifyInputs?: boolean;
-}
+export type PrepareOptions = DeriveOptions;
 
 /** PreparedApply is the plan to apply and where it comes from; no plan when there are errors. */
 export interface PreparedApply {

@@ -29,14 +29,23 @@ import type { ConfigResult, OpenedAccounts, PlanResult } from './types.js';
 /** DeriveSession is what deriving a saved plan needs of the session. */
 export interface DeriveSession {
   readonly cwd: string;
+  /** root is the folder that keeps .rescind/ (runs, locks); a saved plan's files are relative to it. */
   root(): string;
   config(): ConfigResult;
   openAccounts(needs: AccountNeeds, tuning?: HttpTuning): Promise<OpenedAccounts>;
   plan(file: string, options?: PlanOptions): Promise<PlanResult>;
 }
 
-/** DeriveOptions are the plan options of the fresh plan, and apply's own, which it ignores. */
-export type DeriveOptions = PlanOptions & { readonly resume?: boolean; readonly verifyInputs?: boolean };
+/** DeriveOptions are the plan options of the fresh plan, and apply's own, which deriving ignores. */
+export interface DeriveOptions extends PlanOptions {
+  /** resume applies the last run of FILE when it is unfinished (prepareApply). */
+  readonly resume?: boolean;
+  /**
+   * verifyInputs is kept for scripts that pass it: a saved plan (and a run resumed) is always applied
+   * only with the files it was made from, and only as far as a fresh plan of them agrees.
+   */
+  readonly verifyInputs?: boolean;
+}
 
 /** CheckedSaved is a checked saved plan: the plan, and its warnings. */
 export interface CheckedSaved {
