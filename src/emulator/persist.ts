@@ -1,3 +1,9 @@
+// Keeping the emulator's state in a --persist file across runs, safely: one emulator per file (the
+// lock of src/files/lock.ts, naming its holder; a dead holder's lock is taken over without ever
+// removing a live one), each save written whole through src/files/replace.ts (a new file created
+// exclusively, then renamed over the old one, never written through a symbolic link), and never a
+// file too large to be loaded again.
+
 import { lstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
