@@ -101,7 +101,8 @@ export async function prepareApply(
       diagnostics: derived.saved.diagnostics,
     };
   }
-  const planned = await session.plan(file, options);
+  // The run's folder keeps this plan as reviewed: sealed, whatever the options say.
+  const planned = await session.plan(file, { ...options, sealed: true });
   if (planned.plan !== undefined) remember(planned.plan, planned.plan.targets);
   return planned.plan === undefined || planned.diagnostics.some((d) => d.severity === 'error')
     ? { diagnostics: planned.diagnostics }

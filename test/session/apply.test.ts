@@ -1,10 +1,11 @@
 // apply reports from memory: the report it returns is built from what it journaled as it went, not read
 // back from the run's folder (at 50,000 targets that was ~93 MB read again); and it is the very report
-// `show RUN` reads from that folder later.
+// `show RUN` reads from that folder later. A plan file applied is kept as reviewed, sealed.
 
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { digestOf } from '../../src/plan/model.js';
 import { createSession } from '../../src/session/session.js';
 import { repoRoot } from '../helpers/paths.js';
 import { builtinConfig, type Workspace, workspace } from '../helpers/plan.js';
@@ -41,6 +42,21 @@ it('reports a whole run even when its folder is taken away while it runs, and sh
     renameSync(moved, join(dir, '.rescind', 'runs', report?.runId ?? ''));
     const shown = await session.show(report?.runId ?? '');
     expect(shown.report).toEqual(report);
+  } finally {
+    await session.close();
+  }
+});
+
+it('keeps a plan file applied as it was reviewed: sealed, even when asked for the unsealed fresh form', async () => {
+  ws = workspace(builtinConfig, { 'offboard.yaml': join(repoRoot, 'plans/examples/offboard-alice.yaml') });
+  const session = createSession({ cwd: ws.dir, env: {} });
+  try {
+    // sealed: false is how apply makes its own fresh plan of a saved plan; a plan file is reviewed as is.
+    const prepared = await session.prepareApply('offboard.yaml', { sealed: false });
+    const reviewed = prepared.reviewed;
+    if (reviewed === undefined) throw new Error(JSON.stringify(prepared.diagnostics));
+    const { digest, ...content } = reviewed;
+    expect(digest).toBe(digestOf(content));
   } finally {
     await session.close();
   }
