@@ -13,7 +13,7 @@
 // Stopping (Ctrl-C, a hook that failed) schedules nothing new; calls in flight finish and are told.
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { isActing, type Observation, type PlannedTarget, type SavedPlan } from '../plan/model.js';
+import type { Observation, PlannedTarget, SavedPlan } from '../plan/model.js';
 import { isDone, type Prior, type TargetResult } from '../plan/run.js';
 import { verifyTarget, withSignal } from '../providers/common.js';
 import { problem } from '../providers/diagnose.js';
@@ -27,6 +27,7 @@ import type {
 } from '../providers/types.js';
 import { GroupVerifier } from './group-verifier.js';
 import { type ApplyHooks, allHooks } from './hooks.js';
+import { inLanes } from './lanes.js';
 import {
   afterLastRead,
   afterRead,
@@ -37,7 +38,7 @@ import {
   type Finish,
   type Tried,
 } from './next-step.js';
-import { PreReads, type Work } from './pre-reads.js';
+import { PreReads, type Work, worksOf } from './pre-reads.js';
 import { sharedReads } from './shared-reads.js';
 import { abortableSleep, type Lease, paced, Slots } from './slots.js';
 import { registryTypes, type Types } from './types.js';
@@ -95,6 +96,10 @@ export interface ExecuteResult {
    */
   hookError?: Error;
 }
+
+// How many targets of one lane (an account's targets of one type) may have started and not yet had
+// their first revoke answered (lanes.ts).
+const LANE_AHEAD = 1024;
 
 /** DEFAULT_APPLY_CONCURRENCY is how many calls an apply makes at once without --concurrency. */
 export const DEFAULT_APPLY_CONCURRENCY = 8;
@@ -157,19 +162,9 @@ class Run {
   }
 
   async execute(): Promise<ExecuteResult> {
-    const { providerOf } = this.#inputs.types ?? registryTypes;
-    const works: Work[] = [];
+    const inputs = this.#inputs;
+    const works = worksOf(inputs.plan.targets, inputs.accounts, inputs.types ?? registryTypes, inputs.prior);
     const results: (TargetResult | undefined)[] = [];
-    for (const target of this.#inputs.plan.targets) {
-      if (!isActing(target)) continue;
-      const provider = providerOf(target.type);
-      const account = this.#inputs.accounts.get(target.account);
-      if (account === undefined) throw new Error(`executePlan: account ${target.account} is not open`);
-      const fields = target.target as Fields;
-      const shared = provider.listKey?.(fields);
-      const group = shared === undefined ? undefined : `${target.type}\u0000${target.account}\u0000${shared}`;
-      works.push({ target, provider, account, prior: this.#inputs.prior?.get(target.address), group });
-    }
     this.#total = works.length;
     // Done in an earlier attempt of this run: reported again, never touched.
     const pending: (Work & { index: number })[] = [];
@@ -203,11 +198,17 @@ class Run {
     this.#preReads = new PreReads(this.#limit, unread, () => this.#stopped, this.#signal);
     await Promise.all([
       ...reported,
-      ...pending.map(async (w) => {
-        const result = await this.#runTarget(w);
-        results[w.index] = result;
-        await this.#ended(result, true);
-      }),
+      inLanes(
+        pending,
+        (w) => `${w.target.account}\u0000${w.target.type}`,
+        LANE_AHEAD,
+        async (w, leave) => {
+          const result = await this.#runTarget(w, leave);
+          results[w.index] = result;
+          leave();
+          await this.#ended(result, true);
+        },
+      ),
     ]);
     return {
       targets: results.filter((r): r is TargetResult => r !== undefined),
@@ -225,8 +226,9 @@ class Run {
   }
 
   // A target, from its pre-read to its last verification: the calls and the waits; what comes next is
-  // next-step.ts's to say.
-  async #runTarget(w: Work): Promise<TargetResult> {
+  // next-step.ts's to say. leave is called once the target no longer waits in its lane's order: its first
+  // revoke answered, a backoff, its group's verification, or its end.
+  async #runTarget(w: Work, leave: () => void): Promise<TargetResult> {
     const verifier = w.group === undefined ? undefined : this.#verifiers.get(w.group);
     const sentBefore = (w.prior?.intents ?? 0) > 0;
     let revokes = 0;
@@ -265,6 +267,7 @@ class Run {
       const next = afterRead(w.target, read, tried(pass), this.#budget);
       if (next.next === 'finish') return end(next);
       if (next.next === 'read-again') {
+        leave();
         await this.#backoff(pass);
         read = await this.#limit.run((lease) => this.#readAlone(w, pass, lease), true);
         continue;
@@ -296,6 +299,7 @@ class Run {
         revokes > 0,
         intent,
       );
+      leave();
       if (revoked === undefined) {
         // An intent written ahead and not followed by its call is taken back, so resume counts true.
         if (intended) {

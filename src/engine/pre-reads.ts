@@ -3,12 +3,13 @@
 // certificates, an account's CCM CAs, a CCE cluster), one per lone target, in plan order, each in a slot
 // of the run.
 
-import type { PlannedTarget } from '../plan/model.js';
+import { isActing, type PlannedTarget } from '../plan/model.js';
 import type { Prior } from '../plan/run.js';
 import { withSignal } from '../providers/common.js';
 import type { AnyRevocationType, Fields, ProviderAccount, ReadResponse } from '../providers/types.js';
 import { sharedReads } from './shared-reads.js';
 import type { Slots } from './slots.js';
+import type { Types } from './types.js';
 
 /** Work is one target of the run, with its provider, account, prior and group. */
 export interface Work {
@@ -18,6 +19,26 @@ export interface Work {
   prior: Prior | undefined;
   /** group names the read this target shares (its pre-read and its verification), if any. */
   group: string | undefined;
+}
+
+/** worksOf are the plan's targets to act on, in plan order, each with its provider, account, prior and group. */
+export function worksOf(
+  targets: readonly PlannedTarget[],
+  accounts: ReadonlyMap<string, ProviderAccount>,
+  types: Types,
+  prior: ReadonlyMap<string, Prior> | undefined,
+): Work[] {
+  const works: Work[] = [];
+  for (const target of targets) {
+    if (!isActing(target)) continue;
+    const provider = types.providerOf(target.type);
+    const account = accounts.get(target.account);
+    if (account === undefined) throw new Error(`executePlan: account ${target.account} is not open`);
+    const shared = provider.listKey?.(target.target as Fields);
+    const group = shared === undefined ? undefined : `${target.type}\u0000${target.account}\u0000${shared}`;
+    works.push({ target, provider, account, prior: prior?.get(target.address), group });
+  }
+  return works;
 }
 
 /** PreReads schedules the reads of a run's pending targets at once, and answers each target's. */
