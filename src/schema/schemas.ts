@@ -32,13 +32,20 @@ export type JsonSchema = { readonly [key: string]: unknown };
 /** Validators maps each kind to its validator, as the build's standalone module exports them. */
 type Validators = Readonly<Record<DocumentKind, ValidateFunction>>;
 
-// dist/schema/validators.js, written by scripts/compile-schemas.js at build time; absent under src/. Named
-// from the folder above so that the CLI's bundle (dist/cli-bundle/, a sibling of dist/schema/) finds it too.
-const PRECOMPILED = new URL('../schema/validators.js', import.meta.url).href;
-const precompiled: Partial<Validators> = await import(PRECOMPILED).then(
-  (m: Partial<Validators>) => m,
-  () => ({}),
-);
+// dist/schema/validators/KIND.cjs, written by scripts/compile-schemas.js at build time, one per kind and
+// required on first use, so that a command loads only the validators it uses; absent under src/. Named
+// from the folder above so that the CLI's bundle (dist/cli-bundle/, a sibling of dist/schema/) finds them.
+const PRECOMPILED = new URL('../schema/validators/', import.meta.url);
+
+function precompiled(kind: DocumentKind): ValidateFunction | undefined {
+  try {
+    const loaded = createRequire(PRECOMPILED)(`./${kind}.cjs`) as Partial<Validators>;
+    return loaded[kind];
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<DocumentKind, ValidateFunction>();
@@ -92,11 +99,15 @@ export function linearErrors(source: string): string {
 
 /** validatorFor is the compiled validator of a kind; compiled once per process. */
 export function validatorFor(kind: DocumentKind): ValidateFunction {
-  let fn = compiled.get(kind) ?? precompiled[kind];
+  let fn = compiled.get(kind);
   if (fn === undefined) {
-    ajv ??= createAjv();
-    fn = ajv.getSchema(SCHEMA_BASE + documentKinds[kind]);
-    if (fn === undefined) throw new Error(`schema ${documentKinds[kind]} is missing from ${schemasDir.href}`);
+    fn = precompiled(kind);
+    if (fn === undefined) {
+      ajv ??= createAjv();
+      fn = ajv.getSchema(SCHEMA_BASE + documentKinds[kind]);
+      if (fn === undefined)
+        throw new Error(`schema ${documentKinds[kind]} is missing from ${schemasDir.href}`);
+    }
     compiled.set(kind, fn);
   }
   return fn;
