@@ -160,7 +160,9 @@ export const MAX_CONNECTIONS = 512;
 
 class Emulator implements Store {
   state: EmulatorState;
-  readonly #seed: EmulatorState;
+  // The seed: what the state starts as and goes back to on reset. The built-in demo seed is read only
+  // when needed (no state persisted, or a reset): a kept state makes its YAML and schema check moot.
+  #seed: EmulatorState | undefined;
   readonly #persist: Persist | undefined;
   readonly #now: () => Date;
   readonly #maxBody: number;
@@ -177,7 +179,7 @@ class Emulator implements Store {
   readonly #inFlight = new Map<StatsKey, number>();
 
   constructor(options: EmulatorOptions) {
-    this.#seed = loadSeed(options.state);
+    this.#seed = options.state === undefined ? undefined : loadSeed(options.state);
     this.#persist = options.persist === undefined ? undefined : holdPersist(options.persist);
     let persisted: EmulatorState | undefined;
     try {
@@ -187,7 +189,7 @@ class Emulator implements Store {
       this.#persist?.release();
       throw e;
     }
-    this.state = persisted ?? structuredClone(this.#seed);
+    this.state = persisted ?? structuredClone(this.#seeded());
     this.#now = options.now ?? (() => new Date());
     this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
     const settings: Record<string, unknown> = {};
@@ -214,6 +216,11 @@ class Emulator implements Store {
       this.#persist?.release();
       throw e;
     }
+  }
+
+  #seeded(): EmulatorState {
+    this.#seed ??= loadSeed(undefined);
+    return this.#seed;
   }
 
   /** changed saves the state when it is persisted. */
@@ -482,7 +489,7 @@ class Emulator implements Store {
       case '/_emulator/stats':
         return reply(200, this.#stats);
       case '/_emulator/reset':
-        this.state = structuredClone(this.#seed);
+        this.state = structuredClone(this.#seeded());
         this.#gate.index(this.state);
         this.sessions.reset();
         this.#stats = emptyStats();
