@@ -8,7 +8,7 @@ import { BlockList, isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { isLoopbackHost, parseProxyUrl } from '../clouds/endpoint-url.js';
-import { Agent, Pool, ProxyAgent } from './undici.js';
+import { Agent, Pool, type ProxyAgent, proxyAgentClass } from './undici.js';
 
 /**
  * ProxySetting says which proxy requests go through: `none`; one `url` for every request; or `env`, the
@@ -145,6 +145,7 @@ export function createTransport(options: TransportOptions = {}): HttpTransport {
     let agent = proxies.get(url);
     if (agent === undefined) {
       const parsed = parseProxyUrl(url) as { url: URL };
+      const ProxyAgent = proxyAgentClass();
       agent = new ProxyAgent({
         uri: parsed.url.href,
         connections,

@@ -15,7 +15,10 @@ Object.assign(Dispatcher.prototype, load('undici/lib/api/index.js') as object);
 
 export const Agent = load('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
 export const Pool = load('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
-export const ProxyAgent = load('undici/lib/dispatcher/proxy-agent.js') as typeof Undici.ProxyAgent;
+/** proxyAgentClass is undici's ProxyAgent, loaded on first use: only a run through a proxy needs it. */
+export function proxyAgentClass(): typeof Undici.ProxyAgent {
+  return load('undici/lib/dispatcher/proxy-agent.js') as typeof Undici.ProxyAgent;
+}
 export const errors = load('undici/lib/core/errors.js') as typeof Undici.errors;
 export type Agent = Undici.Agent;
 export type Pool = Undici.Pool;
