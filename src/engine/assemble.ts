@@ -12,6 +12,7 @@ import {
   fingerprintOf,
   type InputFile,
   isActing,
+  isBare,
   type ObservedState,
   PLAN_FORMAT_VERSION,
   type PlannedTarget,
@@ -101,10 +102,13 @@ export function assemblePlan(input: AssembleInput): Assembled {
       if (!known.ids.includes(r.id)) known.ids.push(r.id);
       continue;
     }
-    const before: PlannedTarget['before'] = {
-      state: hit.observation.state,
-      ...(hit.observation.record === undefined ? {} : { record: hit.observation.record }),
-    };
+    // The observation itself when it holds nothing else: its fingerprint was worked out as it was read.
+    const before: PlannedTarget['before'] = isBare(hit.observation)
+      ? hit.observation
+      : {
+          state: hit.observation.state,
+          ...(hit.observation.record === undefined ? {} : { record: hit.observation.record }),
+        };
     const revokedBy = revokedUnobserved(input.revoked?.get(address), input.bindings[r.account]);
     const action =
       revokedBy !== undefined && hit.observation.state === 'unknown'

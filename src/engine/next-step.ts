@@ -3,7 +3,7 @@
 // functions say which call comes next, or how the target ends. Table-driven tests are in test/engine/.
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { fingerprintOf, type Observation, type PlannedTarget } from '../plan/model.js';
+import { fingerprintOf, isBare, type Observation, type PlannedTarget } from '../plan/model.js';
 import type { TargetOutcome } from '../plan/run.js';
 import { problem } from '../providers/diagnose.js';
 import type { ReadResponse, RevokeResponse, VerifyResponse } from '../providers/types.js';
@@ -67,9 +67,8 @@ export function afterRead(
   const first = tried.revokes === 0 && !tried.sentBefore;
   if (first && now.state === 'active' && target.before.state === 'active') {
     // The observation itself when it holds nothing else (its fingerprint may be known already).
-    const bare = Object.keys(now).every((k) => k === 'state' || k === 'record');
     const fingerprint = fingerprintOf(
-      bare ? now : { state: now.state, ...(now.record === undefined ? {} : { record: now.record }) },
+      isBare(now) ? now : { state: now.state, ...(now.record === undefined ? {} : { record: now.record }) },
     );
     if (fingerprint !== target.fingerprint) {
       const message = `${target.address} changed since the plan was made: its record is not the one reviewed; make a new plan`;

@@ -5,7 +5,13 @@
 // decides nothing: what it found, and what failed, go to the assembly (assemble.ts).
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { type CallerIdentity, callerIdentity, type Observation } from '../plan/model.js';
+import {
+  type CallerIdentity,
+  callerIdentity,
+  fingerprintOf,
+  isBare,
+  type Observation,
+} from '../plan/model.js';
 import type { Revocation } from '../plan/revocation-plan.js';
 import { withSignal } from '../providers/common.js';
 import type { Fields, ProviderAccount } from '../providers/types.js';
@@ -15,11 +21,14 @@ import { registryTypes, type Types } from './types.js';
 
 /**
  * PlanProgress is what the planner tells as it reads: how many reads each account has to make for each
- * type (`identity`: who the account is), and each read as it ends; then the phase after the reads.
+ * type (`identity`: who the account is), and each read as it ends; `sent` once every read's task has
+ * started (what is left of the reads is in flight, but for a list's further pages); then the phase
+ * after the reads.
  */
 export type PlanProgress =
   | { kind: 'reads'; reads: readonly PlanReads[] }
   | { kind: 'read'; account: string; what: string; done: number; total: number }
+  | { kind: 'sent' }
   | { kind: 'phase'; phase: 'policies' };
 
 /** PlanReads counts the reads of one account for one type, or for its identity. */
@@ -68,7 +77,26 @@ export async function readLiveState(
 ): Promise<LiveState> {
   const { providerOf, whoami } = options.types ?? registryTypes;
   const slots = new Slots(options.concurrency);
-  const limit = <R>(read: () => Promise<R>): Promise<R> => slots.run(() => read());
+  // Tasks queued and not started yet; `sent` is told when the last has started, once all are queued.
+  let waiting = 0;
+  let queued = false;
+  let sent = false;
+  const allSent = () => {
+    if (sent || waiting > 0 || !queued) return;
+    sent = true;
+    options.onProgress?.({ kind: 'sent' });
+  };
+  const started = () => {
+    waiting--;
+    allSent();
+  };
+  const limit = <R>(read: () => Promise<R>): Promise<R> => {
+    waiting++;
+    return slots.run(() => {
+      started();
+      return read();
+    });
+  };
   const alongside = <R>(call: () => Promise<R>): Promise<R> | undefined => slots.alongside(call);
   const reads = sharedReads();
   const signal = options.signal;
@@ -182,7 +210,11 @@ export async function readLiveState(
           });
           const where = { index, ...(at === undefined ? {} : { at }) };
           if (read.observation === undefined) live.failed.push({ ...where, diagnostics: read.diagnostics });
-          else live.reached.push({ ...where, target, observation: read.observation, fromSelector: false });
+          else {
+            // Its fingerprint now, while the other reads are in flight, not all at once after the last.
+            if (isBare(read.observation)) fingerprintOf(read.observation);
+            live.reached.push({ ...where, target, observation: read.observation, fromSelector: false });
+          }
           done();
         }
       },
@@ -199,6 +231,8 @@ export async function readLiveState(
     });
   }
   options.onProgress?.({ kind: 'reads', reads: [...counts.values()].map((c) => ({ ...c })) });
+  queued = true;
+  allSent();
   await Promise.all(tasks);
   options.onProgress?.({ kind: 'phase', phase: 'policies' });
   return live;

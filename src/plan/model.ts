@@ -370,6 +370,12 @@ export function sha256(data: string | Uint8Array): string {
 // executor then checks that same object for drift. Observations are not changed once read.
 const fingerprints = new WeakMap<object, string>();
 
+/** isBare tells whether an observation holds nothing but its state and record (its own `before`). */
+export function isBare(observation: object): boolean {
+  for (const key in observation) if (key !== 'state' && key !== 'record') return false;
+  return true;
+}
+
 /** fingerprintOf is the SHA-256 of an observation: state and record. */
 export function fingerprintOf(before: PlannedTarget['before']): string {
   let fingerprint = fingerprints.get(before);

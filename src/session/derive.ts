@@ -134,12 +134,17 @@ export async function derive(
   const extraRecorded = extra.map(asRecorded);
   const policies = [...inputs.policies.map(fromCwd), ...extra];
   const { stdin: _stdin, resume: _resume, verifyInputs: _verify, ...planOptions } = options;
-  // The saved plan is checked once the reads are out: when the first has been answered, every read
-  // started with it has been sent.
+  // The saved plan is checked once the reads are out, while the last of them are answered: when every
+  // read's task has started, and one read has been answered (before that, the first calls may still
+  // wait for their connections, and the check would hold them back).
   let checking: Promise<void> | undefined;
+  let answered = false;
+  let sent = false;
   const onProgress: PlanOptions['onProgress'] = (event) => {
     options.onProgress?.(event);
-    if (event.kind === 'read') {
+    if (event.kind === 'read') answered = true;
+    if (event.kind === 'sent') sent = true;
+    if (answered && sent) {
       checking ??= new Promise<void>((done) =>
         setImmediate(() => {
           pending.checked();

@@ -201,4 +201,41 @@ describe('makePlan over a scripted type', () => {
     expect(made.plan?.summary).toMatchObject({ revoke: 1, alreadyRevoked: 1 });
     expect(scripted.calls.read).toBe(2);
   });
+
+  it('tells when every read has been sent: once, when the last queued read starts', async () => {
+    const scripted = scriptedType({
+      credentials: new Map(
+        ['a', 'b', 'c'].map((id) => [id, { state: 'active', record: { id, holder: 'u' } }]),
+      ),
+    });
+    const events: string[] = [];
+    await makePlan(
+      {
+        plan: planOf([
+          { id: 'one', target: 'a' },
+          { id: 'two', target: 'b' },
+          { id: 'three', target: 'c' },
+        ]),
+        inputs: [],
+        policies: [],
+        accounts: new Map([['acct', scriptedAccount]]),
+      },
+      {
+        types: scripted.types,
+        concurrency: 1,
+        now: () => new Date('2026-12-01T00:00:00Z'),
+        onProgress: (e) => events.push(e.kind === 'read' ? `read ${e.what}` : e.kind),
+      },
+    );
+    // One read at a time: the identity read, queued last, starts once the three targets are read.
+    expect(events).toEqual([
+      'reads',
+      'read huaweicloud.kms.grant',
+      'read huaweicloud.kms.grant',
+      'read huaweicloud.kms.grant',
+      'sent',
+      'read identity',
+      'phase',
+    ]);
+  });
 });
