@@ -261,6 +261,54 @@ export function canonicalJson(value: unknown): string {
   return out.join('');
 }
 
+/**
+ * sameJson tells whether a and b have the same canonicalJson, without writing either: plain objects and
+ * arrays are compared member by member (undefined members left out, as canonicalJson leaves them out);
+ * anything else canonicalJson would treat apart (a toJSON member, an object that is not plain, a depth
+ * past SORTED_COPY_MAX_DEPTH) is compared by its text.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  const same = sameTree(a, b, 0);
+  return same === UNORDERED ? canonicalJson(a) === canonicalJson(b) : same;
+}
+
+function sameTree(a: unknown, b: unknown, depth: number): boolean | typeof UNORDERED {
+  if (a === b) return typeof a !== 'number' || Number.isFinite(a) || UNORDERED;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // undefined in an array is written null; a number JSON cannot hold throws in canonicalJson.
+    if ((a === undefined && b === null) || (a === null && b === undefined)) return true;
+    return typeof a === 'number' || typeof b === 'number' ? UNORDERED : false;
+  }
+  if (depth > SORTED_COPY_MAX_DEPTH) return UNORDERED;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return false;
+    if (Object.getPrototypeOf(a) !== Array.prototype || Object.getPrototypeOf(b) !== Array.prototype)
+      return UNORDERED;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const same = sameTree(a[i], b[i], depth + 1);
+      if (same !== true) return same;
+    }
+    return true;
+  }
+  for (const o of [a, b]) {
+    const proto = Object.getPrototypeOf(o);
+    if ((proto !== Object.prototype && proto !== null) || Object.hasOwn(o, 'toJSON')) return UNORDERED;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const key of Object.keys(x)) {
+    if (x[key] === undefined) continue;
+    defined++;
+    if (!Object.hasOwn(y, key)) return false;
+    const same = sameTree(x[key], y[key], depth + 1);
+    if (same !== true) return same;
+  }
+  for (const key of Object.keys(y)) if (y[key] !== undefined) defined--;
+  return defined === 0;
+}
+
 const UNORDERED: unique symbol = Symbol('unordered');
 
 // An array index as a member name: objects list such members first, in numeric order, whatever the

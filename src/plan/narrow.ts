@@ -14,6 +14,7 @@ import {
   type PlannedTarget,
   type PolicyResult,
   type SavedPlan,
+  sameJson,
   summarize,
 } from './model.js';
 
@@ -115,7 +116,7 @@ export function narrowSaved(saved: SavedPlan, fresh: SavedPlan, file: string): N
       if (field === 'type' || field === 'account') return t[field] !== now[field];
       const a = field === 'ids' ? [...t.ids].sort() : t[field];
       const b = field === 'ids' ? [...now.ids].sort() : now[field];
-      return canonicalJson(a) !== canonicalJson(b);
+      return !sameJson(a, b);
     });
     if (differs.length > 0) {
       refuse(

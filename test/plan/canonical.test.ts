@@ -4,7 +4,7 @@
 // writer on every JSON value.
 
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/plan/model.js';
+import { canonicalJson, sameJson } from '../../src/plan/model.js';
 
 // The reference: members sorted at every depth, undefined members left out, as RFC 8785 orders them.
 function reference(v: unknown): string {
@@ -95,5 +95,41 @@ describe('canonicalJson', () => {
   it('refuses what JSON cannot hold', () => {
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(RangeError);
     expect(() => canonicalJson([() => 1])).toThrow(TypeError);
+  });
+});
+
+// sameJson compares without writing: it must say equal exactly when the canonical texts are equal.
+describe('sameJson', () => {
+  it('agrees with comparing canonical texts on 3,000 random pairs, near and far', () => {
+    const r = mulberry32(7);
+    let equal = 0;
+    for (let i = 0; i < 3000; i++) {
+      const a = randomValue(r, 0, NAMES);
+      // Half the time b is a's copy, reordered by a JSON round trip and perhaps changed in one leaf.
+      const b: unknown =
+        i % 2 === 0
+          ? JSON.parse((JSON.stringify(a) ?? 'null').replace(/true/, 'false'))
+          : randomValue(r, 0, NAMES);
+      const same = canonicalJson(a) === canonicalJson(b);
+      if (same) equal++;
+      expect(sameJson(a, b), `${JSON.stringify(a)} / ${JSON.stringify(b)}`).toBe(same);
+    }
+    expect(equal).toBeGreaterThan(300);
+  });
+
+  it('leaves undefined members out, and writes an undefined array item as null', () => {
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: null }, { a: undefined })).toBe(false);
+    expect(sameJson([undefined], [null])).toBe(true);
+    expect(sameJson({ b: [1, { c: 'x' }], a: 2 }, { a: 2, b: [1, { c: 'x' }] })).toBe(true);
+    expect(sameJson({ a: 0 }, { a: -0 })).toBe(true);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+  });
+
+  it('compares by text what canonicalJson writes apart, and refuses what JSON cannot hold', () => {
+    expect(sameJson({ toJSON: 'x', a: 1 }, { a: 1, toJSON: 'x' })).toBe(true);
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    expect(sameJson(bare, { a: 1 })).toBe(true);
+    expect(() => sameJson({ a: Number.NaN }, { a: 1 })).toThrow(RangeError);
   });
 });
