@@ -10,7 +10,7 @@
 //
 // Calls: at most `concurrency` at once, whatever they are (reads, revokes, verifications): every call
 // runs in one Slots (slots.ts). A target waiting for its group's read or verification holds no slot.
-// Stopping (Ctrl-C, a hook that failed) schedules nothing new; calls in flight finish and are told.
+// Targets start in lanes (lanes.ts), each at most LANE_AHEAD ahead of its first revokes. Stopping (Ctrl-C, a hook that failed) schedules nothing new; calls in flight finish and are told.
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Observation, PlannedTarget, SavedPlan } from '../plan/model.js';
