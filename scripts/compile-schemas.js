@@ -2,7 +2,7 @@
 // Build step: compile the JSON Schemas of schemas/ into dist/schema/validators/KIND.cjs
 // with ajv's standalone code generator, so that the CLI does not spend hundreds
 // of milliseconds compiling schemas at every start (docs/contributing.md).
-// src/schema/schemas.ts falls back to compiling at run time when this file is
+// src/schema/schemas.ts falls back to compiling at run time when these files are
 // absent (tests run from src/).
 
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';

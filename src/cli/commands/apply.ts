@@ -75,7 +75,6 @@ export const spec: CommandSpec = {
   maxPositionals: 1,
 };
 
-/** run applies argv's FILE. */
 // From this many targets to revoke, or a saved plan this large (~1.1 KB a target), the process collects
 // garbage sooner (Io.largeRun): at 50,000 targets its peak memory is about two thirds, in the same time;
 // at 10,000 it saved 90 MB of 290 for 10-15 % more CPU, which a run that small does not need. The file's
@@ -83,6 +82,7 @@ export const spec: CommandSpec = {
 const LARGE_RUN = 25_000;
 const LARGE_PLAN_BYTES = 25 * 2 ** 20;
 
+/** run applies argv's FILE. */
 export async function run(args: Parsed, io: Io): Promise<number> {
   const v = args.values;
   const file = args.positionals[0] ?? '';
@@ -194,7 +194,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   }
 }
 
-// Where runs are kept, as the user can reach it from here.
+// Whether FILE is a saved plan large enough to collect garbage sooner from the start.
 function largePlanFile(cwd: string, file: string): boolean {
   try {
     return statSync(resolve(cwd, file)).size >= LARGE_PLAN_BYTES;
@@ -203,6 +203,7 @@ function largePlanFile(cwd: string, file: string): boolean {
   }
 }
 
+// Where runs are kept, as the user can reach it from here.
 function runsFolder(io: Io, root: string): string {
   const rel = relative(io.cwd, join(root, '.rescind', 'runs'));
   return rel === '' ? '.' : rel;
