@@ -8,7 +8,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import {
   type AccountBinding,
-  canonicalJson,
   fingerprintOf,
   isActing,
   type PlannedTarget,
@@ -52,7 +51,7 @@ export function narrowSaved(saved: SavedPlan, fresh: SavedPlan, file: string): N
 
   // The plan's own metadata: the fresh plan's is the reviewed one (its file's digest was checked).
   for (const field of ['file', 'name', 'reason', 'ticket', 'owner', 'labels', 'concurrency'] as const) {
-    if (canonicalJson(saved.plan[field]) !== canonicalJson(fresh.plan[field])) {
+    if (!sameJson(saved.plan[field], fresh.plan[field])) {
       refuse(
         'apply.not-reviewed',
         `the saved plan's ${field} is not what the plan file says now: it was not written so by rescind plan`,
@@ -192,7 +191,7 @@ export function bindingChanges(was: AccountBinding | undefined, now: AccountBind
       out.push(
         'its credentials could not be identified, so they cannot be shown to be of the same cloud account',
       );
-    } else if (canonicalJson([...was.caller.roots].sort()) !== canonicalJson([...now.caller.roots].sort())) {
+    } else if (!sameJson([...was.caller.roots].sort(), [...now.caller.roots].sort())) {
       out.push(
         `its credentials belong to cloud account ${now.caller.roots.join(', ') || '(unknown)'}, not ${was.caller.roots.join(', ') || '(unknown)'} as when the plan was made`,
       );

@@ -7,7 +7,7 @@ import { error } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, type LoadOptions, loadDocument } from '../document/pipeline.js';
 import { readBytes } from '../document/read.js';
 import { replaceFile } from '../files/replace.js';
-import { canonicalJson, digestOf, type InputFile, type SavedPlan } from './model.js';
+import { digestOf, type InputFile, type SavedPlan, sameJson } from './model.js';
 
 /** savedPlanRules check, beyond the schema, that the plan's digest is the digest of its content. */
 export const savedPlanRules: KindRules = {
@@ -85,16 +85,17 @@ export function readSavedPlan(path: string, file: string): ReadSavedPlan | Loade
 
 /** checkSavedPlan reads and checks a saved plan as loadSavedPlan does, and holds it to its early inputs. */
 export function checkSavedPlan(saved: ReadSavedPlan): LoadedSavedPlan {
-  const loaded = loadDocument(saved.path, saved.file, SAVED_PLAN_OPTIONS);
-  if (!loaded.valid) return loaded;
-  const plan = loaded.data as SavedPlan;
-  if (saved.inputs !== undefined && canonicalJson(plan.inputs) !== canonicalJson(saved.inputs)) {
+  const loaded = loadSavedPlan(saved.path, saved.file);
+  const plan = loaded.plan;
+  if (plan === undefined) return loaded;
+  if (saved.inputs !== undefined && !sameJson(plan.inputs, saved.inputs)) {
     const message =
       'the saved plan names its inputs twice, differently, or they changed while it was read: it was not written so by rescind plan';
     const refused: Diagnostic = { severity: 'error', code: 'plan.inconsistent', file: saved.file, message };
-    return { ...loaded, valid: false, diagnostics: [...loaded.diagnostics, refused] };
+    const { plan: _refused, ...rest } = loaded;
+    return { ...rest, valid: false, diagnostics: [...loaded.diagnostics, refused] };
   }
-  return { ...loaded, plan };
+  return loaded;
 }
 
 // How far into a saved plan its top-level `inputs` is looked for: rescind writes it before the accounts
