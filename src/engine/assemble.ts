@@ -9,10 +9,10 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import {
   type AccountBinding,
   type ActionState,
+  beforeOf,
   fingerprintOf,
   type InputFile,
   isActing,
-  isBare,
   type ObservedState,
   PLAN_FORMAT_VERSION,
   type PlannedTarget,
@@ -102,13 +102,7 @@ export function assemblePlan(input: AssembleInput): Assembled {
       if (!known.ids.includes(r.id)) known.ids.push(r.id);
       continue;
     }
-    // The observation itself when it holds nothing else: its fingerprint was worked out as it was read.
-    const before: PlannedTarget['before'] = isBare(hit.observation)
-      ? hit.observation
-      : {
-          state: hit.observation.state,
-          ...(hit.observation.record === undefined ? {} : { record: hit.observation.record }),
-        };
+    const before = beforeOf(hit.observation);
     const revokedBy = revokedUnobserved(input.revoked?.get(address), input.bindings[r.account]);
     const action =
       revokedBy !== undefined && hit.observation.state === 'unknown'

@@ -3,7 +3,7 @@
 // functions say which call comes next, or how the target ends. Table-driven tests are in test/engine/.
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { fingerprintOf, isBare, type Observation, type PlannedTarget } from '../plan/model.js';
+import { beforeOf, fingerprintOf, type Observation, type PlannedTarget } from '../plan/model.js';
 import type { TargetOutcome } from '../plan/run.js';
 import { problem } from '../providers/diagnose.js';
 import type { ReadResponse, RevokeResponse, VerifyResponse } from '../providers/types.js';
@@ -66,10 +66,7 @@ export function afterRead(
   // only; an unobservable target has no state to compare.
   const first = tried.revokes === 0 && !tried.sentBefore;
   if (first && now.state === 'active' && target.before.state === 'active') {
-    // The observation itself when it holds nothing else (its fingerprint may be known already).
-    const fingerprint = fingerprintOf(
-      isBare(now) ? now : { state: now.state, ...(now.record === undefined ? {} : { record: now.record }) },
-    );
+    const fingerprint = fingerprintOf(beforeOf(now));
     if (fingerprint !== target.fingerprint) {
       const message = `${target.address} changed since the plan was made: its record is not the one reviewed; make a new plan`;
       return finish('drift', [problem('apply.drift', message, target.address)], now);

@@ -424,6 +424,18 @@ export function isBare(observation: object): boolean {
   return true;
 }
 
+/**
+ * beforeOf is an observation as a target's `before` (its state and record): the observation itself when
+ * it holds nothing else, so that a fingerprint worked out as it was read is found again.
+ */
+export function beforeOf(observation: Observation<unknown>): PlannedTarget['before'] {
+  if (isBare(observation)) return observation;
+  return {
+    state: observation.state,
+    ...(observation.record === undefined ? {} : { record: observation.record }),
+  };
+}
+
 /** fingerprintOf is the SHA-256 of an observation: state and record. */
 export function fingerprintOf(before: PlannedTarget['before']): string {
   let fingerprint = fingerprints.get(before);
