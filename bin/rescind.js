@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The rescind command: runs the CLI built into dist/ by `npm ci` (prepare) or `npm run build`, as
-// bundled by scripts/bundle-cli.js (a few modules to load instead of ~160).
+// bundled by scripts/bundle-cli.js (a few chunks to load, not one module per source file).
 import { setFlagsFromString } from 'node:v8';
 
 // undici parses HTTP with llhttp, in WebAssembly. V8 compiles it at once (Liftoff), then again,

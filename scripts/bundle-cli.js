@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Build step: bundle the CLI (dist/cli/main.js and every module of rescind it imports) into a few files
-// of dist/cli-bundle/, so that a command starts by loading a handful of modules instead of ~160: Node 20
-// resolves, reads, compiles and links each ES module on every start, with no compile cache. What a
+// of dist/cli-bundle/, so that a command starts by loading a handful of chunks, not one module per
+// source file: Node 20 resolves, reads, compiles and links each ES module on every start, with no
+// compile cache. What a
 // command loads on demand (the session's dynamic imports: apply, plan, discover, the emulator) stays a
 // chunk of its own, loaded only by the commands that use it. Packages stay outside (node_modules), and
 // the bundle sits one folder below dist/ like dist/cli/, so that the paths its modules name from their
