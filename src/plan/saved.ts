@@ -183,6 +183,7 @@ function inputsText(text: string): string | undefined {
   }
 }
 
+// As many as the schema allows (saved-plan.schema.json: inputs, maxItems).
 const MAX_INPUTS = 1000;
 const SHA256 = /^[0-9a-f]{64}$/;
 

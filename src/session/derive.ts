@@ -256,12 +256,23 @@ function checkInputs(
       `the config ${config.file ?? ''} is not the config ${configInput.file} the plan was made with: apply only with the config it was reviewed with, or make the plan again`,
     );
   }
+  // Each file read and hashed once, however often the saved plan names it.
+  const hashes = new Map<string, { sha256: string } | { diagnostic: Diagnostic }>();
+  const hashOf = (name: string) => {
+    let hashed = hashes.get(name);
+    if (hashed === undefined) {
+      const read = readBytes(resolve(root, name), name);
+      hashed = 'diagnostic' in read ? read : { sha256: sha256(read.bytes) };
+      hashes.set(name, hashed);
+    }
+    return hashed;
+  };
   for (const input of [planInput, ...policies]) {
-    const read = readBytes(resolve(root, input.file), input.file);
+    const hashed = hashOf(input.file);
     const why =
-      'diagnostic' in read
-        ? `is not here (${read.diagnostic.message})`
-        : sha256(read.bytes) === input.sha256
+      'diagnostic' in hashed
+        ? `is not here (${hashed.diagnostic.message})`
+        : hashed.sha256 === input.sha256
           ? undefined
           : 'changed since the plan was made';
     if (why === undefined) continue;

@@ -74,6 +74,19 @@ describe('a saved plan read before it is checked', () => {
     });
   });
 
+  it('refuses a plan of more inputs than any plan has, before it reads one of them', () => {
+    const many = { ...plan, inputs: Array.from({ length: 1001 }, () => plan.inputs[0]) };
+    withFile(JSON.stringify(many, null, 2), (path) => {
+      const read = readSavedPlan(path, 'p.json');
+      if ('diagnostics' in read) throw new Error(read.diagnostics[0]?.message);
+      // Too many to take early: the checks come first, and the schema refuses them.
+      expect(read.inputs).toBeUndefined();
+      const checked = checkSavedPlan(read);
+      expect(checked.plan).toBeUndefined();
+      expect(checked.diagnostics.map((d) => d.code)).toContain('schema.items');
+    });
+  });
+
   it('takes no inputs it cannot read early: not of their shape, past the first MiB, or no object', () => {
     const late = `{"pad": "${'x'.repeat(1024 * 1024)}", ${golden.trimStart().slice(1)}`;
     const shapeless = golden.replace('"role": "plan"', '"role": "nothing"');
