@@ -4,7 +4,7 @@
 // writer on every JSON value.
 
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, sameJson } from '../../src/plan/model.js';
+import { canonicalJson, canonicalSha256, sameJson, sha256 } from '../../src/plan/model.js';
 
 // The reference: members sorted at every depth, undefined members left out, as RFC 8785 orders them.
 function reference(v: unknown): string {
@@ -95,6 +95,31 @@ describe('canonicalJson', () => {
   it('refuses what JSON cannot hold', () => {
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(RangeError);
     expect(() => canonicalJson([() => 1])).toThrow(TypeError);
+  });
+});
+
+// canonicalSha256 hashes the text in pieces (a saved plan's digest): it must hash exactly canonicalJson's text.
+describe('canonicalSha256', () => {
+  it('is the SHA-256 of canonicalJson on 3,000 random values, and on a plan of many targets', () => {
+    const r = mulberry32(1207);
+    for (let i = 0; i < 3000; i++) {
+      const v = randomValue(r, 0, i % 3 === 0 ? [...NAMES, ...INDEX_NAMES] : NAMES);
+      expect(canonicalSha256(v)).toBe(sha256(canonicalJson(v)));
+    }
+    const plan = {
+      targets: Array.from({ length: 50 }, () => randomValue(r, 1, NAMES)),
+      z: { '10': [undefined, 'é'], '9': 'x', skipped: undefined },
+      __proto__: null,
+    };
+    expect(canonicalSha256(plan)).toBe(sha256(canonicalJson(plan)));
+    expect(canonicalSha256(JSON.parse('{"__proto__":{"b":1,"a":2}}'))).toBe(
+      sha256('{"__proto__":{"a":2,"b":1}}'),
+    );
+  });
+
+  it('refuses what JSON cannot hold, as canonicalJson does', () => {
+    expect(() => canonicalSha256({ a: [1, { b: Number.NaN }] })).toThrow(RangeError);
+    expect(() => canonicalSha256({ a: [() => 1] })).toThrow(TypeError);
   });
 });
 
