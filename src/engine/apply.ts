@@ -25,7 +25,7 @@ import {
   reportOf,
   targetLine,
 } from '../plan/run.js';
-import { savedPlanText } from '../plan/saved.js';
+import { savedPlanPieces } from '../plan/saved.js';
 import { evaluatePolicies, type PolicyTarget } from '../policy/evaluate.js';
 import type { Fields, ProviderAccount } from '../providers/types.js';
 import { VERSION } from '../version.js';
@@ -127,7 +127,7 @@ export async function applyRun(inputs: RunInputs, options: RunOptions = {}): Pro
     return { lockedBy: h, diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
   }
   try {
-    const paths = inputs.run?.paths ?? (await createRun(root, runId, savedPlanText(reviewed)));
+    const paths = inputs.run?.paths ?? (await createRun(root, runId, { pieces: savedPlanPieces(reviewed) }));
     if (Array.isArray(paths)) return { diagnostics: paths };
     const who: RunHeader['callers'] = {};
     for (const [name, caller] of callers) who[name] = { ids: [...caller.ids] };

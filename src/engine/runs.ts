@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Content } from '../files/replace.js';
 import type { AccountBinding, SavedPlan } from '../plan/model.js';
 import { type JournalLine, type RunHeader, RunLog } from '../plan/run.js';
 import { loadSavedPlan, writeSavedPlan } from '../plan/saved.js';
@@ -57,7 +58,7 @@ export function isRunId(text: string): boolean {
 export async function createRun(
   root: string,
   runId: string,
-  planText: string,
+  plan: Content,
 ): Promise<RunPaths | Diagnostic[]> {
   const paths = runPaths(root, runId);
   try {
@@ -67,7 +68,7 @@ export async function createRun(
     const why = e instanceof Error && 'code' in e ? String(e.code) : String(e);
     return [runProblem(`cannot make the run's folder: ${why}`, join(RUNS_DIR, runId))];
   }
-  const written = writeSavedPlan(paths.plan, join(RUNS_DIR, runId, 'plan.json'), planText);
+  const written = writeSavedPlan(paths.plan, join(RUNS_DIR, runId, 'plan.json'), plan);
   if (written.length > 0) return written;
   await syncDir(paths.dir);
   await syncDir(join(root, RUNS_DIR));

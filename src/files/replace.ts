@@ -6,10 +6,26 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 
 /**
- * createExclusive creates path with text and mode, failing when anything (a file, a planted link) is
- * already there: false then. The file is synced before it is closed.
+ * Content is what a file is written with: a text, or its pieces in order (a large saved plan, a target at
+ * a time, so that its whole text is never in memory at once).
  */
-export function createExclusive(path: string, text: string, mode: number): boolean {
+export type Content = string | { readonly pieces: Iterable<string> };
+
+/** TooLarge is thrown when content is over the size a write allows; bytes is the content's whole size. */
+export class TooLarge extends Error {
+  readonly bytes: number;
+  constructor(bytes: number) {
+    super(`${bytes} bytes`);
+    this.bytes = bytes;
+  }
+}
+
+/**
+ * createExclusive creates path with content and mode, failing when anything (a file, a planted link) is
+ * already there: false then. The file is synced before it is closed. Content over maxBytes throws
+ * TooLarge, and leaves no file.
+ */
+export function createExclusive(path: string, content: Content, mode: number, maxBytes = Infinity): boolean {
   let fd: number;
   try {
     fd = openSync(path, 'wx', mode);
@@ -18,7 +34,7 @@ export function createExclusive(path: string, text: string, mode: number): boole
     throw e;
   }
   try {
-    writeSync(fd, text);
+    writeContent(fd, content, maxBytes);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -30,12 +46,12 @@ export function createExclusive(path: string, text: string, mode: number): boole
 }
 
 /**
- * replaceFile writes text to path through a new temporary file beside it and a rename; false when the
- * temporary name is taken (a planted file: nothing is written).
+ * replaceFile writes content to path through a new temporary file beside it and a rename; false when the
+ * temporary name is taken (a planted file: nothing is written). Content over maxBytes throws TooLarge.
  */
-export function replaceFile(path: string, text: string, mode: number): boolean {
+export function replaceFile(path: string, content: Content, mode: number, maxBytes = Infinity): boolean {
   const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
-  if (!createExclusive(tmp, text, mode)) return false;
+  if (!createExclusive(tmp, content, mode, maxBytes)) return false;
   try {
     renameSync(tmp, path);
   } catch (e) {
@@ -43,4 +59,36 @@ export function replaceFile(path: string, text: string, mode: number): boolean {
     throw e;
   }
   return true;
+}
+
+// Pieces are gathered to about this many characters before each write.
+const WRITE_CHARS = 1 << 20;
+
+// Writes content to fd, counting its bytes; past maxBytes nothing more is written, and the rest is only
+// counted, for TooLarge to say the whole size.
+function writeContent(fd: number, content: Content, maxBytes: number): void {
+  let bytes = 0;
+  const write = (text: string): void => {
+    if (bytes > maxBytes) {
+      bytes += Buffer.byteLength(text);
+      return;
+    }
+    const buffer = Buffer.from(text);
+    bytes += buffer.length;
+    if (bytes > maxBytes) return;
+    for (let at = 0; at < buffer.length; ) at += writeSync(fd, buffer, at);
+  };
+  if (typeof content === 'string') write(content);
+  else {
+    let gathered = '';
+    for (const piece of content.pieces) {
+      gathered += piece;
+      if (gathered.length >= WRITE_CHARS) {
+        write(gathered);
+        gathered = '';
+      }
+    }
+    write(gathered);
+  }
+  if (bytes > maxBytes) throw new TooLarge(bytes);
 }

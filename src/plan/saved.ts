@@ -6,7 +6,7 @@ import { type Diagnostic, jsonText } from '../diagnostics/diagnostic.js';
 import { error } from '../diagnostics/finding.js';
 import { type KindRules, type LoadedDocument, type LoadOptions, loadDocument } from '../document/pipeline.js';
 import { readBytes } from '../document/read.js';
-import { replaceFile } from '../files/replace.js';
+import { type Content, replaceFile, TooLarge } from '../files/replace.js';
 import { digestOf, type InputFile, type SavedPlan, sameJson } from './model.js';
 
 /** savedPlanRules check, beyond the schema, that the plan's digest is the digest of its content. */
@@ -37,7 +37,45 @@ export const SAVED_PLAN_MAX_BYTES = 64 * 1024 * 1024;
  * on escaped (jsonText).
  */
 export function savedPlanText(plan: SavedPlan): string {
-  return `${jsonText(JSON.stringify(plan, null, 2))}\n`;
+  return [...savedPlanPieces(plan)].join('');
+}
+
+/**
+ * savedPlanPieces is savedPlanText in pieces, its lists (targets) an item at a time, as
+ * JSON.stringify(plan, null, 2) would indent them: a run's plan.json is written from them without the
+ * text of the whole plan in memory.
+ */
+export function* savedPlanPieces(plan: SavedPlan): Generator<string> {
+  const members = plan as unknown as Record<string, unknown>;
+  let written = 0;
+  for (const key of Object.keys(members)) {
+    const value = members[key];
+    const list = isPlainList(value) && value.length > 0 ? value : undefined;
+    const whole = list === undefined ? JSON.stringify(value, null, 2) : undefined;
+    if (list === undefined && whole === undefined) continue; // undefined: JSON.stringify leaves it out
+    yield `${written++ === 0 ? '{' : ','}\n  ${jsonText(JSON.stringify(key))}: `;
+    if (list === undefined) {
+      yield jsonText(indented(whole ?? '', '\n  '));
+      continue;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const item = JSON.stringify(list[i], null, 2) ?? 'null';
+      yield `${i === 0 ? '[' : ','}\n    ${jsonText(indented(item, '\n    '))}`;
+    }
+    yield '\n  ]';
+  }
+  yield written === 0 ? '{}\n' : '\n}\n';
+}
+
+// JSON text one level deeper: JSON.stringify escapes a newline inside a string, so every raw one is
+// between lines of the layout.
+function indented(json: string, newline: string): string {
+  return json.includes('\n') ? json.replaceAll('\n', newline) : json;
+}
+
+// An array JSON.stringify writes as its items (not through a toJSON of its own).
+function isPlainList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype;
 }
 
 /** LoadedSavedPlan is a loaded saved plan; plan is present when it is valid and unchanged. */
@@ -203,20 +241,20 @@ function inputsOf(inputs: unknown): InputFile[] | undefined {
 }
 
 /**
- * writeSavedPlan writes text (a rendered saved plan) to path, named file in diagnostics, whole or not
- * at all: a new temporary file beside it, then a rename. A plan too large to be read back is refused.
+ * writeSavedPlan writes a rendered saved plan (its text, or savedPlanPieces) to path, named file in
+ * diagnostics, whole or not at all: a new temporary file beside it, then a rename. A plan too large to be
+ * read back is refused, and nothing of it is left.
  */
-export function writeSavedPlan(path: string, file: string, text: string): Diagnostic[] {
-  const size = Buffer.byteLength(text);
-  if (size > SAVED_PLAN_MAX_BYTES) {
-    const message = `the plan is ${size.toLocaleString('en-US')} bytes, more than the ${SAVED_PLAN_MAX_BYTES / 2 ** 20} MiB a saved plan holds: split the plan`;
-    return [{ severity: 'error', code: 'file.too-large', file, message }];
-  }
+export function writeSavedPlan(path: string, file: string, content: Content): Diagnostic[] {
   try {
-    if (replaceFile(path, text, 0o644)) return [];
+    if (replaceFile(path, content, 0o644, SAVED_PLAN_MAX_BYTES)) return [];
     const message = 'cannot write the plan: its temporary file exists';
     return [{ severity: 'error', code: 'file.unwritable', file, message }];
   } catch (e) {
+    if (e instanceof TooLarge) {
+      const message = `the plan is ${e.bytes.toLocaleString('en-US')} bytes, more than the ${SAVED_PLAN_MAX_BYTES / 2 ** 20} MiB a saved plan holds: split the plan`;
+      return [{ severity: 'error', code: 'file.too-large', file, message }];
+    }
     const why = e instanceof Error && 'code' in e ? String(e.code) : String(e);
     return [{ severity: 'error', code: 'file.unwritable', file, message: `cannot write the plan: ${why}` }];
   }

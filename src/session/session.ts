@@ -19,7 +19,7 @@ import type { HttpClient } from '../http/client.js';
 import type { HttpLogger } from '../http/log.js';
 import { canonicalJson, type SavedPlan, sha256 } from '../plan/model.js';
 import type { RunsOptions, RunsResult } from '../plan/run.js';
-import { savedPlanText, writeSavedPlan } from '../plan/saved.js';
+import { savedPlanPieces, writeSavedPlan } from '../plan/saved.js';
 import type { ProviderAccount } from '../providers/types.js';
 import type { StdinDocument, ValidateResult } from '../validate/validate.js';
 import type { ServiceName } from '../vocabulary.js';
@@ -251,7 +251,7 @@ export function createSession(options: SessionOptions): Session {
       const { showFile } = await import('./show.js');
       return showFile(cwd, root(), file);
     },
-    save: (plan, file) => writeSavedPlan(resolve(cwd, file), file, savedPlanText(plan)),
+    save: (plan, file) => writeSavedPlan(resolve(cwd, file), file, { pieces: savedPlanPieces(plan) }),
     runs: async (runsOptions = {}) => {
       const { listRecordedRuns } = await import('../engine/run-list.js');
       return listRecordedRuns(root(), runsOptions);

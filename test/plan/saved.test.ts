@@ -5,8 +5,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { jsonText } from '../../src/diagnostics/diagnostic.js';
 import { digestOf, type SavedPlan } from '../../src/plan/model.js';
-import { checkSavedPlan, readSavedPlan, SAVED_PLAN_MAX_BYTES, writeSavedPlan } from '../../src/plan/saved.js';
+import {
+  checkSavedPlan,
+  readSavedPlan,
+  SAVED_PLAN_MAX_BYTES,
+  savedPlanPieces,
+  savedPlanText,
+  writeSavedPlan,
+} from '../../src/plan/saved.js';
 import { repoRoot } from '../helpers/paths.js';
 
 it('refuses to write a saved plan larger than a saved plan may be read', () => {
@@ -21,11 +29,45 @@ it('refuses to write a saved plan larger than a saved plan may be read', () => {
       ],
     ]);
     expect(readdirSync(dir)).toEqual([]);
+    // In pieces, the write stops at the limit, still says the whole size, and leaves nothing behind.
+    const mib = ' '.repeat(2 ** 20);
+    const pieces = (function* () {
+      for (let i = 0; i < 70; i++) yield mib;
+    })();
+    const stopped = writeSavedPlan(join(dir, 'p.json'), 'p.json', { pieces });
+    expect(stopped.map((d) => [d.code, d.message])).toEqual([
+      [
+        'file.too-large',
+        'the plan is 73,400,320 bytes, more than the 64 MiB a saved plan holds: split the plan',
+      ],
+    ]);
+    expect(readdirSync(dir)).toEqual([]);
     expect(writeSavedPlan(join(dir, 'p.json'), 'p.json', '{}\n')).toEqual([]);
     expect(readdirSync(dir)).toEqual(['p.json']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// A run's plan.json is written in pieces, a target at a time: the file must be the text JSON.stringify
+// writes of the whole plan, two spaces indented, with what a terminal would act on escaped.
+it('writes a saved plan in pieces exactly as JSON.stringify writes it whole', () => {
+  const golden = readFileSync(join(repoRoot, 'test/golden/render/every-state/plan.json'), 'utf8');
+  const plan = JSON.parse(golden) as SavedPlan;
+  const whole = (p: unknown) => `${jsonText(JSON.stringify(p, null, 2))}\n`;
+  expect(savedPlanText(plan)).toBe(golden);
+  expect(savedPlanText(plan)).toBe(whole(plan));
+  const odd = {
+    ...plan,
+    targets: [...plan.targets, undefined, { note: 'a\nb \u2028 \u009b "q"', nested: [[], {}, [1, [2]]] }],
+    accounts: {},
+    policies: [],
+    skipped: undefined,
+    'key \u202e': 'bidi',
+  } as unknown as SavedPlan;
+  expect(savedPlanText(odd)).toBe(whole(odd));
+  expect([...savedPlanPieces(odd)].length).toBeGreaterThan(plan.targets.length);
+  expect(savedPlanText({} as SavedPlan)).toBe(whole({}));
 });
 
 describe('a saved plan read before it is checked', () => {
