@@ -183,14 +183,15 @@ export async function applyRun(inputs: RunInputs, options: RunOptions = {}): Pro
           }),
         postTarget: async (end) => {
           if (end.earlier === true) return;
-          await append({
-            ...targetLine(end.result),
-            at: now().toISOString(),
-            who: who[end.result.account]?.ids ?? [],
-            plan: plan.plan.name,
-            digest: reviewed.digest,
-            ...(plan.plan.ticket === undefined ? {} : { ticket: plan.plan.ticket }),
-          });
+          await append(
+            Object.assign(targetLine(end.result), {
+              at: now().toISOString(),
+              who: who[end.result.account]?.ids ?? [],
+              plan: plan.plan.name,
+              digest: reviewed.digest,
+              ...(plan.plan.ticket === undefined ? {} : { ticket: plan.plan.ticket }),
+            }),
+          );
         },
       };
       results = await executePlan(

@@ -180,7 +180,7 @@ class Run {
         });
         results[i] = result;
         reported.push(this.#ended(result, false));
-      } else pending.push({ ...w, index: i });
+      } else pending.push(Object.assign({}, w, { index: i }));
     });
     // Verification groups count the targets still to revoke, so that each group reads once at its end.
     for (const w of pending) {

@@ -209,11 +209,13 @@ export async function readLiveState(
             ...withSignal(signal),
           });
           const where = { index, ...(at === undefined ? {} : { at }) };
-          if (read.observation === undefined) live.failed.push({ ...where, diagnostics: read.diagnostics });
+          if (read.observation === undefined)
+            live.failed.push(Object.assign(where, { diagnostics: read.diagnostics }));
           else {
             // Its fingerprint now, while the other reads are in flight, not all at once after the last.
             if (isBare(read.observation)) fingerprintOf(read.observation);
-            live.reached.push({ ...where, target, observation: read.observation, fromSelector: false });
+            const observation = read.observation;
+            live.reached.push(Object.assign(where, { target, observation, fromSelector: false }));
           }
           done();
         }

@@ -268,7 +268,7 @@ class RetryingRequest {
     // Each attempt its own record: its number for the log, and the rate limiter's ticket.
     record.attempt = this.#attempt;
     record.maxAttempts = this.#s.maxAttempts;
-    const opts = { ...this.#opts, rescindAttempt: record };
+    const opts = Object.assign({}, this.#opts, { rescindAttempt: record });
     try {
       return this.#dispatch(opts, attempt);
     } catch (err) {

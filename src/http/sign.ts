@@ -48,9 +48,9 @@ export function sign(options: SignOptions): Dispatcher.DispatcherComposeIntercep
         return nonce();
       },
     });
-    const headers: Record<string, string> = { ...req.headers };
+    const headers: Record<string, string> = Object.assign({}, req.headers);
     for (const [name, value] of Object.entries(added)) headers[name.toLowerCase()] = value;
-    return { ...opts, headers };
+    return Object.assign({}, opts, { headers });
   };
   return (dispatch) => (opts, handler) => {
     if (fixed !== undefined) {

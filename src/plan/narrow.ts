@@ -125,13 +125,14 @@ export function narrowSaved(saved: SavedPlan, fresh: SavedPlan, file: string): N
       continue;
     }
     // The fresh form, with the state the reviewer saw: drift is measured against it.
-    acting.push({
-      ...now,
-      action: t.action,
-      before: t.before,
-      fingerprint: t.fingerprint,
-      ...(t.after === undefined ? {} : { after: t.after }),
-    });
+    acting.push(
+      Object.assign({}, now, {
+        action: t.action,
+        before: t.before,
+        fingerprint: t.fingerprint,
+        ...(t.after === undefined ? {} : { after: t.after }),
+      }),
+    );
   }
   if (unproduced.length > 0 && unproduced.some((t) => t.action === 'not-observable')) {
     for (const t of unproduced.filter((u) => u.action === 'not-observable')) {

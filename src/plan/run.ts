@@ -298,23 +298,27 @@ export function reportOf(runId: string, plan: SavedPlan, log: RunLog): ApplyRepo
     const base = { address: t.address, type: t.type, account: t.account, ids: [...t.ids] };
     if (!isActing(t)) {
       // Nothing to do when the plan was made: no call, then or now.
-      return { ...base, outcome: 'already-revoked' as const, revokes: 0, state: t.before.state, errors: [] };
+      return Object.assign(base, {
+        outcome: 'already-revoked' as const,
+        revokes: 0,
+        state: t.before.state,
+        errors: [],
+      });
     }
     const final = log.finals.get(t.address);
     const prior = log.prior.get(t.address);
     if (final === undefined) {
       const outcome: TargetOutcome = (prior?.intents ?? 0) > 0 ? 'interrupted' : 'not-started';
-      return { ...base, outcome, revokes: prior?.intents ?? 0, errors: [] };
+      return Object.assign(base, { outcome, revokes: prior?.intents ?? 0, errors: [] });
     }
-    return {
-      ...base,
+    return Object.assign(base, {
       outcome: final.outcome,
       revokes: prior?.intents ?? final.revokes,
       ...(final.requestId === undefined ? {} : { requestId: final.requestId }),
       ...(final.state === undefined ? {} : { state: final.state }),
       errors: [...(final.errors ?? [])],
       ...(final.at === undefined ? {} : { at: final.at }),
-    };
+    });
   });
   const summary = emptyCounts();
   for (const t of targets) summary[countKey(t.outcome)]++;

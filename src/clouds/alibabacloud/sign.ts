@@ -193,7 +193,7 @@ export function traceAlibabaSigning(
     }
   }
 
-  const headers = buildCanonicalHeaders({ ...given, ...added });
+  const headers = buildCanonicalHeaders(Object.assign({}, given, added));
   const canonicalRequest = buildCanonicalRequest({
     method: req.method,
     canonicalUri: buildCanonicalUri(req.pathname),

@@ -187,7 +187,7 @@ export function traceHuaweiSigning(
   if (!Object.keys(given).some((n) => n.toLowerCase() === 'host')) added.host = url.host;
   if (credentials.securityToken !== undefined) added['x-security-token'] = credentials.securityToken;
 
-  const headers = buildCanonicalHeaders({ ...given, ...added });
+  const headers = buildCanonicalHeaders(Object.assign({}, given, added));
   const canonicalRequest = buildCanonicalRequest({
     method: req.method,
     canonicalUri: buildCanonicalUri(url.pathname),

@@ -350,11 +350,11 @@ export const ackUserPermissions = {
   absent: 'revoked',
   principals: (target: AckUserPermissionsTarget) => [target.uid],
   // A clean removes every permission row and marks the kubeconfigs Removed.
-  afterRevoke: (access: AckUserAccess) => ({
-    ...access,
-    states: access.states.map((state) => ({ ...state, cert_state: 'Removed' })),
-    permissions: [],
-  }),
+  afterRevoke: (access: AckUserAccess) =>
+    Object.assign({}, access, {
+      states: access.states.map((state) => Object.assign({}, state, { cert_state: 'Removed' })),
+      permissions: [],
+    }),
   listKey: (target: AckUserPermissionsTarget) => target.uid,
   address,
   expand,

@@ -328,7 +328,7 @@ export const esaClientCertificate = {
   observable: true,
   // A revoked certificate stays listed with Status revoked: absent is a wrong id.
   absent: 'missing',
-  afterRevoke: (record: EsaCertificateRecord) => ({ ...record, Status: 'revoked' }),
+  afterRevoke: (record: EsaCertificateRecord) => Object.assign({}, record, { Status: 'revoked' }),
   listKey: (target: EsaClientCertificateTarget) => String(target.siteId),
   address,
   expand,

@@ -71,7 +71,7 @@ async function showCluster(
       {
         method: 'GET',
         path: clusterPath(req, projectId),
-        headers: { ...headers, 'content-type': 'application/json' },
+        headers: Object.assign({}, headers, { 'content-type': 'application/json' }),
       },
       req.signal,
     );

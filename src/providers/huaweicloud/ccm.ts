@@ -241,7 +241,7 @@ function ccm(
   signal: AbortSignal | undefined,
 ): Promise<CallResult> {
   const path = `/v1/private-certificate-authorities${call.path}`;
-  return send(account, 'ccm', operation, { ...call, path, headers }, signal);
+  return send(account, 'ccm', operation, Object.assign({}, call, { path, headers }), signal);
 }
 
 /** ccmSubordinateCa is the huaweicloud.ccm.subordinate-ca revocation type. */
@@ -253,7 +253,7 @@ export const ccmSubordinateCa = {
   absent: 'missing',
   reversible,
   // Any status but ACTIVED proves the revocation; which one the cloud shows is not relied on.
-  afterRevoke: (record: CcmCaRecord) => ({ ...record, status: 'not ACTIVED' }),
+  afterRevoke: (record: CcmCaRecord) => Object.assign({}, record, { status: 'not ACTIVED' }),
   // Every CA of an account is one list.
   listKey: () => 'cas',
   address,

@@ -58,11 +58,6 @@ export function send(
   signal: AbortSignal | undefined,
 ): Promise<CallResult> {
   const { path, ...rest } = call;
-  return account.http.call({
-    ...rest,
-    url: `${account.endpoint(service)}${path}`,
-    service,
-    operation,
-    ...withSignal(signal),
-  });
+  const url = `${account.endpoint(service)}${path}`;
+  return account.http.call(Object.assign({}, rest, { url, service, operation }, withSignal(signal)));
 }

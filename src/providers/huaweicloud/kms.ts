@@ -109,7 +109,7 @@ function kmsList<Row extends Record<string, unknown>>(
   const action = list.operation === 'ListKeys' ? 'list-keys' : 'list-grants';
   return {
     ask: (at) => {
-      const body = { ...list.body, ...(at.marker === undefined ? {} : { marker: at.marker }) };
+      const body = at.marker === undefined ? list.body : Object.assign({}, list.body, { marker: at.marker });
       return kms(req.account, projectId, list.operation, action, body, req.signal);
     },
     what: list.what,
