@@ -46,11 +46,13 @@ export class Slots {
               granted();
             };
             if (this.#canStart()) take();
-            else this.#urgent.push({ start: take });
+            else this.#urgent.push({ before: undefined, ready: undefined, start: take });
           }),
       };
+      // Every member from the start, so that all share one hidden class (docs/contributing.md).
       const waiting: Waiting = {
-        ...(before === undefined ? {} : { before }),
+        before,
+        ready: undefined,
         start: () => {
           this.#active++;
           held = true;
@@ -134,8 +136,8 @@ export interface Lease {
 
 interface Waiting {
   start: () => void;
-  before?: () => Promise<void>;
-  ready?: Promise<void>;
+  before: (() => Promise<void>) | undefined;
+  ready: Promise<void> | undefined;
 }
 
 /**
