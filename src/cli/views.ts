@@ -11,13 +11,22 @@ import { renderPlanText } from '../render/plan/text.js';
 import { renderRunJson } from '../render/run/json.js';
 import { renderRunListJson, renderRunListText } from '../render/run/list.js';
 import { renderRunMarkdown } from '../render/run/markdown.js';
-import { renderRunText } from '../render/run/text.js';
+import { runTextPieces } from '../render/run/text.js';
 import type { Style } from '../render/style.js';
 import type { ApplyReport, RunsResult, SavedPlan } from '../session/session.js';
 import type { ValidateResult } from '../validate/validate.js';
+import type { Output } from './io.js';
 
-/** View renders a value in one format; text views colour with the style of their stream. */
-type View<T> = (value: T, style: Style) => string;
+/**
+ * View renders a value in one format; text views colour with the style of their stream. A view of
+ * something that grows with a plan (a run's report) gives its text in pieces, written as they are made.
+ */
+type View<T> = (value: T, style: Style) => string | Pieces;
+
+/** Pieces is a text given a piece at a time. */
+interface Pieces {
+  readonly pieces: Iterable<string>;
+}
 
 /** VIEWS are each kind's renderers, by the format a command's --format names. */
 export const VIEWS = {
@@ -30,7 +39,7 @@ export const VIEWS = {
     json: (plans) => renderPlanListJson(plans),
   } satisfies Record<string, View<readonly SavedPlan[]>>,
   run: {
-    text: (report, style) => renderRunText(report, style),
+    text: (report, style) => ({ pieces: runTextPieces(report, style) }),
     json: (report) => renderRunJson(report),
     markdown: (report) => renderRunMarkdown(report),
   } satisfies Record<string, View<ApplyReport>>,
@@ -64,6 +73,43 @@ export function view<K extends keyof Values>(
   value: Values[K],
   style: Style,
 ): string {
+  const rendered = renderView(kind, format, value, style);
+  return typeof rendered === 'string' ? rendered : [...rendered.pieces].join('');
+}
+
+/** writeView writes what view returns to out, a piece at a time when the view gives pieces. */
+export function writeView<K extends keyof Values>(
+  out: Output,
+  kind: K,
+  format: unknown,
+  value: Values[K],
+  style: Style,
+): void {
+  const rendered = renderView(kind, format, value, style);
+  if (typeof rendered === 'string') {
+    out.write(rendered);
+    return;
+  }
+  let gathered = '';
+  for (const piece of rendered.pieces) {
+    gathered += piece;
+    if (gathered.length >= WRITE_CHARS) {
+      out.write(gathered);
+      gathered = '';
+    }
+  }
+  if (gathered !== '') out.write(gathered);
+}
+
+// Pieces are gathered to about this many characters before each write.
+const WRITE_CHARS = 64 * 1024;
+
+function renderView<K extends keyof Values>(
+  kind: K,
+  format: unknown,
+  value: Values[K],
+  style: Style,
+): string | Pieces {
   const views = VIEWS[kind] as Record<string, View<Values[K]>>;
   const render = (typeof format === 'string' ? views[format] : undefined) ?? views.text;
   if (render === undefined) throw new Error(`no ${String(format)} view of ${kind}`);

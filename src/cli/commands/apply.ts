@@ -24,7 +24,7 @@ import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
 import { noteConfig, searchFrom } from '../notes.js';
 import { progressOn } from '../progress.js';
-import { view } from '../views.js';
+import { view, writeView } from '../views.js';
 
 /** spec is the command line of apply. */
 export const spec: CommandSpec = {
@@ -182,7 +182,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
     if (report === undefined || results === undefined) return fail(io, 'apply', json, applied.diagnostics);
     // A run that stopped on its own (a full disk) says why, and still reports what its journal holds.
     printDiagnostics(io, applied.diagnostics);
-    io.stdout.write(view('run', v.format, report, styleFor(io.stdout, io.env)));
+    writeView(io.stdout, 'run', v.format, report, styleFor(io.stdout, io.env));
     if (results.hookError !== undefined) return EXIT.error;
     if (results.stopped) return EXIT.interrupted;
     if (report.status === 'done') return EXIT.ok;

@@ -6,7 +6,7 @@ import type { CommandSpec, Parsed } from '../args.js';
 import { EXIT } from '../exit.js';
 import { fail, printDiagnostics } from '../failure.js';
 import { type Io, styleFor } from '../io.js';
-import { view } from '../views.js';
+import { view, writeView } from '../views.js';
 
 /** spec is the command line of show. */
 export const spec: CommandSpec = {
@@ -42,7 +42,7 @@ export async function run(args: Parsed, io: Io): Promise<number> {
   const session = createSession({ cwd: io.cwd, env: io.env });
   const shown = await session.show(file).finally(() => session.close());
   if (shown.report !== undefined) {
-    io.stdout.write(view('run', format, shown.report, styleFor(io.stdout, io.env)));
+    writeView(io.stdout, 'run', format, shown.report, styleFor(io.stdout, io.env));
     return EXIT.ok;
   }
   if (shown.plan === undefined) return fail(io, 'show', json, shown.diagnostics);

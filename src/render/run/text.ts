@@ -10,15 +10,22 @@ import { Outcome, outcomesByType, runSummaryLine, runTitle, targetLine } from '.
 
 /** renderRunText is the whole text of a run's report. */
 export function renderRunText(report: ApplyReport, style: Style = plain): string {
-  const out: string[] = [];
-  out.push(style.bold(visibleText(runTitle(report))));
-  out.push(visibleText(`plan ${report.plan.file}, ${report.plan.digest}`));
+  return [...runTextPieces(report, style)].join('');
+}
+
+/**
+ * runTextPieces is renderRunText a line at a time, so that the report of 50,000 targets is written to
+ * its stream as it is made, never whole in memory.
+ */
+export function* runTextPieces(report: ApplyReport, style: Style = plain): Generator<string> {
+  yield `${style.bold(visibleText(runTitle(report)))}\n`;
+  yield `${visibleText(`plan ${report.plan.file}, ${report.plan.digest}`)}\n`;
   const when = [`started ${report.startedAt}`, ...report.resumedAt.map((at) => `resumed ${at}`)];
   if (report.endedAt !== undefined) when.push(`ended ${report.endedAt}`);
-  out.push(visibleText(when.join(', ')));
+  yield `${visibleText(when.join(', '))}\n`;
   const who = Object.entries(report.callers).map(([account, c]) => `${account} as ${c.ids.join(', ')}`);
-  if (who.length > 0) out.push(visibleText(`by ${who.join('; ')}`));
-  out.push('');
+  if (who.length > 0) yield `${visibleText(`by ${who.join('; ')}`)}\n`;
+  yield '\n';
   for (const t of report.targets) {
     const line = visibleText(targetLine(t));
     const done = t.outcome === 'verified' || t.outcome === 'already-revoked';
@@ -27,23 +34,20 @@ export function renderRunText(report: ApplyReport, style: Style = plain): string
       : t.outcome === 'applied-not-observable'
         ? style.warning(line)
         : style.error(line);
-    out.push(shown);
-    for (const e of t.errors) out.push(`    ${visibleText(e)}`);
+    yield `${shown}\n`;
+    for (const e of t.errors) yield `    ${visibleText(e)}\n`;
   }
   const rows = outcomesByType(report, targetOutcomes);
   if (rows.length > 0) {
-    out.push('');
-    out.push('Outcomes by type:');
+    yield '\nOutcomes by type:\n';
     const types = rows.map((r) => visibleText(r.type));
     const typeWidth = Math.max(4, ...types.map((t) => t.length));
     const heads = targetOutcomes.map((o) => Outcome[o].label);
-    out.push(`  ${'type'.padEnd(typeWidth)}  ${heads.join('  ')}`);
+    yield `  ${'type'.padEnd(typeWidth)}  ${heads.join('  ')}\n`;
     for (const [n, row] of rows.entries()) {
       const cells = targetOutcomes.map((o, i) => String(row.counts[o]).padStart(heads[i]?.length ?? 1));
-      out.push(`  ${(types[n] ?? '').padEnd(typeWidth)}  ${cells.join('  ')}`);
+      yield `  ${(types[n] ?? '').padEnd(typeWidth)}  ${cells.join('  ')}\n`;
     }
   }
-  out.push('');
-  out.push(style.bold(visibleText(runSummaryLine(report, targetOutcomes))));
-  return `${out.join('\n')}\n`;
+  yield `\n${style.bold(visibleText(runSummaryLine(report, targetOutcomes)))}\n`;
 }

@@ -5,11 +5,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { view, writeView } from '../../../src/cli/views.js';
 import type { ApplyReport } from '../../../src/plan/run.js';
 import { MAX_MARKDOWN } from '../../../src/render/plan/markdown.js';
 import { renderRunJson } from '../../../src/render/run/json.js';
 import { renderRunMarkdown } from '../../../src/render/run/markdown.js';
 import { renderRunText } from '../../../src/render/run/text.js';
+import { plain } from '../../../src/render/style.js';
 import { repoRoot } from '../../helpers/paths.js';
 
 const grant = (n: number) =>
@@ -136,6 +138,19 @@ const report: ApplyReport = {
 describe("a run's report", () => {
   it('renders as text (golden)', async () => {
     await expect(renderRunText(report)).toMatchFileSnapshot('../../golden/render/run/text.txt');
+  });
+
+  it('is written a piece at a time, the same text in writes of at most 64 KiB', () => {
+    const many = {
+      ...report,
+      targets: Array.from({ length: 3000 }, (_, i) => report.targets[i % 5]),
+    } as ApplyReport;
+    const writes: string[] = [];
+    writeView({ write: (t) => writes.push(t), isTTY: false }, 'run', 'text', many, plain);
+    expect(writes.length).toBeGreaterThan(2);
+    expect(Math.max(...writes.map((w) => w.length))).toBeLessThan(64 * 1024 + 1024);
+    expect(writes.join('')).toBe(renderRunText(many));
+    expect(writes.join('')).toBe(view('run', 'text', many, plain));
   });
 
   it('renders as markdown (golden), under the comment limit', async () => {
