@@ -61,6 +61,17 @@ export interface SignerVersion {
 }
 
 /**
+ * AbortLike is what the HTTP layer and undici use of an abort signal: an AbortSignal, or one call's
+ * signal (src/http/meta.ts CallSignal).
+ */
+export interface AbortLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
  * RotatingSigner signs with credentials that change while a run lasts: temporary credentials that are
  * refreshed before they expire. The sign interceptor asks it for the current version on every attempt.
  */
@@ -72,12 +83,12 @@ export interface RotatingSigner {
    */
   current(): SignerVersion | undefined;
   /** next waits for credentials fresh enough to sign with (a refresh), or rejects with why there are none. */
-  next(signal?: AbortSignal): Promise<SignerVersion>;
+  next(signal?: AbortLike): Promise<SignerVersion>;
   /**
    * refused is told that the cloud refused an attempt signed with version because its credentials had
    * expired; it resolves true once newer credentials are ready to retry with, false when none can be had.
    */
-  refused(version: number, signal?: AbortSignal): Promise<boolean>;
+  refused(version: number, signal?: AbortLike): Promise<boolean>;
   /**
    * onSecrets hears of every secret value these credentials have held and will hold (the ones so far
    * at once, each new one when it is issued), so that every error and log line redacts them all.

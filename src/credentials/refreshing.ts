@@ -6,7 +6,7 @@
 import { type Credentials, secretValues, signerFor } from '../clouds/credentials.js';
 import type { RotatingSigner, SignerVersion } from '../clouds/wire.js';
 import { CredentialsError } from '../http/errors.js';
-import { abortReason, type Clock } from '../http/meta.js';
+import { type AbortLike, abortReason, type Clock } from '../http/meta.js';
 import type { Issued } from './types.js';
 
 /** Fetch obtains credentials from a source; it rejects with a CredentialsError naming the source and why. */
@@ -92,13 +92,13 @@ export class RefreshingCredentials implements RotatingSigner {
     return held;
   }
 
-  next(signal?: AbortSignal): Promise<SignerVersion> {
+  next(signal?: AbortLike): Promise<SignerVersion> {
     const held = this.current();
     if (held !== undefined) return Promise.resolve(held);
     return raceSignal(this.#refresh(), signal);
   }
 
-  async refused(version: number, signal?: AbortSignal): Promise<boolean> {
+  async refused(version: number, signal?: AbortLike): Promise<boolean> {
     this.stats.refused++;
     const held = this.#held;
     if (held !== undefined && held.version > version && this.#now() < held.usableUntil) return true;
@@ -209,7 +209,7 @@ function sameCredentials(a: Credentials, b: Credentials | undefined): boolean {
 }
 
 // The promise, or the signal's abort: one request giving up does not stop a refresh others wait for.
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function raceSignal<T>(promise: Promise<T>, signal: AbortLike | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<T>((resolve, reject) => {

@@ -4,6 +4,7 @@
 // the client's workers all share it, so one throttling answer slows every one of them.
 
 import {
+  type AbortLike,
   abortReason,
   type Clock,
   type RequestMeta,
@@ -166,7 +167,7 @@ interface FirstWave {
 interface Waiter {
   readonly resolve: (ticket: SendTicket) => void;
   readonly reject: (err: Error) => void;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortLike | undefined;
   readonly onAbort: () => void;
 }
 
@@ -280,7 +281,7 @@ export class AdaptiveLimiter {
    * wait (a new rate, a retry-after); after a sleep the attempt goes even if the clock did not move, so a
    * sleep that returns at once (tests) releases one attempt per sleep.
    */
-  wait(signal?: AbortSignal): Promise<SendTicket> {
+  wait(signal?: AbortLike): Promise<SendTicket> {
     if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     return new Promise<SendTicket>((resolve, reject) => {
       const waiter: Waiter = {

@@ -60,6 +60,7 @@ import {
 } from './errors.js';
 import { type HttpLogger, log } from './log.js';
 import {
+  CallSignal,
   type Clock,
   detachedController,
   type Pacer,
@@ -344,23 +345,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       },
     };
     // The call's deadline, a timer that ends with the call (AbortSignal.timeout would keep one for the
-    // whole deadline after every call), joined to the caller's signal.
+    // whole deadline after every call), and the caller's signal, on one CallSignal (see there why not
+    // an AbortController).
     const callTimeoutMs = o.timeoutMs ?? timeoutMs;
-    const deadline = new AbortController();
+    const signal = new CallSignal();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      deadline.abort(new DOMException(`the call took more than ${callTimeoutMs} ms`, 'TimeoutError'));
+      signal.abort(new DOMException(`the call took more than ${callTimeoutMs} ms`, 'TimeoutError'));
     }, callTimeoutMs);
     timer.unref();
-    const signal = o.signal === undefined ? deadline.signal : AbortSignal.any([o.signal, deadline.signal]);
+    const caller = o.signal;
+    const onCaller = (): void => signal.abort(caller?.reason);
+    if (caller?.aborted === true) onCaller();
+    else caller?.addEventListener('abort', onCaller, { once: true });
     const request: RescindRequestOptions = {
       origin: url.origin,
       path,
       method: o.method,
       headers,
       body: body ?? null,
-      signal,
+      // undici listens on anything with addEventListener; its type names only AbortSignal and EventEmitter.
+      signal: signal as unknown as AbortSignal,
       headersTimeout,
       bodyTimeout,
       rescind: meta,
@@ -408,6 +414,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       });
     } finally {
       clearTimeout(timer);
+      caller?.removeEventListener('abort', onCaller);
     }
   };
 

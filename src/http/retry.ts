@@ -10,8 +10,10 @@ import type { Dialect, RotatingSigner } from '../clouds/wire.js';
 import type { AdaptiveLimiter, AdaptiveRates } from './adaptive-rate.js';
 import { classifyAnswer, errorCode, isRetryableNetworkError } from './errors.js';
 import {
+  type AbortLike,
   type AttemptRecord,
   abortReason,
+  CallSignal,
   type Clock,
   metaOf,
   type RequestMeta,
@@ -220,10 +222,11 @@ class RetryingRequest {
   readonly #s: Settings;
   readonly #meta: RequestMeta | undefined;
   readonly #limiter: AdaptiveLimiter | undefined;
-  readonly #signal: AbortSignal | undefined;
+  readonly #signal: AbortLike | undefined;
   readonly #controller: RetryController;
-  // Aborted with the request: ends a wait between attempts.
-  readonly #waits = new AbortController();
+  // Aborted with the request: ends a wait between attempts. Made at the first wait: most requests never
+  // wait, and an AbortController is not cheap (CallSignal, in meta.ts).
+  #waits: CallSignal | undefined;
   #attempt = 0;
   // Retries with refreshed credentials: they do not count against maxAttempts.
   #credentialRetries = 0;
@@ -416,7 +419,8 @@ class RetryingRequest {
     } catch {
       // An observer's failure must not change what happens to the request.
     }
-    waitFor(event.delayMs, this.#s.sleep, this.#waits.signal).then(
+    this.#waits ??= new CallSignal();
+    waitFor(event.delayMs, this.#s.sleep, this.#waits).then(
       () => {
         if (!this.#settled) this.#send();
       },
@@ -432,7 +436,7 @@ class RetryingRequest {
   #fail(err: Error): void {
     if (this.#settled) return;
     this.#settle();
-    this.#waits.abort(err);
+    this.#waits?.abort(err);
     this.#handler.onResponseError?.(this.#controller, err);
   }
 }

@@ -793,6 +793,23 @@ describe('timeouts', () => {
     expect(err).toMatchObject({ code: 'RESCIND_TIMEOUT', phase: 'call', timeoutMs: 150 });
   });
 
+  it('ends a call in flight when the caller aborts, long before its deadline, and again at once after', async () => {
+    const server = await serve(() => {
+      // Never answers.
+    });
+    const http = client({ cloud: 'huaweicloud' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('operator pressed ctrl-c')), 50);
+    const started = Date.now();
+    const err = await rejection(http.call(hwCall(server, { signal: controller.signal, timeoutMs: 30_000 })));
+    expect(err).toBeInstanceOf(AbortedError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // A signal already aborted sends nothing.
+    const again = await rejection(http.call(hwCall(server, { signal: controller.signal })));
+    expect(again).toBeInstanceOf(AbortedError);
+    expect(server.received).toHaveLength(1);
+  });
+
   it('retries a headers timeout and reports it as a TimeoutError', async () => {
     const server = await serve(() => {});
     const { sleep } = recordingSleep();
