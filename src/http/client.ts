@@ -60,6 +60,7 @@ import {
 } from './errors.js';
 import { type HttpLogger, log } from './log.js';
 import {
+  abortReason,
   CallSignal,
   type Clock,
   detachedController,
@@ -373,8 +374,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     };
 
     try {
-      const res = await dispatcher.request(request);
-      const text = await readCapped(res.body, maxResponseBytes, target);
+      const res = await collect(dispatcher, request, signal, maxResponseBytes, target);
+      const text = res.text;
       const answerHeaders = flattenHeaders(res.headers);
       if (res.statusCode < 200 || res.statusCode >= 300) {
         throw parseCloudError(
@@ -432,24 +433,75 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 /** DEFAULT_MAX_RESPONSE_BYTES caps an answer's body: the largest page of a list is far smaller. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-// The body as text, read up to max bytes: past them the body is destroyed and the call fails.
-async function readCapped(
-  body: Dispatcher.ResponseData['body'],
+// An answer, its body read whole as text.
+interface Collected {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+}
+
+// Dispatches a request and collects its answer, the body up to max bytes (past them the exchange is
+// aborted and the call fails), through a handler of its own: request()'s answer is a Node stream read
+// with an async iterator, and undici turns the headers into a list and back for its legacy handler,
+// all per call, for a body that is read whole anyway. The call's signal aborts the exchange, before it
+// started as well.
+function collect(
+  dispatcher: Dispatcher,
+  opts: RescindRequestOptions,
+  signal: CallSignal,
   max: number,
   target: CallTarget,
-): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const bytes = chunk as Buffer;
-    size += bytes.length;
-    if (size > max) {
-      body.destroy();
-      throw new ResponseTooLargeError(target, max);
-    }
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+): Promise<Collected> {
+  return new Promise<Collected>((resolve, reject) => {
+    let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let statusCode = 0;
+    let headers: Collected['headers'] = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      reject(err);
+    };
+    const onAbort = (): void => {
+      const reason = abortReason(signal);
+      controller?.abort(reason);
+      fail(reason);
+    };
+    signal.addEventListener('abort', onAbort);
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart: (c) => {
+        controller = c;
+        if (settled) c.abort(abortReason(signal));
+      },
+      onResponseStart: (_c, status, answerHeaders) => {
+        statusCode = status;
+        headers = answerHeaders;
+      },
+      onResponseData: (c, chunk) => {
+        if (settled) return;
+        size += chunk.length;
+        if (size > max) {
+          const err = new ResponseTooLargeError(target, max);
+          fail(err);
+          c.abort(err);
+          return;
+        }
+        chunks.push(chunk);
+      },
+      onResponseEnd: () => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        resolve({ statusCode, headers, text: Buffer.concat(chunks, size).toString('utf8') });
+      },
+      onResponseError: (_c, err) => fail(err),
+    };
+    if (signal.aborted) onAbort();
+    else dispatcher.dispatch(opts, handler);
+  });
 }
 
 // Maps whatever a call threw to the error call() rejects with; redacts library errors in place.
