@@ -4,7 +4,7 @@
 // (RFC 8785 canonical JSON, so that anyone can recompute it: it guards against accidents, and apply
 // trusts nothing else a saved plan says about itself; see src/plan/narrow.ts).
 
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ServiceName, TypeName } from '../vocabulary.js';
 
 /**
@@ -257,7 +257,7 @@ export function canonicalJson(value: unknown): string {
   const copy = sortedCopy(value, 0);
   if (copy !== UNORDERED) return JSON.stringify(copy) ?? 'null';
   const out: string[] = [];
-  writeCanonical(value, out);
+  writeCanonical(value, (text) => out.push(text), 0, Number.POSITIVE_INFINITY);
   return out.join('');
 }
 
@@ -366,21 +366,28 @@ function sortedCopy(value: unknown, depth: number): unknown {
   return copy;
 }
 
-function writeCanonical(value: unknown, out: string[]): void {
+// Writes canonicalJson(value) to write, a piece at a time; from depth whole on, each value is written
+// whole by canonicalJson (its native path), which never does so itself (whole: infinity). An undefined
+// array item is written null, as JSON.stringify writes it.
+function writeCanonical(value: unknown, write: (text: string) => void, depth: number, whole: number): void {
+  if (depth >= whole) {
+    write(canonicalJson(value));
+    return;
+  }
   if (value === null || value === undefined) {
-    out.push('null');
+    write('null');
     return;
   }
   switch (typeof value) {
     case 'boolean':
-      out.push(value ? 'true' : 'false');
+      write(value ? 'true' : 'false');
       return;
     case 'number':
       if (!Number.isFinite(value)) throw new RangeError(`canonicalJson: ${value} is not a JSON number`);
-      out.push(JSON.stringify(value));
+      write(JSON.stringify(value));
       return;
     case 'string':
-      out.push(JSON.stringify(value));
+      write(JSON.stringify(value));
       return;
     case 'object':
       break;
@@ -388,25 +395,25 @@ function writeCanonical(value: unknown, out: string[]): void {
       throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
   }
   if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((item, i) => {
-      if (i > 0) out.push(',');
-      writeCanonical(item, out);
-    });
-    out.push(']');
+    write('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) write(',');
+      writeCanonical(value[i], write, depth + 1, whole);
+    }
+    write(']');
     return;
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record)
     .filter((k) => record[k] !== undefined)
     .sort();
-  out.push('{');
-  keys.forEach((key, i) => {
-    if (i > 0) out.push(',');
-    out.push(JSON.stringify(key), ':');
-    writeCanonical(record[key], out);
-  });
-  out.push('}');
+  write('{');
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    write(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+    writeCanonical(record[key], write, depth + 1, whole);
+  }
+  write('}');
 }
 
 /** sha256 is the lower-hex SHA-256 of text or bytes. */
@@ -459,42 +466,13 @@ export function digestOf(plan: Omit<SavedPlan, 'digest'> & { digest?: string }):
  */
 export function canonicalSha256(value: unknown): string {
   const hash = createHash('sha256');
-  hashCanonical(value, hash, 0);
+  writeCanonical(value, (text) => hash.update(text), 0, PIECE_DEPTH);
   return hash.digest('hex');
 }
 
 // How deep canonicalSha256 writes members one at a time: the plan, then its lists (targets), whose items
 // are written whole.
 const PIECE_DEPTH = 2;
-
-// Writes canonicalJson(value) to hash, as writeCanonical orders it, down to PIECE_DEPTH; an undefined
-// array item is written null, as canonicalJson's native path writes it.
-function hashCanonical(value: unknown, hash: Hash, depth: number): void {
-  if (depth >= PIECE_DEPTH || value === null || typeof value !== 'object') {
-    hash.update(canonicalJson(value));
-    return;
-  }
-  if (Array.isArray(value)) {
-    hash.update('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) hash.update(',');
-      hashCanonical(value[i], hash, depth + 1);
-    }
-    hash.update(']');
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort();
-  hash.update('{');
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
-    hashCanonical(record[key], hash, depth + 1);
-  }
-  hash.update('}');
-}
 
 /** sealed returns the plan with its digest set. */
 export function sealed(plan: Omit<SavedPlan, 'digest'>): SavedPlan {
