@@ -2,6 +2,7 @@
 // Terraform's views do: a command names the kind and the format it was asked for, and never picks a
 // renderer with an if of its own. A new format is a row here (and the renderer in src/render/).
 
+import { inBatches } from '../files/replace.js';
 import { renderValidateJson } from '../render/diagnostics/json.js';
 import { renderValidateSarif } from '../render/diagnostics/sarif.js';
 import { renderValidateText } from '../render/diagnostics/text.js';
@@ -90,15 +91,7 @@ export function writeView<K extends keyof Values>(
     out.write(rendered);
     return;
   }
-  let gathered = '';
-  for (const piece of rendered.pieces) {
-    gathered += piece;
-    if (gathered.length >= WRITE_CHARS) {
-      out.write(gathered);
-      gathered = '';
-    }
-  }
-  if (gathered !== '') out.write(gathered);
+  for (const batch of inBatches(rendered.pieces, WRITE_CHARS)) out.write(batch);
 }
 
 // Pieces are gathered to about this many characters before each write.

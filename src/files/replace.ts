@@ -61,6 +61,22 @@ export function replaceFile(path: string, content: Content, mode: number, maxByt
   return true;
 }
 
+/**
+ * inBatches gathers pieces of a text into strings of at least chars characters (the last one shorter),
+ * so that a text given a line or a target at a time is written in a few large writes.
+ */
+export function* inBatches(pieces: Iterable<string>, chars: number): Generator<string> {
+  let gathered = '';
+  for (const piece of pieces) {
+    gathered += piece;
+    if (gathered.length >= chars) {
+      yield gathered;
+      gathered = '';
+    }
+  }
+  if (gathered !== '') yield gathered;
+}
+
 // Pieces are gathered to about this many characters before each write.
 const WRITE_CHARS = 1 << 20;
 
@@ -79,16 +95,6 @@ function writeContent(fd: number, content: Content, maxBytes: number): void {
     for (let at = 0; at < buffer.length; ) at += writeSync(fd, buffer, at);
   };
   if (typeof content === 'string') write(content);
-  else {
-    let gathered = '';
-    for (const piece of content.pieces) {
-      gathered += piece;
-      if (gathered.length >= WRITE_CHARS) {
-        write(gathered);
-        gathered = '';
-      }
-    }
-    write(gathered);
-  }
+  else for (const batch of inBatches(content.pieces, WRITE_CHARS)) write(batch);
   if (bytes > maxBytes) throw new TooLarge(bytes);
 }
