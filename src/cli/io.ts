@@ -120,11 +120,10 @@ async function askOnTerminal(prompt: string): Promise<string | undefined> {
 }
 
 // V8 collects its old generation again once it has grown by a factor of what survived the last
-// collection: up to 4x with the large heap limit of a machine with gigabytes of memory. An apply of
-// 50,000 targets keeps ~200 MB alive and peaked at ~840 MB of RSS, the rest garbage not yet collected;
-// at 1.25x its peak was ~520 MB in about the same time. V8 reads the factor at each collection, so it
-// may change while the process runs (as bin/rescind.js sets --liftoff-only). Not for every run: at
-// 10,000 targets it cost 10-15 % more CPU (src/cli/commands/apply.ts says when).
+// collection: up to 4x with the large heap limit of a machine with gigabytes of memory, so that most of
+// a large apply's peak RSS is garbage not yet collected. V8 reads the factor at each collection, so it
+// may change while the process runs (as bin/rescind.js sets --liftoff-only). src/cli/commands/apply.ts
+// says when it is asked for, and what 1.25x saves and costs.
 function collectSooner(): void {
   setFlagsFromString('--heap-growing-percent=25');
 }

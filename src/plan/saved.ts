@@ -109,7 +109,7 @@ export interface ReadSavedPlan {
 /**
  * readSavedPlan reads the beginning of the saved plan at path for its inputs; checkSavedPlan reads,
  * parses and checks the whole: apply starts its fresh plan on the inputs first, and reads and checks
- * the saved plan (1.4 s of a 50,000-target plan) while the fresh plan's reads are in flight. Nothing but
+ * the saved plan (about a second for a 50,000-target plan) while the fresh plan's reads are in flight. Nothing but
  * the inputs is used before then, and they only name the files to plan again, whose bytes must hash to
  * what they say; checkSavedPlan refuses a plan whose inputs are not these.
  */

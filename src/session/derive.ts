@@ -95,7 +95,7 @@ export function pendingSaved(read: ReadSavedPlan): PendingSaved {
  * read, and the whole apply refused when one of them exists. Nothing the saved plan says about itself
  * (its verdicts, its records, its inputs) is taken on trust. The saved plan is read whole and checked
  * (schema, digest) once the fresh plan's reads are in flight, so that the first call is not held by it
- * (1.4 s of a 50,000-target plan): before then only its inputs are used, to name the files to plan
+ * (about a second for a 50,000-target plan): before then only its inputs are used, to name the files to plan
  * again, whose bytes must hash as they say; reads are all the fresh plan sends, and a saved plan that
  * fails its checks is refused before anything else is done with it.
  */
