@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { acquireLock, type LockAttempt, LockError, type LockHolder } from '../files/lock.js';
+import type { Content } from '../files/replace.js';
 import {
   type CallerIdentity,
   isActing,
@@ -48,6 +49,12 @@ export interface RunInputs {
   plan: SavedPlan;
   /** reviewed is the plan as it was reviewed: the run's folder keeps it, and the report shows its targets. */
   reviewed: SavedPlan;
+  /**
+   * reviewedFrom is the file the reviewed plan was read from, and the SHA-256 of the bytes it was read
+   * from: the run's folder keeps a copy of the file when its bytes still hash so, and the plan written
+   * again otherwise.
+   */
+  reviewedFrom?: { readonly path: string; readonly sha256: string } | undefined;
   accounts: ReadonlyMap<string, ProviderAccount>;
   /** run is the run to resume: its folder, and what its journal says. */
   run?: LoadedRun | undefined;
@@ -127,7 +134,13 @@ export async function applyRun(inputs: RunInputs, options: RunOptions = {}): Pro
     return { lockedBy: h, diagnostics: [{ severity: 'error', code: 'apply.locked', message }] };
   }
   try {
-    const paths = inputs.run?.paths ?? (await createRun(root, runId, { pieces: savedPlanPieces(reviewed) }));
+    // The reviewed plan's own bytes when they are at hand, as reviewed: writing 50,000 targets again
+    // takes longer than copying them, and would hold up the first revoke.
+    const written: Content = { pieces: savedPlanPieces(reviewed) };
+    const from = inputs.reviewedFrom;
+    const kept: Content =
+      from === undefined ? written : { copyOf: from.path, sha256: from.sha256, otherwise: written };
+    const paths = inputs.run?.paths ?? (await createRun(root, runId, kept));
     if (Array.isArray(paths)) return { diagnostics: paths };
     const who: RunHeader['callers'] = {};
     for (const [name, caller] of callers) who[name] = { ids: [...caller.ids] };

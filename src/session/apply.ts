@@ -42,6 +42,8 @@ export interface PreparedApply {
   plan?: SavedPlan;
   /** reviewed is the plan as it was reviewed (the saved plan, or the run's): the run's folder keeps it. */
   reviewed?: SavedPlan;
+  /** reviewedFrom is the saved plan's file and the SHA-256 of the bytes it was read from. */
+  reviewedFrom?: { readonly path: string; readonly sha256: string };
   /** source: a saved plan, a plan file planned now, or a run resumed. */
   source?: 'saved' | 'planned' | 'run';
   /** run is the run to resume. */
@@ -95,6 +97,7 @@ export async function prepareApply(
     return {
       plan: derived.plan,
       reviewed: derived.saved.plan,
+      ...(derived.saved.from === undefined ? {} : { reviewedFrom: derived.saved.from }),
       source: 'saved',
       pending: derived.plan.targets.filter(isActing).length,
       file,
@@ -184,6 +187,7 @@ export async function applyPrepared(
       root: session.root(),
       plan,
       reviewed: prepared.reviewed ?? plan,
+      reviewedFrom: prepared.reviewedFrom,
       accounts: opened.accounts,
       run: prepared.run,
       observed,

@@ -51,6 +51,8 @@ export interface DeriveOptions extends PlanOptions {
 export interface CheckedSaved {
   readonly plan: SavedPlan;
   readonly diagnostics: Diagnostic[];
+  /** from is the file the plan was read from, and the SHA-256 of the bytes read (a run's plan: none). */
+  readonly from?: { readonly path: string; readonly sha256: string };
 }
 
 /**
@@ -81,7 +83,11 @@ export function pendingSaved(read: ReadSavedPlan): PendingSaved {
         result =
           loaded.plan === undefined
             ? { diagnostics: loaded.diagnostics }
-            : { plan: loaded.plan, diagnostics: loaded.diagnostics };
+            : {
+                plan: loaded.plan,
+                diagnostics: loaded.diagnostics,
+                ...(loaded.sha256 === undefined ? {} : { from: { path: read.path, sha256: loaded.sha256 } }),
+              };
       }
       return result;
     },

@@ -1,6 +1,8 @@
-// Saved plans on disk: a plan too large to be read back is never written, and nothing of it is left;
-// a plan read before it is checked gives its inputs early, and is held to them when checked.
+// Saved plans on disk: a plan too large to be read back is never written, and nothing of it is left; a
+// copy of one is made only of the bytes that were checked; a plan read before it is checked gives its
+// inputs early, and is held to them when checked.
 
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +46,32 @@ it('refuses to write a saved plan larger than a saved plan may be read', () => {
     expect(readdirSync(dir)).toEqual([]);
     expect(writeSavedPlan(join(dir, 'p.json'), 'p.json', '{}\n')).toEqual([]);
     expect(readdirSync(dir)).toEqual(['p.json']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// A run keeps the saved plan it applies as the bytes that were checked: copied when they still hash so,
+// and otherwise the plan written again, never a mix of the two.
+it('copies a file only while its bytes hash as they did, and writes the plan again otherwise', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rescind-saved-'));
+  try {
+    const source = join(dir, 'source.json');
+    const bytes = `{"b": 1,   "a": [${'7, '.repeat(400_000)}7]}`;
+    writeFileSync(source, bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const otherwise = { pieces: ['{\n', '  "written": "again"\n', '}\n'] };
+    const copy = (from: string) => {
+      rmSync(join(dir, 'p.json'), { force: true });
+      expect(writeSavedPlan(join(dir, 'p.json'), 'p.json', { copyOf: from, sha256, otherwise })).toEqual([]);
+      return readFileSync(join(dir, 'p.json'), 'utf8');
+    };
+    expect(copy(source)).toBe(bytes);
+    // Changed since (longer than what is written instead), or gone: the plan written again, alone.
+    writeFileSync(source, `${bytes} `);
+    expect(copy(source)).toBe('{\n  "written": "again"\n}\n');
+    expect(copy(join(dir, 'gone.json'))).toBe('{\n  "written": "again"\n}\n');
+    expect(readdirSync(dir).sort()).toEqual(['p.json', 'source.json']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
