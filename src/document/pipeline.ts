@@ -11,12 +11,15 @@ import { translateErrors } from '../schema/errors.js';
 import { type DocumentKind, documentKinds, validateData } from '../schema/schemas.js';
 import { loadYaml, type YamlSource } from './load.js';
 import { readBytes } from './read.js';
+import { finish, type Steps } from './steps.js';
 import { decodeText } from './text.js';
 
 /** KindRules are a kind's rules beyond its schema. */
 export interface KindRules {
   /** check returns the findings beyond the schema; data passed the schema unless onInvalid is set. */
   check(data: unknown): Finding[];
+  /** steps, when a kind has them, are check a step at a time (a long check: a saved plan's digest). */
+  steps?(data: unknown): Steps<Finding[]>;
   /** onInvalid runs check on data that failed the schema too (a plan's rules report everything in one pass). */
   readonly onInvalid?: boolean;
 }
@@ -60,9 +63,19 @@ const ALL_KINDS = Object.keys(documentKinds) as DocumentKind[];
  * comes back as a sorted diagnostic, located where it can be.
  */
 export function loadDocument(path: string, file: string, options: LoadOptions = {}): LoadedDocument {
+  return finish(loadDocumentSteps(path, file, options));
+}
+
+/** loadDocumentSteps is loadDocument a step at a time (src/document/steps.ts): read, parse, schema, rules. */
+export function* loadDocumentSteps(
+  path: string,
+  file: string,
+  options: LoadOptions = {},
+): Steps<LoadedDocument> {
   const read = readBytes(path, file, options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes });
   if ('diagnostic' in read) return { file, valid: false, diagnostics: [read.diagnostic] };
-  return loadDocumentBytes(read.bytes, file, options);
+  yield;
+  return yield* bytesSteps(read.bytes, file, options);
 }
 
 /**
@@ -74,6 +87,10 @@ export function loadDocumentBytes(
   file: string,
   options: LoadOptions = {},
 ): LoadedDocument {
+  return finish(bytesSteps(bytes, file, options));
+}
+
+function* bytesSteps(bytes: Uint8Array, file: string, options: LoadOptions): Steps<LoadedDocument> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = decodeText(file, bytes, options.maxBytes);
   if (decoded.text === undefined) return { file, sha256, valid: false, diagnostics: decoded.diagnostics };
@@ -81,7 +98,8 @@ export function loadDocumentBytes(
   if (loaded.source === undefined) {
     return { file, sha256, valid: false, diagnostics: sortDiagnostics(loaded.diagnostics) };
   }
-  const checked = checkSource(loaded.source, options);
+  yield;
+  const checked = yield* sourceSteps(loaded.source, options);
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...checked.diagnostics]);
   return {
     file,
@@ -96,7 +114,11 @@ export function loadDocumentBytes(
 
 /** checkSource checks a parsed document: its kind, the kind's schema and rules, located in the source. */
 export function checkSource(source: YamlSource, options: LoadOptions = {}): CheckedDocument {
-  const checked = checkFindings(source.data, options, (p) => source.scalarText(p));
+  return finish(sourceSteps(source, options));
+}
+
+function* sourceSteps(source: YamlSource, options: LoadOptions): Steps<CheckedDocument> {
+  const checked = yield* findingSteps(source.data, options, (p) => source.scalarText(p));
   // In a file too large to locate every node, each finding also names its path. (Asked only when
   // there is a finding: the answer costs a second parse of the file.)
   const findings =
@@ -118,7 +140,7 @@ export function checkSource(source: YamlSource, options: LoadOptions = {}): Chec
  * checks as checkSource, with diagnostics that carry JSON paths and no ranges.
  */
 export function checkData(data: unknown, options: LoadOptions = {}): CheckedDocument {
-  const checked = checkFindings(data, options);
+  const checked = finish(findingSteps(data, options));
   const diagnostics: Diagnostic[] = checked.findings.map((f) => ({
     severity: f.severity,
     code: f.code,
@@ -143,11 +165,11 @@ function pathText(path: JsonPath): string {
   return text;
 }
 
-function checkFindings(
+function* findingSteps(
   data: unknown,
   options: LoadOptions,
   scalarText?: (path: JsonPath) => string | undefined,
-): { kind?: DocumentKind; findings: Finding[] } {
+): Steps<{ kind?: DocumentKind; findings: Finding[] }> {
   const detected = detectKind(data, options.kinds ?? ALL_KINDS);
   if ('finding' in detected) return { findings: [detected.finding] };
   const { kind } = detected;
@@ -158,7 +180,9 @@ function checkFindings(
       : [];
   const rules = options.rules?.[kind];
   if (rules !== undefined && (errors.length === 0 || rules.onInvalid === true)) {
-    for (const finding of rules.check(data)) findings.push(finding);
+    yield;
+    const found = rules.steps === undefined ? rules.check(data) : yield* rules.steps(data);
+    for (const finding of found) findings.push(finding);
   }
   return { kind, findings };
 }

@@ -4,7 +4,8 @@
 // (RFC 8785 canonical JSON, so that anyone can recompute it: it guards against accidents, and apply
 // trusts nothing else a saved plan says about itself; see src/plan/narrow.ts).
 
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
+import { finish, type Steps } from '../document/steps.js';
 import type { ServiceName, TypeName } from '../vocabulary.js';
 
 /**
@@ -256,9 +257,7 @@ export function canonicalJson(value: unknown): string {
   // in order are not copied. Anything the copy cannot order (see sortedCopy) takes the walk.
   const copy = sortedCopy(value, 0);
   if (copy !== UNORDERED) return JSON.stringify(copy) ?? 'null';
-  const out: string[] = [];
-  writeCanonical(value, (text) => out.push(text), 0, Number.POSITIVE_INFINITY);
-  return out.join('');
+  return [...canonicalPieces(value, 0, Number.POSITIVE_INFINITY)].join('');
 }
 
 /**
@@ -366,28 +365,28 @@ function sortedCopy(value: unknown, depth: number): unknown {
   return copy;
 }
 
-// Writes canonicalJson(value) to write, a piece at a time; from depth whole on, each value is written
-// whole by canonicalJson (its native path), which never does so itself (whole: infinity). An undefined
-// array item is written null, as JSON.stringify writes it.
-function writeCanonical(value: unknown, write: (text: string) => void, depth: number, whole: number): void {
+// canonicalJson(value), a piece at a time; from depth whole on, each value is one piece, written whole
+// by canonicalJson (its native path), which never does so itself (whole: infinity). An undefined array
+// item is written null, as JSON.stringify writes it.
+function* canonicalPieces(value: unknown, depth: number, whole: number): Generator<string, void, void> {
   if (depth >= whole) {
-    write(canonicalJson(value));
+    yield canonicalJson(value);
     return;
   }
   if (value === null || value === undefined) {
-    write('null');
+    yield 'null';
     return;
   }
   switch (typeof value) {
     case 'boolean':
-      write(value ? 'true' : 'false');
+      yield value ? 'true' : 'false';
       return;
     case 'number':
       if (!Number.isFinite(value)) throw new RangeError(`canonicalJson: ${value} is not a JSON number`);
-      write(JSON.stringify(value));
+      yield JSON.stringify(value);
       return;
     case 'string':
-      write(JSON.stringify(value));
+      yield JSON.stringify(value);
       return;
     case 'object':
       break;
@@ -395,30 +394,30 @@ function writeCanonical(value: unknown, write: (text: string) => void, depth: nu
       throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
   }
   if (Array.isArray(value)) {
-    write('[');
+    yield '[';
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) write(',');
-      writeCanonical(value[i], write, depth + 1, whole);
+      if (i > 0) yield ',';
+      yield* canonicalPieces(value[i], depth + 1, whole);
     }
-    write(']');
+    yield ']';
     return;
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record)
     .filter((k) => record[k] !== undefined)
     .sort();
-  write('{');
+  yield '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    write(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
-    writeCanonical(record[key], write, depth + 1, whole);
+    yield `${i > 0 ? ',' : ''}${JSON.stringify(key)}:`;
+    yield* canonicalPieces(record[key], depth + 1, whole);
   }
-  write('}');
+  yield '}';
 }
 
 /** sha256 is the lower-hex SHA-256 of text or bytes. */
 export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 // Fingerprints by observation object: apply's fresh plan fingerprints each target's first read, and the
@@ -455,20 +454,41 @@ export function fingerprintOf(before: PlannedTarget['before']): string {
 
 /** digestOf is the digest a saved plan must carry: of everything but the digest itself. */
 export function digestOf(plan: Omit<SavedPlan, 'digest'> & { digest?: string }): string {
+  return finish(digestSteps(plan));
+}
+
+/** digestSteps is digestOf a step at a time (src/document/steps.ts): a step every few targets. */
+export function* digestSteps(plan: Omit<SavedPlan, 'digest'> & { digest?: string }): Steps<string> {
   const { digest: _ignored, ...content } = plan;
-  return `sha256:${canonicalSha256(content)}`;
+  return `sha256:${yield* canonicalSha256Steps(content)}`;
 }
 
 /**
  * canonicalSha256 is sha256(canonicalJson(value)), hashed in pieces: the members of value and of its
  * members are written one at a time, so that a saved plan's digest holds neither a sorted copy nor the
- * text of the whole plan (55 MB at 50,000 targets), only of one target at a time.
+ * text of the whole plan (55 MB at 50,000 targets), only of a few targets at a time.
  */
 export function canonicalSha256(value: unknown): string {
-  const hash = createHash('sha256');
-  writeCanonical(value, (text) => hash.update(text), 0, PIECE_DEPTH);
-  return hash.digest('hex');
+  return finish(canonicalSha256Steps(value));
 }
+
+function* canonicalSha256Steps(value: unknown): Steps<string> {
+  const hasher = createHash('sha256');
+  let gathered = '';
+  for (const piece of canonicalPieces(value, 0, PIECE_DEPTH)) {
+    gathered += piece;
+    if (gathered.length >= HASH_CHARS) {
+      hasher.update(gathered);
+      gathered = '';
+      yield;
+    }
+  }
+  hasher.update(gathered);
+  return hasher.digest('hex');
+}
+
+// Pieces are hashed, and a step ends, every this many characters (some twenty targets).
+const HASH_CHARS = 16 * 1024;
 
 // How deep canonicalSha256 writes members one at a time: the plan, then its lists (targets), whose items
 // are written whole.

@@ -3,27 +3,36 @@
 // refused, since apply must do exactly what was reviewed.
 
 import { type Diagnostic, jsonText } from '../diagnostics/diagnostic.js';
-import { error } from '../diagnostics/finding.js';
-import { type KindRules, type LoadedDocument, type LoadOptions, loadDocument } from '../document/pipeline.js';
+import { error, type Finding } from '../diagnostics/finding.js';
+import {
+  type KindRules,
+  type LoadedDocument,
+  type LoadOptions,
+  loadDocumentSteps,
+} from '../document/pipeline.js';
 import { readBytes } from '../document/read.js';
+import { finish, type Steps } from '../document/steps.js';
 import { type Content, replaceFile, TooLarge } from '../files/replace.js';
-import { digestOf, type InputFile, type SavedPlan, sameJson } from './model.js';
+import { digestSteps, type InputFile, type SavedPlan, sameJson } from './model.js';
 
 /** savedPlanRules check, beyond the schema, that the plan's digest is the digest of its content. */
 export const savedPlanRules: KindRules = {
-  check: (data) => {
-    const plan = data as SavedPlan;
-    return digestOf(plan) === plan.digest
-      ? []
-      : [
-          error(
-            'plan.digest',
-            ['digest'],
-            'the saved plan was changed after it was written: its content does not match its digest',
-          ),
-        ];
-  },
+  check: (data) => finish(digestFindings(data)),
+  steps: digestFindings,
 };
+
+function* digestFindings(data: unknown): Steps<Finding[]> {
+  const plan = data as SavedPlan;
+  return (yield* digestSteps(plan)) === plan.digest
+    ? []
+    : [
+        error(
+          'plan.digest',
+          ['digest'],
+          'the saved plan was changed after it was written: its content does not match its digest',
+        ),
+      ];
+}
 
 /**
  * SAVED_PLAN_MAX_BYTES is the largest saved plan rescind writes and reads: some 70,000 targets of
@@ -92,7 +101,11 @@ const SAVED_PLAN_OPTIONS = {
 
 /** loadSavedPlan reads and checks the saved plan at path, named file in diagnostics. */
 export function loadSavedPlan(path: string, file: string): LoadedSavedPlan {
-  const loaded = loadDocument(path, file, SAVED_PLAN_OPTIONS);
+  return finish(loadSavedPlanSteps(path, file));
+}
+
+function* loadSavedPlanSteps(path: string, file: string): Steps<LoadedSavedPlan> {
+  const loaded = yield* loadDocumentSteps(path, file, SAVED_PLAN_OPTIONS);
   return loaded.valid ? { ...loaded, plan: loaded.data as SavedPlan } : loaded;
 }
 
@@ -123,7 +136,12 @@ export function readSavedPlan(path: string, file: string): ReadSavedPlan | Loade
 
 /** checkSavedPlan reads and checks a saved plan as loadSavedPlan does, and holds it to its early inputs. */
 export function checkSavedPlan(saved: ReadSavedPlan): LoadedSavedPlan {
-  const loaded = loadSavedPlan(saved.path, saved.file);
+  return finish(checkSavedPlanSteps(saved));
+}
+
+/** checkSavedPlanSteps is checkSavedPlan a step at a time (src/document/steps.ts). */
+export function* checkSavedPlanSteps(saved: ReadSavedPlan): Steps<LoadedSavedPlan> {
+  const loaded = yield* loadSavedPlanSteps(saved.path, saved.file);
   const plan = loaded.plan;
   if (plan === undefined) return loaded;
   if (saved.inputs !== undefined && !sameJson(plan.inputs, saved.inputs)) {

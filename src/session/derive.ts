@@ -6,6 +6,7 @@
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { readBytes } from '../document/read.js';
+import { Stepped, type Steps } from '../document/steps.js';
 import { readNotGone } from '../engine/gone.js';
 import {
   fingerprintOf,
@@ -18,7 +19,7 @@ import {
   summarize,
 } from '../plan/model.js';
 import { narrowSaved } from '../plan/narrow.js';
-import { checkSavedPlan, type ReadSavedPlan } from '../plan/saved.js';
+import { checkSavedPlanSteps, type ReadSavedPlan } from '../plan/saved.js';
 import { providerOf } from '../providers/registry.js';
 import type { Fields } from '../providers/types.js';
 import { cloudOfType, identityService, type ServiceName, serviceOfType } from '../vocabulary.js';
@@ -57,40 +58,41 @@ export interface CheckedSaved {
 
 /**
  * PendingSaved is a saved plan whose checks (schema, digest) may not have run yet: its inputs, when they
- * have the schema's shape, and checked(), which runs the checks once, at its first call.
+ * have the schema's shape; checked(), which runs the checks (what is left of them) at once; and
+ * checking(), which runs them a slice at a time, the event loop running between slices. The checks run
+ * once, whichever asks first.
  */
 export interface PendingSaved {
   readonly inputs: readonly InputFile[] | undefined;
   checked(): CheckedSaved | { diagnostics: Diagnostic[] };
+  checking(): Promise<unknown>;
 }
 
 /** checkedSaved is a saved plan already checked (a run's), as derive takes one. */
 export function checkedSaved(plan: SavedPlan): PendingSaved {
-  return { inputs: plan.inputs, checked: () => ({ plan, diagnostics: [] }) };
+  const checked = { plan, diagnostics: [] };
+  return { inputs: plan.inputs, checked: () => checked, checking: () => Promise.resolve(checked) };
 }
 
-/** pendingSaved is a saved plan read early, checked at the first call of checked(). */
+/** pendingSaved is a saved plan read early, checked once checked() or checking() is called. */
 export function pendingSaved(read: ReadSavedPlan): PendingSaved {
-  let result: CheckedSaved | { diagnostics: Diagnostic[] } | undefined;
+  const checks = new Stepped(savedChecks(read));
+  return { inputs: read.inputs, checked: () => checks.now(), checking: () => checks.inSlices() };
+}
+
+function* savedChecks(read: ReadSavedPlan): Steps<CheckedSaved | { diagnostics: Diagnostic[] }> {
+  const loaded = yield* checkSavedPlanSteps(read);
+  if (loaded.plan === undefined) return { diagnostics: loaded.diagnostics };
+  // Each target's fingerprint, which narrowing checks against its state, is worked out here too,
+  // while the fresh plan's reads are in flight, not after them (fingerprintOf keeps it).
+  for (const t of loaded.plan.targets) {
+    fingerprintOf(t.before);
+    yield;
+  }
   return {
-    inputs: read.inputs,
-    checked: () => {
-      if (result === undefined) {
-        const loaded = checkSavedPlan(read);
-        // Each target's fingerprint, which narrowing checks against its state, is worked out here too,
-        // while the fresh plan's reads are in flight, not after them (fingerprintOf keeps it).
-        for (const t of loaded.plan?.targets ?? []) fingerprintOf(t.before);
-        result =
-          loaded.plan === undefined
-            ? { diagnostics: loaded.diagnostics }
-            : {
-                plan: loaded.plan,
-                diagnostics: loaded.diagnostics,
-                ...(loaded.sha256 === undefined ? {} : { from: { path: read.path, sha256: loaded.sha256 } }),
-              };
-      }
-      return result;
-    },
+    plan: loaded.plan,
+    diagnostics: loaded.diagnostics,
+    ...(loaded.sha256 === undefined ? {} : { from: { path: read.path, sha256: loaded.sha256 } }),
   };
 }
 
@@ -142,21 +144,19 @@ export async function derive(
   const { stdin: _stdin, resume: _resume, verifyInputs: _verify, ...planOptions } = options;
   // The saved plan is checked once the reads are out, while the last of them are answered: when every
   // read's task has started, and one read has been answered (before that, the first calls may still
-  // wait for their connections, and the check would hold them back).
-  let checking: Promise<void> | undefined;
+  // wait for their connections, and the check would hold them back). A slice at a time, so that the
+  // answers that come in meanwhile, and the reads that follow them, are not held for the whole check.
+  let checking: Promise<unknown> | undefined;
   let answered = false;
   let sent = false;
   const onProgress: PlanOptions['onProgress'] = (event) => {
     options.onProgress?.(event);
     if (event.kind === 'read') answered = true;
     if (event.kind === 'sent') sent = true;
-    if (answered && sent) {
-      checking ??= new Promise<void>((done) =>
-        setImmediate(() => {
-          pending.checked();
-          done();
-        }),
-      );
+    if (answered && sent && checking === undefined) {
+      checking = pending.checking();
+      // Awaited once the fresh plan is made; a check that throws must not go unhandled before then.
+      checking.catch(() => {});
     }
   };
   const fresh = await session.plan(fromCwd(inputs.plan), {
