@@ -49,10 +49,25 @@ export function inLanes<T>(
           if (--left === 0) resolve();
         }, reject);
     };
-    // In the order given: each item starts while its lane has room; the rest start as places free.
-    for (const lane of laneOf) if (lane.ahead < ahead) start(lane);
+    // In the order given: each item starts while its lane has room; the rest start as places free. A
+    // batch at a time, the event loop running between batches, so that the first items' calls go out
+    // (their intents written) while later ones are still being started: starting 2,000 targets at once
+    // held the first call by some 15 ms.
+    let at = 0;
+    const startBatch = (): void => {
+      const end = Math.min(laneOf.length, at + START_BATCH);
+      for (; at < end; at++) {
+        const lane = laneOf[at] as Lane<T>;
+        if (lane.ahead < ahead) start(lane);
+      }
+      if (at < laneOf.length) setImmediate(startBatch);
+    };
+    startBatch();
   });
 }
+
+// How many items inLanes starts before it lets the event loop run.
+const START_BATCH = 64;
 
 interface Lane<T> {
   queue: T[];

@@ -5,6 +5,7 @@
 // decides nothing: what it found, and what failed, go to the assembly (assemble.ts).
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { Stepped, type Steps } from '../document/steps.js';
 import {
   type CallerIdentity,
   callerIdentity,
@@ -100,6 +101,25 @@ export async function readLiveState(
   const alongside = <R>(call: () => Promise<R>): Promise<R> | undefined => slots.alongside(call);
   const reads = sharedReads();
   const signal = options.signal;
+  // Each read's fingerprint, worked out while the other reads are in flight, not all at once after the
+  // last; but a slice at a time between answers (src/document/steps.ts), not in the handling of the
+  // answer that brought it: there, the 800 targets of the first lists' answers held the reads that
+  // follow them (ACK's second list of a user) by some 20 ms at 2,000 targets. What is not done by the
+  // end is done as the plan is assembled (fingerprintOf keeps each one).
+  const unprinted: Observation[] = [];
+  let printing = false;
+  const fingerprintLater = (observation: Observation): void => {
+    unprinted.push(observation);
+    if (printing) return;
+    printing = true;
+    // One that throws (a number JSON cannot hold) throws again where assembly asks for it.
+    void new Stepped(printAll(unprinted))
+      .inSlices()
+      .catch(() => {})
+      .finally(() => {
+        printing = false;
+      });
+  };
   const live: LiveState = {
     reached: [],
     matched: new Map(),
@@ -212,9 +232,8 @@ export async function readLiveState(
           if (read.observation === undefined)
             live.failed.push(Object.assign(where, { diagnostics: read.diagnostics }));
           else {
-            // Its fingerprint now, while the other reads are in flight, not all at once after the last.
-            if (isBare(read.observation)) fingerprintOf(read.observation);
             const observation = read.observation;
+            if (isBare(observation)) fingerprintLater(observation);
             live.reached.push(Object.assign(where, { target, observation, fromSelector: false }));
           }
           done();
@@ -238,4 +257,12 @@ export async function readLiveState(
   await Promise.all(tasks);
   options.onProgress?.({ kind: 'phase', phase: 'policies' });
   return live;
+}
+
+// The fingerprints of the observations queued, a step each, until none is left.
+function* printAll(queued: Observation[]): Steps<void> {
+  for (let observation = queued.pop(); observation !== undefined; observation = queued.pop()) {
+    fingerprintOf(observation);
+    yield;
+  }
 }

@@ -71,7 +71,9 @@ export class Slots {
       if (this.#canStart()) waiting.start();
       else {
         (urgent ? this.#urgent : this.#normal).push(waiting);
-        this.#prepareAhead();
+        // Only a task among the next n to run is prepared: past them, the scan would find nothing to do
+        // (2,000 targets queued at once scanned the first n 2,000 times).
+        if (urgent || this.#urgent.length + this.#normal.length <= this.#n) this.#prepareAhead();
       }
     });
   }

@@ -89,4 +89,33 @@ describe('inLanes', () => {
       ),
     ).toThrow(RangeError);
   });
+  it('lets the first items go on while later ones are still to start, and starts them all in order', async () => {
+    const events: string[] = [];
+    const items = Array.from({ length: 300 }, (_, i) => i);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const done = inLanes(
+      items,
+      () => 'one lane',
+      1000,
+      async (i) => {
+        events.push(`start ${i}`);
+        // The first item's next step (its call, once its intent is written) waits for the event loop;
+        // every item then waits (for its answer) until all have started.
+        if (i === 0) {
+          await tick();
+          events.push('first item went on');
+        }
+        await released;
+      },
+    );
+    while (!events.includes('start 299')) await tick();
+    release();
+    await done;
+    const starts = events.filter((e) => e.startsWith('start'));
+    expect(starts).toEqual(items.map((i) => `start ${i}`));
+    expect(events.indexOf('first item went on')).toBeLessThan(events.indexOf('start 299'));
+  });
 });
