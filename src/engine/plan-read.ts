@@ -17,7 +17,7 @@ import type { Revocation } from '../plan/revocation-plan.js';
 import { withSignal } from '../providers/common.js';
 import type { Fields, ProviderAccount } from '../providers/types.js';
 import { sharedReads } from './shared-reads.js';
-import { Slots } from './slots.js';
+import { type Lease, Slots } from './slots.js';
 import { registryTypes, type Types } from './types.js';
 
 /**
@@ -91,12 +91,17 @@ export async function readLiveState(
     waiting--;
     allSent();
   };
-  const limit = <R>(read: () => Promise<R>): Promise<R> => {
+  const limit = <R>(read: (lease?: Lease) => Promise<R>, spare = 0): Promise<R> => {
     waiting++;
-    return slots.run(() => {
-      started();
-      return read();
-    });
+    return slots.run(
+      (lease) => {
+        started();
+        return read(lease);
+      },
+      false,
+      undefined,
+      spare,
+    );
   };
   const alongside = <R>(call: () => Promise<R>): Promise<R> | undefined => slots.alongside(call);
   const reads = sharedReads();
@@ -142,9 +147,10 @@ export async function readLiveState(
   const task = (
     account: string,
     what: string,
-    read: (done: () => void) => Promise<void>,
+    read: (done: () => void, lease?: Lease) => Promise<void>,
     n = 1,
     slot = true,
+    spare = 0,
   ): void => {
     const key = `${account}\u0000${what}`;
     let count = counts.get(key);
@@ -161,14 +167,14 @@ export async function readLiveState(
       c.done++;
       options.onProgress?.({ kind: 'read', account, what, done: c.done, total: c.total });
     };
-    const run = async () => {
+    const run = async (lease?: Lease) => {
       try {
-        await read(done);
+        await read(done, lease);
       } finally {
         while (told < n) done();
       }
     };
-    tasks.push(slot ? limit(run) : run());
+    tasks.push(slot ? limit(run, spare) : run());
   };
 
   // Selectors, one task each.
@@ -218,14 +224,16 @@ export async function readLiveState(
     task(
       r.account,
       r.type,
-      async (done) => {
+      async (done, lease) => {
+        // A read that makes its calls side by side does so in the spare slots it started with.
+        const beside = lease === undefined ? alongside : <R>(call: () => Promise<R>) => lease.alongside(call);
         for (const { index, at, target } of group) {
           const read = await provider.read({
             account,
             target,
             reads,
             together,
-            alongside,
+            alongside: beside,
             ...withSignal(signal),
           });
           const where = { index, ...(at === undefined ? {} : { at }) };
@@ -240,6 +248,8 @@ export async function readLiveState(
         }
       },
       together,
+      true,
+      (provider.readCalls ?? 1) - 1,
     );
   }
   // Who each account authenticates as, for the built-in rules, read alongside the targets. It is

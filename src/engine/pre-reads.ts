@@ -61,28 +61,34 @@ export class PreReads {
     for (const [key, members] of groups) {
       this.#reads.set(
         key,
-        limit.run(async () => {
-          const out = new Map<string, ReadResponse<unknown>>();
-          const first = members[0];
-          if (stopped() || first === undefined) return out;
-          const { provider, account } = first;
-          // One SharedReads: the first read lists, the others find the list.
-          const reads = sharedReads();
-          for (const m of members) {
-            out.set(
-              m.target.address,
-              await provider.read({
-                account,
-                target: m.target.target as Fields,
-                reads,
-                together: members.length,
-                alongside: (call) => limit.alongside(call),
-                ...withSignal(signal),
-              }),
-            );
-          }
-          return out;
-        }),
+        limit.run(
+          async (lease) => {
+            const out = new Map<string, ReadResponse<unknown>>();
+            const first = members[0];
+            if (stopped() || first === undefined) return out;
+            const { provider, account } = first;
+            // One SharedReads: the first read lists, the others find the list.
+            const reads = sharedReads();
+            for (const m of members) {
+              out.set(
+                m.target.address,
+                await provider.read({
+                  account,
+                  target: m.target.target as Fields,
+                  reads,
+                  together: members.length,
+                  alongside: (call) => lease.alongside(call),
+                  ...withSignal(signal),
+                }),
+              );
+            }
+            return out;
+          },
+          false,
+          undefined,
+          // A read that makes its calls side by side takes a slot for each (readCalls).
+          (members[0]?.provider.readCalls ?? 1) - 1,
+        ),
       );
     }
   }

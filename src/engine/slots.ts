@@ -27,11 +27,25 @@ export class Slots {
    * it is started ahead, once the task is among the next n to run, so that the slot does not wait for
    * it, and never further ahead than that. The task is handed its lease on the slot: it may give the
    * slot back while it waits for something that is not a call (a cloud's rate), and take one again.
+   * spare asks for that many more slots with it (at most n - 1), for calls the task makes beside its own
+   * (lease.alongside): it waits, in its turn, until they are all free; those it does not use are given
+   * back when it ends.
    */
-  run<T>(task: (lease: Lease) => Promise<T>, urgent = false, before?: () => Promise<void>): Promise<T> {
+  run<T>(
+    task: (lease: Lease) => Promise<T>,
+    urgent = false,
+    before?: () => Promise<void>,
+    spare = 0,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let held = false;
+      let spares = 0;
       const lease: Lease = {
+        alongside: <R>(call: () => Promise<R>): Promise<R> | undefined => {
+          if (spares === 0) return this.alongside(call);
+          spares--;
+          return new Promise<R>((done) => done(call())).finally(() => this.#free());
+        },
         release: () => {
           if (!held) return;
           held = false;
@@ -45,22 +59,25 @@ export class Slots {
               held = true;
               granted();
             };
-            if (this.#canStart()) take();
-            else this.#urgent.push({ before: undefined, ready: undefined, start: take });
+            if (this.#canStart(1)) take();
+            else this.#urgent.push({ before: undefined, ready: undefined, need: 1, start: take });
           }),
       };
       // Every member from the start, so that all share one hidden class (docs/contributing.md).
       const waiting: Waiting = {
         before,
         ready: undefined,
+        need: 1 + Math.max(0, Math.min(spare, this.#n - 1)),
         start: () => {
-          this.#active++;
+          this.#active += waiting.need;
           held = true;
+          spares = waiting.need - 1;
           (waiting.ready ?? Promise.resolve())
             .then(() => (before !== undefined && waiting.ready === undefined ? before() : undefined))
             .then(() => task(lease))
             .then(resolve, reject)
             .finally(() => {
+              for (; spares > 0; spares--) this.#free();
               if (held) {
                 held = false;
                 this.#free();
@@ -68,7 +85,7 @@ export class Slots {
             });
         },
       };
-      if (this.#canStart()) waiting.start();
+      if (this.#canStart(waiting.need)) waiting.start();
       else {
         (urgent ? this.#urgent : this.#normal).push(waiting);
         // Only a task among the next n to run is prepared: past them, the scan would find nothing to do
@@ -84,14 +101,20 @@ export class Slots {
    * of a user) makes the second beside the first when the concurrency leaves room, never beyond it.
    */
   alongside<R>(call: () => Promise<R>): Promise<R> | undefined {
-    if (!this.#canStart() || this.#urgent.length > 0 || this.#normal.length > 0) return undefined;
+    if (!this.#canStart(1)) return undefined;
     this.#active++;
     return new Promise<R>((resolve) => resolve(call())).finally(() => this.#free());
   }
 
-  // A slot is free and nobody waits for it (tasks wait only while every slot is taken or a fill is due).
-  #canStart(): boolean {
-    return this.#active < this.#n && !this.#filling;
+  // need slots are free and nobody waits for them (tasks wait while too few slots are free, a fill is
+  // due, or a task ahead of them waits for room).
+  #canStart(need: number): boolean {
+    return (
+      this.#active + need <= this.#n &&
+      !this.#filling &&
+      this.#urgent.length === 0 &&
+      this.#normal.length === 0
+    );
   }
 
   // A slot given back: the next waiting tasks (urgent first) take the free slots, once the answers
@@ -105,9 +128,12 @@ export class Slots {
     this.#filling = true;
     setImmediate(() => {
       this.#filling = false;
-      while (this.#active < this.#n) {
-        const next = this.#urgent.shift() ?? this.#normal.shift();
-        if (next === undefined) break;
+      for (;;) {
+        // In turn: a task that needs more slots than are free holds those behind it.
+        const queue = this.#urgent.length > 0 ? this.#urgent : this.#normal;
+        const next = queue[0];
+        if (next === undefined || this.#active + next.need > this.#n) break;
+        queue.shift();
         next.start();
       }
       this.#prepareAhead();
@@ -134,12 +160,19 @@ export class Slots {
 export interface Lease {
   release(): void;
   reacquire(): Promise<void>;
+  /**
+   * alongside runs call in one of the task's spare slots (Slots.run), given back when call ends; with
+   * none left, as Slots.alongside does (undefined when no slot is free).
+   */
+  alongside<R>(call: () => Promise<R>): Promise<R> | undefined;
 }
 
 interface Waiting {
   start: () => void;
   before: (() => Promise<void>) | undefined;
   ready: Promise<void> | undefined;
+  /** need is how many slots the task takes when it starts: its own and its spares. */
+  need: number;
 }
 
 /**

@@ -219,6 +219,13 @@ export interface RevocationType<T, W, Sel, S> {
    * one (paged) list. Absent: every read is the target's own.
    */
   listKey?(target: T): string;
+  /**
+   * readCalls is how many calls a read of this type makes side by side when it is given a slot for
+   * each (ProviderRequest.alongside): ACK lists a user's kubeconfig states and permissions. A plan's
+   * read of such a type starts with that many slots, so that its calls go out together, not one
+   * round trip after the other. Default 1.
+   */
+  readonly readCalls?: number;
   revoke(req: RevokeRequest<T, W>): Promise<RevokeResponse>;
   /** verify re-reads a target after its revoke; absent: a read that shows it revoked or gone (verifyTarget). */
   verify?(req: VerifyRequest<T, S>): Promise<VerifyResponse<S>>;

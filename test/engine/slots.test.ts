@@ -1,6 +1,7 @@
 // The scheduler alone: at most n tasks at once; a task that gives its slot back (waiting for a cloud's
 // rate) lets the next one run, and takes a slot again ahead of tasks not yet started; a freed slot is
-// filled once the turn's other callbacks have run.
+// filled once the turn's other callbacks have run; a task that asks for spare slots waits, in its turn,
+// until they are all free.
 
 import { describe, expect, it } from 'vitest';
 import { Slots } from '../../src/engine/slots.js';
@@ -108,5 +109,66 @@ describe('Slots', () => {
     // One slot: the task's own; nothing alongside.
     const one = new Slots(1);
     await one.run(async () => expect(one.alongside(async () => {})).toBeUndefined());
+  });
+  it('starts a task that asks for spare slots once they are all free, in its turn, and never beyond n', async () => {
+    const slots = new Slots(3);
+    const order: string[] = [];
+    let most = 0;
+    let running = 0;
+    // A call that counts what runs at once, and ends when its gate opens.
+    const gates: (() => void)[] = [];
+    const call = (name: string) => async () => {
+      running++;
+      most = Math.max(most, running);
+      order.push(`${name} starts`);
+      await new Promise<void>((open) => gates.push(open));
+      running--;
+    };
+    const a = slots.run(call('a'));
+    const b = slots.run(call('b'));
+    // Two calls side by side: waits for two free slots, and c, behind it, waits for it.
+    const pair = slots.run(
+      async (lease) => {
+        const beside = lease.alongside(call('pair beside'));
+        expect(beside).toBeDefined();
+        await Promise.all([call('pair')(), beside]);
+      },
+      false,
+      undefined,
+      1,
+    );
+    const c = slots.run(call('c'));
+    await tick();
+    // One slot free, not two: the pair waits, and c behind it.
+    expect(order).toEqual(['a starts', 'b starts']);
+    gates.shift()?.(); // a ends: two free
+    await tick();
+    await tick();
+    expect(order).toEqual(['a starts', 'b starts', 'pair beside starts', 'pair starts']);
+    gates.shift()?.(); // b ends
+    await tick();
+    await tick();
+    expect(order.at(-1)).toBe('c starts');
+    while (gates.length > 0) {
+      gates.shift()?.();
+      await tick();
+    }
+    await Promise.all([a, b, pair, c]);
+    expect(most).toBe(3);
+    // A spare it does not use is given back when it ends; more spares than n allows are not asked.
+    const two = new Slots(2);
+    await two.run(async () => {}, false, undefined, 5);
+    await tick();
+    const both: Promise<void>[] = [];
+    await two.run(
+      async (lease) => {
+        both.push(lease.alongside(async () => {}) ?? Promise.reject(new Error('no spare')));
+        expect(lease.alongside(async () => {})).toBeUndefined();
+      },
+      false,
+      undefined,
+      1,
+    );
+    await Promise.all(both);
   });
 });

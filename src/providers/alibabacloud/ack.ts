@@ -356,6 +356,8 @@ export const ackUserPermissions = {
       permissions: [],
     }),
   listKey: (target: AckUserPermissionsTarget) => target.uid,
+  // The kubeconfig states and the permissions of a user (fetchUser).
+  readCalls: 2,
   address,
   expand,
   discover,
