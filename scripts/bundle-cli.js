@@ -3,9 +3,9 @@
 // of dist/cli-bundle/, so that a command starts by loading a handful of chunks, not one module per
 // source file: Node 20 resolves, reads, compiles and links each ES module on every start, with no
 // compile cache. What a command loads on demand (the session's dynamic imports: apply, plan, discover,
-// the emulator) stays a chunk of its own, loaded only by the commands that use it. Packages stay outside (node_modules), and
-// the bundle sits one folder below dist/ like dist/cli/, so that the paths its modules name from their
-// own place (../../schemas/, ../schema/validators/, the emulator's seed) still lead where they did.
+// the emulator) stays a chunk of its own, loaded only by the commands that use it. Packages stay
+// outside (node_modules), and the bundle sits one folder below dist/ like dist/cli/, so that the paths
+// its modules name from their own place (../../schemas/, ../schema/validators/, the emulator's seed) still lead where they did.
 // bin/rescind.js runs it; the library (dist/index.js) is not bundled. Run after tsc (npm run build).
 
 import { rmSync } from 'node:fs';

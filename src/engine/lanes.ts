@@ -51,8 +51,7 @@ export function inLanes<T>(
     };
     // In the order given: each item starts while its lane has room; the rest start as places free. A
     // batch at a time, the event loop running between batches, so that the first items' calls go out
-    // (their intents written) while later ones are still being started: starting 2,000 targets at once
-    // held the first call by some 15 ms.
+    // (their intents written) while later ones are still being started, not after every target has.
     let at = 0;
     const startBatch = (): void => {
       const end = Math.min(laneOf.length, at + START_BATCH);

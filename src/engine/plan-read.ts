@@ -108,9 +108,9 @@ export async function readLiveState(
   const signal = options.signal;
   // Each read's fingerprint, worked out while the other reads are in flight, not all at once after the
   // last; but a slice at a time between answers (src/document/steps.ts), not in the handling of the
-  // answer that brought it: there, the 800 targets of the first lists' answers held the reads that
-  // follow them (ACK's second list of a user) by some 20 ms at 2,000 targets. What is not done by the
-  // end is done as the plan is assembled (fingerprintOf keeps each one).
+  // answer that brought it: there, a list's hundreds of targets held the reads that follow the other
+  // answers (commit 4a2be5f gives the timings). What is not done by the end is done as the plan is
+  // assembled (fingerprintOf keeps each one).
   const unprinted: Observation[] = [];
   let printing = false;
   const fingerprintLater = (observation: Observation): void => {

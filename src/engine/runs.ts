@@ -1,8 +1,8 @@
 // Runs on disk: each apply is a run, a folder .rescind/runs/<run id>/ holding the saved plan it runs
-// (plan.json: a saved plan's own bytes, as checked) and its append-only journal (journal.jsonl): a `run` line each time it starts or resumes,
-// an `intent` before each revoke call, a `revoke` line with its outcome after, a `target` line (the
-// audit record) when a target ends, an `end` line when the run stops. A lock per plan name
-// (.rescind/locks/<name>.lock) keeps a second apply of the same plan out.
+// (plan.json: a saved plan's own bytes, as checked) and its append-only journal (journal.jsonl): a
+// `run` line each time it starts or resumes, an `intent` before each revoke call, a `revoke` line with
+// its outcome after, a `target` line (the audit record) when a target ends, an `end` line when the run
+// stops. A lock per plan name (.rescind/locks/<name>.lock) keeps a second apply of the same plan out.
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readSync } from 'node:fs';
