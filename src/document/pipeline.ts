@@ -16,10 +16,11 @@ import { decodeText } from './text.js';
 
 /** KindRules are a kind's rules beyond its schema. */
 export interface KindRules {
-  /** check returns the findings beyond the schema; data passed the schema unless onInvalid is set. */
-  check(data: unknown): Finding[];
-  /** steps, when a kind has them, are check a step at a time (a long check: a saved plan's digest). */
-  steps?(data: unknown): Steps<Finding[]>;
+  /**
+   * check returns the findings beyond the schema (data passed the schema unless onInvalid is set), or,
+   * for a long check (a saved plan's digest), steps that end with them (src/document/steps.ts).
+   */
+  check(data: unknown): Finding[] | Steps<Finding[]>;
   /** onInvalid runs check on data that failed the schema too (a plan's rules report everything in one pass). */
   readonly onInvalid?: boolean;
 }
@@ -181,7 +182,8 @@ function* findingSteps(
   const rules = options.rules?.[kind];
   if (rules !== undefined && (errors.length === 0 || rules.onInvalid === true)) {
     yield;
-    const found = rules.steps === undefined ? rules.check(data) : yield* rules.steps(data);
+    const checked = rules.check(data);
+    const found = Array.isArray(checked) ? checked : yield* checked;
     for (const finding of found) findings.push(finding);
   }
   return { kind, findings };

@@ -16,10 +16,7 @@ import { type Content, replaceFile, TooLarge } from '../files/replace.js';
 import { digestSteps, type InputFile, type SavedPlan, sameJson } from './model.js';
 
 /** savedPlanRules check, beyond the schema, that the plan's digest is the digest of its content. */
-export const savedPlanRules: KindRules = {
-  check: (data) => finish(digestFindings(data)),
-  steps: digestFindings,
-};
+export const savedPlanRules: KindRules = { check: digestFindings };
 
 function* digestFindings(data: unknown): Steps<Finding[]> {
   const plan = data as SavedPlan;
