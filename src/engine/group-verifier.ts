@@ -7,7 +7,7 @@ import { verifyTarget, withSignal } from '../providers/common.js';
 import { problem } from '../providers/diagnose.js';
 import type { AnyRevocationType, Fields, ProviderAccount, VerifyResponse } from '../providers/types.js';
 import { sharedReads } from './shared-reads.js';
-import type { Slots } from './slots.js';
+import { type Slots, sparesFor } from './slots.js';
 
 // A group's verification read serves at most this many targets, and waits at most this long for more.
 const BATCH_MAX = 250;
@@ -79,7 +79,7 @@ export class GroupVerifier {
     this.#waiting = [];
     // A read that makes its calls side by side (readCalls) takes a slot for each, so that they go out
     // together: the last group of a run is verified one round trip sooner.
-    const spare = (this.#provider.readCalls ?? 1) - 1;
+    const spare = sparesFor(this.#provider);
     void this.#limit
       .run(
         async (lease) => {

@@ -17,7 +17,7 @@ import type { Revocation } from '../plan/revocation-plan.js';
 import { withSignal } from '../providers/common.js';
 import type { Fields, ProviderAccount } from '../providers/types.js';
 import { sharedReads } from './shared-reads.js';
-import { type Lease, Slots } from './slots.js';
+import { type Lease, Slots, sparesFor } from './slots.js';
 import { registryTypes, type Types } from './types.js';
 
 /**
@@ -249,7 +249,7 @@ export async function readLiveState(
       },
       together,
       true,
-      (provider.readCalls ?? 1) - 1,
+      sparesFor(provider),
     );
   }
   // Who each account authenticates as, for the built-in rules, read alongside the targets. It is

@@ -8,7 +8,7 @@ import type { Prior } from '../plan/run.js';
 import { withSignal } from '../providers/common.js';
 import type { AnyRevocationType, Fields, ProviderAccount, ReadResponse } from '../providers/types.js';
 import { sharedReads } from './shared-reads.js';
-import type { Slots } from './slots.js';
+import { type Slots, sparesFor } from './slots.js';
 import type { Types } from './types.js';
 
 /** Work is one target of the run, with its provider, account, prior and group. */
@@ -87,7 +87,7 @@ export class PreReads {
           false,
           undefined,
           // A read that makes its calls side by side takes a slot for each (readCalls).
-          (members[0]?.provider.readCalls ?? 1) - 1,
+          members[0] === undefined ? 0 : sparesFor(members[0].provider),
         ),
       );
     }

@@ -2,7 +2,7 @@
 // A task may name work that must be done before it starts (a journal's intent), started ahead of it,
 // and may give its slot back while it waits for a cloud's rate (paced).
 
-import type { ProviderAccount } from '../providers/types.js';
+import type { AnyRevocationType, ProviderAccount } from '../providers/types.js';
 
 /**
  * Slots runs at most n tasks at once, in two queues: urgent tasks (a started target's verification,
@@ -173,6 +173,11 @@ interface Waiting {
   ready: Promise<void> | undefined;
   /** need is how many slots the task takes when it starts: its own and its spares. */
   need: number;
+}
+
+/** sparesFor is how many slots a read of type takes beside its own: its readCalls less one. */
+export function sparesFor(type: Pick<AnyRevocationType, 'readCalls'>): number {
+  return (type.readCalls ?? 1) - 1;
 }
 
 /**
