@@ -346,23 +346,48 @@ function sortedCopy(value: unknown, depth: number): unknown {
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   let inOrder = proto === Object.prototype;
-  let changed = false;
-  const values: unknown[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     if (key === '__proto__' || key === 'toJSON' || INDEX_NAME.test(key)) return UNORDERED;
     if (i > 0 && (keys[i - 1] as string) > key) inOrder = false;
+  }
+  // keys is this call's own array: sorted in place. The copy is made only when the order or a member
+  // changes; a member that changes after others that did not copies those first.
+  if (!inOrder) sortNames(keys);
+  let copy: Record<string, unknown> | undefined = inOrder ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const member = record[key];
     const sorted = sortedCopy(member, depth + 1);
     if (sorted === UNORDERED) return UNORDERED;
-    if (sorted !== member) changed = true;
-    values[i] = sorted;
+    if (copy === undefined && sorted !== member) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j] as string] = record[keys[j] as string];
+    }
+    if (copy !== undefined) copy[key] = sorted;
   }
-  if (inOrder && !changed) return value;
-  const order = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
-  const copy: Record<string, unknown> = {};
-  for (const i of order) copy[keys[i] as string] = values[i];
-  return copy;
+  return copy ?? value;
+}
+
+// Up to this many names, sortNames sorts by insertion, which allocates nothing; Array.prototype.sort
+// allocates its work space at every call, and sortedCopy sorts at nearly every object of a saved plan.
+const INSERTION_SORT_MAX = 24;
+
+// names in place, in the order of their UTF-16 code units (as canonicalJson orders members).
+function sortNames(names: string[]): void {
+  if (names.length > INSERTION_SORT_MAX) {
+    names.sort();
+    return;
+  }
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (names[j] as string) > name) {
+      names[j + 1] = names[j] as string;
+      j--;
+    }
+    names[j + 1] = name;
+  }
 }
 
 // canonicalJson(value), a piece at a time; from depth whole on, each value is one piece, written whole
