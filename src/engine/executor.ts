@@ -10,7 +10,7 @@
 //
 // Calls: at most `concurrency` at once, whatever they are (reads, revokes, verifications): every call
 // runs in one Slots (slots.ts). A target waiting for its group's read or verification holds no slot.
-// Targets start in lanes (lanes.ts), each at most LANE_AHEAD ahead of its first revokes. Stopping (Ctrl-C, a hook that failed) schedules nothing new; calls in flight finish and are told.
+// Targets start in lanes (lanes.ts), each at most laneAhead ahead of its first revokes. Stopping (Ctrl-C, a hook that failed) schedules nothing new; calls in flight finish and are told.
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Observation, PlannedTarget, SavedPlan } from '../plan/model.js';
@@ -97,9 +97,9 @@ export interface ExecuteResult {
   hookError?: Error;
 }
 
-// How many targets of one lane (an account's targets of one type) may have started and not yet had
-// their first revoke answered (lanes.ts).
-const LANE_AHEAD = 1024;
+// How many targets of a lane (an account's targets of one type) may be started and not past their first
+// revoke (lanes.ts): a slot's worth, as many queued (intents go that far ahead); each one's waits are live.
+const laneAhead = (concurrency: number): number => Math.max(64, 2 * concurrency);
 
 /** DEFAULT_APPLY_CONCURRENCY is how many calls an apply makes at once without --concurrency. */
 export const DEFAULT_APPLY_CONCURRENCY = 8;
@@ -201,7 +201,7 @@ class Run {
       inLanes(
         pending,
         (w) => `${w.target.account}\u0000${w.target.type}`,
-        LANE_AHEAD,
+        laneAhead(this.#limit.size),
         async (w, leave) => {
           const result = await this.#runTarget(w, leave);
           results[w.index] = result;

@@ -22,6 +22,11 @@ export class Slots {
     this.#n = n;
   }
 
+  /** size is how many tasks may run at once. */
+  get size(): number {
+    return this.#n;
+  }
+
   /**
    * run runs task in a slot. before, when given, must be done before task starts (a journal's intent):
    * it is started ahead, once the task is among the next n to run, so that the slot does not wait for
