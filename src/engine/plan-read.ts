@@ -177,6 +177,16 @@ export async function readLiveState(
     tasks.push(slot ? limit(run, spare) : run());
   };
 
+  // Who each account authenticates as, for the built-in rules, read alongside the targets. Queued
+  // first: apply acts on nothing before it is known, and a plan's last wave of reads should not wait
+  // for it (one call an account).
+  for (const [name, account] of accounts) {
+    task(name, 'identity', async () => {
+      const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
+      if (who.caller !== undefined) live.callers.set(name, callerIdentity(who.caller));
+      else live.unidentified.set(name, who.diagnostics);
+    });
+  }
   // Selectors, one task each.
   revocations.forEach((r, index) => {
     if (r.select === undefined) return;
@@ -251,15 +261,6 @@ export async function readLiveState(
       true,
       sparesFor(provider),
     );
-  }
-  // Who each account authenticates as, for the built-in rules, read alongside the targets. It is
-  // needed only for an account with a target that names a principal (a user, a grantee).
-  for (const [name, account] of accounts) {
-    task(name, 'identity', async () => {
-      const who = await whoami[account.cloud]({ account, ...withSignal(signal) });
-      if (who.caller !== undefined) live.callers.set(name, callerIdentity(who.caller));
-      else live.unidentified.set(name, who.diagnostics);
-    });
   }
   options.onProgress?.({ kind: 'reads', reads: [...counts.values()].map((c) => ({ ...c })) });
   queued = true;

@@ -227,14 +227,15 @@ describe('makePlan over a scripted type', () => {
         onProgress: (e) => events.push(e.kind === 'read' ? `read ${e.what}` : e.kind),
       },
     );
-    // One read at a time: the identity read, queued last, starts once the three targets are read.
+    // One read at a time: the identity read, queued first, then the targets; the last one's start is
+    // when every read has been sent.
     expect(events).toEqual([
       'reads',
-      'read huaweicloud.kms.grant',
+      'read identity',
       'read huaweicloud.kms.grant',
       'read huaweicloud.kms.grant',
       'sent',
-      'read identity',
+      'read huaweicloud.kms.grant',
       'phase',
     ]);
   });
