@@ -37,8 +37,10 @@ export function anchorIndex(doc: Document): AnchorIndex {
 /** resolveAlias follows aliases (an alias of an alias too) to the node they stand for. */
 export function resolveAlias(doc: Document, node: Node | undefined): Node | undefined {
   const { isAlias } = yamlLib();
+  // The index walks the whole document: only an alias needs it.
+  if (node === undefined || !isAlias(node)) return node;
   const { targets } = anchorIndex(doc);
-  let current = node;
+  let current: Node | undefined = node;
   for (let hops = 0; hops < 64 && current !== undefined && isAlias(current); hops++) {
     current = targets.get(current);
   }

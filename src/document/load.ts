@@ -10,6 +10,7 @@ import type { Document, YAMLError } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { type Diagnostic, type JsonPath, quote, type SourceRange } from '../diagnostics/diagnostic.js';
 import { anchorIndex } from './anchors.js';
+import { Chunks, type InChunk } from './chunks.js';
 import { YAML12_CORE } from './core-schema.js';
 import {
   estimateNodes,
@@ -537,6 +538,8 @@ class Source implements YamlSource {
   #parsed: Parsed | undefined;
   #topLevel: Map<string, number> | undefined;
   #index: LineIndex | undefined;
+  #tooLarge: boolean | undefined;
+  #chunks: Chunks | undefined;
 
   constructor(file: string, text: string, data: unknown, parsed?: Parsed) {
     this.file = file;
@@ -545,12 +548,17 @@ class Source implements YamlSource {
     this.#parsed = parsed;
   }
 
+  // Too large for the parser of record (then located by top-level field only); counted once.
+  #isTooLarge(): boolean {
+    this.#tooLarge ??= this.#parsed === undefined && estimateNodes(this.text) > MAX_FULL_PARSE_NODES;
+    return this.#tooLarge;
+  }
+
   // The fast path has no nodes: the first locate parses with `yaml`, unless the file is too large for it.
   #get(): Parsed | undefined {
     if (this.#topLevel !== undefined) return undefined;
-    if (this.#parsed === undefined && estimateNodes(this.text) > MAX_FULL_PARSE_NODES) {
+    if (this.#isTooLarge()) {
       this.#topLevel = topLevelKeys(this.text);
-      this.#index = new LineIndex(this.text);
       return undefined;
     }
     if (this.#parsed === undefined) {
@@ -561,43 +569,65 @@ class Source implements YamlSource {
         prettyErrors: false,
         logLevel: 'silent',
       });
-      this.#parsed = { doc, index: new LineIndex(this.text) };
+      this.#parsed = { doc, index: this.#lineIndex() };
     }
     return this.#parsed;
   }
 
+  #lineIndex(): LineIndex {
+    this.#index ??= new LineIndex(this.text);
+    return this.#index;
+  }
+
+  // Where path is in a chunk of a long list (chunks.ts), while the whole file has not been parsed.
+  #inChunk(path: JsonPath): InChunk | undefined {
+    if (this.#parsed !== undefined || this.#isTooLarge()) return undefined;
+    this.#chunks ??= new Chunks(this.text, this.data);
+    return this.#chunks.find(path);
+  }
+
   get approximate(): boolean {
-    return this.#get() === undefined;
+    return this.#isTooLarge();
   }
 
   locate(path: JsonPath, target: LocateTarget = 'value'): SourceRange {
+    const chunk = this.#inChunk(path);
+    if (chunk !== undefined) {
+      const [start, end] = spanOf(chunk.doc, chunk.path, target);
+      return this.#lineIndex().range(this.file, start + chunk.offset, end + chunk.offset);
+    }
     const parsed = this.#get();
     if (parsed === undefined) {
       // Too large for the parser of record: the line of the top-level field the path is under.
       const at = this.#topLevel?.get(String(path[0] ?? '')) ?? 0;
-      const index = this.#index ?? new LineIndex(this.text);
-      return index.range(this.file, at, at + 1);
+      return this.#lineIndex().range(this.file, at, at + 1);
     }
-    const { doc, index } = parsed;
-    const found = findNode(doc, path);
-    const node = target === 'key' && found.complete && found.key !== undefined ? found.key : found.node;
-    let span = nodeSpan(node);
-    if (span === undefined && found.key !== undefined) span = nodeSpan(found.key);
-    if (span === undefined) span = [0, 0];
-    // A mapping or list value spans many lines: point at where it starts.
-    if (node !== undefined && yamlLib().isCollection(node)) span = [span[0], span[0] + 1];
-    return index.range(this.file, span[0], span[1]);
+    const [start, end] = spanOf(parsed.doc, path, target);
+    return parsed.index.range(this.file, start, end);
   }
 
   scalarText(path: JsonPath): string | undefined {
-    const parsed = this.#get();
-    if (parsed === undefined) return undefined;
-    const { doc } = parsed;
-    const found = findNode(doc, path);
+    const chunk = this.#inChunk(path);
+    const doc = chunk?.doc ?? this.#get()?.doc;
+    if (doc === undefined) return undefined;
+    const found = findNode(doc, chunk?.path ?? path);
     const node = found.complete ? found.node : undefined;
     const { isAlias, isScalar } = yamlLib();
     if (node === undefined || !isScalar(node) || isAlias(node)) return undefined;
     const span = nodeSpan(node);
-    return span ? this.text.slice(span[0], span[1]) : undefined;
+    const offset = chunk?.offset ?? 0;
+    return span ? this.text.slice(span[0] + offset, span[1] + offset) : undefined;
   }
+}
+
+// The span locate gives of path in doc: the key or the value, a collection by where it starts.
+function spanOf(doc: Document, path: JsonPath, target: LocateTarget): [number, number] {
+  const found = findNode(doc, path);
+  const node = target === 'key' && found.complete && found.key !== undefined ? found.key : found.node;
+  let span = nodeSpan(node);
+  if (span === undefined && found.key !== undefined) span = nodeSpan(found.key);
+  if (span === undefined) span = [0, 0];
+  // A mapping or list value spans many lines: point at where it starts.
+  if (node !== undefined && yamlLib().isCollection(node)) span = [span[0], span[0] + 1];
+  return span;
 }

@@ -120,8 +120,7 @@ export function checkSource(source: YamlSource, options: LoadOptions = {}): Chec
 
 function* sourceSteps(source: YamlSource, options: LoadOptions): Steps<CheckedDocument> {
   const checked = yield* findingSteps(source.data, options, (p) => source.scalarText(p));
-  // In a file too large to locate every node, each finding also names its path. (Asked only when
-  // there is a finding: the answer costs a second parse of the file.)
+  // In a file too large to locate every node, each finding also names its path.
   const findings =
     checked.findings.length > 0 && source.approximate
       ? checked.findings.map((f) =>
