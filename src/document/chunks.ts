@@ -1,13 +1,16 @@
 // Locating in a large list without parsing the whole file with `yaml`: a plan of 40,000 revocations
 // with a finding in each took 3.5 s, most of it the parse of record and the collection of its nodes.
 // When a path goes through block mappings (`spec:` then `revocations:`) to an item of a long block
-// sequence, the sequence's items are found by their lines and parsed a chunk of items at a time: the
-// same characters, so the same nodes and ranges, offset by where the chunk starts. Anything this
+// sequence, the sequence's items are found by their lines. An item written as one flow collection on
+// its line is read by itself (flow-line.ts); others are parsed a chunk of items at a time: the same
+// characters, so the same nodes and ranges, offset by where the chunk starts. Anything this
 // reading of lines is not sure of (a flow or quoted key on the way, a document marker, a tab, a count
 // of items that is not the data's) answers undefined, and the caller parses the whole file instead.
 
 import type { Document } from 'yaml';
 import type { JsonPath } from '../diagnostics/diagnostic.js';
+import { type FlowNode, placeInFlow, readFlowLine } from './flow-line.js';
+import { type Place, placeOf } from './locate.js';
 import { yamlLib } from './yaml-lib.js';
 
 /** CHUNK_MIN_ITEMS is the shortest list located a chunk at a time; shorter ones are parsed whole. */
@@ -15,13 +18,6 @@ export const CHUNK_MIN_ITEMS = 1000;
 
 /** CHUNK_ITEMS is how many items of a list one chunk holds. */
 export const CHUNK_ITEMS = 500;
-
-/** InChunk is a path's place in a chunk: the chunk's document, where it starts in the file, and the path in it. */
-export interface InChunk {
-  readonly doc: Document;
-  readonly offset: number;
-  readonly path: JsonPath;
-}
 
 interface Line {
   readonly start: number;
@@ -50,8 +46,12 @@ export class Chunks {
     this.#data = data;
   }
 
-  /** find is where path is in its chunk, or undefined when the path is not in a list read by chunks. */
-  find(path: JsonPath): InChunk | undefined {
+  /**
+   * place is where locate points for path (at the key or the value), or undefined when the path is not
+   * in a list read by chunks. An item written as one flow collection on its line is read by itself
+   * (flow-line.ts); any other by the parse of its chunk.
+   */
+  place(path: JsonPath, target: 'key' | 'value'): Place | undefined {
     const at = path.findIndex((segment) => typeof segment === 'number');
     if (at < 1) return undefined;
     const keys = path.slice(0, at);
@@ -67,6 +67,9 @@ export class Chunks {
       this.#sequences.set(name, sequence);
     }
     if (sequence === null) return undefined;
+    const inItem = path.slice(at + 1);
+    const line = flowItem(this.#text, sequence.starts[item] as number, sequence.starts[item + 1] as number);
+    if (line !== undefined) return placeInFlow(line, inItem, target);
     const chunk = Math.floor(item / CHUNK_ITEMS);
     const first = chunk * CHUNK_ITEMS;
     const last = Math.min(first + CHUNK_ITEMS, list.length);
@@ -78,7 +81,8 @@ export class Chunks {
     }
     const doc = sequence.last.doc;
     if (doc === null) return undefined;
-    return { doc, offset, path: [item - first, ...path.slice(at + 1)] };
+    const place = placeOf(doc, [item - first, ...inItem], target);
+    return { span: [place.span[0] + offset, place.span[1] + offset], scalar: place.scalar };
   }
 
   // The start of each item of the block sequence at keys (block mapping keys from the root), and
@@ -202,4 +206,23 @@ function parseChunk(text: string, count: number): Document | null {
   const { isSeq } = yamlLib();
   if (doc.errors.length > 0 || !isSeq(doc.contents) || doc.contents.items.length !== count) return null;
   return doc;
+}
+
+// The flow collection an item is written as, when it is on the item's line (`- {...}` or `- [...]`) and
+// the item's other lines are blank or comments; undefined otherwise.
+function flowItem(text: string, start: number, end: number): FlowNode | undefined {
+  let i = start;
+  while (text[i] === ' ') i++;
+  if (text[i] !== '-' || text[i + 1] !== ' ') return undefined;
+  i += 2;
+  while (text[i] === ' ') i++;
+  const node = readFlowLine(text, i);
+  if (node === undefined) return undefined;
+  const lineEnd = text.indexOf('\n', node.end);
+  if (lineEnd === -1 || lineEnd + 1 >= end) return node;
+  for (const rest of text.slice(lineEnd + 1, end).split('\n')) {
+    const content = rest.trim();
+    if (content !== '' && !content.startsWith('#')) return undefined;
+  }
+  return node;
 }

@@ -10,7 +10,7 @@ import type { Document, YAMLError } from 'yaml';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { type Diagnostic, type JsonPath, quote, type SourceRange } from '../diagnostics/diagnostic.js';
 import { anchorIndex } from './anchors.js';
-import { Chunks, type InChunk } from './chunks.js';
+import { Chunks } from './chunks.js';
 import { YAML12_CORE } from './core-schema.js';
 import {
   estimateNodes,
@@ -21,7 +21,7 @@ import {
   MAX_FULL_PARSE_NODES,
 } from './depth.js';
 import { LineIndex } from './line-index.js';
-import { findNode, nodeSpan } from './locate.js';
+import { type Place, placeOf } from './locate.js';
 import { type DataProblem, toData } from './to-data.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -579,11 +579,12 @@ class Source implements YamlSource {
     return this.#index;
   }
 
-  // Where path is in a chunk of a long list (chunks.ts), while the whole file has not been parsed.
-  #inChunk(path: JsonPath): InChunk | undefined {
+  // Where locate points for path in a chunk of a long list (chunks.ts), while the whole file has not
+  // been parsed; undefined when the path is not in such a list.
+  #inChunk(path: JsonPath, target: LocateTarget): Place | undefined {
     if (this.#parsed !== undefined || this.#isTooLarge()) return undefined;
     this.#chunks ??= new Chunks(this.text, this.data);
-    return this.#chunks.find(path);
+    return this.#chunks.place(path, target);
   }
 
   get approximate(): boolean {
@@ -591,43 +592,22 @@ class Source implements YamlSource {
   }
 
   locate(path: JsonPath, target: LocateTarget = 'value'): SourceRange {
-    const chunk = this.#inChunk(path);
-    if (chunk !== undefined) {
-      const [start, end] = spanOf(chunk.doc, chunk.path, target);
-      return this.#lineIndex().range(this.file, start + chunk.offset, end + chunk.offset);
-    }
-    const parsed = this.#get();
-    if (parsed === undefined) {
+    const place = this.#inChunk(path, target) ?? this.#parsedPlace(path, target);
+    if (place === undefined) {
       // Too large for the parser of record: the line of the top-level field the path is under.
       const at = this.#topLevel?.get(String(path[0] ?? '')) ?? 0;
       return this.#lineIndex().range(this.file, at, at + 1);
     }
-    const [start, end] = spanOf(parsed.doc, path, target);
-    return parsed.index.range(this.file, start, end);
+    return this.#lineIndex().range(this.file, place.span[0], place.span[1]);
   }
 
   scalarText(path: JsonPath): string | undefined {
-    const chunk = this.#inChunk(path);
-    const doc = chunk?.doc ?? this.#get()?.doc;
-    if (doc === undefined) return undefined;
-    const found = findNode(doc, chunk?.path ?? path);
-    const node = found.complete ? found.node : undefined;
-    const { isAlias, isScalar } = yamlLib();
-    if (node === undefined || !isScalar(node) || isAlias(node)) return undefined;
-    const span = nodeSpan(node);
-    const offset = chunk?.offset ?? 0;
-    return span ? this.text.slice(span[0] + offset, span[1] + offset) : undefined;
+    const place = this.#inChunk(path, 'value') ?? this.#parsedPlace(path, 'value');
+    return place?.scalar === true ? this.text.slice(place.span[0], place.span[1]) : undefined;
   }
-}
 
-// The span locate gives of path in doc: the key or the value, a collection by where it starts.
-function spanOf(doc: Document, path: JsonPath, target: LocateTarget): [number, number] {
-  const found = findNode(doc, path);
-  const node = target === 'key' && found.complete && found.key !== undefined ? found.key : found.node;
-  let span = nodeSpan(node);
-  if (span === undefined && found.key !== undefined) span = nodeSpan(found.key);
-  if (span === undefined) span = [0, 0];
-  // A mapping or list value spans many lines: point at where it starts.
-  if (node !== undefined && yamlLib().isCollection(node)) span = [span[0], span[0] + 1];
-  return span;
+  #parsedPlace(path: JsonPath, target: LocateTarget): Place | undefined {
+    const parsed = this.#get();
+    return parsed === undefined ? undefined : placeOf(parsed.doc, path, target);
+  }
 }

@@ -104,3 +104,27 @@ export function nodeSpan(node: Node | undefined): [number, number] | undefined {
   if (!range) return undefined;
   return [range[0], range[1]];
 }
+
+/** Place is where locate points for a path: a span of the text, and whether the path ends at a scalar. */
+export interface Place {
+  readonly span: readonly [number, number];
+  readonly scalar: boolean;
+}
+
+/**
+ * placeOf is where locate points for path in doc: at the key or the value (the closest ancestor when
+ * the path goes further than the document), a collection by where it starts.
+ */
+export function placeOf(doc: Document, path: JsonPath, target: 'key' | 'value'): Place {
+  const { isAlias, isCollection, isScalar } = yamlLib();
+  const found = findNode(doc, path);
+  const node = target === 'key' && found.complete && found.key !== undefined ? found.key : found.node;
+  let span = nodeSpan(node);
+  if (span === undefined && found.key !== undefined) span = nodeSpan(found.key);
+  if (span === undefined) span = [0, 0];
+  // A mapping or list value spans many lines: point at where it starts.
+  if (node !== undefined && isCollection(node)) span = [span[0], span[0] + 1];
+  const scalar =
+    found.complete && node !== undefined && isScalar(node) && !isAlias(node) && nodeSpan(node) !== undefined;
+  return { span, scalar };
+}
