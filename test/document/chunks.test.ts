@@ -9,6 +9,7 @@ import { CHUNK_ITEMS, CHUNK_MIN_ITEMS, Chunks } from '../../src/document/chunks.
 import { LineIndex } from '../../src/document/line-index.js';
 import { type LocateTarget, loadYaml, readFast, type YamlSource } from '../../src/document/load.js';
 import { findNode, nodeSpan } from '../../src/document/locate.js';
+import { mulberry32 } from '../../src/emulator/faults.js';
 
 // The parse of record, whole: what locate gave before chunks.
 function wholeParse(text: string) {
@@ -34,16 +35,6 @@ function wholeParse(text: string) {
       const span = nodeSpan(node);
       return span ? text.slice(span[0], span[1]) : undefined;
     },
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

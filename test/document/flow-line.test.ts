@@ -7,16 +7,7 @@ import { parseDocument } from 'yaml';
 import type { JsonPath } from '../../src/diagnostics/diagnostic.js';
 import { placeInFlow, readFlowLine } from '../../src/document/flow-line.js';
 import { placeOf } from '../../src/document/locate.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/emulator/faults.js';
 
 const SCALARS = [
   'word',

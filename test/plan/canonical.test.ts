@@ -4,6 +4,7 @@
 // writer on every JSON value.
 
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/emulator/faults.js';
 import { canonicalJson, canonicalSha256, sameJson, sha256 } from '../../src/plan/model.js';
 
 // The reference: members sorted at every depth, undefined members left out, as RFC 8785 orders them.
@@ -18,16 +19,6 @@ function reference(v: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES = [
