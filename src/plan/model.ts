@@ -6,6 +6,7 @@
 
 import { createHash, hash } from 'node:crypto';
 import { finish, type Steps } from '../document/steps.js';
+import { inBatches } from '../files/replace.js';
 import type { ServiceName, TypeName } from '../vocabulary.js';
 
 /**
@@ -499,16 +500,10 @@ export function canonicalSha256(value: unknown): string {
 
 function* canonicalSha256Steps(value: unknown): Steps<string> {
   const hasher = createHash('sha256');
-  let gathered = '';
-  for (const piece of canonicalPieces(value, 0, PIECE_DEPTH)) {
-    gathered += piece;
-    if (gathered.length >= HASH_CHARS) {
-      hasher.update(gathered);
-      gathered = '';
-      yield;
-    }
+  for (const batch of inBatches(canonicalPieces(value, 0, PIECE_DEPTH), HASH_CHARS)) {
+    hasher.update(batch);
+    yield;
   }
-  hasher.update(gathered);
   return hasher.digest('hex');
 }
 
