@@ -119,9 +119,9 @@ export interface ReadSavedPlan {
 /**
  * readSavedPlan reads the beginning of the saved plan at path for its inputs; checkSavedPlan reads,
  * parses and checks the whole: apply starts its fresh plan on the inputs first, and reads and checks
- * the saved plan (about a second for a 50,000-target plan) while the fresh plan's reads are in flight. Nothing but
- * the inputs is used before then, and they only name the files to plan again, whose bytes must hash to
- * what they say; checkSavedPlan refuses a plan whose inputs are not these.
+ * the saved plan while the fresh plan's reads are in flight. Nothing but the inputs is used before
+ * then, and they only name the files to plan again, whose bytes must hash to what they say;
+ * checkSavedPlan refuses a plan whose inputs are not these.
  */
 export function readSavedPlan(path: string, file: string): ReadSavedPlan | LoadedSavedPlan {
   const head = readBytes(path, file, { head: INPUTS_SCAN_BYTES });

@@ -102,10 +102,10 @@ function* savedChecks(read: ReadSavedPlan): Steps<CheckedSaved | { diagnostics: 
  * that plan narrowed to the saved plan's targets; each saved target the fresh plan does not produce
  * read, and the whole apply refused when one of them exists. Nothing the saved plan says about itself
  * (its verdicts, its records, its inputs) is taken on trust. The saved plan is read whole and checked
- * (schema, digest) once the fresh plan's reads are in flight, so that the first call is not held by it
- * (about a second for a 50,000-target plan): before then only its inputs are used, to name the files to plan
- * again, whose bytes must hash as they say; reads are all the fresh plan sends, and a saved plan that
- * fails its checks is refused before anything else is done with it.
+ * (schema, digest) once the fresh plan's reads are in flight, so that the first call is not held by it:
+ * before then only its inputs are used, to name the files to plan again, whose bytes must hash as they
+ * say; reads are all the fresh plan sends, and a saved plan that fails its checks is refused before
+ * anything else is done with it.
  */
 export async function derive(
   session: DeriveSession,
